@@ -1,0 +1,40 @@
+import { Column, CreateDateColumn, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Field, ID, InterfaceType } from 'type-graphql';
+import { GraphQLDateTime } from 'graphql-scalars';
+import { Marking, MARKINGS } from './marking';
+
+/** The compiled read path puts each object's concrete type name here, so interfaces can resolve it. */
+export const typeNameOf = (value: { __typename?: string }) => value.__typename;
+
+@InterfaceType('Node', {
+  description: 'An object with a global id, fetchable with `node(id:)`.',
+  resolveType: typeNameOf,
+})
+export abstract class Node {
+  @Field(() => ID, { description: 'Global id, usable with `node(id:)`.' })
+  id: string;
+}
+
+/** Columns every stored item has: a stable UUID, a TLP marking and its timestamps. */
+@InterfaceType('Item', {
+  implements: Node,
+  description: 'Anything Dossier stores: it carries a TLP marking and its timestamps.',
+  resolveType: typeNameOf,
+})
+export abstract class Item {
+  @Field(() => ID, { description: 'Global id, usable with `node(id:)`.' })
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field(() => Marking, { description: 'TLP 2.0 marking: only readers cleared for it see this item.' })
+  @Column({ type: 'enum', enum: MARKINGS, enumName: 'tlp_marking', default: 'CLEAR' })
+  marking: Marking;
+
+  @Field(() => GraphQLDateTime, { description: 'When this item was first stored.' })
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field(() => GraphQLDateTime, { description: 'When this item was last changed.' })
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

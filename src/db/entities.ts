@@ -1,0 +1,25 @@
+import { Actor } from '../modules/actor/actor.entity';
+import { Capability } from '../modules/capability/capability.entity';
+import { Challenge } from '../modules/challenge/challenge.entity';
+import { Citation } from '../modules/citation/citation.entity';
+import { Event } from '../modules/event/event.entity';
+import { FixtureLoad } from '../modules/fixture/fixture-load.entity';
+import { Implication } from '../modules/implication/implication.entity';
+import { Location } from '../modules/location/location.entity';
+import { ActorRelation } from '../modules/relation/relation.entity';
+import { Source } from '../modules/source/source.entity';
+import { Topic } from '../modules/topic/topic.entity';
+
+export const entities = [
+  Topic,
+  Actor,
+  Location,
+  Source,
+  Citation,
+  Capability,
+  Challenge,
+  Implication,
+  Event,
+  ActorRelation,
+  FixtureLoad,
+];

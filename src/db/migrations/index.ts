@@ -1,0 +1,4 @@
+// Every migration, in order. Migrations are reviewed code: never edit one that has landed.
+import { CreateIntelligenceSchema1795793014046 } from './1795793014046-CreateIntelligenceSchema';
+
+export const migrations = [CreateIntelligenceSchema1795793014046];

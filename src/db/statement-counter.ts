@@ -1,0 +1,14 @@
+import { AbstractLogger, LogLevel, LogMessage } from 'typeorm';
+
+let statements = 0;
+
+/** Counts every SQL statement sent through TypeORM; tests use it to prove batching. Prints nothing. */
+export class StatementCounter extends AbstractLogger {
+  logQuery(): void {
+    statements += 1;
+  }
+
+  protected writeLog(_level: LogLevel, _message: LogMessage | LogMessage[]): void {}
+}
+
+export const statementCount = () => statements;

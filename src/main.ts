@@ -1,0 +1,40 @@
+import 'reflect-metadata';
+import { join } from 'node:path';
+import { ConfigError, loadConfig } from './config';
+import { openDatabase } from './db/database';
+import { loadFixtures } from './modules/fixture/fixture.loader';
+import { FixtureError } from './modules/fixture/fixture.parse';
+import { createApp } from './server/app';
+import { buildDossierSchema } from './server/schema';
+
+export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'seed');
+
+async function main() {
+  const started = process.hrtime.bigint();
+  const config = loadConfig();
+  const database = await openDatabase(config);
+  if (config.SEED) {
+    const { loaded, unchanged } = await loadFixtures(database.dataSource, FIXTURE_DIR);
+    console.log(`fixtures: ${loaded.length} loaded${loaded.length ? ` (${loaded.join(', ')})` : ''}, ${unchanged.length} unchanged`);
+  }
+  const { app, stop } = await createApp(config, await buildDossierSchema(), database.dataSource);
+  const server = app.listen(config.PORT, config.HOST, () => {
+    const ms = Number(process.hrtime.bigint() - started) / 1e6;
+    const where = config.DATABASE_URL ? 'external PostgreSQL' : `embedded PostgreSQL in ${config.EMBEDDED_PG_DIR}`;
+    console.log(`Dossier ready in ${ms.toFixed(0)} ms at http://${config.HOST}:${config.PORT} (GraphQL at /graphql, ${where})`);
+  });
+  const shutdown = async () => {
+    server.close();
+    await stop();
+    await database.close();
+    process.exit(0);
+  };
+  process.once('SIGINT', shutdown);
+  process.once('SIGTERM', shutdown);
+}
+
+main().catch((error) => {
+  if (error instanceof ConfigError || error instanceof FixtureError) console.error(error.message);
+  else console.error(error);
+  process.exit(1);
+});

@@ -1,0 +1,44 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Field, ObjectType } from 'type-graphql';
+import { Item, Node } from '../../common/columns';
+import { ActorKind } from './actor-kind';
+
+@Entity()
+@ObjectType({
+  implements: [Node, Item],
+  simpleResolvers: true,
+  description: 'A state, armed force, unit, government body, alliance, organisation, person or media outlet.',
+})
+export class Actor extends Item {
+  @Field({ description: 'Usual name.' })
+  @Column('text')
+  name: string;
+
+  @Field(() => ActorKind)
+  @Column({ type: 'enum', enum: ActorKind, enumName: 'actor_kind' })
+  kind: ActorKind;
+
+  @Field(() => [String], { description: 'Other names the actor goes by (DPRK = North Korea).' })
+  @Column('text', { array: true, default: () => "'{}'" })
+  aliases: string[];
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code of the country the actor belongs to.' })
+  @Column('char', { length: 2, nullable: true })
+  countryCode: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column('text', { nullable: true })
+  description: string | null;
+
+  @Index()
+  @Column('uuid', { nullable: true })
+  parentId: string | null;
+
+  @Field(() => Actor, {
+    nullable: true,
+    description: 'The actor this one is part of (a division of an army, an agency of a ministry); null when none or above your clearance.',
+  })
+  @ManyToOne(() => Actor, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'parent_id' })
+  parent: Actor | null;
+}

@@ -1,0 +1,43 @@
+import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
+import { Marking } from '../../common/marking';
+import { orderInputOf, PageArgs } from '../../common/pagination';
+import { ActorKind } from './actor-kind';
+
+export enum ActorOrderField {
+  NAME = 'NAME',
+  CREATED_AT = 'CREATED_AT',
+  UPDATED_AT = 'UPDATED_AT',
+}
+registerEnumType(ActorOrderField, { name: 'ActorOrderField', description: 'What to order actors by.' });
+
+export const ActorOrder = orderInputOf(ActorOrderField, 'Actor');
+
+@InputType({ description: 'Narrows a list of actors; all conditions must hold.' })
+export class ActorFilter {
+  @Field(() => String, { nullable: true, description: 'Only actors of the topic with this slug.' })
+  topic?: string | null;
+
+  @Field(() => [ActorKind], { nullable: true, description: 'Only actors of these kinds.' })
+  kinds?: ActorKind[] | null;
+
+  @Field(() => String, { nullable: true, description: 'Only actors of this country (ISO 3166-1 alpha-2).' })
+  countryCode?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Name or alias contains this text (case-insensitive).' })
+  search?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'Only direct parts of this actor.' })
+  parent?: string | null;
+
+  @Field(() => Marking, { nullable: true, description: 'Only items marked at most this (never above your clearance).' })
+  markingAtMost?: Marking | null;
+}
+
+@ArgsType()
+export class ActorConnectionArgs extends PageArgs {
+  @Field(() => ActorFilter, { nullable: true })
+  filter?: ActorFilter | null;
+
+  @Field(() => ActorOrder, { nullable: true, description: 'Default: by name.' })
+  orderBy?: InstanceType<typeof ActorOrder> | null;
+}

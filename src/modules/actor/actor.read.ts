@@ -1,0 +1,32 @@
+import { byChildKey, byParentKey, byTimestamps, connection, one, TableModel, through } from '../../read/model';
+import { idOf, markingAtMost, oneOf, textSearch } from '../../read/filters';
+import type { ActorFilter } from './actor.inputs';
+
+export const actorModel: TableModel<ActorFilter> = {
+  typeName: 'Actor',
+  table: 'actor',
+  fields: {
+    parent: one('Actor', byParentKey('parent_id')),
+    parts: connection('Actor', byChildKey('parent_id')),
+    topics: connection('Topic', through('topic_actor', 'actor_id', 'topic_id')),
+    capabilities: connection('Capability', byChildKey('actor_id')),
+    challenges: connection('Challenge', byChildKey('actor_id')),
+    implications: connection('Implication', through('implication_actor', 'actor_id', 'implication_id')),
+    events: connection('Event', through('event_actor', 'actor_id', 'event_id')),
+    relations: connection('ActorRelation', (actor, rel) => `(${rel}.from_actor_id = ${actor}.id OR ${rel}.to_actor_id = ${actor}.id)`),
+    publishedSources: connection('Source', byChildKey('publisher_id')),
+  },
+  filter: (f, a, sql) => [
+    ...(f.topic
+      ? [`${a}.id IN (SELECT ta.actor_id FROM topic_actor ta JOIN topic tp ON tp.id = ta.topic_id
+           WHERE tp.slug = ${sql.param(f.topic)} AND ${sql.visible('tp')})`]
+      : []),
+    ...oneOf(a, 'kind', sql, f.kinds, 'actor_kind'),
+    ...(f.countryCode ? [`${a}.country_code = ${sql.param(f.countryCode.toUpperCase())}`] : []),
+    ...textSearch(sql, f.search, `${a}.name`, `array_to_string(${a}.aliases, ' ')`),
+    ...(f.parent ? [`${a}.parent_id = ${sql.param(idOf(f.parent, 'filter.parent', 'Actor'), 'uuid')}`] : []),
+    ...markingAtMost(a, sql, f.markingAtMost),
+  ],
+  orderFields: { NAME: { sql: (a) => `${a}.name`, cast: 'text' }, ...byTimestamps },
+  defaultOrder: { field: 'NAME', direction: 'ASC' },
+};

@@ -1,0 +1,62 @@
+import { Column, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne } from 'typeorm';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLLocalDate } from 'graphql-scalars';
+import { Item, Node } from '../../common/columns';
+import { Quantity } from '../../common/quantity';
+import { Assertion } from '../assertion/assertion.entity';
+import { Actor } from '../actor/actor.entity';
+import { Location } from '../location/location.entity';
+
+export enum DatePrecision {
+  DAY = 'DAY',
+  MONTH = 'MONTH',
+  YEAR = 'YEAR',
+}
+
+registerEnumType(DatePrecision, {
+  name: 'DatePrecision',
+  description: 'How precisely a date is known: "in August 2024" is MONTH, and its date is the first of the month.',
+});
+
+@Entity()
+@ObjectType({
+  implements: [Node, Item, Assertion],
+  simpleResolvers: true,
+  description: 'Something that happened at a time (with its precision) and, where known, a place.',
+})
+export class Event extends Assertion {
+  @Field({ description: 'What happened, in a few words.' })
+  @Column('text')
+  title: string;
+
+  @Field(() => String, { nullable: true })
+  @Column('text', { nullable: true })
+  description: string | null;
+
+  @Field(() => GraphQLLocalDate, { description: 'When it happened; read it with `precision`.' })
+  @Index()
+  @Column('date')
+  occurredOn: string;
+
+  @Field(() => DatePrecision)
+  @Column({ type: 'enum', enum: DatePrecision, enumName: 'date_precision' })
+  precision: DatePrecision;
+
+  @Index()
+  @Column('uuid', { nullable: true })
+  locationId: string | null;
+
+  @Field(() => Location, { nullable: true, description: 'Where it happened; null when unknown or above your clearance.' })
+  @ManyToOne(() => Location, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'location_id' })
+  location: Location | null;
+
+  @Field(() => [Actor], { description: 'The actors involved (those you may see).' })
+  @ManyToMany(() => Actor)
+  @JoinTable({ name: 'event_actor' })
+  actors: Actor[];
+
+  @Field(() => Quantity, { nullable: true, description: 'A number that goes with the event (troops deployed), as a range.' })
+  @Column(() => Quantity)
+  quantity: Quantity;
+}

@@ -1,0 +1,29 @@
+import { byTimestamps, list, TableModel, through } from '../../read/model';
+import { idOf, oneOf } from '../../read/filters';
+import { assertionConditions, assertionFields } from '../assertion/assertion.read';
+import type { ImplicationFilter } from './implication.inputs';
+
+export const implicationModel: TableModel<ImplicationFilter> = {
+  typeName: 'Implication',
+  table: 'implication',
+  fields: {
+    ...assertionFields('implication_id'),
+    affectedActors: list('Actor', through('implication_actor', 'implication_id', 'actor_id'), (a) => `${a}.name, ${a}.id`),
+  },
+  filter: (f, a, sql) => [
+    ...assertionConditions(f, a, sql, 'implication_id'),
+    ...(f.actor
+      ? [`${a}.id IN (SELECT implication_id FROM implication_actor WHERE actor_id = ${sql.param(idOf(f.actor, 'filter.actor', 'Actor'), 'uuid')})`]
+      : []),
+    ...(f.likelihoodAtLeast ? [`${a}.likelihood >= ${sql.param(f.likelihoodAtLeast, 'likelihood')}`] : []),
+    ...(f.confidenceAtLeast ? [`${a}.confidence >= ${sql.param(f.confidenceAtLeast, 'analytic_confidence')}`] : []),
+    ...oneOf(a, 'scope', sql, f.scopes, 'implication_scope'),
+    ...oneOf(a, 'horizon', sql, f.horizons, 'time_horizon'),
+  ],
+  orderFields: {
+    LIKELIHOOD: { sql: (a) => `${a}.likelihood`, cast: 'likelihood' },
+    CONFIDENCE: { sql: (a) => `${a}.confidence`, cast: 'analytic_confidence' },
+    ...byTimestamps,
+  },
+  defaultOrder: { field: 'LIKELIHOOD', direction: 'DESC' },
+};

@@ -1,0 +1,51 @@
+import { Column, Entity } from 'typeorm';
+import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
+import { Item, Node } from '../../common/columns';
+
+export enum LocationKind {
+  COUNTRY = 'COUNTRY',
+  REGION = 'REGION',
+  CITY = 'CITY',
+  MILITARY_SITE = 'MILITARY_SITE',
+  AREA = 'AREA',
+}
+
+registerEnumType(LocationKind, {
+  name: 'LocationKind',
+  description: 'What sort of place this is.',
+  valuesConfig: {
+    COUNTRY: { description: 'A country.' },
+    REGION: { description: 'An administrative region (oblast, province).' },
+    CITY: { description: 'A city, town or village.' },
+    MILITARY_SITE: { description: 'A base, garrison or training ground.' },
+    AREA: { description: 'A wider area without formal borders (a front line, a peninsula).' },
+  },
+});
+
+@Entity()
+@ObjectType({ implements: [Node, Item], simpleResolvers: true, description: 'A place where events happen.' })
+export class Location extends Item {
+  @Field()
+  @Column('text')
+  name: string;
+
+  @Field(() => LocationKind)
+  @Column({ type: 'enum', enum: LocationKind, enumName: 'location_kind' })
+  kind: LocationKind;
+
+  @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code of the country it lies in.' })
+  @Column('char', { length: 2, nullable: true })
+  countryCode: string | null;
+
+  @Field(() => Float, { nullable: true, description: 'WGS 84 latitude in degrees.' })
+  @Column('double precision', { nullable: true })
+  latitude: number | null;
+
+  @Field(() => Float, { nullable: true, description: 'WGS 84 longitude in degrees.' })
+  @Column('double precision', { nullable: true })
+  longitude: number | null;
+
+  @Field(() => String, { nullable: true })
+  @Column('text', { nullable: true })
+  description: string | null;
+}

@@ -1,0 +1,67 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { GraphQLLocalDate } from 'graphql-scalars';
+import { Item, Node } from '../../common/columns';
+import { Assertion } from '../assertion/assertion.entity';
+import { Actor } from '../actor/actor.entity';
+
+export enum RelationType {
+  TREATY_PARTNER_OF = 'TREATY_PARTNER_OF',
+  ALLIED_WITH = 'ALLIED_WITH',
+  DEPLOYS_FORCES_TO = 'DEPLOYS_FORCES_TO',
+  SUPPLIES_ARMS_TO = 'SUPPLIES_ARMS_TO',
+  TRAINS_WITH = 'TRAINS_WITH',
+  TRADES_WITH = 'TRADES_WITH',
+  SUPPORTS = 'SUPPORTS',
+  CONDEMNS = 'CONDEMNS',
+  OPPOSES = 'OPPOSES',
+  AT_WAR_WITH = 'AT_WAR_WITH',
+  SANCTIONS = 'SANCTIONS',
+}
+
+registerEnumType(RelationType, {
+  name: 'RelationType',
+  description: 'How one actor stands to another, read as "from TYPE to" (Russia TREATY_PARTNER_OF DPRK).',
+});
+
+@Entity()
+@ObjectType({
+  implements: [Node, Item, Assertion],
+  simpleResolvers: true,
+  description: 'A relation between two actors over a period ("treaty partner since 2024-10-24").',
+})
+export class ActorRelation extends Assertion {
+  @Index()
+  @Column('uuid')
+  fromActorId: string;
+
+  @Field(() => Actor, { nullable: true, description: 'Subject of the relation; null when above your clearance.' })
+  @ManyToOne(() => Actor, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'from_actor_id' })
+  from: Actor;
+
+  @Index()
+  @Column('uuid')
+  toActorId: string;
+
+  @Field(() => Actor, { nullable: true, description: 'Object of the relation; null when above your clearance.' })
+  @ManyToOne(() => Actor, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'to_actor_id' })
+  to: Actor;
+
+  @Field(() => RelationType)
+  @Column({ type: 'enum', enum: RelationType, enumName: 'relation_type' })
+  type: RelationType;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'First day the relation holds, when known.' })
+  @Column('date', { nullable: true })
+  validFrom: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Last day it holds; null while it goes on.' })
+  @Column('date', { nullable: true })
+  validTo: string | null;
+
+  @Field(() => String, { nullable: true })
+  @Column('text', { nullable: true })
+  description: string | null;
+}

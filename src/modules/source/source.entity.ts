@@ -1,0 +1,47 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Field, ObjectType } from 'type-graphql';
+import { GraphQLLocalDate } from 'graphql-scalars';
+import { Item, Node } from '../../common/columns';
+import { Actor } from '../actor/actor.entity';
+import { Reliability, SourceKind } from './source-grades';
+
+@Entity()
+@ObjectType({
+  implements: [Node, Item],
+  simpleResolvers: true,
+  description: 'A document or channel that statements are cited to, graded for reliability (A-F).',
+})
+export class Source extends Item {
+  @Field({ description: 'Title of the document or channel.' })
+  @Column('text')
+  name: string;
+
+  @Field(() => SourceKind)
+  @Column({ type: 'enum', enum: SourceKind, enumName: 'source_kind' })
+  kind: SourceKind;
+
+  @Index()
+  @Column('uuid', { nullable: true })
+  publisherId: string | null;
+
+  @Field(() => Actor, { nullable: true, description: 'Who published it; null when unknown or above your clearance.' })
+  @ManyToOne(() => Actor, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'publisher_id' })
+  publisher: Actor | null;
+
+  @Field(() => String, { nullable: true })
+  @Column('text', { nullable: true })
+  url: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Publication date, when known.' })
+  @Column('date', { nullable: true })
+  publishedOn: string | null;
+
+  @Field(() => Reliability, { description: 'Admiralty reliability grade of the source (A-F).' })
+  @Column({ type: 'enum', enum: Reliability, enumName: 'source_reliability' })
+  reliability: Reliability;
+
+  @Field(() => String, { nullable: true, description: 'What the source is, and why it has its grade.' })
+  @Column('text', { nullable: true })
+  description: string | null;
+}

@@ -1,0 +1,37 @@
+import { Column, Entity, JoinTable, ManyToMany } from 'typeorm';
+import { Field, ObjectType } from 'type-graphql';
+import { GraphQLLocalDate } from 'graphql-scalars';
+import { Item, Node } from '../../common/columns';
+import { Actor } from '../actor/actor.entity';
+
+@Entity()
+@ObjectType({
+  implements: [Node, Item],
+  simpleResolvers: true,
+  description: 'A situation under watch ("North Korean troop deployment to Russia, 2024"), holding its actors and assertions.',
+})
+export class Topic extends Item {
+  @Field({ description: 'Stable, URL-friendly name: `topic(slug:)` finds the topic by it.' })
+  @Column('text', { unique: true })
+  slug: string;
+
+  @Field({ description: 'Headline of the situation.' })
+  @Column('text')
+  title: string;
+
+  @Field({ description: 'A few neutral sentences on what the topic covers.' })
+  @Column('text')
+  summary: string;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'When the situation under watch began.' })
+  @Column('date', { nullable: true })
+  startsOn: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'When it ended; null while it goes on.' })
+  @Column('date', { nullable: true })
+  endsOn: string | null;
+
+  @ManyToMany(() => Actor)
+  @JoinTable({ name: 'topic_actor' })
+  actors: Actor[];
+}

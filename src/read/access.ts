@@ -1,0 +1,17 @@
+import { Marking, MARKINGS } from '../common/marking';
+import type { Viewer } from '../common/viewer';
+
+/**
+ * The access seam: the SQL condition under which the row `alias` may be read by `viewer`.
+ * Every table the read layer touches is filtered through here, so lists, nested fields, node lookups and
+ * counts all obey the same rule. The PostgreSQL enum tlp_marking is ordered, so `<=` compares TLP ranks.
+ */
+export function visibleTo(viewer: Viewer, alias: string): string {
+  if (!MARKINGS.includes(viewer.clearance)) throw new Error(`unknown clearance ${String(viewer.clearance)}`);
+  return `${alias}.marking <= '${viewer.clearance}'::tlp_marking`;
+}
+
+/** The same rule for a marking given in a filter ("at most AMBER"), never above the viewer's own clearance. */
+export function markingCeiling(viewer: Viewer, ceiling: Marking): Marking {
+  return MARKINGS.indexOf(ceiling) < MARKINGS.indexOf(viewer.clearance) ? ceiling : viewer.clearance;
+}

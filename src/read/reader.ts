@@ -1,0 +1,53 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { notFound } from '../common/errors';
+import type { Viewer } from '../common/viewer';
+import { Compiler } from './compile';
+import { fromGlobalId } from './global-id';
+import type { TableModel } from './model';
+import type { ConnectionArgs } from './page';
+import { SqlBuilder } from './sql';
+
+/**
+ * The read path of one request: each root field becomes one SQL statement that returns its whole response
+ * subtree as JSON, filtered for the viewer. Resolvers below the root only read what it returned.
+ */
+export class Reader {
+  constructor(
+    private readonly dataSource: DataSource,
+    private readonly viewer: Viewer,
+    private readonly maxPageSize: number,
+    private readonly models: ReadonlyMap<string, TableModel<any>>,
+  ) {}
+
+  /** One object of `typeName` matching `where`; NOT_FOUND when there is none the viewer may see. */
+  async one(info: GraphQLResolveInfo, typeName: string, what: string, where: (row: string, sql: SqlBuilder) => string) {
+    const result = await this.run(info, (c) => c.single(c.model(typeName), info.fieldNodes, (row) => where(row, c.sql)));
+    if (result === null) throw notFound(what);
+    return result;
+  }
+
+  /** An object by global id, of any type (`node`) or of the given types. */
+  byId(info: GraphQLResolveInfo, globalId: string, argumentName: string, types?: string[]) {
+    const { typeName, id } = fromGlobalId(globalId, argumentName, types);
+    if (!this.models.has(typeName)) throw notFound(`${typeName} ${globalId}`);
+    return this.one(info, typeName, `${typeName} ${globalId}`, (row, sql) => `${row}.id = ${sql.param(id, 'uuid')}`);
+  }
+
+  /** A Relay connection over all rows of `typeName` the viewer may see. */
+  connection(info: GraphQLResolveInfo, typeName: string, args: ConnectionArgs) {
+    const field = info.parentType.getFields()[info.fieldName];
+    return this.run(info, (c) => c.connection(c.model(typeName), field, info.fieldNodes, args));
+  }
+
+  private async run(info: GraphQLResolveInfo, build: (c: Compiler) => string): Promise<any> {
+    const sql = new SqlBuilder(this.viewer, this.maxPageSize);
+    const compiler = new Compiler(info.schema, info.fragments, info.variableValues, sql, this.models);
+    const expression = build(compiler);
+    const rows = await this.dataSource.query(`SELECT ${expression} AS result`, sql.params);
+    return rows[0].result;
+  }
+}
+
+/** Fields below the root: the compiled JSON already holds the value under the field's response key. */
+export const compiled = (root: Record<string, unknown>, info: GraphQLResolveInfo) => root[info.path.key as string];

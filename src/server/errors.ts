@@ -1,0 +1,34 @@
+import type { GraphQLFormattedError } from 'graphql';
+import { unwrapResolverError } from '@apollo/server/errors';
+import type { ErrorRequestHandler } from 'express';
+import { ErrorCode } from '../common/errors';
+
+/**
+ * The one place errors leave the service. Coded errors pass as they are; anything unexpected is logged and,
+ * in production, reduced to a generic message so no SQL or stack trace reaches a client.
+ */
+export function formatError(production: boolean) {
+  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const code = formatted.extensions?.code;
+    if (code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+    console.error(unwrapResolverError(error));
+    if (!production) return formatted;
+    return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code } };
+  };
+}
+
+/** A body that is not valid JSON gets a GraphQL-shaped JSON error, not Express's HTML page. */
+export const jsonBodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
+  if (res.headersSent) return next(error);
+  const status = typeof error?.status === 'number' ? error.status : 500;
+  const message =
+    error?.type === 'entity.parse.failed'
+      ? 'The request body is not valid JSON'
+      : error?.type === 'entity.too.large'
+        ? 'The request body is too large'
+        : status < 500
+          ? String(error.message)
+          : 'Internal server error';
+  if (status >= 500) console.error(error);
+  res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+};

@@ -1,0 +1,21 @@
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
+
+/** The GraphiQL page, self-contained (works offline), with every example operation open in its own tab. */
+export function graphiqlPage(operationsDir: string): string {
+  const tabs = readdirSync(operationsDir)
+    .filter((f) => f.endsWith('.graphql'))
+    .sort()
+    .map((f) => {
+      const variables = join(operationsDir, f.replace(/\.graphql$/, '.variables.json'));
+      let vars: string | undefined;
+      try {
+        vars = readFileSync(variables, 'utf8');
+      } catch {
+        vars = undefined;
+      }
+      return { query: readFileSync(join(operationsDir, f), 'utf8'), variables: vars };
+    });
+  return renderGraphiQL({ title: 'Dossier', endpoint: '/graphql', defaultTabs: tabs, defaultQuery: tabs[0]?.query });
+}
