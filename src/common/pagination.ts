@@ -37,19 +37,19 @@ export function connectionOf<T extends object>(node: ClassType<T>, name: string)
     @Field({ description: 'Opaque position of this item: pass it as `after` to read on from here.' })
     cursor: string;
 
-    @Field(() => node)
+    @Field(() => node, { description: `The ${name}.` })
     node: T;
   }
 
   @ObjectType(`${name}Connection`, { simpleResolvers: true, description: `A page of ${name} items.` })
   class Connection {
-    @Field(() => [Edge])
+    @Field(() => [Edge], { description: 'The items of the page, each with its cursor.' })
     edges: Edge[];
 
     @Field(() => [node], { description: 'The items of the page, without cursors.' })
     nodes: T[];
 
-    @Field(() => PageInfo)
+    @Field(() => PageInfo, { description: 'Whether more pages follow, and the cursors to reach them.' })
     pageInfo: PageInfo;
 
     @Field(() => Int, { description: 'How many items match the filter in all (that you may see), across all pages.' })
@@ -62,10 +62,10 @@ export function connectionOf<T extends object>(node: ClassType<T>, name: string)
 export function orderInputOf<E extends object>(fieldEnum: E, name: string) {
   @InputType(`${name}Order`, { description: `How to order ${name} items; ties are broken by id.` })
   class Order {
-    @Field(() => fieldEnum)
+    @Field(() => fieldEnum, { description: 'What to order by.' })
     field: E[keyof E];
 
-    @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC })
+    @Field(() => OrderDirection, { defaultValue: OrderDirection.ASC, description: 'Ascending (default) or descending.' })
     direction: OrderDirection;
   }
   return Order;

@@ -14,7 +14,7 @@ import { Location } from '../modules/location/location.entity';
 import { Citation } from '../modules/citation/citation.entity';
 
 export async function buildDossierSchema(): Promise<GraphQLSchema> {
-  return buildSchema({
+  const schema = await buildSchema({
     resolvers: [
       TopicResolver,
       ActorResolver,
@@ -31,6 +31,12 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
     orphanedTypes: [Location, Citation],
     validate: false,
   });
+  const query = schema.getQueryType();
+  if (query) {
+    query.description =
+      'Compose a brief: start from a topic, an actor, a source or a list of statements, and choose the fields and filters you need.';
+  }
+  return schema;
 }
 
 /** The SDL committed as schema/schema.graphql; a test fails when the two differ. */

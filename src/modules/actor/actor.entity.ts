@@ -14,7 +14,7 @@ export class Actor extends Item {
   @Column('text')
   name: string;
 
-  @Field(() => ActorKind)
+  @Field(() => ActorKind, { description: 'What sort of actor this is.' })
   @Column({ type: 'enum', enum: ActorKind, enumName: 'actor_kind' })
   kind: ActorKind;
 
@@ -26,7 +26,7 @@ export class Actor extends Item {
   @Column('char', { length: 2, nullable: true })
   countryCode: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Who or what the actor is, in a sentence.' })
   @Column('text', { nullable: true })
   description: string | null;
 

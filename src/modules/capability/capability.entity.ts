@@ -39,7 +39,7 @@ export class Capability extends Assertion {
   @JoinColumn({ name: 'actor_id' })
   actor: Actor;
 
-  @Field(() => CapabilityCategory)
+  @Field(() => CapabilityCategory, { description: 'What kind of capability.' })
   @Column({ type: 'enum', enum: CapabilityCategory, enumName: 'capability_category' })
   category: CapabilityCategory;
 

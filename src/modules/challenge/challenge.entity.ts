@@ -39,7 +39,7 @@ export class Challenge extends Assertion {
   @JoinColumn({ name: 'actor_id' })
   actor: Actor;
 
-  @Field(() => ChallengeCategory)
+  @Field(() => ChallengeCategory, { description: 'What kind of obstacle.' })
   @Column({ type: 'enum', enum: ChallengeCategory, enumName: 'challenge_category' })
   category: ChallengeCategory;
 

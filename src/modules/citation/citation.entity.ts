@@ -33,7 +33,7 @@ export class Citation extends Item {
   @JoinColumn({ name: 'source_id' })
   source: Source;
 
-  @Field(() => ReportingVerb)
+  @Field(() => ReportingVerb, { description: 'How the source put it: states, assesses, reports, alleges, denies ...' })
   @Column({ type: 'enum', enum: ReportingVerb, enumName: 'reporting_verb' })
   verb: ReportingVerb;
 

@@ -29,7 +29,7 @@ export class Event extends Assertion {
   @Column('text')
   title: string;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What happened, in more words.' })
   @Column('text', { nullable: true })
   description: string | null;
 
@@ -38,7 +38,7 @@ export class Event extends Assertion {
   @Column('date')
   occurredOn: string;
 
-  @Field(() => DatePrecision)
+  @Field(() => DatePrecision, { description: 'How precisely `occurredOn` is known (DAY, MONTH or YEAR).' })
   @Column({ type: 'enum', enum: DatePrecision, enumName: 'date_precision' })
   precision: DatePrecision;
 

@@ -17,19 +17,19 @@ export class Implication extends Assertion {
   @Column('text')
   statement: string;
 
-  @Field(() => Likelihood)
+  @Field(() => Likelihood, { description: 'ICD 203 likelihood of the judgment.' })
   @Column({ type: 'enum', enum: Likelihood, enumName: 'likelihood' })
   likelihood: Likelihood;
 
-  @Field(() => Confidence)
+  @Field(() => Confidence, { description: 'Analytic confidence in the judgment, separate from its likelihood.' })
   @Column({ type: 'enum', enum: Confidence, enumName: 'analytic_confidence' })
   confidence: Confidence;
 
-  @Field(() => ImplicationScope)
+  @Field(() => ImplicationScope, { description: 'Where the judgment bears.' })
   @Column({ type: 'enum', enum: ImplicationScope, enumName: 'implication_scope' })
   scope: ImplicationScope;
 
-  @Field(() => TimeHorizon)
+  @Field(() => TimeHorizon, { description: 'When the judgment bears.' })
   @Column({ type: 'enum', enum: TimeHorizon, enumName: 'time_horizon' })
   horizon: TimeHorizon;
 

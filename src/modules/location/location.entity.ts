@@ -25,11 +25,11 @@ registerEnumType(LocationKind, {
 @Entity()
 @ObjectType({ implements: [Node, Item], simpleResolvers: true, description: 'A place where events happen.' })
 export class Location extends Item {
-  @Field()
+  @Field({ description: 'Usual name of the place.' })
   @Column('text')
   name: string;
 
-  @Field(() => LocationKind)
+  @Field(() => LocationKind, { description: 'What sort of place this is.' })
   @Column({ type: 'enum', enum: LocationKind, enumName: 'location_kind' })
   kind: LocationKind;
 
@@ -45,7 +45,7 @@ export class Location extends Item {
   @Column('double precision', { nullable: true })
   longitude: number | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'What and where the place is.' })
   @Column('text', { nullable: true })
   description: string | null;
 }

@@ -49,7 +49,7 @@ export class ActorRelation extends Assertion {
   @JoinColumn({ name: 'to_actor_id' })
   to: Actor;
 
-  @Field(() => RelationType)
+  @Field(() => RelationType, { description: 'How `from` stands to `to`.' })
   @Column({ type: 'enum', enum: RelationType, enumName: 'relation_type' })
   type: RelationType;
 
@@ -61,7 +61,7 @@ export class ActorRelation extends Assertion {
   @Column('date', { nullable: true })
   validTo: string | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'The relation in a sentence.' })
   @Column('text', { nullable: true })
   description: string | null;
 }

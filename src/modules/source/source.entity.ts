@@ -16,7 +16,7 @@ export class Source extends Item {
   @Column('text')
   name: string;
 
-  @Field(() => SourceKind)
+  @Field(() => SourceKind, { description: 'What sort of document or channel it is.' })
   @Column({ type: 'enum', enum: SourceKind, enumName: 'source_kind' })
   kind: SourceKind;
 
@@ -29,7 +29,7 @@ export class Source extends Item {
   @JoinColumn({ name: 'publisher_id' })
   publisher: Actor | null;
 
-  @Field(() => String, { nullable: true })
+  @Field(() => String, { nullable: true, description: 'Where to read it, when it has an address.' })
   @Column('text', { nullable: true })
   url: string | null;
 
