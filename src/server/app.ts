@@ -12,6 +12,7 @@ import { Reader } from '../read/reader';
 import type { Context } from './context';
 import { formatError, jsonBodyErrors } from './errors';
 import { graphiqlPage } from './graphiql';
+import { legacyJsonStatus } from './legacy-json-status';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
 
@@ -32,7 +33,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     formatError: formatError(production),
     includeStacktraceInErrorResponses: !production,
     introspection: true,
-    plugins: [ApolloServerPluginLandingPageDisabled()],
+    plugins: [ApolloServerPluginLandingPageDisabled(), legacyJsonStatus],
   });
   await apollo.start();
 

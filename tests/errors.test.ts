@@ -1,0 +1,67 @@
+import { startTestServer, TestServer } from './support/server';
+
+let server: TestServer;
+let production: TestServer;
+beforeAll(async () => {
+  [server, production] = await Promise.all([startTestServer(), startTestServer({ NODE_ENV: 'production' })]);
+});
+afterAll(() => Promise.all([server.close(), production.close()]));
+
+const firstError = async (s: TestServer, query: string, variables?: Record<string, unknown>) => {
+  const response = await s.gql(query, variables);
+  expect(response.body.errors?.length).toBeGreaterThan(0);
+  return response.body.errors![0];
+};
+
+test('an unknown topic, actor or source is NOT_FOUND', async () => {
+  expect((await firstError(server, '{ topic(slug: "no-such-topic") { title } }')).extensions?.code).toBe('NOT_FOUND');
+  const unknownActor = Buffer.from('Actor:00000000-0000-4000-8000-000000000000').toString('base64');
+  expect((await firstError(server, `{ actor(id: "${unknownActor}") { name } }`)).extensions?.code).toBe('NOT_FOUND');
+});
+
+test.each([
+  ['{ actor(id: "not-an-id") { name } }', 'id'],
+  [`{ source(id: "${Buffer.from('Actor:00000000-0000-4000-8000-000000000000').toString('base64')}") { name } }`, 'id'],
+  ['{ actors(first: 101) { totalCount } }', 'first'],
+  ['{ actors(first: -1) { totalCount } }', 'first'],
+  ['{ actors(after: "garbage") { totalCount } }', 'after'],
+  ['{ topics { nodes { actors(first: 1000) { totalCount } } } }', 'first'],
+  ['{ capabilities(filter: { minCredibility: 7 }) { totalCount } }', 'filter.minCredibility'],
+  ['{ capabilities(filter: { actor: "bad" }) { totalCount } }', 'filter.actor'],
+  ['{ implications(filter: { maxSources: -1 }) { totalCount } }', 'filter.maxSources'],
+])('%s is BAD_USER_INPUT naming %s', async (query, argumentName) => {
+  const error = await firstError(server, query);
+  expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+  expect(error.extensions?.argumentName).toBe(argumentName);
+  expect(error.message).toContain(argumentName);
+});
+
+test('a cursor from another ordering is refused', async () => {
+  const page = await server.gql('{ actors(first: 1) { pageInfo { endCursor } } }');
+  const cursor = page.body.data.actors.pageInfo.endCursor;
+  const error = await firstError(server, `{ actors(after: "${cursor}", orderBy: { field: CREATED_AT }) { totalCount } }`);
+  expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
+});
+
+test('wrong variable types are BAD_USER_INPUT', async () => {
+  const error = await firstError(server, 'query($n: Int) { actors(first: $n) { totalCount } }', { n: 'ten' });
+  expect(error.extensions?.code).toBe('BAD_USER_INPUT');
+});
+
+test('in production no stack trace and no internal detail reach the client', async () => {
+  const coded = await firstError(production, '{ actors(first: 101) { totalCount } }');
+  expect(coded.extensions?.stacktrace).toBeUndefined();
+  expect((await firstError(server, '{ actors(first: 101) { totalCount } }')).extensions?.stacktrace).toBeDefined();
+
+  await production.dataSource.query(`ALTER TABLE actor RENAME COLUMN name TO broken_name`);
+  const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const internal = await firstError(production, '{ actors { nodes { name } } }');
+  expect(String(logged.mock.calls[0]?.[0])).toContain('column t1.name does not exist');
+  logged.mockRestore();
+  expect(internal).toEqual({
+    message: 'Internal server error',
+    locations: [{ line: 1, column: 3 }],
+    path: ['actors'],
+    extensions: { code: 'INTERNAL_SERVER_ERROR' },
+  });
+});
