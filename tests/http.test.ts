@@ -45,3 +45,13 @@ test('the GraphQL-over-HTTP conformance audit finds no error and at most two war
   expect(results.filter((r) => r.status === 'error').map((r) => r.name)).toEqual([]);
   expect(results.filter((r) => r.status === 'warn').length).toBeLessThanOrEqual(2);
 });
+
+test('/readyz answers 503 when the database cannot be reached, while /healthz still answers', async () => {
+  const lonely = await startTestServer();
+  await lonely.dataSource.destroy();
+  const ready = await fetch(`${lonely.url}/readyz`);
+  expect(ready.status).toBe(503);
+  expect(await ready.json()).toEqual({ status: 'database unreachable' });
+  expect((await fetch(`${lonely.url}/healthz`)).status).toBe(200);
+  await lonely.close();
+});
