@@ -4,7 +4,7 @@ WORKDIR /app
 ENV NODE_ENV=production HOST=0.0.0.0 PORT=4000
 COPY package.json package-lock.json ./
 RUN npm ci --omit=dev --ignore-scripts
-COPY ormconfig.ts tsconfig.json .swcrc ./
+COPY ormconfig.ts tsconfig.json ./
 COPY src ./src
 COPY fixtures ./fixtures
 COPY schema ./schema

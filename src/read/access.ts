@@ -1,4 +1,4 @@
-import { Marking, MARKINGS } from '../common/marking';
+import { MARKINGS } from '../common/marking';
 import type { Viewer } from '../common/viewer';
 
 /**
@@ -9,9 +9,4 @@ import type { Viewer } from '../common/viewer';
 export function visibleTo(viewer: Viewer, alias: string): string {
   if (!MARKINGS.includes(viewer.clearance)) throw new Error(`unknown clearance ${String(viewer.clearance)}`);
   return `${alias}.marking <= '${viewer.clearance}'::tlp_marking`;
-}
-
-/** The same rule for a marking given in a filter ("at most AMBER"), never above the viewer's own clearance. */
-export function markingCeiling(viewer: Viewer, ceiling: Marking): Marking {
-  return MARKINGS.indexOf(ceiling) < MARKINGS.indexOf(viewer.clearance) ? ceiling : viewer.clearance;
 }

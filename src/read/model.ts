@@ -30,7 +30,6 @@ export interface TableModel<Filter = never> {
   defaultOrder: { field: string; direction: 'ASC' | 'DESC' };
 }
 
-export const column = (name: string): FieldSpec => ({ kind: 'column', column: name });
 export const one = (target: string, join: Join): FieldSpec => ({ kind: 'one', target, join });
 export const connection = (target: string, join: Join): FieldSpec => ({ kind: 'connection', target, join });
 export const list = (target: string, join: Join, order: (child: string) => string): FieldSpec => ({ kind: 'list', target, join, order });
