@@ -1,0 +1,31 @@
+import { byParentKey, byTimestamps, one, TableModel } from '../../read/model';
+import { idOf, oneOf } from '../../read/filters';
+import { quantityField } from '../../read/quantity';
+import { assertionConditions, assertionFields, CitedColumn } from './assertion.read';
+import type { AssertionFilter } from './assertion.inputs';
+
+/** Filters of statements about one actor, in a category: capabilities and challenges. */
+export interface ActorStatementFilter extends AssertionFilter {
+  actor?: string | null;
+  categories?: string[] | null;
+}
+
+/** The read model of a statement about one actor with a category and a quantity (capability, challenge). */
+export function actorStatementModel(typeName: string, table: string, cited: CitedColumn, categoryType: string): TableModel<ActorStatementFilter> {
+  return {
+    typeName,
+    table,
+    fields: {
+      ...assertionFields(cited),
+      actor: one('Actor', byParentKey('actor_id')),
+      quantity: quantityField,
+    },
+    filter: (f, a, sql) => [
+      ...assertionConditions(f, a, sql, cited),
+      ...(f.actor ? [`${a}.actor_id = ${sql.param(idOf(f.actor, 'filter.actor', 'Actor'), 'uuid')}`] : []),
+      ...oneOf(a, 'category', sql, f.categories, categoryType),
+    ],
+    orderFields: { CATEGORY: { sql: (a) => `${a}.category`, cast: categoryType }, ...byTimestamps },
+    defaultOrder: { field: 'CATEGORY', direction: 'ASC' },
+  };
+}
