@@ -1,6 +1,6 @@
 import { badUserInput } from '../common/errors';
 
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** SQL for the global id of row `alias` of `typeName`: base64 of "Type:uuid", opaque to clients. */
 export const globalIdSql = (typeName: string, alias: string) =>

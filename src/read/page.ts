@@ -1,6 +1,7 @@
 import { FieldNode, GraphQLObjectType, getNamedType } from 'graphql';
 import { badUserInput } from '../common/errors';
 import type { Compiler } from './compile';
+import { UUID } from './global-id';
 import type { TableModel } from './model';
 import { and, jsonObject } from './sql';
 
@@ -10,8 +11,6 @@ export interface ConnectionArgs {
   first?: number | null;
   after?: string | null;
 }
-
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Cursors carry the sort field, its value and the row id: keyset pagination stays stable under inserts. */
 function decodeCursor(cursor: string, field: string): { value: unknown; id: string } {

@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { renderGraphiQL } from '@graphql-yoga/render-graphiql';
 
@@ -9,13 +9,10 @@ export function graphiqlPage(operationsDir: string): string {
     .sort()
     .map((f) => {
       const variables = join(operationsDir, f.replace(/\.graphql$/, '.variables.json'));
-      let vars: string | undefined;
-      try {
-        vars = readFileSync(variables, 'utf8');
-      } catch {
-        vars = undefined;
-      }
-      return { query: readFileSync(join(operationsDir, f), 'utf8'), variables: vars };
+      return {
+        query: readFileSync(join(operationsDir, f), 'utf8'),
+        variables: existsSync(variables) ? readFileSync(variables, 'utf8') : undefined,
+      };
     });
   return renderGraphiQL({ title: 'Dossier', endpoint: '/graphql', defaultTabs: tabs, defaultQuery: tabs[0]?.query });
 }

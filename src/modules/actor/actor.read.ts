@@ -1,6 +1,14 @@
 import { byChildKey, byParentKey, byTimestamps, connection, one, TableModel, through } from '../../read/model';
 import { idOf, markingAtMost, oneOf, textSearch } from '../../read/filters';
+import type { SqlBuilder } from '../../read/sql';
 import type { ActorFilter } from './actor.inputs';
+
+/** Actors taking part in the topic with this slug, when the reader may see the topic. */
+function inTopicOf(actor: string, sql: SqlBuilder, slug: string): string {
+  const [link, topic] = [sql.alias(), sql.alias()];
+  return `${actor}.id IN (SELECT ${link}.actor_id FROM topic_actor ${link} JOIN topic ${topic} ON ${topic}.id = ${link}.topic_id
+    WHERE ${topic}.slug = ${sql.param(slug)} AND ${sql.visible(topic)})`;
+}
 
 export const actorModel: TableModel<ActorFilter> = {
   typeName: 'Actor',
@@ -17,10 +25,7 @@ export const actorModel: TableModel<ActorFilter> = {
     publishedSources: connection('Source', byChildKey('publisher_id')),
   },
   filter: (f, a, sql) => [
-    ...(f.topic
-      ? [`${a}.id IN (SELECT ta.actor_id FROM topic_actor ta JOIN topic tp ON tp.id = ta.topic_id
-           WHERE tp.slug = ${sql.param(f.topic)} AND ${sql.visible('tp')})`]
-      : []),
+    ...(f.topic ? [inTopicOf(a, sql, f.topic)] : []),
     ...oneOf(a, 'kind', sql, f.kinds, 'actor_kind'),
     ...(f.countryCode ? [`${a}.country_code = ${sql.param(f.countryCode.toUpperCase())}`] : []),
     ...textSearch(sql, f.search, `${a}.name`, `array_to_string(${a}.aliases, ' ')`),
