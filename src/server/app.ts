@@ -60,7 +60,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     expressMiddleware(apollo, {
       context: async () => {
         const viewer = { clearance: config.VIEWER_CLEARANCE as Marking };
-        return { viewer, reader: new Reader(dataSource, viewer, config.MAX_PAGE_SIZE, readModels) };
+        return { viewer, reader: new Reader(dataSource, viewer, config.MAX_PAGE_SIZE, readModels), dataSource };
       },
     }),
   );

@@ -1,3 +1,4 @@
+import type { DataSource } from 'typeorm';
 import type { Viewer } from '../common/viewer';
 import type { Reader } from '../read/reader';
 
@@ -5,4 +6,6 @@ import type { Reader } from '../read/reader';
 export interface Context {
   viewer: Viewer;
   reader: Reader;
+  /** For services that read or write outside the compiled read path (briefs, definitions). */
+  dataSource: DataSource;
 }

@@ -1,5 +1,6 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { BriefResolver } from '../modules/brief/brief.resolver';
 import { ActorResolver } from '../modules/actor/actor.resolver';
 import { CapabilityResolver } from '../modules/capability/capability.resolver';
 import { ChallengeResolver } from '../modules/challenge/challenge.resolver';
@@ -26,6 +27,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       ActorRelationResolver,
       LocationResolver,
       NodeResolver,
+      BriefResolver,
     ],
     // Types reachable only through interfaces must be named so they are in the schema.
     orphanedTypes: [Location, Citation],

@@ -1,0 +1,246 @@
+import { Marking, MARKINGS } from '../../common/marking';
+import { toGlobalId } from '../../read/global-id';
+import type { ActorKind } from '../actor/actor-kind';
+import type { ReportingVerb } from '../citation/reporting-verb';
+import type { DatePrecision } from '../event/event.entity';
+import type { Confidence, ImplicationScope, Likelihood, TimeHorizon } from '../implication/judgment-scales';
+import type { Reliability, SourceKind } from '../source/source-grades';
+import { evidenceOf, type Evidence } from './brief.evidence';
+import { BriefSection } from './brief.inputs';
+import { compareText, CONFIDENCE_ORDER, confidencePhrase, dateAt, judgmentPhrase, LIKELIHOOD_ORDER, quantityText, tlpLabel } from './brief.phrases';
+import type { BriefData, SourceRow, StatementRow } from './brief.read';
+import type { BriefScope } from './brief.scope';
+import {
+  BibliographyEntry,
+  Brief,
+  BriefActorEntry,
+  BriefGap,
+  BriefStatement,
+  GapReason,
+  KeyJudgment,
+  SectionSize,
+  StatementKind,
+  TimelineEntry,
+} from './brief.types';
+
+const TYPE_NAME: Record<StatementKind, string> = {
+  CAPABILITY: 'Capability',
+  CHALLENGE: 'Challenge',
+  IMPLICATION: 'Implication',
+  EVENT: 'Event',
+};
+// Weak judgments matter most to a reader, so they come first among the gaps.
+const GAP_KIND_ORDER = ['IMPLICATION', 'CAPABILITY', 'CHALLENGE', 'EVENT'];
+const PRECISION_ORDER = ['YEAR', 'MONTH', 'DAY'];
+
+const GAP_WORDS: Record<GapReason, string> = {
+  SINGLE_SOURCED: 'only one source supports it',
+  SAME_PUBLISHER_ONLY: 'its sources all come from one publisher',
+  UNRELIABLE_SOURCES_ONLY: 'every source behind it is graded D or E',
+  UNGRADED_SOURCES_ONLY: 'the reliability of every source behind it cannot be judged (F)',
+  LOW_CREDIBILITY_ONLY: 'every citation of it has credibility 4 to 6',
+  CONTESTED: 'a source denies it',
+};
+
+type Composed = Omit<Brief, 'markdown' | 'html' | 'contentHash'>;
+
+/** Builds the typed sections of a brief from the statements in scope. Pure: the same data gives the same brief. */
+export function composeBrief(scope: BriefScope, data: BriefData): Composed {
+  const evidence = new Map(data.statements.map((s) => [s.id, evidenceOf(s)]));
+  const ev = (s: StatementRow) => evidence.get(s.id)!;
+  let marking: Marking = Marking.CLEAR;
+  const contains = (m: Marking) => {
+    if (MARKINGS.indexOf(m) > MARKINGS.indexOf(marking)) marking = m;
+  };
+  data.topics.forEach((t) => contains(t.marking));
+
+  // Sources are numbered in the order the brief first cites them.
+  const numbers = new Map<string, { number: number; source: SourceRow }>();
+  const statementOf = (s: StatementRow): BriefStatement => {
+    const e = ev(s);
+    contains(s.marking);
+    return {
+      id: toGlobalId(TYPE_NAME[s.kind], s.id),
+      kind: s.kind as StatementKind,
+      text: s.text,
+      marking: s.marking,
+      category: s.category ?? null,
+      quantity: s.quantity ?? null,
+      quantityText: quantityText(s.quantity),
+      sources: e.sources.map((c) => {
+        contains(c.marking);
+        contains(c.source.marking);
+        if (!numbers.has(c.source.id)) numbers.set(c.source.id, { number: numbers.size + 1, source: c.source });
+        return {
+          number: numbers.get(c.source.id)!.number,
+          reliability: c.source.reliability as Reliability,
+          credibility: c.credibility,
+          verb: c.verb as ReportingVerb,
+        };
+      }),
+      independentSources: e.independentPublishers,
+      corroborated: e.corroborated,
+    };
+  };
+
+  const bySupport = (a: StatementRow, b: StatementRow) =>
+    ev(b).independentPublishers - ev(a).independentPublishers ||
+    bestCredibility(ev(a)) - bestCredibility(ev(b)) ||
+    compareText(a.text, b.text) ||
+    compareText(a.id, b.id);
+  const byJudgment = (a: StatementRow, b: StatementRow) =>
+    LIKELIHOOD_ORDER.indexOf(b.likelihood!) - LIKELIHOOD_ORDER.indexOf(a.likelihood!) ||
+    CONFIDENCE_ORDER.indexOf(b.confidence!) - CONFIDENCE_ORDER.indexOf(a.confidence!) ||
+    bySupport(a, b);
+
+  const ofKind = (kind: StatementKind) => data.statements.filter((s) => s.kind === kind);
+  const implications = ofKind(StatementKind.IMPLICATION).sort(byJudgment);
+  const limit = scope.limitPerSection;
+  const wanted = (section: BriefSection) => scope.sections.includes(section);
+  const sizes: SectionSize[] = [];
+  const size = (section: BriefSection, shown: number, total: number) => sizes.push({ section, shown, total });
+
+  const judgmentOf = (s: StatementRow): KeyJudgment => ({
+    statement: statementOf(s),
+    likelihood: s.likelihood as Likelihood,
+    confidence: s.confidence as Confidence,
+    scope: s.scope as ImplicationScope,
+    horizon: s.horizon as TimeHorizon,
+    judgment: judgmentPhrase(s.likelihood!, s.text),
+    confidenceStatement: confidencePhrase(s.confidence!),
+    affectedActors: s.affectedActors ?? [],
+  });
+
+  let bottomLine: KeyJudgment[] | null = null;
+  if (wanted(BriefSection.BOTTOM_LINE)) {
+    bottomLine = implications.slice(0, Math.min(scope.keyJudgments, limit)).map(judgmentOf);
+    size(BriefSection.BOTTOM_LINE, bottomLine.length, implications.length);
+  }
+
+  let actors: BriefActorEntry[] | null = null;
+  if (wanted(BriefSection.ACTORS)) {
+    const groups = new Map<string, StatementRow[]>();
+    for (const s of data.statements) if (s.actor) groups.set(s.actor.id, [...(groups.get(s.actor.id) ?? []), s]);
+    const ranked = [...groups.values()].sort(
+      (a, b) => b.length - a.length || compareText(a[0].actor!.name, b[0].actor!.name) || compareText(a[0].actor!.id, b[0].actor!.id),
+    );
+    actors = ranked.slice(0, limit).map((statements) => {
+      const actor = statements[0].actor!;
+      contains(actor.marking);
+      const capabilities = statements.filter((s) => s.kind === StatementKind.CAPABILITY).sort(bySupport);
+      const challenges = statements.filter((s) => s.kind === StatementKind.CHALLENGE).sort(bySupport);
+      return {
+        id: toGlobalId('Actor', actor.id),
+        name: actor.name,
+        kind: actor.kind as ActorKind,
+        capabilities: capabilities.slice(0, limit).map(statementOf),
+        challenges: challenges.slice(0, limit).map(statementOf),
+        capabilityCount: capabilities.length,
+        challengeCount: challenges.length,
+      };
+    });
+    size(BriefSection.ACTORS, actors.length, groups.size);
+  }
+
+  let judgments: KeyJudgment[] | null = null;
+  if (wanted(BriefSection.IMPLICATIONS)) {
+    judgments = implications.slice(0, limit).map(judgmentOf);
+    size(BriefSection.IMPLICATIONS, judgments.length, implications.length);
+  }
+
+  let timeline: TimelineEntry[] | null = null;
+  if (wanted(BriefSection.TIMELINE)) {
+    const events = ofKind(StatementKind.EVENT).sort(
+      (a, b) =>
+        compareText(a.occurredOn!, b.occurredOn!) ||
+        PRECISION_ORDER.indexOf(a.precision!) - PRECISION_ORDER.indexOf(b.precision!) ||
+        compareText(a.text, b.text) ||
+        compareText(a.id, b.id),
+    );
+    // Past the cap, the most recent events are the ones kept.
+    timeline = events.slice(Math.max(0, events.length - limit)).map((s) => ({
+      statement: statementOf(s),
+      occurredOn: s.occurredOn!,
+      precision: s.precision as DatePrecision,
+      when: dateAt(s.occurredOn!, s.precision),
+      location: s.location ?? null,
+    }));
+    size(BriefSection.TIMELINE, timeline.length, events.length);
+  }
+
+  let gaps: BriefGap[] | null = null;
+  if (wanted(BriefSection.GAPS)) {
+    const weak = data.statements
+      .filter((s) => ev(s).gaps.length)
+      .sort(
+        (a, b) =>
+          Number(ev(b).gaps.includes(GapReason.CONTESTED)) - Number(ev(a).gaps.includes(GapReason.CONTESTED)) ||
+          GAP_KIND_ORDER.indexOf(a.kind) - GAP_KIND_ORDER.indexOf(b.kind) ||
+          ev(b).gaps.length - ev(a).gaps.length ||
+          compareText(a.text, b.text) ||
+          compareText(a.id, b.id),
+      );
+    gaps = weak.slice(0, limit).map((s) => gapOf(statementOf(s), ev(s)));
+    size(BriefSection.GAPS, gaps.length, weak.length);
+  }
+
+  const bibliography: BibliographyEntry[] = [...numbers.values()].map(({ number, source }) => ({
+    number,
+    id: toGlobalId('Source', source.id),
+    title: source.name,
+    kind: source.kind as SourceKind,
+    publisher: source.publisher,
+    publishedOn: source.publishedOn,
+    reliability: source.reliability as Reliability,
+    url: source.url,
+    marking: source.marking,
+  }));
+  if (wanted(BriefSection.SOURCES)) size(BriefSection.SOURCES, bibliography.length, bibliography.length);
+  const dates = bibliography.map((b) => b.publishedOn).filter((d): d is string => d !== null).sort();
+
+  return {
+    title: scope.title ?? titleOf(data),
+    marking,
+    clearance: scope.clearance,
+    scope: scopeText(scope, data),
+    sections: scope.sections,
+    bottomLine,
+    actors,
+    implications: judgments,
+    timeline,
+    sources: wanted(BriefSection.SOURCES) ? bibliography : null,
+    gaps,
+    gapCounts: Object.values(GapReason).map((reason) => ({
+      reason,
+      count: data.statements.filter((s) => ev(s).gaps.includes(reason)).length,
+    })),
+    sectionSizes: sizes.sort((a, b) => scope.sections.indexOf(a.section) - scope.sections.indexOf(b.section)),
+    statementCount: data.statements.length,
+    latestSourceDate: dates.at(-1) ?? null,
+  };
+}
+
+const bestCredibility = (e: Evidence) => Math.min(7, ...e.supporting.map((c) => c.credibility));
+
+function gapOf(statement: BriefStatement, e: Evidence): BriefGap {
+  const words = e.gaps.map((reason) => GAP_WORDS[reason]);
+  const explanation = `${words.join('; ')}.`;
+  return { statement, reasons: e.gaps, explanation: explanation.charAt(0).toUpperCase() + explanation.slice(1) };
+}
+
+function titleOf(data: BriefData): string {
+  if (data.topics.length) return data.topics.map((t) => t.title).join('; ');
+  return `Actors: ${data.actors.map((a) => a.name).join(', ')}`;
+}
+
+function scopeText(scope: BriefScope, data: BriefData): string {
+  const parts: string[] = [];
+  if (data.topics.length) parts.push(`${data.topics.length === 1 ? 'Topic' : 'Topics'}: ${data.topics.map((t) => t.title).join('; ')}`);
+  if (data.actors.length) parts.push(`Actors: ${data.actors.map((a) => a.name).join(', ')}`);
+  const from = scope.from ? dateAt(scope.from) : null;
+  const to = scope.to ? dateAt(scope.to) : null;
+  parts.push(`Window: ${from && to ? `${from} to ${to}` : from ? `from ${from}` : to ? `up to ${to}` : 'any date'}`);
+  parts.push(`Citations: credibility 1-${scope.minCredibility}, sources graded A-${scope.minReliability}`);
+  parts.push(`Reader clearance: ${tlpLabel(scope.clearance)}`);
+  return parts.join('. ') + '.';
+}

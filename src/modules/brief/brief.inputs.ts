@@ -1,0 +1,69 @@
+import { GraphQLLocalDate } from 'graphql-scalars';
+import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
+import { Marking } from '../../common/marking';
+import { Reliability } from '../source/source-grades';
+
+/** The parts a brief can have, in the order they are rendered. */
+export enum BriefSection {
+  BOTTOM_LINE = 'BOTTOM_LINE',
+  ACTORS = 'ACTORS',
+  IMPLICATIONS = 'IMPLICATIONS',
+  TIMELINE = 'TIMELINE',
+  SOURCES = 'SOURCES',
+  GAPS = 'GAPS',
+}
+
+registerEnumType(BriefSection, {
+  name: 'BriefSection',
+  description: 'A part of a brief. Sections are always rendered in this order, whatever order they are asked in.',
+  valuesConfig: {
+    BOTTOM_LINE: { description: 'Key judgments: the implications that matter most, ranked by likelihood, then confidence.' },
+    ACTORS: { description: 'Each actor with its capabilities and challenges.' },
+    IMPLICATIONS: { description: 'Every analytic judgment in scope, ranked like the bottom line.' },
+    TIMELINE: { description: 'Events in date order, each at the precision it is known.' },
+    SOURCES: { description: 'Numbered bibliography with reliability grades; statements point to these numbers.' },
+    GAPS: { description: 'Weak spots: single-sourced, unreliable-only, low-credibility-only and contested statements.' },
+  },
+});
+
+@InputType({ description: 'What a brief covers and for whom: a scope, the sections wanted and the reader’s clearance.' })
+export class BriefInput {
+  @Field(() => [String], { nullable: true, description: 'Slugs of the topics to cover. With `actors`, only statements of these topics about those actors.' })
+  topics?: string[] | null;
+
+  @Field(() => [ID], { nullable: true, description: 'Ids of the actors to cover. At least one topic or actor is required.' })
+  actors?: string[] | null;
+
+  @Field(() => GraphQLLocalDate, {
+    nullable: true,
+    description: 'Start of the time window: events before it, and citations to sources published before it, are left out.',
+  })
+  from?: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'End of the time window (inclusive).' })
+  to?: string | null;
+
+  @Field(() => Int, { nullable: true, description: 'Only citations at least this credible (1 best ... 6): 3 keeps 1, 2 and 3.' })
+  minCredibility?: number | null;
+
+  @Field(() => Reliability, { nullable: true, description: 'Only citations to sources at least this reliable (A best ... F): B keeps A and B.' })
+  minReliability?: Reliability | null;
+
+  @Field(() => [BriefSection], { nullable: true, description: 'Sections wanted; all of them when not given.' })
+  sections?: BriefSection[] | null;
+
+  @Field(() => Int, { nullable: true, description: 'At most this many items in each list of a section (default 10, at most 100).' })
+  limitPerSection?: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'How many key judgments the bottom line gives (default 3, at most 10).' })
+  keyJudgments?: number | null;
+
+  @Field(() => Marking, {
+    nullable: true,
+    description: 'Clearance of the reader the brief is for; defaults to yours and may never be above it.',
+  })
+  clearance?: Marking | null;
+
+  @Field(() => String, { nullable: true, description: 'Title of the brief; by default built from the topics or actors.' })
+  title?: string | null;
+}

@@ -1,0 +1,67 @@
+// How a brief puts things into words. Pure functions: the same value always gives the same text.
+import type { Marking } from '../../common/marking';
+import type { QuantityRow } from './brief.read';
+
+/** ICD 203 likelihood terms with their probability ranges (shared/reference/analytic-standards.json). */
+export const LIKELIHOOD: Record<string, { term: string; range: string }> = {
+  ALMOST_NO_CHANCE: { term: 'Almost no chance', range: '1-5%' },
+  VERY_UNLIKELY: { term: 'Very unlikely', range: '5-20%' },
+  UNLIKELY: { term: 'Unlikely', range: '20-45%' },
+  ROUGHLY_EVEN_CHANCE: { term: 'Roughly even chance', range: '45-55%' },
+  LIKELY: { term: 'Likely', range: '55-80%' },
+  VERY_LIKELY: { term: 'Very likely', range: '80-95%' },
+  ALMOST_CERTAIN: { term: 'Almost certain', range: '95-99%' },
+};
+export const LIKELIHOOD_ORDER = Object.keys(LIKELIHOOD);
+export const CONFIDENCE_ORDER = ['LOW', 'MODERATE', 'HIGH'];
+
+export const RELIABILITY_LABEL: Record<string, string> = {
+  A: 'completely reliable',
+  B: 'usually reliable',
+  C: 'fairly reliable',
+  D: 'not usually reliable',
+  E: 'unreliable',
+  F: 'reliability cannot be judged',
+};
+
+/** A likelihood term and its range, never with the confidence: ICD 203 keeps the two in separate sentences. */
+export const judgmentPhrase = (likelihood: string, statement: string) =>
+  `${LIKELIHOOD[likelihood].term} (${LIKELIHOOD[likelihood].range}): ${statement}`;
+
+export const confidencePhrase = (confidence: string) => `We hold this judgment with ${confidence.toLowerCase()} confidence.`;
+
+export const tlpLabel = (marking: Marking) => `TLP:${marking.replace('_', '+')}`;
+
+const MONTHS = ['January', 'February', 'March', 'April', 'May', 'June', 'July', 'August', 'September', 'October', 'November', 'December'];
+
+/** A date as a person writes it at the precision it is known: "2024", "August 2024", "3 November 2024". */
+export function dateAt(isoDate: string, precision: 'DAY' | 'MONTH' | 'YEAR' = 'DAY'): string {
+  const [year, month, day] = isoDate.split('-').map(Number);
+  if (precision === 'YEAR') return String(year);
+  if (precision === 'MONTH') return `${MONTHS[month - 1]} ${year}`;
+  return `${day} ${MONTHS[month - 1]} ${year}`;
+}
+
+// Fixed grouping, independent of the machine's locale.
+const number = (n: number) => {
+  const [whole, fraction] = String(Math.abs(n)).split('.');
+  const grouped = whole.replace(/\B(?=(\d{3})+(?!\d))/g, ',');
+  return `${n < 0 ? '-' : ''}${grouped}${fraction ? `.${fraction}` : ''}`;
+};
+
+/** A quantity as a range in words: "9,000-12,000 troops", "about 10,000 troops", "at least 1,200,000 soldiers". */
+export function quantityText(q: QuantityRow | null | undefined): string | null {
+  if (!q) return null;
+  const unit = q.unit ? ` ${q.unit}` : '';
+  const range = q.low !== null && q.high !== null ? `${number(q.low)}-${number(q.high)}` : null;
+  let text: string;
+  if (q.best !== null) text = range ? `about ${number(q.best)} (range ${range})` : `about ${number(q.best)}`;
+  else if (range) text = range;
+  else if (q.low !== null) text = `at least ${number(q.low)}`;
+  else if (q.high !== null) text = `at most ${number(q.high)}`;
+  else return null;
+  return `${text}${unit}${q.asStated ? ` (stated as "${q.asStated}")` : ''}`;
+}
+
+/** Code-point order: unlike localeCompare it is the same on every machine, so renderings stay byte-identical. */
+export const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);

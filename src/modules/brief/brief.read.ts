@@ -1,0 +1,196 @@
+import type { DataSource } from 'typeorm';
+import type { Marking } from '../../common/marking';
+import { and, SqlBuilder } from '../../read/sql';
+import type { BriefScope } from './brief.scope';
+
+export type StatementKind = 'CAPABILITY' | 'CHALLENGE' | 'IMPLICATION' | 'EVENT';
+
+export interface SourceRow {
+  id: string;
+  name: string;
+  kind: string;
+  publisherId: string | null;
+  publisher: string | null;
+  publishedOn: string | null;
+  reliability: string;
+  url: string | null;
+  marking: Marking;
+}
+
+export interface CitationRow {
+  id: string;
+  verb: string;
+  credibility: number;
+  quote: string;
+  marking: Marking;
+  source: SourceRow;
+}
+
+export interface QuantityRow {
+  low: number | null;
+  best: number | null;
+  high: number | null;
+  unit: string | null;
+  asStated: string | null;
+}
+
+/** One statement in scope with its qualifying citations, as the single brief query returns it. */
+export interface StatementRow {
+  kind: StatementKind;
+  id: string;
+  marking: Marking;
+  text: string;
+  updatedAt: string;
+  actor?: { id: string; name: string; kind: string; marking: Marking };
+  category?: string;
+  quantity?: QuantityRow | null;
+  likelihood?: string;
+  confidence?: string;
+  scope?: string;
+  horizon?: string;
+  affectedActors?: string[];
+  occurredOn?: string;
+  precision?: 'DAY' | 'MONTH' | 'YEAR';
+  location?: string | null;
+  citations: CitationRow[];
+}
+
+export interface BriefData {
+  topics: Array<{ id: string; slug: string; title: string; summary: string; marking: Marking }>;
+  actors: Array<{ id: string; name: string; marking: Marking }>;
+  statements: StatementRow[];
+}
+
+const quantity = (x: string) =>
+  `CASE WHEN num_nonnulls(${x}.quantity_low, ${x}.quantity_best, ${x}.quantity_high) > 0 THEN json_build_object(
+    'low', ${x}.quantity_low, 'best', ${x}.quantity_best, 'high', ${x}.quantity_high,
+    'unit', ${x}.quantity_unit, 'asStated', ${x}.quantity_as_stated) END`;
+
+/** Visible names of the actors linked to row `x` through a link table, in name order. */
+const linkedActorNames = (sql: SqlBuilder, table: string, owner: string, x: string) => {
+  const [l, a] = [sql.alias(), sql.alias()];
+  return `coalesce((SELECT json_agg(${a}.name ORDER BY ${a}.name) FROM ${table} ${l} JOIN actor ${a} ON ${a}.id = ${l}.actor_id
+    WHERE ${l}.${owner} = ${x}.id AND ${sql.visible(a)}), '[]'::json)`;
+};
+
+interface KindSpec {
+  table: string;
+  cited: string;
+  text: string;
+  /** Extra JSON fields of the kind. */
+  fields: (x: string, sql: SqlBuilder) => string;
+  /** Extra FROM items (joins) the fields need. */
+  joins?: (x: string, sql: SqlBuilder) => string;
+  /** Condition for "this statement is about one of the scope's actors". */
+  aboutActors: (x: string, actors: string) => string;
+  /** Condition for "this statement falls inside the time window", when it has a date of its own. */
+  inWindow?: (x: string, from: string, to: string) => string;
+}
+
+const actorJoin = (x: string, sql: SqlBuilder) => {
+  const a = `${x}a`;
+  return `JOIN actor ${a} ON ${a}.id = ${x}.actor_id AND ${sql.visible(a)}`;
+};
+const actorStatementFields = (x: string) =>
+  `'actor', json_build_object('id', ${x}a.id, 'name', ${x}a.name, 'kind', ${x}a.kind, 'marking', ${x}a.marking),
+   'category', ${x}.category, 'quantity', ${quantity(x)}`;
+
+const KINDS: Record<StatementKind, KindSpec> = {
+  CAPABILITY: {
+    table: 'capability',
+    cited: 'capability_id',
+    text: 'statement',
+    joins: actorJoin,
+    fields: actorStatementFields,
+    aboutActors: (x, actors) => `${x}.actor_id = ANY(${actors})`,
+  },
+  CHALLENGE: {
+    table: 'challenge',
+    cited: 'challenge_id',
+    text: 'statement',
+    joins: actorJoin,
+    fields: actorStatementFields,
+    aboutActors: (x, actors) => `${x}.actor_id = ANY(${actors})`,
+  },
+  IMPLICATION: {
+    table: 'implication',
+    cited: 'implication_id',
+    text: 'statement',
+    fields: (x, sql) =>
+      `'likelihood', ${x}.likelihood, 'confidence', ${x}.confidence, 'scope', ${x}.scope, 'horizon', ${x}.horizon,
+       'affectedActors', ${linkedActorNames(sql, 'implication_actor', 'implication_id', x)}`,
+    aboutActors: (x, actors) => `EXISTS (SELECT 1 FROM implication_actor ia WHERE ia.implication_id = ${x}.id AND ia.actor_id = ANY(${actors}))`,
+  },
+  EVENT: {
+    table: 'event',
+    cited: 'event_id',
+    text: 'title',
+    joins: (x, sql) => `LEFT JOIN location ${x}l ON ${x}l.id = ${x}.location_id AND ${sql.visible(`${x}l`)}`,
+    fields: (x, sql) =>
+      `'occurredOn', ${x}.occurred_on, 'precision', ${x}.precision, 'location', ${x}l.name, 'quantity', ${quantity(x)},
+       'affectedActors', ${linkedActorNames(sql, 'event_actor', 'event_id', x)}`,
+    aboutActors: (x, actors) => `EXISTS (SELECT 1 FROM event_actor ea WHERE ea.event_id = ${x}.id AND ea.actor_id = ANY(${actors}))`,
+    // The event spans its whole day, month or year: it is in the window when that span overlaps it.
+    inWindow: (x, from, to) =>
+      `${x}.occurred_on <= ${to} AND (${x}.occurred_on + CASE ${x}.precision WHEN 'DAY' THEN interval '1 day'
+        WHEN 'MONTH' THEN interval '1 month' ELSE interval '1 year' END) > ${from}`,
+  },
+};
+
+/** Qualifying citations of row `x`: visible, to a visible source, and meeting the scope's grades and window. */
+function citations(spec: KindSpec, x: string, scope: BriefScope, sql: SqlBuilder): string {
+  const [c, s, p] = [sql.alias(), sql.alias(), sql.alias()];
+  const conditions = [
+    `${c}.${spec.cited} = ${x}.id`,
+    sql.visible(c),
+    sql.visible(s),
+    `${c}.credibility <= ${sql.param(scope.minCredibility)}`,
+    `${s}.reliability <= ${sql.param(scope.minReliability, 'source_reliability')}`,
+  ];
+  // Undated sources stay: nothing says they fall outside the window.
+  if (scope.from) conditions.push(`(${s}.published_on IS NULL OR ${s}.published_on >= ${sql.param(scope.from, 'date')})`);
+  if (scope.to) conditions.push(`(${s}.published_on IS NULL OR ${s}.published_on <= ${sql.param(scope.to, 'date')})`);
+  const source = `json_build_object('id', ${s}.id, 'name', ${s}.name, 'kind', ${s}.kind, 'publisherId', ${p}.id,
+    'publisher', ${p}.name, 'publishedOn', ${s}.published_on, 'reliability', ${s}.reliability, 'url', ${s}.url, 'marking', ${s}.marking)`;
+  return `(SELECT json_agg(json_build_object('id', ${c}.id, 'verb', ${c}.verb, 'credibility', ${c}.credibility,
+      'quote', ${c}.quote, 'marking', ${c}.marking, 'source', ${source}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id)
+    FROM citation ${c} JOIN source ${s} ON ${s}.id = ${c}.source_id
+    LEFT JOIN actor ${p} ON ${p}.id = ${s}.publisher_id AND ${sql.visible(p)}
+    WHERE ${and(conditions)})`;
+}
+
+function statements(kind: StatementKind, scope: BriefScope, sql: SqlBuilder, actorIds: string): string {
+  const spec = KINDS[kind];
+  const x = sql.alias();
+  const cited = sql.alias();
+  const conditions = [sql.visible(x), `${cited}.list IS NOT NULL`];
+  if (scope.topics.length) conditions.push(`${x}.topic_id IN (SELECT id FROM scope_topic)`);
+  else conditions.push(`EXISTS (SELECT 1 FROM topic st WHERE st.id = ${x}.topic_id AND ${sql.visible('st')})`);
+  if (scope.actors.length) conditions.push(spec.aboutActors(x, actorIds));
+  if (spec.inWindow && (scope.from || scope.to)) {
+    conditions.push(spec.inWindow(x, sql.param(scope.from ?? '0001-01-01', 'date'), sql.param(scope.to ?? '9999-12-31', 'date')));
+  }
+  return `SELECT json_build_object('kind', '${kind}', 'id', ${x}.id, 'marking', ${x}.marking, 'text', ${x}.${spec.text},
+      'updatedAt', ${x}.updated_at, ${spec.fields(x, sql)}, 'citations', ${cited}.list) AS statement
+    FROM ${spec.table} ${x} ${spec.joins?.(x, sql) ?? ''}
+    CROSS JOIN LATERAL (SELECT ${citations(spec, x, scope, sql)} AS list) ${cited}
+    WHERE ${and(conditions)}`;
+}
+
+/** Everything a brief needs, read for `scope` in one SQL statement. Every table passes the access seam. */
+export async function readBriefData(dataSource: DataSource, sql: SqlBuilder, scope: BriefScope): Promise<BriefData> {
+  const topicSlugs = sql.param(scope.topics, 'text[]');
+  const actorIds = sql.param(scope.actors, 'uuid[]');
+  const kinds = Object.keys(KINDS) as StatementKind[];
+  const union = kinds.map((kind) => statements(kind, scope, sql, actorIds)).join('\nUNION ALL\n');
+  const query = `WITH scope_topic AS (
+      SELECT t.id, t.slug, t.title, t.summary, t.marking FROM topic t WHERE t.slug = ANY(${topicSlugs}) AND ${sql.visible('t')})
+    SELECT json_build_object(
+      'topics', (SELECT coalesce(json_agg(row_to_json(scope_topic) ORDER BY slug), '[]'::json) FROM scope_topic),
+      'actors', (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'marking', a.marking) ORDER BY a.name), '[]'::json)
+                 FROM actor a WHERE a.id = ANY(${actorIds}) AND ${sql.visible('a')}),
+      'statements', (SELECT coalesce(json_agg(u.statement), '[]'::json) FROM (${union}) u)
+    ) AS result`;
+  const rows = await dataSource.query(query, sql.params);
+  return rows[0].result;
+}

@@ -1,0 +1,147 @@
+import { createHash } from 'node:crypto';
+import MarkdownIt from 'markdown-it';
+import { BriefSection } from './brief.inputs';
+import { dateAt, RELIABILITY_LABEL, tlpLabel } from './brief.phrases';
+import type { Brief, BriefStatement, KeyJudgment, SectionSize } from './brief.types';
+
+type Composed = Omit<Brief, 'markdown' | 'html' | 'contentHash'>;
+
+/** Data text must read as text, not as Markdown syntax. */
+const esc = (text: string) => text.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`);
+
+const refs = (s: BriefStatement) =>
+  s.sources.length ? ` [${s.sources.map((r) => `${r.number} ${r.reliability}${r.credibility}`).join(', ')}]` : '';
+
+const corroboration = (s: BriefStatement) =>
+  s.corroborated ? ` Corroborated by ${s.independentSources} independent sources.` : '';
+
+const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
+const words = (code: string) => code.toLowerCase().replace(/_/g, ' ');
+
+function judgmentLine(j: KeyJudgment, withContext: boolean): string {
+  const context = withContext
+    ? ` Bears on ${j.affectedActors.length ? j.affectedActors.map(esc).join(', ') : 'no named actor'}; ${words(j.scope)} scope, ${words(j.horizon)} horizon.`
+    : '';
+  return `${sentence(esc(j.judgment))} ${j.confidenceStatement}${context}${corroboration(j.statement)}${refs(j.statement)}`;
+}
+
+function statementLine(s: BriefStatement): string {
+  const category = s.category ? `${words(s.category).replace(/^./, (c) => c.toUpperCase())}: ` : '';
+  const quantity = s.quantityText ? ` Quantity: ${esc(s.quantityText)}.` : '';
+  return `- ${category}${sentence(esc(s.text))}${quantity}${corroboration(s)}${refs(s)}`;
+}
+
+/** A closing line for a section cut at the cap, as its own paragraph. */
+const more = (size: SectionSize | undefined, noun: string, nouns: string) => {
+  const hidden = size ? size.total - size.shown : 0;
+  return hidden > 0 ? [`_${hidden} more ${hidden === 1 ? noun : nouns} in scope, not shown._`, ''] : [];
+};
+
+/** The brief in Markdown. Deterministic: nothing in it depends on the clock, the machine or the order rows arrive. */
+export function renderMarkdown(brief: Composed): string {
+  const size = (section: BriefSection) => brief.sectionSizes.find((s) => s.section === section);
+  const lines: string[] = [`**${tlpLabel(brief.marking)}**`, '', `# ${esc(brief.title)}`, '', esc(brief.scope), ''];
+  const latest = brief.latestSourceDate ? ` Newest dated source: ${dateAt(brief.latestSourceDate)}.` : '';
+  lines.push(
+    `Marking ${tlpLabel(brief.marking)}, the highest of anything in this brief. ${brief.statementCount} statements in scope.${latest}`,
+    '',
+  );
+  if (brief.bottomLine) {
+    lines.push('## Bottom line', '');
+    if (!brief.bottomLine.length) lines.push('No analytic judgments in scope.');
+    brief.bottomLine.forEach((j, i) => lines.push(`${i + 1}. ${judgmentLine(j, false)}`));
+    lines.push('');
+  }
+  if (brief.actors) {
+    lines.push('## Actors', '');
+    if (!brief.actors.length) lines.push('No capabilities or challenges in scope.', '');
+    for (const actor of brief.actors) {
+      lines.push(`### ${esc(actor.name)}`, '');
+      for (const [label, items, total] of [
+        ['Capabilities', actor.capabilities, actor.capabilityCount],
+        ['Challenges', actor.challenges, actor.challengeCount],
+      ] as const) {
+        if (!total) continue;
+        lines.push(`${label}:`, '', ...items.map(statementLine));
+        if (total > items.length) lines.push('', `_${total - items.length} more not shown._`);
+        lines.push('');
+      }
+    }
+    lines.push(...more(size(BriefSection.ACTORS), 'actor', 'actors'));
+  }
+  if (brief.implications) {
+    lines.push('## Implications', '');
+    if (!brief.implications.length) lines.push('No analytic judgments in scope.');
+    brief.implications.forEach((j, i) => lines.push(`${i + 1}. ${judgmentLine(j, true)}`));
+    lines.push('', ...more(size(BriefSection.IMPLICATIONS), 'implication', 'implications'));
+  }
+  if (brief.timeline) {
+    lines.push('## Timeline', '');
+    if (!brief.timeline.length) lines.push('No events in scope.');
+    for (const e of brief.timeline) {
+      const where = e.location ? `, ${esc(e.location)}` : '';
+      lines.push(`- **${e.when}**${where}: ${sentence(esc(e.statement.text))}${corroboration(e.statement)}${refs(e.statement)}`);
+    }
+    lines.push('', ...more(size(BriefSection.TIMELINE), 'earlier event', 'earlier events'));
+  }
+  if (brief.sources) {
+    lines.push('## Sources', '', 'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says.', '');
+    for (const s of brief.sources) {
+      const by = [s.publisher ? esc(s.publisher) : 'Publisher unknown', s.publishedOn ? dateAt(s.publishedOn) : 'undated'].join(', ');
+      const url = s.url ? ` <${s.url}>` : '';
+      lines.push(`${s.number}. ${sentence(esc(s.title))} ${by}. Reliability ${s.reliability} (${RELIABILITY_LABEL[s.reliability]}).${url}`);
+    }
+    if (!brief.sources.length) lines.push('No sources cited.');
+    lines.push('');
+  }
+  if (brief.gaps) {
+    lines.push('## Gaps', '');
+    lines.push(gapSummary(brief), '');
+    for (const g of brief.gaps) lines.push(`- ${sentence(esc(g.statement.text))} ${g.explanation}${refs(g.statement)}`);
+    lines.push('', ...more(size(BriefSection.GAPS), 'weak statement', 'weak statements'));
+  }
+  lines.push(`**${tlpLabel(brief.marking)}**`, '');
+  return lines.join('\n');
+}
+
+const GAP_COUNTS: Array<[string, string]> = [
+  ['SINGLE_SOURCED', 'single-sourced'],
+  ['SAME_PUBLISHER_ONLY', 'from one publisher only'],
+  ['UNRELIABLE_SOURCES_ONLY', 'resting only on unreliable sources (D/E)'],
+  ['UNGRADED_SOURCES_ONLY', 'resting only on sources whose reliability cannot be judged (F)'],
+  ['LOW_CREDIBILITY_ONLY', 'resting only on low-credibility information (4-6)'],
+  ['CONTESTED', 'contested'],
+];
+
+/** The weak spots counted by reason, over every statement in scope (not only those listed). */
+function gapSummary(brief: Composed): string {
+  const total = brief.sectionSizes.find((s) => s.section === BriefSection.GAPS)?.total ?? 0;
+  if (!total) return 'No weak spots: every statement in scope is supported by independent, graded sources.';
+  const counts = GAP_COUNTS.map(([reason, words]) => `${brief.gapCounts.find((g) => g.reason === reason)?.count ?? 0} ${words}`);
+  return `${total} of ${brief.statementCount} statements in scope have weak spots: ${counts.join(', ')}.`;
+}
+
+// Raw HTML in the Markdown is escaped, never passed through.
+const markdownIt = new MarkdownIt({ html: false, linkify: false, typographer: false });
+
+/** A self-contained HTML document rendered from the Markdown. */
+export function renderHtml(brief: Composed, markdown: string): string {
+  const title = markdownIt.utils.escapeHtml(brief.title);
+  return [
+    '<!doctype html>',
+    '<html lang="en">',
+    '<head>',
+    '<meta charset="utf-8">',
+    `<meta name="tlp" content="${tlpLabel(brief.marking)}">`,
+    `<title>${title}</title>`,
+    '<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5}</style>',
+    '</head>',
+    '<body>',
+    markdownIt.render(markdown).trimEnd(),
+    '</body>',
+    '</html>',
+    '',
+  ].join('\n');
+}
+
+export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

@@ -1,0 +1,38 @@
+import type { DataSource } from 'typeorm';
+import { badUserInput } from '../../common/errors';
+import type { Viewer } from '../../common/viewer';
+import { SqlBuilder } from '../../read/sql';
+import { toGlobalId } from '../../read/global-id';
+import { composeBrief } from './brief.compose';
+import type { BriefInput } from './brief.inputs';
+import { readBriefData, type BriefData } from './brief.read';
+import { renderHtml, renderMarkdown, sha256 } from './brief.render';
+import { briefScopeOf, type BriefScope } from './brief.scope';
+import type { Brief } from './brief.types';
+
+export interface ComposedBrief {
+  scope: BriefScope;
+  brief: Brief;
+  /** The statements in scope, as read: the snapshot a scheduled run keeps to compute its delta. */
+  data: BriefData;
+}
+
+/** Reads the data of a checked scope and composes the brief, read as the scope's clearance allows. */
+export async function composeForScope(dataSource: DataSource, scope: BriefScope, path = 'input'): Promise<ComposedBrief> {
+  const sql = new SqlBuilder({ clearance: scope.clearance }, 0);
+  const data = await readBriefData(dataSource, sql, scope);
+  // Unknown and not-cleared look the same, so a brief never reveals that a hidden topic or actor exists.
+  const missingTopic = scope.topics.find((slug) => !data.topics.some((t) => t.slug === slug));
+  if (missingTopic) throw badUserInput(`${path}.topics`, `no topic "${missingTopic}"`);
+  const missingActor = scope.actors.find((id) => !data.actors.some((a) => a.id === id));
+  if (missingActor) throw badUserInput(`${path}.actors`, `no actor ${toGlobalId('Actor', missingActor)}`);
+  const composed = composeBrief(scope, data);
+  const markdown = renderMarkdown(composed);
+  const brief: Brief = { ...composed, markdown, html: renderHtml(composed, markdown), contentHash: sha256(markdown) };
+  return { scope, brief, data };
+}
+
+/** Composes the brief `input` asks for, for `viewer`: bad input is BAD_USER_INPUT naming the field. */
+export function composeFor(dataSource: DataSource, viewer: Viewer, input: BriefInput): Promise<ComposedBrief> {
+  return composeForScope(dataSource, briefScopeOf(input, viewer));
+}

@@ -1,0 +1,276 @@
+import { GraphQLLocalDate } from 'graphql-scalars';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Marking } from '../../common/marking';
+import { Quantity } from '../../common/quantity';
+import { ActorKind } from '../actor/actor-kind';
+import { ReportingVerb } from '../citation/reporting-verb';
+import { DatePrecision } from '../event/event.entity';
+import { Confidence, ImplicationScope, Likelihood, TimeHorizon } from '../implication/judgment-scales';
+import { Reliability, SourceKind } from '../source/source-grades';
+import { BriefSection } from './brief.inputs';
+
+export enum StatementKind {
+  CAPABILITY = 'CAPABILITY',
+  CHALLENGE = 'CHALLENGE',
+  IMPLICATION = 'IMPLICATION',
+  EVENT = 'EVENT',
+}
+registerEnumType(StatementKind, { name: 'StatementKind', description: 'What kind of statement a brief item is.' });
+
+export enum GapReason {
+  SINGLE_SOURCED = 'SINGLE_SOURCED',
+  SAME_PUBLISHER_ONLY = 'SAME_PUBLISHER_ONLY',
+  UNRELIABLE_SOURCES_ONLY = 'UNRELIABLE_SOURCES_ONLY',
+  UNGRADED_SOURCES_ONLY = 'UNGRADED_SOURCES_ONLY',
+  LOW_CREDIBILITY_ONLY = 'LOW_CREDIBILITY_ONLY',
+  CONTESTED = 'CONTESTED',
+}
+registerEnumType(GapReason, {
+  name: 'GapReason',
+  description: 'Why a statement is a weak spot of the brief.',
+  valuesConfig: {
+    SINGLE_SOURCED: { description: 'Only one source supports it.' },
+    SAME_PUBLISHER_ONLY: { description: 'Several sources support it, but all from one publisher: not independent.' },
+    UNRELIABLE_SOURCES_ONLY: { description: 'Every source supporting it is graded D or E.' },
+    UNGRADED_SOURCES_ONLY: { description: 'Every source supporting it is graded F: reliability cannot be judged.' },
+    LOW_CREDIBILITY_ONLY: { description: 'Every citation supporting it has credibility 4 to 6.' },
+    CONTESTED: { description: 'A source denies what another source states.' },
+  },
+});
+
+@ObjectType({ description: 'A pointer from a statement to an entry of the bibliography, with the Admiralty grades of that citation.' })
+export class SourceRef {
+  @Field(() => Int, { description: 'Number of the source in the bibliography.' })
+  number: number;
+
+  @Field(() => Reliability, { description: 'Reliability of the source (A-F).' })
+  reliability: Reliability;
+
+  @Field(() => Int, { description: 'Best credibility (1-6) among this source’s citations of the statement.' })
+  credibility: number;
+
+  @Field(() => ReportingVerb, { description: 'How the source put it (of its best-graded citation).' })
+  verb: ReportingVerb;
+}
+
+@ObjectType({ description: 'One statement as a brief carries it, pointing to its sources.' })
+export class BriefStatement {
+  @Field(() => ID, { description: 'Id of the statement: read it in full with `node(id:)`.' })
+  id: string;
+
+  @Field(() => StatementKind, { description: 'What kind of statement this is.' })
+  kind: StatementKind;
+
+  @Field({ description: 'The statement in one sentence (an event’s title).' })
+  text: string;
+
+  @Field(() => Marking, { description: 'TLP marking of the statement.' })
+  marking: Marking;
+
+  @Field(() => String, { nullable: true, description: 'Category of a capability or challenge.' })
+  category: string | null;
+
+  @Field(() => Quantity, { nullable: true, description: 'The number behind the statement, as a range.' })
+  quantity: Quantity | null;
+
+  @Field(() => String, { nullable: true, description: 'The range in words ("at least 1,200,000 active-duty soldiers").' })
+  quantityText: string | null;
+
+  @Field(() => [SourceRef], { description: 'The sources behind the statement, best graded first.' })
+  sources: SourceRef[];
+
+  @Field(() => Int, { description: 'How many independent publishers support the statement (a denial does not count).' })
+  independentSources: number;
+
+  @Field({ description: 'True when at least two independent publishers support the statement.' })
+  corroborated: boolean;
+}
+
+@ObjectType({ description: 'An analytic judgment phrased with its ICD 203 likelihood term; its confidence is given apart.' })
+export class KeyJudgment {
+  @Field(() => BriefStatement, { description: 'The judgment as a statement.' })
+  statement: BriefStatement;
+
+  @Field(() => Likelihood, { description: 'ICD 203 likelihood.' })
+  likelihood: Likelihood;
+
+  @Field(() => Confidence, { description: 'Analytic confidence.' })
+  confidence: Confidence;
+
+  @Field(() => ImplicationScope, { description: 'Where the judgment bears.' })
+  scope: ImplicationScope;
+
+  @Field(() => TimeHorizon, { description: 'When the judgment bears.' })
+  horizon: TimeHorizon;
+
+  @Field({ description: 'The judgment with its likelihood term ("Likely (55-80%): ...").' })
+  judgment: string;
+
+  @Field({ description: 'The confidence, in a sentence of its own.' })
+  confidenceStatement: string;
+
+  @Field(() => [String], { description: 'Names of the actors it bears on.' })
+  affectedActors: string[];
+}
+
+@ObjectType({ description: 'An actor with what it can do and what holds it back.' })
+export class BriefActorEntry {
+  @Field(() => ID, { description: 'Id of the actor.' })
+  id: string;
+
+  @Field({ description: 'Name of the actor.' })
+  name: string;
+
+  @Field(() => ActorKind, { description: 'What sort of actor it is.' })
+  kind: ActorKind;
+
+  @Field(() => [BriefStatement], { description: 'Capabilities, best supported first.' })
+  capabilities: BriefStatement[];
+
+  @Field(() => [BriefStatement], { description: 'Challenges, best supported first.' })
+  challenges: BriefStatement[];
+
+  @Field(() => Int, { description: 'Capabilities in scope, including those past the section cap.' })
+  capabilityCount: number;
+
+  @Field(() => Int, { description: 'Challenges in scope, including those past the section cap.' })
+  challengeCount: number;
+}
+
+@ObjectType({ description: 'An event of the timeline, dated at the precision it is known.' })
+export class TimelineEntry {
+  @Field(() => BriefStatement, { description: 'The event as a statement.' })
+  statement: BriefStatement;
+
+  @Field(() => GraphQLLocalDate, { description: 'First day of the period the event is dated to.' })
+  occurredOn: string;
+
+  @Field(() => DatePrecision, { description: 'How precisely the date is known.' })
+  precision: DatePrecision;
+
+  @Field({ description: 'The date as a person writes it at that precision ("August 2024", "3 November 2024").' })
+  when: string;
+
+  @Field(() => String, { nullable: true, description: 'Where it happened, when known.' })
+  location: string | null;
+}
+
+@ObjectType({ description: 'A numbered entry of the bibliography.' })
+export class BibliographyEntry {
+  @Field(() => Int, { description: 'The number statements point to.' })
+  number: number;
+
+  @Field(() => ID, { description: 'Id of the source.' })
+  id: string;
+
+  @Field({ description: 'Title of the source.' })
+  title: string;
+
+  @Field(() => SourceKind, { description: 'What sort of document it is.' })
+  kind: SourceKind;
+
+  @Field(() => String, { nullable: true, description: 'Who published it, when known and visible to the reader.' })
+  publisher: string | null;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Publication date, when known.' })
+  publishedOn: string | null;
+
+  @Field(() => Reliability, { description: 'Admiralty reliability grade.' })
+  reliability: Reliability;
+
+  @Field(() => String, { nullable: true, description: 'Where to read it.' })
+  url: string | null;
+
+  @Field(() => Marking, { description: 'TLP marking of the source.' })
+  marking: Marking;
+}
+
+@ObjectType({ description: 'A weak spot: a statement the reader should weigh with care, and why.' })
+export class BriefGap {
+  @Field(() => BriefStatement, { description: 'The statement.' })
+  statement: BriefStatement;
+
+  @Field(() => [GapReason], { description: 'Every reason that applies.' })
+  reasons: GapReason[];
+
+  @Field({ description: 'The reasons in words.' })
+  explanation: string;
+}
+
+@ObjectType({ description: 'How many items a section shows, of how many in scope.' })
+export class SectionSize {
+  @Field(() => BriefSection, { description: 'The section.' })
+  section: BriefSection;
+
+  @Field(() => Int, { description: 'Items shown.' })
+  shown: number;
+
+  @Field(() => Int, { description: 'Items in scope.' })
+  total: number;
+}
+
+@ObjectType({ description: 'How many statements in scope have one reason to be weighed with care.' })
+export class GapCount {
+  @Field(() => GapReason, { description: 'The reason.' })
+  reason: GapReason;
+
+  @Field(() => Int, { description: 'Statements in scope it applies to.' })
+  count: number;
+}
+
+@ObjectType({ description: 'An intelligence brief composed for one reader and purpose, typed by section and rendered.' })
+export class Brief {
+  @Field({ description: 'Title of the brief.' })
+  title: string;
+
+  @Field(() => Marking, { description: 'The highest TLP marking of anything the brief contains: share it accordingly.' })
+  marking: Marking;
+
+  @Field(() => Marking, { description: 'Clearance of the reader the brief was composed for.' })
+  clearance: Marking;
+
+  @Field({ description: 'The scope in words: topics, actors, window and grades.' })
+  scope: string;
+
+  @Field(() => [BriefSection], { description: 'The sections the brief has, in order.' })
+  sections: BriefSection[];
+
+  @Field(() => [KeyJudgment], { nullable: true, description: 'Bottom line; null when the section was not asked for.' })
+  bottomLine: KeyJudgment[] | null;
+
+  @Field(() => [BriefActorEntry], { nullable: true, description: 'Actors; null when the section was not asked for.' })
+  actors: BriefActorEntry[] | null;
+
+  @Field(() => [KeyJudgment], { nullable: true, description: 'Implications; null when the section was not asked for.' })
+  implications: KeyJudgment[] | null;
+
+  @Field(() => [TimelineEntry], { nullable: true, description: 'Timeline; null when the section was not asked for.' })
+  timeline: TimelineEntry[] | null;
+
+  @Field(() => [BibliographyEntry], { nullable: true, description: 'Bibliography; null when the section was not asked for.' })
+  sources: BibliographyEntry[] | null;
+
+  @Field(() => [BriefGap], { nullable: true, description: 'Gaps; null when the section was not asked for.' })
+  gaps: BriefGap[] | null;
+
+  @Field(() => [GapCount], { description: 'Weak spots counted by reason over every statement in scope, listed or not.' })
+  gapCounts: GapCount[];
+
+  @Field(() => [SectionSize], { description: 'Items shown and in scope, per section asked for.' })
+  sectionSizes: SectionSize[];
+
+  @Field(() => Int, { description: 'Statements in scope (each counted once).' })
+  statementCount: number;
+
+  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Publication date of the newest dated source cited.' })
+  latestSourceDate: string | null;
+
+  @Field({ description: 'The brief in Markdown: byte-identical for the same data and input.' })
+  markdown: string;
+
+  @Field({ description: 'The brief as a self-contained HTML document, rendered from the Markdown.' })
+  html: string;
+
+  @Field({ description: 'SHA-256 (hex) of the Markdown: equal hashes mean an unchanged brief.' })
+  contentHash: string;
+}

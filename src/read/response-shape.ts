@@ -1,0 +1,23 @@
+import { getNullableType, isListType, isObjectType, type FieldNode, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
+import { collectSubfields } from 'graphql/execution/collectFields';
+
+/**
+ * Below the root every object is keyed by response key (see `readResponseKey` in server/app.ts). Resolvers that build
+ * their result in TypeScript, keyed by field name, pass it through here: it follows the selection set (fragments and
+ * aliases included) and renames each field to its response key.
+ */
+export const byResponseKey = (info: GraphQLResolveInfo, value: unknown) => shape(info, info.returnType, info.fieldNodes, value);
+
+function shape(info: GraphQLResolveInfo, type: GraphQLOutputType, nodes: readonly FieldNode[], value: unknown): unknown {
+  if (value === null || value === undefined) return value;
+  const nullable = getNullableType(type);
+  if (isListType(nullable)) return (value as unknown[]).map((item) => shape(info, nullable.ofType, nodes, item));
+  if (!isObjectType(nullable)) return value;
+  const source = value as Record<string, unknown>;
+  const result: Record<string, unknown> = {};
+  for (const [key, fieldNodes] of collectSubfields(info.schema, info.fragments, info.variableValues, nullable, nodes)) {
+    const name = fieldNodes[0].name.value;
+    result[key] = name === '__typename' ? nullable.name : shape(info, nullable.getFields()[name].type, fieldNodes, source[name]);
+  }
+  return result;
+}
