@@ -15,6 +15,10 @@ const schema = z.object({
   VIEWER_CLEARANCE: z.enum(MARKINGS).default('GREEN'),
   SEED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10000).default(100),
+  SCHEDULER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  SCHEDULER_TICK_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+  /** Where `npm run brief` finds the service. */
+  DOSSIER_URL: z.string().url().optional(),
 });
 
 export type Config = z.infer<typeof schema>;

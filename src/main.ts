@@ -2,6 +2,8 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
+import { databaseUrl } from './db/database-url';
+import { BriefScheduler } from './modules/brief-run/brief-scheduler';
 import { loadFixtures } from './modules/fixture/fixture.loader';
 import { FixtureError } from './modules/fixture/fixture.parse';
 import { createApp } from './server/app';
@@ -18,6 +20,9 @@ async function main() {
     console.log(`fixtures: ${loaded.length} loaded${loaded.length ? ` (${loaded.join(', ')})` : ''}, ${unchanged.length} unchanged`);
   }
   const { app, stop } = await createApp(config, await buildDossierSchema(), database.dataSource);
+  const scheduler = config.SCHEDULER
+    ? await BriefScheduler.start(database.dataSource, { connectionString: databaseUrl(config), tickMs: config.SCHEDULER_TICK_MS })
+    : undefined;
   const server = app.listen(config.PORT, config.HOST, () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = config.DATABASE_URL ? 'external PostgreSQL' : `embedded PostgreSQL in ${config.EMBEDDED_PG_DIR}`;
@@ -25,6 +30,7 @@ async function main() {
   });
   const shutdown = async () => {
     server.close();
+    await scheduler?.stop();
     await stop();
     await database.close();
     process.exit(0);

@@ -1,6 +1,11 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
 import { join } from 'node:path';
+import { statementCount } from '../src/db/statement-counter';
+import { fixtureId } from '../src/modules/fixture/fixture.ids';
+import { toGlobalId } from '../src/read/global-id';
+import { addGeneratedTopic } from './support/generated-topic';
+import { addMarkedLayer, AMBER_STATEMENT } from './support/marked-layer';
 import { dataOf, startTestServer, TestServer } from './support/server';
 
 // The golden brief: the DPRK brief as a reader gets it, checked byte for byte. After a deliberate change,
@@ -14,12 +19,158 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-const BRIEF = `query Brief($input: BriefInput!) { brief(input: $input) { markdown html contentHash marking title } }`;
+const BRIEF = `query Brief($input: BriefInput!) {
+  brief(input: $input) {
+    markdown html contentHash marking clearance title statementCount sections
+    bottomLine { judgment confidenceStatement likelihood confidence statement { id text sources { number } } }
+    actors { name capabilities { text corroborated independentSources } challenges { id text sources { number reliability } } }
+    implications { statement { id } }
+    timeline { when precision statement { text } }
+    sources { number title reliability }
+    gaps { reasons statement { id text } }
+    gapCounts { reason count }
+    sectionSizes { section shown total }
+  }
+}`;
+
+const brief = async (input: Record<string, unknown>, s = server) => dataOf(await s.gql(BRIEF, { input })).brief;
+const errorOf = async (input: Record<string, unknown>) => (await server.gql(BRIEF, { input })).body.errors?.[0];
 
 test('the DPRK brief is the golden Markdown file, byte for byte', async () => {
-  const { brief } = dataOf(await server.gql(BRIEF, { input: DPRK }));
-  if (process.env.UPDATE_EXPECTED || !existsSync(golden)) writeFileSync(golden, brief.markdown);
-  expect(brief.markdown).toBe(readFileSync(golden, 'utf8'));
-  expect(brief.contentHash).toBe(createHash('sha256').update(brief.markdown).digest('hex'));
-  expect(brief.marking).toBe('CLEAR');
+  const b = await brief(DPRK);
+  if (process.env.UPDATE_EXPECTED || !existsSync(golden)) writeFileSync(golden, b.markdown);
+  expect(b.markdown).toBe(readFileSync(golden, 'utf8'));
+  expect(b.contentHash).toBe(createHash('sha256').update(b.markdown).digest('hex'));
+  expect(b.marking).toBe('CLEAR');
+  expect(b.html).toContain('<h1>North Korean troop deployment to Russia, 2024</h1>');
+});
+
+test('the same data and input give byte-identical Markdown and HTML', async () => {
+  const [a, b] = [await brief(DPRK), await brief({ ...DPRK, topics: ['dprk-troops-in-russia', 'dprk-troops-in-russia'] })];
+  expect(b.markdown).toBe(a.markdown);
+  expect(b.html).toBe(a.html);
+  expect(b.contentHash).toBe(a.contentHash);
+});
+
+test('key judgments are ranked by likelihood, then confidence, and never give both in one sentence', async () => {
+  const b = await brief({ ...DPRK, keyJudgments: 5 });
+  const rank = ['ALMOST_NO_CHANCE', 'VERY_UNLIKELY', 'UNLIKELY', 'ROUGHLY_EVEN_CHANCE', 'LIKELY', 'VERY_LIKELY', 'ALMOST_CERTAIN'];
+  const likelihoods = b.bottomLine.map((j: { likelihood: string }) => rank.indexOf(j.likelihood));
+  expect(likelihoods).toEqual([...likelihoods].sort((x, y) => y - x));
+  expect(b.bottomLine).toHaveLength(5);
+  for (const j of b.bottomLine) {
+    expect(j.judgment).toMatch(/^(Likely|Roughly even chance) \(\d+-\d+%\): /);
+    expect(j.judgment).not.toMatch(/confidence/i);
+    expect(j.confidenceStatement).toBe(`We hold this judgment with ${j.confidence.toLowerCase()} confidence.`);
+  }
+  // Every statement points to numbered sources that the bibliography lists.
+  const numbers = new Set(b.sources.map((s: { number: number }) => s.number));
+  for (const j of b.bottomLine) for (const ref of j.statement.sources) expect(numbers.has(ref.number)).toBe(true);
+});
+
+test('corroboration needs two publishers: two sources of one publisher are not independent', async () => {
+  const language = fixtureId('topic', 'dprk-troops-in-russia', 'challenges', 'language-barrier');
+  const source = (key: string) => fixtureId('source', key);
+  const cite = (sourceKey: string, verb: string) =>
+    server.dataSource.query(
+      `INSERT INTO citation (id, source_id, verb, quote, credibility, challenge_id) VALUES (gen_random_uuid(), $1, $2, 'q', 2, $3)`,
+      [source(sourceKey), verb, language],
+    );
+  const languageGap = async () => {
+    const b = await brief({ ...DPRK, limitPerSection: 100 });
+    const entry = b.actors.flatMap((a: any) => a.challenges).find((c: any) => c.id === toGlobalId('Challenge', language));
+    const gap = b.gaps.find((g: any) => g.statement.id === toGlobalId('Challenge', language));
+    return { sources: entry.sources.length, reasons: gap?.reasons ?? [], b };
+  };
+  expect((await languageGap()).reasons).toEqual(['SINGLE_SOURCED']);
+  await cite('uk-di-update-2024-11-03', 'STATES');
+  expect(await languageGap()).toMatchObject({ sources: 2, reasons: ['SAME_PUBLISHER_ONLY'] });
+  await cite('us-intelligence-assessments', 'ASSESSES');
+  expect(await languageGap()).toMatchObject({ sources: 3, reasons: [] });
+  await cite('army-recognition-2024-10-19', 'DENIES');
+  const contested = await languageGap();
+  expect(contested.reasons).toEqual(['CONTESTED']);
+  expect(contested.sources).toBe(3);
+  expect(contested.b.gaps[0].statement.id).toBe(toGlobalId('Challenge', language));
+  expect(contested.b.gapCounts.find((g: any) => g.reason === 'CONTESTED').count).toBe(1);
+  expect(contested.b.markdown).toContain('1 contested');
+});
+
+test('the timeline keeps date precision and the time window', async () => {
+  const all = await brief(DPRK);
+  expect(all.timeline.map((e: any) => e.when)).toEqual(expect.arrayContaining(['August 2024', '19 October 2024', '3 November 2024', '2024']));
+  const october = await brief({ ...DPRK, from: '2024-10-01', to: '2024-10-31', sections: ['TIMELINE'] });
+  const whens = october.timeline.map((e: any) => e.when);
+  expect(whens).toContain('19 October 2024');
+  expect(whens).toContain('24 October 2024');
+  expect(whens).not.toContain('August 2024');
+  expect(whens).not.toContain('3 November 2024');
+  // A source published after the window no longer supports anything in it.
+  expect(october.sources).toBeNull();
+  expect(october.actors).toBeNull();
+  expect(october.sections).toEqual(['TIMELINE']);
+  expect(october.markdown).not.toContain('## Actors');
+});
+
+test('minimum credibility and reliability drop the citations below them', async () => {
+  const b = await brief({ ...DPRK, minReliability: 'B', minCredibility: 2 });
+  expect(b.sources.map((s: any) => s.reliability).every((r: string) => r <= 'B')).toBe(true);
+  expect(b.statementCount).toBeGreaterThan(0);
+  expect(b.statementCount).toBeLessThan((await brief(DPRK)).statementCount);
+});
+
+test('the brief is marked with the highest marking it contains, and never shows what the reader is not cleared for', async () => {
+  const amberServer = await startTestServer({ VIEWER_CLEARANCE: 'AMBER' });
+  try {
+    await addMarkedLayer(amberServer.dataSource);
+    const amber = await brief(DPRK, amberServer);
+    expect(amber.marking).toBe('AMBER');
+    expect(amber.markdown).toContain(AMBER_STATEMENT);
+    expect(amber.markdown.startsWith('**TLP:AMBER**')).toBe(true);
+    const forGreenReader = await brief({ ...DPRK, clearance: 'GREEN' }, amberServer);
+    expect(forGreenReader.marking).toBe('CLEAR');
+    expect(forGreenReader.markdown).not.toContain('AMBER');
+    expect(forGreenReader.markdown).toBe(readFileSync(golden, 'utf8'));
+  } finally {
+    await amberServer.close();
+  }
+});
+
+test('bad input is BAD_USER_INPUT naming the field', async () => {
+  const cases: Array<[Record<string, unknown>, string]> = [
+    [{ topics: ['no-such-topic'] }, 'input.topics'],
+    [{}, 'input'],
+    [{ topics: [] }, 'input'],
+    [{ ...DPRK, minCredibility: 7 }, 'input.minCredibility'],
+    [{ ...DPRK, minCredibility: 0 }, 'input.minCredibility'],
+    [{ ...DPRK, clearance: 'RED' }, 'input.clearance'],
+    [{ ...DPRK, from: '2024-12-01', to: '2024-01-01' }, 'input.to'],
+    [{ ...DPRK, limitPerSection: 0 }, 'input.limitPerSection'],
+    [{ actors: ['not-an-id'] }, 'input.actors[0]'],
+    [{ actors: [toGlobalId('Actor', '00000000-0000-4000-8000-000000000000')] }, 'input.actors'],
+  ];
+  for (const [input, field] of cases) {
+    const error = await errorOf(input);
+    expect({ input, code: error?.extensions?.code, field: error?.extensions?.argumentName }).toEqual({ input, code: 'BAD_USER_INPUT', field });
+  }
+});
+
+test('an actor scope covers what concerns those actors across topics', async () => {
+  const b = await brief({ actors: [toGlobalId('Actor', fixtureId('actor', 'korean-peoples-army'))] });
+  expect(b.title).toBe("Actors: Korean People's Army");
+  expect(b.actors.map((a: any) => a.name)).toEqual(["Korean People's Army"]);
+  expect(b.statementCount).toBeGreaterThan(b.actors[0].capabilities.length);
+});
+
+test('composing a brief takes one SQL statement, at 5 actors as at 500', async () => {
+  const counts: number[] = [];
+  for (const size of [5, 500]) {
+    await addGeneratedTopic(server.dataSource, size);
+    const before = statementCount();
+    const b = await brief({ topics: [`generated-${size}`] });
+    counts.push(statementCount() - before);
+    expect(b.statementCount).toBe(size * 4);
+  }
+  expect(counts).toEqual([1, 1]);
+  console.log(`SQL statements to compose a brief: ${counts[0]} at 5 actors, ${counts[1]} at 500 actors`);
 });

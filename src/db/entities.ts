@@ -1,4 +1,6 @@
 import { Actor } from '../modules/actor/actor.entity';
+import { BriefDefinition } from '../modules/brief-definition/brief-definition.entity';
+import { BriefRun } from '../modules/brief-run/brief-run.entity';
 import { Capability } from '../modules/capability/capability.entity';
 import { Challenge } from '../modules/challenge/challenge.entity';
 import { Citation } from '../modules/citation/citation.entity';
@@ -22,4 +24,6 @@ export const entities = [
   Event,
   ActorRelation,
   FixtureLoad,
+  BriefDefinition,
+  BriefRun,
 ];

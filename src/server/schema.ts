@@ -1,6 +1,8 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { BriefResolver } from '../modules/brief/brief.resolver';
+import { BriefDefinitionResolver } from '../modules/brief-definition/brief-definition.resolver';
+import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
 import { ActorResolver } from '../modules/actor/actor.resolver';
 import { CapabilityResolver } from '../modules/capability/capability.resolver';
 import { ChallengeResolver } from '../modules/challenge/challenge.resolver';
@@ -28,6 +30,8 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       LocationResolver,
       NodeResolver,
       BriefResolver,
+      BriefDefinitionResolver,
+      BriefRunResolver,
     ],
     // Types reachable only through interfaces must be named so they are in the schema.
     orphanedTypes: [Location, Citation],
@@ -38,6 +42,8 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
     query.description =
       'Compose a brief: start from a topic, an actor, a source or a list of statements, and choose the fields and filters you need.';
   }
+  const mutation = schema.getMutationType();
+  if (mutation) mutation.description = 'Save, change, pause and delete the brief definitions the scheduler runs.';
   return schema;
 }
 

@@ -16,6 +16,8 @@ export interface GraphQLResponse {
 
 export interface TestServer {
   url: string;
+  /** The test database the server reads, for other clients of the same database. */
+  databaseUrl: string;
   dataSource: DataSource;
   gql(query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
   close(): Promise<void>;
@@ -37,6 +39,7 @@ export async function startTestServer(env: Record<string, string> = {}): Promise
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     url,
+    databaseUrl: database.url,
     dataSource,
     async gql(query, variables) {
       const res = await fetch(`${url}/graphql`, {

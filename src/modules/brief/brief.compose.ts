@@ -19,16 +19,11 @@ import {
   GapReason,
   KeyJudgment,
   SectionSize,
+  STATEMENT_TYPE_NAME,
   StatementKind,
   TimelineEntry,
 } from './brief.types';
 
-const TYPE_NAME: Record<StatementKind, string> = {
-  CAPABILITY: 'Capability',
-  CHALLENGE: 'Challenge',
-  IMPLICATION: 'Implication',
-  EVENT: 'Event',
-};
 // Weak judgments matter most to a reader, so they come first among the gaps.
 const GAP_KIND_ORDER = ['IMPLICATION', 'CAPABILITY', 'CHALLENGE', 'EVENT'];
 const PRECISION_ORDER = ['YEAR', 'MONTH', 'DAY'];
@@ -60,7 +55,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): Composed {
     const e = ev(s);
     contains(s.marking);
     return {
-      id: toGlobalId(TYPE_NAME[s.kind], s.id),
+      id: toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id),
       kind: s.kind as StatementKind,
       text: s.text,
       marking: s.marking,

@@ -23,6 +23,7 @@ export interface CitationRow {
   credibility: number;
   quote: string;
   marking: Marking;
+  updatedAt: string;
   source: SourceRow;
 }
 
@@ -40,6 +41,7 @@ export interface StatementRow {
   id: string;
   marking: Marking;
   text: string;
+  createdAt: string;
   updatedAt: string;
   actor?: { id: string; name: string; kind: string; marking: Marking };
   category?: string;
@@ -153,7 +155,7 @@ function citations(spec: KindSpec, x: string, scope: BriefScope, sql: SqlBuilder
   const source = `json_build_object('id', ${s}.id, 'name', ${s}.name, 'kind', ${s}.kind, 'publisherId', ${p}.id,
     'publisher', ${p}.name, 'publishedOn', ${s}.published_on, 'reliability', ${s}.reliability, 'url', ${s}.url, 'marking', ${s}.marking)`;
   return `(SELECT json_agg(json_build_object('id', ${c}.id, 'verb', ${c}.verb, 'credibility', ${c}.credibility,
-      'quote', ${c}.quote, 'marking', ${c}.marking, 'source', ${source}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id)
+      'quote', ${c}.quote, 'marking', ${c}.marking, 'updatedAt', ${c}.updated_at, 'source', ${source}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id)
     FROM citation ${c} JOIN source ${s} ON ${s}.id = ${c}.source_id
     LEFT JOIN actor ${p} ON ${p}.id = ${s}.publisher_id AND ${sql.visible(p)}
     WHERE ${and(conditions)})`;
@@ -171,7 +173,7 @@ function statements(kind: StatementKind, scope: BriefScope, sql: SqlBuilder, act
     conditions.push(spec.inWindow(x, sql.param(scope.from ?? '0001-01-01', 'date'), sql.param(scope.to ?? '9999-12-31', 'date')));
   }
   return `SELECT json_build_object('kind', '${kind}', 'id', ${x}.id, 'marking', ${x}.marking, 'text', ${x}.${spec.text},
-      'updatedAt', ${x}.updated_at, ${spec.fields(x, sql)}, 'citations', ${cited}.list) AS statement
+      'createdAt', ${x}.created_at, 'updatedAt', ${x}.updated_at, ${spec.fields(x, sql)}, 'citations', ${cited}.list) AS statement
     FROM ${spec.table} ${x} ${spec.joins?.(x, sql) ?? ''}
     CROSS JOIN LATERAL (SELECT ${citations(spec, x, scope, sql)} AS list) ${cited}
     WHERE ${and(conditions)}`;

@@ -17,6 +17,14 @@ export enum StatementKind {
 }
 registerEnumType(StatementKind, { name: 'StatementKind', description: 'What kind of statement a brief item is.' });
 
+/** The GraphQL type of each statement kind, for global ids. */
+export const STATEMENT_TYPE_NAME: Record<StatementKind, string> = {
+  CAPABILITY: 'Capability',
+  CHALLENGE: 'Challenge',
+  IMPLICATION: 'Implication',
+  EVENT: 'Event',
+};
+
 export enum GapReason {
   SINGLE_SOURCED = 'SINGLE_SOURCED',
   SAME_PUBLISHER_ONLY = 'SAME_PUBLISHER_ONLY',

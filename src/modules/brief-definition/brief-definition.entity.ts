@@ -1,0 +1,61 @@
+import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
+import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import type { BriefScope } from '../brief/brief.scope';
+
+export enum BriefFormat {
+  MARKDOWN = 'MARKDOWN',
+  HTML = 'HTML',
+  JSON = 'JSON',
+}
+registerEnumType(BriefFormat, {
+  name: 'BriefFormat',
+  description: 'A rendering a scheduled run keeps: Markdown, an HTML document, or the typed brief as JSON.',
+});
+
+@Entity()
+@Index('brief_definition_due', ['nextRunAt'], { where: 'NOT paused' })
+@ObjectType({ description: 'A saved brief: what to compose, on which schedule, and which renderings to keep.' })
+export class BriefDefinition {
+  @Field(() => ID, { description: 'Global id of the definition.' })
+  @PrimaryColumn('uuid')
+  id: string;
+
+  @Field({ description: 'Unique name of the definition.' })
+  @Column('text', { unique: true })
+  name: string;
+
+  @Field(() => GraphQLJSONObject, {
+    description: 'The brief input in canonical form, defaults filled in: every run composes exactly this.',
+  })
+  @Column('jsonb')
+  input: BriefScope;
+
+  @Field({ description: 'Cron expression of the schedule (5 fields, or 6 with seconds).' })
+  @Column('text')
+  cron: string;
+
+  @Field({ description: 'IANA time zone the cron expression is read in ("Europe/London").' })
+  @Column('text')
+  timeZone: string;
+
+  @Field(() => [BriefFormat], { description: 'Renderings each run keeps.' })
+  @Column({ type: 'enum', enum: BriefFormat, enumName: 'brief_format', array: true })
+  formats: BriefFormat[];
+
+  @Field({ description: 'True while paused: no runs are due, and none are counted as missed.' })
+  @Column('boolean', { default: false })
+  paused: boolean;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'When the next run is due; null while paused.' })
+  @Column('timestamptz', { nullable: true })
+  nextRunAt: Date | null;
+
+  @Field(() => GraphQLDateTime, { description: 'When the definition was created.' })
+  @CreateDateColumn({ type: 'timestamptz' })
+  createdAt: Date;
+
+  @Field(() => GraphQLDateTime, { description: 'When the definition was last changed.' })
+  @UpdateDateColumn({ type: 'timestamptz' })
+  updatedAt: Date;
+}

@@ -1,0 +1,57 @@
+import type { GraphQLResolveInfo } from 'graphql';
+import { Arg, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
+import { toGlobalId } from '../../read/global-id';
+import { byResponseKey } from '../../read/response-shape';
+import type { Context } from '../../server/context';
+import { BriefDefinition } from './brief-definition.entity';
+import { BriefDefinitionInput, BriefDefinitionPatch } from './brief-definition.inputs';
+import { createDefinition, deleteDefinition, findDefinition, setPaused, updateDefinition } from './brief-definition.service';
+
+/** A stored definition as the API shows it: with its global id. */
+export const definitionView = (d: BriefDefinition) => ({ ...d, id: toGlobalId('BriefDefinition', d.id) });
+
+@Resolver(() => BriefDefinition)
+export class BriefDefinitionResolver {
+  @Query(() => [BriefDefinition], { description: 'Saved brief definitions, by name.' })
+  async briefDefinitions(@Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const all = await ctx.dataSource.manager.find(BriefDefinition, { order: { name: 'ASC' } });
+    return byResponseKey(info, all.map(definitionView));
+  }
+
+  @Query(() => BriefDefinition, { description: 'One brief definition; NOT_FOUND when there is none.' })
+  async briefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return byResponseKey(info, definitionView(await findDefinition(ctx.dataSource.manager, id, 'id')));
+  }
+
+  @Mutation(() => BriefDefinition, {
+    description: 'Save a brief to run on a schedule. Bad input or cron is BAD_USER_INPUT naming the field; a taken name is CONFLICT.',
+  })
+  async createBriefDefinition(@Arg('input', () => BriefDefinitionInput) input: BriefDefinitionInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return byResponseKey(info, definitionView(await createDefinition(ctx.dataSource, ctx.viewer, input)));
+  }
+
+  @Mutation(() => BriefDefinition, { description: 'Change a brief definition; a new schedule takes effect from now.' })
+  async updateBriefDefinition(
+    @Arg('id', () => ID) id: string,
+    @Arg('input', () => BriefDefinitionPatch) input: BriefDefinitionPatch,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    return byResponseKey(info, definitionView(await updateDefinition(ctx.dataSource, ctx.viewer, id, input)));
+  }
+
+  @Mutation(() => BriefDefinition, { description: 'Stop running a definition until it is resumed.' })
+  async pauseBriefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return byResponseKey(info, definitionView(await setPaused(ctx.dataSource, id, true)));
+  }
+
+  @Mutation(() => BriefDefinition, { description: 'Run a paused definition again, from its next occurrence.' })
+  async resumeBriefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    return byResponseKey(info, definitionView(await setPaused(ctx.dataSource, id, false)));
+  }
+
+  @Mutation(() => ID, { description: 'Delete a definition and its runs; returns its id.' })
+  deleteBriefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+    return deleteDefinition(ctx.dataSource, id);
+  }
+}

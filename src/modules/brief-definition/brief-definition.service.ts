@@ -1,0 +1,84 @@
+import { v4 as uuid } from 'uuid';
+import type { DataSource, EntityManager } from 'typeorm';
+import { badUserInput, conflict, notFound } from '../../common/errors';
+import type { Viewer } from '../../common/viewer';
+import { fromGlobalId } from '../../read/global-id';
+import { briefScopeOf } from '../brief/brief.scope';
+import { composeForScope } from '../brief/brief.service';
+import { BriefDefinition, BriefFormat } from './brief-definition.entity';
+import type { BriefDefinitionInput, BriefDefinitionPatch } from './brief-definition.inputs';
+import { checkSchedule, nextOccurrence } from './schedule';
+
+const UNIQUE_VIOLATION = '23505';
+
+/** The definition behind a global id; NOT_FOUND when there is none. */
+export async function findDefinition(em: EntityManager, globalId: string, argumentName: string): Promise<BriefDefinition> {
+  const { id } = fromGlobalId(globalId, argumentName, ['BriefDefinition']);
+  const definition = await em.findOneBy(BriefDefinition, { id });
+  if (!definition) throw notFound(`BriefDefinition ${globalId}`);
+  return definition;
+}
+
+/**
+ * Sets the fields of a definition from checked input. The brief input is composed once as a check, so a
+ * definition that names an unknown topic, or asks above the creator's clearance, is refused before it is stored.
+ */
+async function apply(dataSource: DataSource, viewer: Viewer, d: BriefDefinition, input: BriefDefinitionPatch) {
+  if (input.name !== undefined && input.name !== null) {
+    if (!input.name.trim()) throw badUserInput('input.name', 'a name cannot be empty');
+    d.name = input.name.trim();
+  }
+  if (input.brief) {
+    d.input = briefScopeOf(input.brief, viewer, 'input.brief');
+    await composeForScope(dataSource, d.input, 'input.brief');
+  }
+  if (input.formats) {
+    if (!input.formats.length) throw badUserInput('input.formats', 'keep at least one rendering');
+    d.formats = Object.values(BriefFormat).filter((f) => input.formats!.includes(f));
+  }
+  const scheduleChanged = Boolean(input.cron || input.timeZone);
+  d.cron = input.cron ?? d.cron;
+  d.timeZone = input.timeZone ?? d.timeZone;
+  if (scheduleChanged || !d.id) {
+    checkSchedule(d.cron, d.timeZone);
+    if (!d.paused) d.nextRunAt = nextOccurrence(d.cron, d.timeZone, new Date());
+  }
+}
+
+async function save(dataSource: DataSource, d: BriefDefinition): Promise<BriefDefinition> {
+  try {
+    return await dataSource.manager.save(d);
+  } catch (error) {
+    if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
+      throw conflict(`a brief definition named "${d.name}" already exists`);
+    }
+    throw error;
+  }
+}
+
+export async function createDefinition(dataSource: DataSource, viewer: Viewer, input: BriefDefinitionInput) {
+  const d = Object.assign(new BriefDefinition(), { paused: false, timeZone: 'UTC', formats: [BriefFormat.MARKDOWN] });
+  await apply(dataSource, viewer, d, { ...input, timeZone: input.timeZone ?? 'UTC', formats: input.formats ?? [BriefFormat.MARKDOWN] });
+  d.id = uuid();
+  return save(dataSource, d);
+}
+
+export async function updateDefinition(dataSource: DataSource, viewer: Viewer, id: string, patch: BriefDefinitionPatch) {
+  const d = await findDefinition(dataSource.manager, id, 'id');
+  await apply(dataSource, viewer, d, patch);
+  return save(dataSource, d);
+}
+
+/** Paused definitions fall due no more; resuming starts from the next occurrence, so a pause misses nothing. */
+export async function setPaused(dataSource: DataSource, id: string, paused: boolean) {
+  const d = await findDefinition(dataSource.manager, id, 'id');
+  d.paused = paused;
+  d.nextRunAt = paused ? null : nextOccurrence(d.cron, d.timeZone, new Date());
+  return save(dataSource, d);
+}
+
+export async function deleteDefinition(dataSource: DataSource, id: string) {
+  const d = await findDefinition(dataSource.manager, id, 'id');
+  await dataSource.manager.delete(BriefDefinition, { id: d.id });
+  return id;
+}

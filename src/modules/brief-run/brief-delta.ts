@@ -1,0 +1,69 @@
+import { createHash } from 'node:crypto';
+import { toGlobalId } from '../../read/global-id';
+import type { StatementRow } from '../brief/brief.read';
+import { compareText } from '../brief/brief.phrases';
+import { STATEMENT_TYPE_NAME, type StatementKind } from '../brief/brief.types';
+import { DeltaBaseline, type BriefDelta, type DeltaItem, type Snapshot } from './brief-delta.types';
+
+
+const fingerprint = (value: unknown) => createHash('sha256').update(JSON.stringify(value ?? null)).digest('hex').slice(0, 16);
+
+/** The facets of a statement a reader would call a change; each is compared on its own. */
+function facetsOf(s: StatementRow): Record<string, string> {
+  return {
+    text: fingerprint(s.text),
+    marking: fingerprint(s.marking),
+    actor: fingerprint(s.actor?.id),
+    category: fingerprint(s.category),
+    quantity: fingerprint(s.quantity),
+    likelihood: fingerprint(s.likelihood),
+    confidence: fingerprint(s.confidence),
+    date: fingerprint([s.occurredOn, s.precision]),
+    location: fingerprint(s.location),
+    actors: fingerprint(s.affectedActors),
+    citations: fingerprint(s.citations.map((c) => [c.source.id, c.verb, c.credibility, c.marking, c.quote]).sort()),
+  };
+}
+
+export function snapshotOf(statements: StatementRow[]): Snapshot {
+  const snapshot: Snapshot = {};
+  for (const s of statements) {
+    snapshot[toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id)] = { kind: s.kind as StatementKind, text: s.text, facets: facetsOf(s) };
+  }
+  return snapshot;
+}
+
+const byText = (a: DeltaItem, b: DeltaItem) => compareText(a.kind, b.kind) || compareText(a.text, b.text) || compareText(a.id, b.id);
+const item = (id: string, entry: Snapshot[string], changes: string[] = []): DeltaItem => ({ id, kind: entry.kind, text: entry.text, changes });
+
+/** Exact delta between two snapshots: added, removed, and changed with the facets that changed. */
+export function diffSnapshots(before: Snapshot, after: Snapshot, since: Date, baselineRunId: string): BriefDelta {
+  const delta: BriefDelta = { baseline: DeltaBaseline.RUN, since: since.toISOString(), baselineRunId, added: [], removed: [], changed: [], unchanged: 0 };
+  for (const [id, entry] of Object.entries(after)) {
+    const old = before[id];
+    if (!old) delta.added.push(item(id, entry));
+    else {
+      const changes = Object.keys(entry.facets).filter((facet) => entry.facets[facet] !== old.facets[facet]);
+      if (changes.length) delta.changed.push(item(id, entry, changes.sort()));
+      else delta.unchanged += 1;
+    }
+  }
+  for (const [id, entry] of Object.entries(before)) if (!after[id]) delta.removed.push(item(id, entry));
+  [delta.added, delta.removed, delta.changed].forEach((list) => list.sort(byText));
+  return delta;
+}
+
+/** Without a stored run to compare with: what was created or changed after `since`, by the rows' timestamps. */
+export function deltaByTimestamps(statements: StatementRow[], since: Date): BriefDelta {
+  const snapshot = snapshotOf(statements);
+  const delta: BriefDelta = { baseline: DeltaBaseline.TIMESTAMPS, since: since.toISOString(), baselineRunId: null, added: [], removed: [], changed: [], unchanged: 0 };
+  for (const s of statements) {
+    const id = toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id);
+    const lastChange = [s.updatedAt, ...s.citations.map((c) => c.updatedAt)].map((t) => new Date(t).getTime());
+    if (new Date(s.createdAt).getTime() > since.getTime()) delta.added.push(item(id, snapshot[id]));
+    else if (Math.max(...lastChange) > since.getTime()) delta.changed.push(item(id, snapshot[id], ['unknown']));
+    else delta.unchanged += 1;
+  }
+  [delta.added, delta.changed].forEach((list) => list.sort(byText));
+  return delta;
+}
