@@ -1,0 +1,234 @@
+import 'reflect-metadata';
+import type { DataSource } from 'typeorm';
+import { createDataSource } from '../src/db/data-source';
+import { BriefScheduler } from '../src/modules/brief-run/brief-scheduler';
+import { fixtureId } from '../src/modules/fixture/fixture.ids';
+import { fromGlobalId, toGlobalId } from '../src/read/global-id';
+import { dataOf, startTestServer, TestServer } from './support/server';
+
+// Definitions here fall due every 1 January (UTC); ticks are given the time, so each test picks its occurrences.
+const YEARLY = '0 0 1 1 *';
+const at = (year: number) => new Date(`${year}-01-01T00:00:05Z`);
+const DPRK = { topics: ['dprk-troops-in-russia'] };
+
+let server: TestServer;
+const instances: Array<{ scheduler: BriefScheduler; dataSource: DataSource }> = [];
+
+/** One more service instance's scheduler on the test database, with its own connections. */
+async function startInstance() {
+  const dataSource = createDataSource(server.databaseUrl);
+  await dataSource.initialize();
+  const scheduler = await BriefScheduler.start(dataSource, { connectionString: server.databaseUrl, tickMs: 3_600_000, pollSeconds: 0.5 });
+  instances.push({ scheduler, dataSource });
+  return scheduler;
+}
+
+beforeAll(async () => {
+  server = await startTestServer();
+});
+// Each test starts with no definitions, so a tick only finds what the test defined.
+afterEach(() => server.dataSource.query('DELETE FROM brief_definition'));
+afterAll(async () => {
+  for (const { scheduler, dataSource } of instances) {
+    await scheduler.stop();
+    await dataSource.destroy();
+  }
+  await server.close();
+});
+
+const CREATE = `mutation($input: BriefDefinitionInput!) { createBriefDefinition(input: $input) { id name nextRunAt paused formats input } }`;
+const RUNS = `query($d: ID!) {
+  briefRuns(definition: $d, limit: 100) {
+    id status scheduledFor contentHash markdown marking
+    delta { baseline baselineRunId added { id text } removed { id text } changed { id changes } unchanged }
+  }
+}`;
+
+async function define(name: string, extra: Record<string, unknown> = {}) {
+  const input = { name, brief: DPRK, cron: YEARLY, timeZone: 'UTC', formats: ['MARKDOWN', 'JSON'], ...extra };
+  return dataOf(await server.gql(CREATE, { input })).createBriefDefinition;
+}
+
+const rowsOf = (definitionId: string) =>
+  server.dataSource.query(`SELECT id, status, scheduled_for FROM brief_run WHERE definition_id = $1 ORDER BY scheduled_for`, [
+    fromGlobalId(definitionId, 'id').id,
+  ]);
+
+/** Waits until no run of these definitions is queued or running. */
+async function settled(definitionIds: string[]) {
+  const ids = definitionIds.map((d) => fromGlobalId(d, 'id').id);
+  for (let waited = 0; waited < 20_000; waited += 100) {
+    const [{ open }] = await server.dataSource.query(
+      `SELECT count(*)::int AS open FROM brief_run WHERE definition_id = ANY($1::uuid[]) AND status IN ('QUEUED', 'RUNNING')`,
+      [ids],
+    );
+    if (open === 0) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('runs did not finish within 20 s');
+}
+
+test('two scheduler instances on one database run each due occurrence exactly once', async () => {
+  const [a, b] = [await startInstance(), await startInstance()];
+  const definitions = await Promise.all(Array.from({ length: 8 }, (_, i) => define(`exactly-once ${i}`)));
+  const ids = definitions.map((d) => d.id);
+  // Both instances tick for the same due time, many times over, at once.
+  const queued = await Promise.all([a, b, a, b, a, b].map((s) => s.tick(at(2027))));
+  expect(queued.reduce((x, y) => x + y, 0)).toBe(8);
+  await settled(ids);
+  for (const id of ids) {
+    const runs = await rowsOf(id);
+    expect(runs.map((r: any) => [r.status, r.scheduled_for.toISOString()])).toEqual([['SUCCEEDED', '2027-01-01T00:00:00.000Z']]);
+  }
+  const [{ jobs, retried }] = await server.dataSource.query(
+    `SELECT count(*)::int AS jobs, count(*) FILTER (WHERE retry_count > 0)::int AS retried FROM pgboss.job WHERE name = 'brief-run'`,
+  );
+  expect({ jobs, retried }).toEqual({ jobs: 8, retried: 0 });
+  // Ticking again at the same time finds nothing due.
+  expect(await a.tick(at(2027))).toBe(0);
+});
+
+test('after downtime the missed occurrences are recorded and the latest one runs once', async () => {
+  const scheduler = instances[0].scheduler;
+  const d = await define('catch-up');
+  expect(await scheduler.tick(at(2031))).toBe(1);
+  await settled([d.id]);
+  const runs = await rowsOf(d.id);
+  expect(runs.map((r: any) => [r.scheduled_for.getUTCFullYear(), r.status])).toEqual([
+    [2027, 'MISSED'],
+    [2028, 'MISSED'],
+    [2029, 'MISSED'],
+    [2030, 'MISSED'],
+    [2031, 'SUCCEEDED'],
+  ]);
+  const [definition] = await server.dataSource.query(`SELECT next_run_at FROM brief_definition WHERE id = $1`, [fromGlobalId(d.id, 'id').id]);
+  expect(definition.next_run_at.toISOString()).toBe('2032-01-01T00:00:00.000Z');
+});
+
+test('a paused definition never falls due', async () => {
+  const scheduler = instances[0].scheduler;
+  const d = await define('paused');
+  const paused = dataOf(await server.gql(`mutation($id: ID!) { pauseBriefDefinition(id: $id) { paused nextRunAt } }`, { id: d.id }));
+  expect(paused.pauseBriefDefinition).toEqual({ paused: true, nextRunAt: null });
+  await scheduler.tick(at(2030));
+  expect(await rowsOf(d.id)).toEqual([]);
+  const resumed = dataOf(await server.gql(`mutation($id: ID!) { resumeBriefDefinition(id: $id) { paused nextRunAt } }`, { id: d.id }));
+  expect(resumed.resumeBriefDefinition.paused).toBe(false);
+  expect(new Date(resumed.resumeBriefDefinition.nextRunAt).getTime()).toBeGreaterThan(Date.now());
+});
+
+test('a change to the data shows up in the next run’s delta, and nothing else does', async () => {
+  const scheduler = instances[0].scheduler;
+  const d = await define('delta');
+  const capability = (key: string) => fixtureId('topic', 'dprk-troops-in-russia', 'capabilities', key);
+  const challenge = (key: string) => fixtureId('topic', 'dprk-troops-in-russia', 'challenges', key);
+  await scheduler.tick(at(2027));
+  await settled([d.id]);
+  const beforeChange = new Date();
+
+  const added = '00000000-0000-4000-8000-00000000d001';
+  await server.dataSource.query(`UPDATE capability SET statement = 'The KPA has about 7 million reservists.', updated_at = now() WHERE id = $1`, [
+    capability('kpa-reserve-manpower'),
+  ]);
+  await server.dataSource.query(`DELETE FROM challenge WHERE id = $1`, [challenge('no-joint-training-history')]);
+  await server.dataSource.query(
+    `INSERT INTO capability (id, topic_id, actor_id, category, statement) VALUES ($1, $2, $3, 'EQUIPMENT', 'The KPA fields new artillery.')`,
+    [added, fixtureId('topic', 'dprk-troops-in-russia'), fixtureId('actor', 'korean-peoples-army')],
+  );
+  await server.dataSource.query(
+    `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES (gen_random_uuid(), $1, 'REPORTS', 'q', 3, $2)`,
+    [fixtureId('source', 'army-recognition-2024-10-19'), added],
+  );
+  await scheduler.tick(at(2028));
+  await settled([d.id]);
+  await scheduler.tick(at(2029));
+  await settled([d.id]);
+
+  const runs = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
+  expect(runs.map((r: any) => [r.scheduledFor, r.status])).toEqual([
+    ['2029-01-01T00:00:00.000Z', 'SUCCEEDED'],
+    ['2028-01-01T00:00:00.000Z', 'SUCCEEDED'],
+    ['2027-01-01T00:00:00.000Z', 'SUCCEEDED'],
+  ]);
+  const [noChange, changed, first] = runs;
+  expect(first.delta).toBeNull();
+  const expected = {
+    baseline: 'RUN',
+    baselineRunId: first.id,
+    added: [{ id: toGlobalId('Capability', added), text: 'The KPA fields new artillery.' }],
+    removed: [{ id: toGlobalId('Challenge', challenge('no-joint-training-history')), text: 'Russia and North Korea have historically lacked joint training exercises.' }],
+    changed: [{ id: toGlobalId('Capability', capability('kpa-reserve-manpower')), changes: ['text'] }],
+    unchanged: 36,
+  };
+  expect(changed.delta).toEqual(expected);
+  expect(changed.contentHash).not.toBe(first.contentHash);
+  expect(changed.markdown).toContain('The KPA fields new artillery.');
+  expect(noChange.delta).toEqual({ baseline: 'RUN', baselineRunId: changed.id, added: [], removed: [], changed: [], unchanged: 38 });
+  expect(noChange.contentHash).toBe(changed.contentHash);
+
+  const latest = dataOf(await server.gql(`query($d: ID!) { latestBriefRun(definition: $d) { id brief { title marking } } }`, { d: d.id }));
+  expect(latest.latestBriefRun).toEqual({ id: noChange.id, brief: { title: 'North Korean troop deployment to Russia, 2024', marking: 'CLEAR' } });
+
+  // Ad hoc: "what changed since then" for the same input is exact against the stored run...
+  const DELTA = `query($input: BriefInput!, $since: DateTime!) {
+    briefDelta(input: $input, since: $since) { baseline baselineRunId added { id text } removed { id text } changed { id changes } unchanged }
+  }`;
+  const exact = dataOf(await server.gql(DELTA, { input: DPRK, since: beforeChange.toISOString() })).briefDelta;
+  expect(exact).toEqual(expected);
+  // ...and, for an input no run has stored, judged from timestamps: additions and changes, removals unknown.
+  const other = { ...DPRK, limitPerSection: 11 };
+  const byTime = dataOf(await server.gql(DELTA, { input: other, since: beforeChange.toISOString() })).briefDelta;
+  expect(byTime).toEqual({
+    baseline: 'TIMESTAMPS',
+    baselineRunId: null,
+    added: expected.added,
+    removed: [],
+    changed: [{ id: expected.changed[0].id, changes: ['unknown'] }],
+    unchanged: 36,
+  });
+});
+
+test('bad definitions are BAD_USER_INPUT naming the field, a taken name is CONFLICT, and nothing is stored', async () => {
+  const [{ before }] = await server.dataSource.query(`SELECT count(*)::int AS before FROM brief_definition`);
+  const cases: Array<[Record<string, unknown>, string, string | undefined]> = [
+    [{ cron: 'every monday' }, 'BAD_USER_INPUT', 'input.cron'],
+    [{ cron: '61 * * * *' }, 'BAD_USER_INPUT', 'input.cron'],
+    [{ timeZone: 'Mars/Olympus_Mons' }, 'BAD_USER_INPUT', 'input.timeZone'],
+    [{ brief: { topics: ['no-such-topic'] } }, 'BAD_USER_INPUT', 'input.brief.topics'],
+    [{ brief: {} }, 'BAD_USER_INPUT', 'input.brief'],
+    [{ brief: { ...DPRK, minCredibility: 9 } }, 'BAD_USER_INPUT', 'input.brief.minCredibility'],
+    [{ brief: { ...DPRK, clearance: 'RED' } }, 'BAD_USER_INPUT', 'input.brief.clearance'],
+    [{ name: '  ' }, 'BAD_USER_INPUT', 'input.name'],
+    [{ formats: [] }, 'BAD_USER_INPUT', 'input.formats'],
+  ];
+  for (const [override, code, field] of cases) {
+    const input = { name: 'bad', brief: DPRK, cron: YEARLY, ...override };
+    const error = (await server.gql(CREATE, { input })).body.errors?.[0];
+    expect({ override, code: error?.extensions?.code, field: error?.extensions?.argumentName }).toEqual({ override, code, field });
+  }
+  await define('taken');
+  const taken = (await server.gql(CREATE, { input: { name: 'taken', brief: DPRK, cron: YEARLY } })).body.errors?.[0];
+  expect(taken?.extensions?.code).toBe('CONFLICT');
+  const [{ after }] = await server.dataSource.query(`SELECT count(*)::int AS after FROM brief_definition`);
+  expect(after).toBe(before + 1);
+
+  const missing = toGlobalId('BriefDefinition', '00000000-0000-4000-8000-000000000000');
+  const notFound = (await server.gql(`query($d: ID!) { briefRuns(definition: $d) { id } }`, { d: missing })).body.errors?.[0];
+  expect(notFound?.extensions?.code).toBe('NOT_FOUND');
+});
+
+test('definitions can be updated and deleted, with their runs', async () => {
+  const d = await define('to change');
+  const UPDATE = `mutation($id: ID!, $input: BriefDefinitionPatch!) { updateBriefDefinition(id: $id, input: $input) { name cron timeZone nextRunAt formats } }`;
+  const updated = dataOf(await server.gql(UPDATE, { id: d.id, input: { name: 'changed', cron: '0 9 * * 1', timeZone: 'Europe/London', formats: ['HTML'] } }));
+  expect(updated.updateBriefDefinition).toMatchObject({ name: 'changed', cron: '0 9 * * 1', timeZone: 'Europe/London', formats: ['HTML'] });
+  const next = new Date(updated.updateBriefDefinition.nextRunAt);
+  expect(next.getUTCDay()).toBe(1);
+  const badUpdate = (await server.gql(UPDATE, { id: d.id, input: { cron: 'nope' } })).body.errors?.[0];
+  expect(badUpdate?.extensions?.argumentName).toBe('input.cron');
+  expect(dataOf(await server.gql(`query($id: ID!) { briefDefinition(id: $id) { cron } }`, { id: d.id })).briefDefinition.cron).toBe('0 9 * * 1');
+  const deleted = dataOf(await server.gql(`mutation($id: ID!) { deleteBriefDefinition(id: $id) }`, { id: d.id }));
+  expect(deleted.deleteBriefDefinition).toBe(d.id);
+  const gone = (await server.gql(`query($id: ID!) { briefDefinition(id: $id) { id } }`, { id: d.id })).body.errors?.[0];
+  expect(gone?.extensions?.code).toBe('NOT_FOUND');
+});
