@@ -40,7 +40,7 @@ export class BriefScheduler {
 
   static async start(dataSource: DataSource, options: SchedulerOptions): Promise<BriefScheduler> {
     const boss = new PgBoss({ connectionString: options.connectionString, max: 4, schedule: false });
-    boss.on('error', (error) => console.error('brief scheduler:', error));
+    boss.on('error', (error) => console.error(`brief scheduler: ${error.message}`));
     await boss.start();
     await boss.createQueue(BRIEF_RUN_QUEUE, { name: BRIEF_RUN_QUEUE, retryLimit: 3, retryDelay: 30, retryBackoff: true });
     const scheduler = new BriefScheduler(dataSource, boss);

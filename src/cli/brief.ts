@@ -1,0 +1,101 @@
+// Command-line brief generator for external schedulers (cron, CI, Airflow ...): asks a running Dossier service for a
+// brief and writes it to stdout. Progress and errors go to stderr. Exit codes: 0 done, 2 bad input, 3 service or
+// database failure.
+import { parseArgs } from 'node:util';
+import { ConfigError, loadConfig } from '../config';
+import { BRIEF_JSON_FIELDS, renderDeltaMarkdown, type DeltaJson } from './brief-output';
+
+const USAGE = `usage: npm run -s brief -- --topic <slug> [--topic <slug> ...] [--format md|json] [--since <date or date-time>] [--url <graphql url>]`;
+
+class ExitError extends Error {
+  constructor(
+    message: string,
+    readonly code: 2 | 3,
+  ) {
+    super(message);
+  }
+}
+
+// Only a few error codes are the caller's fault; anything else is the service's.
+const CALLER_ERRORS = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
+
+function parse(argv: string[]) {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: argv,
+      options: {
+        topic: { type: 'string', multiple: true },
+        format: { type: 'string', default: 'md' },
+        since: { type: 'string' },
+        url: { type: 'string' },
+      },
+      strict: true,
+    }).values;
+  } catch (error) {
+    throw new ExitError(`${(error as Error).message}\n${USAGE}`, 2);
+  }
+  if (!parsed.topic?.length) throw new ExitError(`--topic is required\n${USAGE}`, 2);
+  if (parsed.format !== 'md' && parsed.format !== 'json') throw new ExitError(`--format must be md or json\n${USAGE}`, 2);
+  let since: string | undefined;
+  if (parsed.since !== undefined) {
+    const time = new Date(parsed.since);
+    if (Number.isNaN(time.getTime())) throw new ExitError(`--since "${parsed.since}" is not a date or date-time`, 2);
+    since = time.toISOString();
+  }
+  return { topics: parsed.topic, format: parsed.format, since, url: parsed.url };
+}
+
+async function request(url: string, query: string, variables: Record<string, unknown>) {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (error) {
+    throw new ExitError(`cannot reach the Dossier service at ${url}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`, 3);
+  }
+  let body: { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  try {
+    body = await response.json();
+  } catch {
+    throw new ExitError(`the service at ${url} answered HTTP ${response.status} without a GraphQL response`, 3);
+  }
+  const error = body.errors?.[0];
+  if (error) throw new ExitError(`${error.extensions?.code ?? 'ERROR'}: ${error.message}`, CALLER_ERRORS.has(error.extensions?.code ?? '') ? 2 : 3);
+  return body.data;
+}
+
+async function main() {
+  const args = parse(process.argv.slice(2));
+  const config = loadConfig();
+  const url = args.url ?? config.DOSSIER_URL ?? `http://localhost:${config.PORT}/graphql`;
+  const input = { topics: args.topics };
+  const started = Date.now();
+  console.error(`dossier brief: composing ${args.topics.join(', ')} from ${url}`);
+  const query = `query($input: BriefInput!, $since: DateTime!, $withDelta: Boolean!) {
+    brief(input: $input) { ${args.format === 'md' ? 'markdown' : BRIEF_JSON_FIELDS} }
+    briefDelta(input: $input, since: $since) @include(if: $withDelta) {
+      baseline since baselineRunId unchanged
+      added { id kind text changes } removed { id kind text changes } changed { id kind text changes }
+    }
+  }`;
+  const data = await request(url, query, { input, since: args.since ?? new Date(0).toISOString(), withDelta: Boolean(args.since) });
+  if (args.format === 'json') process.stdout.write(`${JSON.stringify(args.since ? data : { brief: data.brief }, null, 2)}\n`);
+  else process.stdout.write(args.since ? `${data.brief.markdown}\n${renderDeltaMarkdown(data.briefDelta as DeltaJson)}` : data.brief.markdown);
+  console.error(`dossier brief: done in ${Date.now() - started} ms`);
+}
+
+main().then(
+  () => process.exit(0),
+  (error) => {
+    if (error instanceof ExitError) {
+      console.error(`dossier brief: ${error.message}`);
+      process.exit(error.code);
+    }
+    console.error(`dossier brief: ${error instanceof ConfigError ? error.message : String(error)}`);
+    process.exit(error instanceof ConfigError ? 2 : 3);
+  },
+);

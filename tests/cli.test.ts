@@ -1,0 +1,77 @@
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { startTestServer, TestServer } from './support/server';
+
+// The command-line generator, run as a scheduler would run it, against the real service.
+const root = join(__dirname, '..');
+const golden = readFileSync(join(root, 'fixtures', 'briefs', 'dprk-troops-in-russia.md'), 'utf8');
+
+interface Result {
+  code: number;
+  stdout: string;
+  stderr: string;
+}
+
+function brief(...args: string[]): Promise<Result> {
+  return new Promise((resolve) => {
+    execFile(process.execPath, ['-r', '@swc-node/register', 'src/cli/brief.ts', ...args], { cwd: root }, (error, stdout, stderr) =>
+      resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+    );
+  });
+}
+
+let server: TestServer;
+let url: string;
+beforeAll(async () => {
+  server = await startTestServer();
+  url = `${server.url}/graphql`;
+});
+afterAll(() => server.close());
+
+test('writes the golden brief to stdout and exits 0, with progress on stderr', async () => {
+  const result = await brief('--url', url, '--topic', 'dprk-troops-in-russia', '--format', 'md');
+  expect(result).toMatchObject({ code: 0, stdout: golden });
+  expect(result.stderr).toMatch(/composing dprk-troops-in-russia .*\n.*done in \d+ ms/);
+});
+
+test('--format json gives the typed brief, and --since adds what changed', async () => {
+  const result = await brief('--url', url, '--topic', 'dprk-troops-in-russia', '--format', 'json', '--since', '2000-01-01');
+  expect(result.code).toBe(0);
+  const output = JSON.parse(result.stdout);
+  expect(output.brief.markdown).toBe(golden);
+  expect(output.brief.bottomLine).toHaveLength(3);
+  expect(output.briefDelta).toMatchObject({ baseline: 'TIMESTAMPS', removed: [] });
+  expect(output.briefDelta.added).toHaveLength(output.brief.statementCount);
+  const md = await brief('--url', url, '--topic', 'dprk-troops-in-russia', '--since', new Date(Date.now() + 60_000).toISOString());
+  expect(md.code).toBe(0);
+  expect(md.stdout.startsWith(golden)).toBe(true);
+  expect(md.stdout).toContain('## Changes since');
+  expect(md.stdout).toContain(`Unchanged: ${output.brief.statementCount}`);
+});
+
+test('bad input exits 2 and says why on stderr, writing nothing to stdout', async () => {
+  const cases = [
+    ['--topic', 'no-such-topic'],
+    ['--topic', 'dprk-troops-in-russia', '--format', 'pdf'],
+    ['--topic', 'dprk-troops-in-russia', '--since', 'last monday'],
+    ['--format', 'md'],
+    ['--topic', 'dprk-troops-in-russia', '--colour', 'red'],
+  ];
+  const results = await Promise.all(cases.map((args) => brief('--url', url, ...args)));
+  results.forEach((result, i) => {
+    expect({ args: cases[i], code: result.code, stdout: result.stdout }).toEqual({ args: cases[i], code: 2, stdout: '' });
+    expect(result.stderr).toMatch(/dossier brief: /);
+  });
+  expect(results[0].stderr).toContain('BAD_USER_INPUT: Invalid argument "input.topics": no topic "no-such-topic"');
+});
+
+test('exits 3 when the service cannot be reached or its database fails', async () => {
+  const unreachable = await brief('--url', 'http://127.0.0.1:9/graphql', '--topic', 'dprk-troops-in-russia');
+  expect(unreachable).toMatchObject({ code: 3, stdout: '' });
+  expect(unreachable.stderr).toContain('cannot reach the Dossier service');
+  await server.dataSource.destroy();
+  const broken = await brief('--url', url, '--topic', 'dprk-troops-in-russia');
+  expect(broken).toMatchObject({ code: 3, stdout: '' });
+  expect(broken.stderr).toContain('INTERNAL_SERVER_ERROR');
+});
