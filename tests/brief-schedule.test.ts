@@ -4,6 +4,7 @@ import { createDataSource } from '../src/db/data-source';
 import { BriefScheduler } from '../src/modules/brief-run/brief-scheduler';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { fromGlobalId, toGlobalId } from '../src/read/global-id';
+import { addMarkedLayer, AMBER_STATEMENT, ids as markedIds } from './support/marked-layer';
 import { dataOf, startTestServer, TestServer } from './support/server';
 
 // Definitions here fall due every 1 January (UTC); ticks are given the time, so each test picks its occurrences.
@@ -231,4 +232,36 @@ test('definitions can be updated and deleted, with their runs', async () => {
   expect(deleted.deleteBriefDefinition).toBe(d.id);
   const gone = (await server.gql(`query($id: ID!) { briefDefinition(id: $id) { id } }`, { id: d.id })).body.errors?.[0];
   expect(gone?.extensions?.code).toBe('NOT_FOUND');
+});
+
+test('a run is marked for everything it shows, its delta included, and hidden from readers not cleared for it', async () => {
+  const scheduler = instances[0].scheduler;
+  const amber = await startTestServer({ VIEWER_CLEARANCE: 'AMBER' }, server.databaseUrl);
+  try {
+    await addMarkedLayer(server.dataSource);
+    const input = { name: 'amber', brief: DPRK, cron: YEARLY };
+    const d = dataOf(await amber.gql(CREATE, { input })).createBriefDefinition;
+    expect(d.input.clearance).toBe('AMBER');
+    await scheduler.tick(at(2027));
+    await settled([d.id]);
+    // The AMBER statements go: the next brief is CLEAR, but its delta names one of them.
+    await server.dataSource.query(`DELETE FROM capability WHERE id = ANY($1::uuid[])`, [[markedIds.amberCapability, markedIds.capabilityOfAmberActor]]);
+    await scheduler.tick(at(2028));
+    await settled([d.id]);
+    await scheduler.tick(at(2029));
+    await settled([d.id]);
+    const amberRuns = dataOf(await amber.gql(RUNS, { d: d.id })).briefRuns;
+    expect(amberRuns.map((r: any) => [r.scheduledFor.slice(0, 4), r.marking])).toEqual([
+      ['2029', 'CLEAR'],
+      ['2028', 'AMBER'],
+      ['2027', 'AMBER'],
+    ]);
+    expect(amberRuns[1].delta.removed.map((r: any) => r.id)).toContain(toGlobalId('Capability', markedIds.amberCapability));
+    const greenRuns = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
+    expect(greenRuns.map((r: any) => r.scheduledFor.slice(0, 4))).toEqual(['2029']);
+    expect(JSON.stringify(greenRuns)).not.toContain(AMBER_STATEMENT);
+    expect(JSON.stringify(greenRuns)).not.toContain(toGlobalId('Capability', markedIds.amberCapability));
+  } finally {
+    await amber.close();
+  }
 });

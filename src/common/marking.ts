@@ -23,3 +23,7 @@ registerEnumType(Marking, {
     RED: { description: 'TLP:RED, named recipients only; no further disclosure.' },
   },
 });
+
+/** The most restricted of some markings (CLEAR for none). */
+export const highestMarking = (markings: Marking[]): Marking =>
+  markings.reduce((high, m) => (MARKINGS.indexOf(m) > MARKINGS.indexOf(high) ? m : high), Marking.CLEAR);

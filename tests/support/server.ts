@@ -25,9 +25,12 @@ export interface TestServer {
 
 let schema: Promise<GraphQLSchema> | undefined;
 
-/** The real service over HTTP on its own database cloned from the seeded template. */
-export async function startTestServer(env: Record<string, string> = {}): Promise<TestServer> {
-  const database = await createTestDatabase();
+/**
+ * The real service over HTTP on its own database cloned from the seeded template, or on another test server's
+ * database (`sharedDatabaseUrl`, left in place when this one closes).
+ */
+export async function startTestServer(env: Record<string, string> = {}, sharedDatabaseUrl?: string): Promise<TestServer> {
+  const database = sharedDatabaseUrl ? { url: sharedDatabaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataSource = createDataSource(database.url);
   await dataSource.initialize();
   const config = loadConfig({ NODE_ENV: 'test', VIEWER_CLEARANCE: 'GREEN', DATABASE_URL: database.url, ...env });

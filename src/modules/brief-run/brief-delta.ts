@@ -28,13 +28,19 @@ function facetsOf(s: StatementRow): Record<string, string> {
 export function snapshotOf(statements: StatementRow[]): Snapshot {
   const snapshot: Snapshot = {};
   for (const s of statements) {
-    snapshot[toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id)] = { kind: s.kind as StatementKind, text: s.text, facets: facetsOf(s) };
+    snapshot[toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id)] = { kind: s.kind as StatementKind, text: s.text, marking: s.marking, facets: facetsOf(s) };
   }
   return snapshot;
 }
 
 const byText = (a: DeltaItem, b: DeltaItem) => compareText(a.kind, b.kind) || compareText(a.text, b.text) || compareText(a.id, b.id);
-const item = (id: string, entry: Snapshot[string], changes: string[] = []): DeltaItem => ({ id, kind: entry.kind, text: entry.text, changes });
+const item = (id: string, entry: Snapshot[string], changes: string[] = []): DeltaItem => ({
+  id,
+  kind: entry.kind,
+  text: entry.text,
+  marking: entry.marking,
+  changes,
+});
 
 /** Exact delta between two snapshots: added, removed, and changed with the facets that changed. */
 export function diffSnapshots(before: Snapshot, after: Snapshot, since: Date, baselineRunId: string): BriefDelta {

@@ -1,9 +1,10 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
+import { Marking } from '../../common/marking';
 import { StatementKind } from '../brief/brief.types';
 
 /** Per statement (by global id): its kind, its text and a fingerprint of each facet a reader cares about. */
-export type Snapshot = Record<string, { kind: StatementKind; text: string; facets: Record<string, string> }>;
+export type Snapshot = Record<string, { kind: StatementKind; text: string; marking: Marking; facets: Record<string, string> }>;
 
 export enum DeltaBaseline {
   RUN = 'RUN',
@@ -30,6 +31,9 @@ export class DeltaItem {
 
   @Field({ description: 'The statement (as it reads now, or as it read when removed).' })
   text: string;
+
+  @Field(() => Marking, { description: 'Its marking (now, or when removed).' })
+  marking: Marking;
 
   @Field(() => [String], {
     description: 'For a changed statement, what changed: text, marking, quantity, likelihood, confidence, date, citations ...',

@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { highestMarking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
 import { visibleTo } from '../../read/access';
 import { toGlobalId } from '../../read/global-id';
@@ -46,17 +47,20 @@ export async function executeRun(dataSource: DataSource, runId: string): Promise
       })
       .orderBy('r.scheduled_for', 'DESC')
       .getOne();
+    const delta = previous?.snapshot ? diffSnapshots(previous.snapshot, snapshot, previous.scheduledFor, toGlobalId('BriefRun', previous.id)) : null;
+    // The delta can name statements the brief no longer carries: the run is marked for those too.
+    const marking = highestMarking([brief.marking, ...(delta?.removed.map((item) => item.marking) ?? [])]);
     const keeps = (format: BriefFormat) => run.definition.formats.includes(format);
     await dataSource.manager.update(BriefRun, { id: runId, status: BriefRunStatus.RUNNING }, {
       status: BriefRunStatus.SUCCEEDED,
       finishedAt: new Date(),
-      marking: brief.marking,
+      marking,
       contentHash: brief.contentHash,
       markdown: keeps(BriefFormat.MARKDOWN) ? brief.markdown : null,
       html: keeps(BriefFormat.HTML) ? brief.html : null,
       brief: keeps(BriefFormat.JSON) ? brief : null,
       snapshot,
-      delta: previous?.snapshot ? diffSnapshots(previous.snapshot, snapshot, previous.scheduledFor, toGlobalId('BriefRun', previous.id)) : null,
+      delta,
     } as never);
   } catch (error) {
     await dataSource.manager.update(BriefRun, { id: runId }, { status: BriefRunStatus.FAILED, finishedAt: new Date(), error: String(error) });

@@ -1,4 +1,4 @@
-import { Marking, MARKINGS } from '../../common/marking';
+import { highestMarking, Marking } from '../../common/marking';
 import { toGlobalId } from '../../read/global-id';
 import type { ActorKind } from '../actor/actor-kind';
 import type { ReportingVerb } from '../citation/reporting-verb';
@@ -45,7 +45,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): Composed {
   const ev = (s: StatementRow) => evidence.get(s.id)!;
   let marking: Marking = Marking.CLEAR;
   const contains = (m: Marking) => {
-    if (MARKINGS.indexOf(m) > MARKINGS.indexOf(marking)) marking = m;
+    marking = highestMarking([marking, m]);
   };
   data.topics.forEach((t) => contains(t.marking));
 
