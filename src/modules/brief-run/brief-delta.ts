@@ -66,8 +66,9 @@ export function deltaByTimestamps(statements: StatementRow[], since: Date): Brie
   for (const s of statements) {
     const id = toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id);
     const lastChange = [s.updatedAt, ...s.citations.map((c) => c.updatedAt)].map((t) => new Date(t).getTime());
-    if (new Date(s.createdAt).getTime() > since.getTime()) delta.added.push(item(id, snapshot[id]));
-    else if (Math.max(...lastChange) > since.getTime()) delta.changed.push(item(id, snapshot[id], ['unknown']));
+    // Inclusive: PostgreSQL keeps microseconds, a JavaScript Date only milliseconds.
+    if (new Date(s.createdAt).getTime() >= since.getTime()) delta.added.push(item(id, snapshot[id]));
+    else if (Math.max(...lastChange) >= since.getTime()) delta.changed.push(item(id, snapshot[id], ['unknown']));
     else delta.unchanged += 1;
   }
   [delta.added, delta.changed].forEach((list) => list.sort(byText));
