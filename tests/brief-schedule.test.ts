@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/db/data-source';
 import { BriefScheduler } from '../src/modules/brief-run/brief-scheduler';
+import { executeRun } from '../src/modules/brief-run/brief-run.service';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { fromGlobalId, toGlobalId } from '../src/read/global-id';
 import { addMarkedLayer, AMBER_STATEMENT, ids as markedIds } from './support/marked-layer';
@@ -201,6 +202,10 @@ test('bad definitions are BAD_USER_INPUT naming the field, a taken name is CONFL
     [{ brief: { ...DPRK, clearance: 'RED' } }, 'BAD_USER_INPUT', 'input.brief.clearance'],
     [{ name: '  ' }, 'BAD_USER_INPUT', 'input.name'],
     [{ formats: [] }, 'BAD_USER_INPUT', 'input.formats'],
+    [{ cron: '' }, 'BAD_USER_INPUT', 'input.cron'],
+    [{ cron: '*/5 * * * * *' }, 'BAD_USER_INPUT', 'input.cron'],
+    [{ cron: '2027-01-01T00:00:00' }, 'BAD_USER_INPUT', 'input.cron'],
+    [{ timeZone: '' }, 'BAD_USER_INPUT', 'input.timeZone'],
   ];
   for (const [override, code, field] of cases) {
     const input = { name: 'bad', brief: DPRK, cron: YEARLY, ...override };
@@ -225,8 +230,15 @@ test('definitions can be updated and deleted, with their runs', async () => {
   expect(updated.updateBriefDefinition).toMatchObject({ name: 'changed', cron: '0 9 * * 1', timeZone: 'Europe/London', formats: ['HTML'] });
   const next = new Date(updated.updateBriefDefinition.nextRunAt);
   expect(next.getUTCDay()).toBe(1);
-  const badUpdate = (await server.gql(UPDATE, { id: d.id, input: { cron: 'nope' } })).body.errors?.[0];
-  expect(badUpdate?.extensions?.argumentName).toBe('input.cron');
+  for (const [patch, field] of [
+    [{ cron: 'nope' }, 'input.cron'],
+    [{ cron: '' }, 'input.cron'],
+    [{ timeZone: '' }, 'input.timeZone'],
+    [{ brief: { topics: ['no-such-topic'] } }, 'input.brief.topics'],
+  ] as const) {
+    const badUpdate = (await server.gql(UPDATE, { id: d.id, input: patch })).body.errors?.[0];
+    expect({ patch, code: badUpdate?.extensions?.code, field: badUpdate?.extensions?.argumentName }).toEqual({ patch, code: 'BAD_USER_INPUT', field });
+  }
   expect(dataOf(await server.gql(`query($id: ID!) { briefDefinition(id: $id) { cron } }`, { id: d.id })).briefDefinition.cron).toBe('0 9 * * 1');
   const deleted = dataOf(await server.gql(`mutation($id: ID!) { deleteBriefDefinition(id: $id) }`, { id: d.id }));
   expect(deleted.deleteBriefDefinition).toBe(d.id);
@@ -234,13 +246,12 @@ test('definitions can be updated and deleted, with their runs', async () => {
   expect(gone?.extensions?.code).toBe('NOT_FOUND');
 });
 
-test('a run is marked for everything it shows, its delta included, and hidden from readers not cleared for it', async () => {
+test('definitions and their runs are marked with their clearance: readers below it cannot see or touch them', async () => {
   const scheduler = instances[0].scheduler;
   const amber = await startTestServer({ VIEWER_CLEARANCE: 'AMBER' }, server.databaseUrl);
   try {
     await addMarkedLayer(server.dataSource);
-    const input = { name: 'amber', brief: DPRK, cron: YEARLY };
-    const d = dataOf(await amber.gql(CREATE, { input })).createBriefDefinition;
+    const d = dataOf(await amber.gql(CREATE, { input: { name: 'amber', brief: DPRK, cron: YEARLY } })).createBriefDefinition;
     expect(d.input.clearance).toBe('AMBER');
     await scheduler.tick(at(2027));
     await settled([d.id]);
@@ -257,11 +268,69 @@ test('a run is marked for everything it shows, its delta included, and hidden fr
       ['2027', 'AMBER'],
     ]);
     expect(amberRuns[1].delta.removed.map((r: any) => r.id)).toContain(toGlobalId('Capability', markedIds.amberCapability));
-    const greenRuns = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
-    expect(greenRuns.map((r: any) => r.scheduledFor.slice(0, 4))).toEqual(['2029']);
-    expect(JSON.stringify(greenRuns)).not.toContain(AMBER_STATEMENT);
-    expect(JSON.stringify(greenRuns)).not.toContain(toGlobalId('Capability', markedIds.amberCapability));
+
+    // A GREEN reader sees neither the definition nor any of its runs, and cannot change it.
+    expect(dataOf(await server.gql(`{ briefDefinitions { id } }`)).briefDefinitions).toEqual([]);
+    for (const query of [
+      `query($d: ID!) { briefRuns(definition: $d) { id } }`,
+      `query($d: ID!) { latestBriefRun(definition: $d) { id } }`,
+      `query($d: ID!) { briefDefinition(id: $d) { id } }`,
+      `mutation($d: ID!) { pauseBriefDefinition(id: $d) { id } }`,
+      `mutation($d: ID!) { updateBriefDefinition(id: $d, input: { name: "mine now" }) { id } }`,
+      `mutation($d: ID!) { deleteBriefDefinition(id: $d) }`,
+    ]) {
+      const response = await server.gql(query, { d: d.id });
+      expect({ query, code: response.body.errors?.[0]?.extensions?.code }).toEqual({ query, code: 'NOT_FOUND' });
+      expect(JSON.stringify(response.body)).not.toContain(AMBER_STATEMENT);
+    }
+    expect(dataOf(await amber.gql(`query($d: ID!) { briefDefinition(id: $d) { name paused } }`, { d: d.id })).briefDefinition).toEqual({
+      name: 'amber',
+      paused: false,
+    });
   } finally {
     await amber.close();
   }
+});
+
+test('a statement marked above the clearance after a run keeps its id in the next delta, not its text', async () => {
+  const scheduler = instances[0].scheduler;
+  const d = await define('re-marked');
+  const language = fixtureId('topic', 'dprk-troops-in-russia', 'challenges', 'language-barrier');
+  await scheduler.tick(at(2027));
+  await settled([d.id]);
+  await server.dataSource.query(`UPDATE challenge SET marking = 'AMBER', updated_at = now() WHERE id = $1`, [language]);
+  await scheduler.tick(at(2028));
+  await settled([d.id]);
+  const [latest] = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
+  expect(latest.delta.removed).toEqual([{ id: toGlobalId('Challenge', language), text: 'Withdrawn: now marked above this brief’s clearance.' }]);
+  expect(JSON.stringify(latest)).not.toContain('Few North Korean soldiers are fluent in Russian');
+  await server.dataSource.query(`UPDATE challenge SET marking = 'CLEAR' WHERE id = $1`, [language]);
+});
+
+test('a definition whose stored schedule cannot be read is paused, and does not hold up the others', async () => {
+  const scheduler = instances[0].scheduler;
+  const [broken, fine] = [await define('broken'), await define('fine')];
+  await server.dataSource.query(`UPDATE brief_definition SET cron = 'not a cron' WHERE id = $1`, [fromGlobalId(broken.id, 'id').id]);
+  const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  expect(await scheduler.tick(at(2027))).toBe(1);
+  expect(log).toHaveBeenCalledWith(expect.stringContaining('pausing definition'));
+  log.mockRestore();
+  await settled([fine.id]);
+  expect((await rowsOf(fine.id)).map((r: any) => r.status)).toEqual(['SUCCEEDED']);
+  const state = dataOf(await server.gql(`query($d: ID!) { briefDefinition(id: $d) { paused nextRunAt } }`, { d: broken.id }));
+  expect(state.briefDefinition).toEqual({ paused: true, nextRunAt: null });
+});
+
+test('running a finished run again changes nothing', async () => {
+  const scheduler = instances[0].scheduler;
+  const d = await define('once');
+  await scheduler.tick(at(2027));
+  await settled([d.id]);
+  const [before] = await server.dataSource.query(`SELECT id, status, started_at, finished_at FROM brief_run WHERE definition_id = $1`, [
+    fromGlobalId(d.id, 'id').id,
+  ]);
+  await executeRun(server.dataSource, before.id);
+  const [after] = await server.dataSource.query(`SELECT id, status, started_at, finished_at FROM brief_run WHERE id = $1`, [before.id]);
+  expect(after).toEqual(before);
+  expect(before.status).toBe('SUCCEEDED');
 });

@@ -1,4 +1,5 @@
-import { dateAt } from '../modules/brief/brief.phrases';
+// Phrases only: the command line loads no GraphQL types.
+import { dateAt, esc } from '../modules/brief/brief.phrases';
 
 /** Every field of a brief, for `--format json`: the typed sections as well as the renderings. */
 const STATEMENT = `id kind text marking category quantity { low best high unit asStated } quantityText
@@ -41,7 +42,7 @@ export function renderDeltaMarkdown(delta: DeltaJson): string {
   );
   const list = (label: string, items: DeltaItemJson[], withChanges = false) => {
     lines.push(`${label}: ${items.length}`, '');
-    for (const i of items) lines.push(`- ${i.text}${withChanges ? ` (${i.changes.join(', ')})` : ''}`);
+    for (const i of items) lines.push(`- ${esc(i.text)}${withChanges ? ` (${i.changes.join(', ')})` : ''}`);
     if (items.length) lines.push('');
   };
   list('Added', delta.added);

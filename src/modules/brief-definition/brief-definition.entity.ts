@@ -1,6 +1,7 @@
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Marking, MARKINGS } from '../../common/marking';
 import type { BriefScope } from '../brief/brief.scope';
 
 export enum BriefFormat {
@@ -31,7 +32,13 @@ export class BriefDefinition {
   @Column('jsonb')
   input: BriefScope;
 
-  @Field({ description: 'Cron expression of the schedule (5 fields, or 6 with seconds).' })
+  @Field(() => Marking, {
+    description: 'The clearance its briefs are composed for, and so its own marking: only readers cleared for it see it and its runs.',
+  })
+  @Column({ type: 'enum', enum: MARKINGS, enumName: 'tlp_marking' })
+  marking: Marking;
+
+  @Field({ description: 'Cron expression of the schedule: 5 fields (minute hour day month weekday), or @daily, @weekly ...' })
   @Column('text')
   cron: string;
 

@@ -5,22 +5,22 @@ import { byResponseKey } from '../../read/response-shape';
 import type { Context } from '../../server/context';
 import { BriefDefinition } from './brief-definition.entity';
 import { BriefDefinitionInput, BriefDefinitionPatch } from './brief-definition.inputs';
-import { createDefinition, deleteDefinition, findDefinition, setPaused, updateDefinition } from './brief-definition.service';
+import { createDefinition, deleteDefinition, findDefinition, setPaused, updateDefinition, visibleDefinitions } from './brief-definition.service';
 
 /** A stored definition as the API shows it: with its global id. */
 export const definitionView = (d: BriefDefinition) => ({ ...d, id: toGlobalId('BriefDefinition', d.id) });
 
 @Resolver(() => BriefDefinition)
 export class BriefDefinitionResolver {
-  @Query(() => [BriefDefinition], { description: 'Saved brief definitions, by name.' })
+  @Query(() => [BriefDefinition], { description: 'Saved brief definitions you are cleared for, by name.' })
   async briefDefinitions(@Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    const all = await ctx.dataSource.manager.find(BriefDefinition, { order: { name: 'ASC' } });
+    const all = await visibleDefinitions(ctx.dataSource.manager, ctx.viewer).orderBy('d.name').getMany();
     return byResponseKey(info, all.map(definitionView));
   }
 
-  @Query(() => BriefDefinition, { description: 'One brief definition; NOT_FOUND when there is none.' })
+  @Query(() => BriefDefinition, { description: 'One brief definition; NOT_FOUND when there is none you are cleared for.' })
   async briefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return byResponseKey(info, definitionView(await findDefinition(ctx.dataSource.manager, id, 'id')));
+    return byResponseKey(info, definitionView(await findDefinition(ctx.dataSource.manager, ctx.viewer, id, 'id')));
   }
 
   @Mutation(() => BriefDefinition, {
@@ -42,16 +42,16 @@ export class BriefDefinitionResolver {
 
   @Mutation(() => BriefDefinition, { description: 'Stop running a definition until it is resumed.' })
   async pauseBriefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return byResponseKey(info, definitionView(await setPaused(ctx.dataSource, id, true)));
+    return byResponseKey(info, definitionView(await setPaused(ctx.dataSource, ctx.viewer, id, true)));
   }
 
   @Mutation(() => BriefDefinition, { description: 'Run a paused definition again, from its next occurrence.' })
   async resumeBriefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return byResponseKey(info, definitionView(await setPaused(ctx.dataSource, id, false)));
+    return byResponseKey(info, definitionView(await setPaused(ctx.dataSource, ctx.viewer, id, false)));
   }
 
   @Mutation(() => ID, { description: 'Delete a definition and its runs; returns its id.' })
   deleteBriefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
-    return deleteDefinition(ctx.dataSource, id);
+    return deleteDefinition(ctx.dataSource, ctx.viewer, id);
   }
 }

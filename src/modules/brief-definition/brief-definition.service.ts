@@ -2,6 +2,7 @@ import { v4 as uuid } from 'uuid';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput, conflict, notFound } from '../../common/errors';
 import type { Viewer } from '../../common/viewer';
+import { visibleTo } from '../../read/access';
 import { fromGlobalId } from '../../read/global-id';
 import { briefScopeOf } from '../brief/brief.scope';
 import { composeForScope } from '../brief/brief.service';
@@ -11,10 +12,14 @@ import { checkSchedule, nextOccurrence } from './schedule';
 
 const UNIQUE_VIOLATION = '23505';
 
-/** The definition behind a global id; NOT_FOUND when there is none. */
-export async function findDefinition(em: EntityManager, globalId: string, argumentName: string): Promise<BriefDefinition> {
+/** Definitions `viewer` may see: those composed for a clearance at most theirs. */
+export const visibleDefinitions = (em: EntityManager, viewer: Viewer) =>
+  em.createQueryBuilder(BriefDefinition, 'd').where(visibleTo(viewer, 'd'));
+
+/** The definition behind a global id; NOT_FOUND when there is none the viewer may see. */
+export async function findDefinition(em: EntityManager, viewer: Viewer, globalId: string, argumentName: string): Promise<BriefDefinition> {
   const { id } = fromGlobalId(globalId, argumentName, ['BriefDefinition']);
-  const definition = await em.findOneBy(BriefDefinition, { id });
+  const definition = await visibleDefinitions(em, viewer).andWhere('d.id = :id', { id }).getOne();
   if (!definition) throw notFound(`BriefDefinition ${globalId}`);
   return definition;
 }
@@ -31,18 +36,19 @@ async function apply(dataSource: DataSource, viewer: Viewer, d: BriefDefinition,
   if (input.brief) {
     d.input = briefScopeOf(input.brief, viewer, 'input.brief');
     await composeForScope(dataSource, d.input, 'input.brief');
+    // Its runs carry what a reader of that clearance may see, so the definition is marked with it.
+    d.marking = d.input.clearance;
   }
   if (input.formats) {
     if (!input.formats.length) throw badUserInput('input.formats', 'keep at least one rendering');
     d.formats = Object.values(BriefFormat).filter((f) => input.formats!.includes(f));
   }
-  const scheduleChanged = Boolean(input.cron || input.timeZone);
-  d.cron = input.cron ?? d.cron;
-  d.timeZone = input.timeZone ?? d.timeZone;
-  if (scheduleChanged || !d.id) {
-    checkSchedule(d.cron, d.timeZone);
-    if (!d.paused) d.nextRunAt = nextOccurrence(d.cron, d.timeZone, new Date());
-  }
+  if (input.cron !== undefined && input.cron !== null) d.cron = input.cron;
+  if (input.timeZone !== undefined && input.timeZone !== null) d.timeZone = input.timeZone;
+  checkSchedule(d.cron, d.timeZone);
+  // A new schedule counts from now; other changes leave a due occurrence due.
+  const scheduleGiven = input.cron != null || input.timeZone != null;
+  if (!d.paused && (scheduleGiven || !d.nextRunAt)) d.nextRunAt = nextOccurrence(d.cron, d.timeZone, new Date());
 }
 
 async function save(dataSource: DataSource, d: BriefDefinition): Promise<BriefDefinition> {
@@ -64,21 +70,21 @@ export async function createDefinition(dataSource: DataSource, viewer: Viewer, i
 }
 
 export async function updateDefinition(dataSource: DataSource, viewer: Viewer, id: string, patch: BriefDefinitionPatch) {
-  const d = await findDefinition(dataSource.manager, id, 'id');
+  const d = await findDefinition(dataSource.manager, viewer, id, 'id');
   await apply(dataSource, viewer, d, patch);
   return save(dataSource, d);
 }
 
 /** Paused definitions fall due no more; resuming starts from the next occurrence, so a pause misses nothing. */
-export async function setPaused(dataSource: DataSource, id: string, paused: boolean) {
-  const d = await findDefinition(dataSource.manager, id, 'id');
+export async function setPaused(dataSource: DataSource, viewer: Viewer, id: string, paused: boolean) {
+  const d = await findDefinition(dataSource.manager, viewer, id, 'id');
   d.paused = paused;
   d.nextRunAt = paused ? null : nextOccurrence(d.cron, d.timeZone, new Date());
   return save(dataSource, d);
 }
 
-export async function deleteDefinition(dataSource: DataSource, id: string) {
-  const d = await findDefinition(dataSource.manager, id, 'id');
+export async function deleteDefinition(dataSource: DataSource, viewer: Viewer, id: string) {
+  const d = await findDefinition(dataSource.manager, viewer, id, 'id');
   await dataSource.manager.delete(BriefDefinition, { id: d.id });
   return id;
 }

@@ -1,17 +1,27 @@
 import { Cron } from 'croner';
 import { badUserInput } from '../../common/errors';
 
-/** Most occurrences one catch-up looks at; older missed ones beyond it are not recorded one by one. */
+/** Most missed occurrences one catch-up records; older ones are not recorded one by one. */
 export const MAX_CATCH_UP = 1000;
 
-const cronOf = (cron: string, timeZone: string) => new Cron(cron, { timezone: timeZone, paused: true });
+const NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@hourly']);
 
-/** Checks a schedule; errors are BAD_USER_INPUT naming `input.cron` or `input.timeZone`. */
+const cronOf = (cron: string, timeZone: string) => new Cron(cron, { timezone: timeZone, paused: true, mode: '5-part' });
+
+/**
+ * Checks a schedule: a standard 5-field cron expression (minute resolution, so a tick every few seconds never falls
+ * behind) or a nickname such as @daily, in an IANA time zone. Errors are BAD_USER_INPUT naming the field.
+ */
 export function checkSchedule(cron: string, timeZone: string, path = 'input'): void {
   try {
+    if (!timeZone.trim()) throw new RangeError('empty');
     new Intl.DateTimeFormat('en', { timeZone });
   } catch {
     throw badUserInput(`${path}.timeZone`, `"${timeZone}" is not an IANA time zone (e.g. "Europe/London")`);
+  }
+  const fields = cron.trim().split(/\s+/);
+  if (!(fields.length === 5 || (fields.length === 1 && NICKNAMES.has(fields[0])))) {
+    throw badUserInput(`${path}.cron`, `"${cron}" is not a cron expression: give 5 fields (minute hour day month weekday) or @daily, @weekly ...`);
   }
   let next: Date | null;
   try {
@@ -25,15 +35,10 @@ export function checkSchedule(cron: string, timeZone: string, path = 'input'): v
 /** The first occurrence strictly after `after`. */
 export const nextOccurrence = (cron: string, timeZone: string, after: Date) => cronOf(cron, timeZone).nextRun(after);
 
-/** Occurrences in [from, to], oldest first, at most MAX_CATCH_UP (the most recent ones). */
+/** Occurrences in [from, to], oldest first: at most MAX_CATCH_UP, the most recent ones. */
 export function occurrencesBetween(cron: string, timeZone: string, from: Date, to: Date): Date[] {
-  const schedule = cronOf(cron, timeZone);
-  const found: Date[] = [];
-  let next = schedule.nextRun(new Date(from.getTime() - 1));
-  while (next && next.getTime() <= to.getTime()) {
-    found.push(next);
-    if (found.length > MAX_CATCH_UP) found.shift();
-    next = schedule.nextRun(next);
-  }
-  return found;
+  return cronOf(cron, timeZone)
+    .previousRuns(MAX_CATCH_UP, new Date(to.getTime() + 1))
+    .filter((at) => at.getTime() >= from.getTime() && at.getTime() <= to.getTime())
+    .reverse();
 }

@@ -13,7 +13,7 @@ function facetsOf(s: StatementRow): Record<string, string> {
   return {
     text: fingerprint(s.text),
     marking: fingerprint(s.marking),
-    actor: fingerprint(s.actor?.id),
+    actor: fingerprint([s.actor?.id, s.actor?.name]),
     category: fingerprint(s.category),
     quantity: fingerprint(s.quantity),
     likelihood: fingerprint(s.likelihood),
@@ -22,6 +22,7 @@ function facetsOf(s: StatementRow): Record<string, string> {
     location: fingerprint(s.location),
     actors: fingerprint(s.affectedActors),
     citations: fingerprint(s.citations.map((c) => [c.source.id, c.verb, c.credibility, c.marking, c.quote]).sort()),
+    sources: fingerprint(s.citations.map((c) => [c.source.id, c.source.name, c.source.reliability, c.source.marking, c.source.publisher]).sort()),
   };
 }
 

@@ -3,6 +3,7 @@ import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 import { Marking, MARKINGS } from '../../common/marking';
 import { Brief } from '../brief/brief.types';
+import type { BriefScope } from '../brief/brief.scope';
 import { BriefDefinition } from '../brief-definition/brief-definition.entity';
 import { BriefDelta, type Snapshot } from './brief-delta.types';
 
@@ -41,6 +42,10 @@ export class BriefRun {
   @ManyToOne(() => BriefDefinition, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'definition_id' })
   definition: BriefDefinition;
+
+  /** The brief input it was composed with (the definition's at the time), so deltas compare like with like. */
+  @Column('jsonb', { nullable: true })
+  input: BriefScope | null;
 
   @Field(() => GraphQLDateTime, { description: 'The schedule occurrence it is for: at most one run per occurrence.' })
   @Column('timestamptz')

@@ -2,7 +2,7 @@ import PgBoss from 'pg-boss';
 import { v4 as uuid } from 'uuid';
 import type { DataSource, QueryRunner } from 'typeorm';
 import { nextOccurrence, occurrencesBetween } from '../brief-definition/schedule';
-import { executeRun } from './brief-run.service';
+import { executeRun, RUN_TIMEOUT_SECONDS } from './brief-run.service';
 
 export const BRIEF_RUN_QUEUE = 'brief-run';
 
@@ -11,6 +11,8 @@ interface DueDefinition {
   cron: string;
   time_zone: string;
   next_run_at: Date;
+  marking: string;
+  input: unknown;
 }
 
 export interface SchedulerOptions {
@@ -42,7 +44,13 @@ export class BriefScheduler {
     const boss = new PgBoss({ connectionString: options.connectionString, max: 4, schedule: false });
     boss.on('error', (error) => console.error(`brief scheduler: ${error.message}`));
     await boss.start();
-    await boss.createQueue(BRIEF_RUN_QUEUE, { name: BRIEF_RUN_QUEUE, retryLimit: 3, retryDelay: 30, retryBackoff: true });
+    await boss.createQueue(BRIEF_RUN_QUEUE, {
+      name: BRIEF_RUN_QUEUE,
+      retryLimit: 3,
+      retryDelay: 30,
+      retryBackoff: true,
+      expireInSeconds: RUN_TIMEOUT_SECONDS,
+    });
     const scheduler = new BriefScheduler(dataSource, boss);
     await boss.work<{ runId: string }>(BRIEF_RUN_QUEUE, { pollingIntervalSeconds: options.pollSeconds ?? 2 }, async (jobs) => {
       for (const job of jobs) await executeRun(dataSource, job.data.runId);
@@ -65,7 +73,7 @@ export class BriefScheduler {
     await runner.startTransaction();
     try {
       const due: DueDefinition[] = await runner.query(
-        `SELECT id, cron, time_zone, next_run_at FROM brief_definition
+        `SELECT id, cron, time_zone, next_run_at, marking, input FROM brief_definition
          WHERE NOT paused AND next_run_at <= $1 ORDER BY next_run_at FOR UPDATE SKIP LOCKED LIMIT 100`,
         [now],
       );
@@ -82,25 +90,33 @@ export class BriefScheduler {
   }
 
   private async queueDue(runner: QueryRunner, d: DueDefinition, now: Date): Promise<number> {
-    const occurrences = occurrencesBetween(d.cron, d.time_zone, new Date(d.next_run_at), now);
-    const latest = occurrences.pop();
-    await runner.query(`UPDATE brief_definition SET next_run_at = $2 WHERE id = $1`, [d.id, nextOccurrence(d.cron, d.time_zone, now)]);
-    for (const missed of occurrences) {
-      await runner.query(
-        `INSERT INTO brief_run (id, definition_id, scheduled_for, status) VALUES ($1, $2, $3, 'MISSED') ON CONFLICT DO NOTHING`,
-        [uuid(), d.id, missed],
-      );
+    let occurrences: Date[];
+    let next: Date | null;
+    try {
+      occurrences = occurrencesBetween(d.cron, d.time_zone, new Date(d.next_run_at), now);
+      next = nextOccurrence(d.cron, d.time_zone, now);
+    } catch (error) {
+      // Saved schedules are checked, so only a hand-edited row gets here: pause it rather than block every tick.
+      console.error(`brief scheduler: pausing definition ${d.id}, its schedule cannot be read: ${(error as Error).message}`);
+      await runner.query(`UPDATE brief_definition SET paused = true, next_run_at = NULL WHERE id = $1`, [d.id]);
+      return 0;
     }
+    const latest = occurrences.pop();
+    await runner.query(`UPDATE brief_definition SET next_run_at = $2 WHERE id = $1`, [d.id, next]);
+    const insert = (at: Date, status: 'MISSED' | 'QUEUED') =>
+      runner.query(
+        `INSERT INTO brief_run (id, definition_id, scheduled_for, status, marking, input) VALUES ($1, $2, $3, $4, $5, $6)
+         ON CONFLICT DO NOTHING RETURNING id`,
+        [uuid(), d.id, at, status, d.marking, JSON.stringify(d.input)],
+      ) as Promise<Array<{ id: string }>>;
+    for (const missed of occurrences) await insert(missed, 'MISSED');
     if (!latest) return 0;
-    const inserted: Array<{ id: string }> = await runner.query(
-      `INSERT INTO brief_run (id, definition_id, scheduled_for, status) VALUES ($1, $2, $3, 'QUEUED')
-       ON CONFLICT DO NOTHING RETURNING id`,
-      [uuid(), d.id, latest],
-    );
+    const inserted = await insert(latest, 'QUEUED');
     if (!inserted.length) return 0;
     // Queued inside the same transaction: the run and its job exist together or not at all.
     const db = { executeSql: async (text: string, values: unknown[]) => ({ rows: (await runner.query(text, values, true)).records }) };
-    await this.boss.send(BRIEF_RUN_QUEUE, { runId: inserted[0].id }, { db });
+    const job = await this.boss.send(BRIEF_RUN_QUEUE, { runId: inserted[0].id }, { db });
+    if (!job) throw new Error(`pg-boss did not queue run ${inserted[0].id}`);
     return 1;
   }
 

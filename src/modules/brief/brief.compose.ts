@@ -1,4 +1,4 @@
-import { highestMarking, Marking } from '../../common/marking';
+import { highestMarking, type Marking } from '../../common/marking';
 import { toGlobalId } from '../../read/global-id';
 import type { ActorKind } from '../actor/actor-kind';
 import type { ReportingVerb } from '../citation/reporting-verb';
@@ -43,17 +43,11 @@ type Composed = Omit<Brief, 'markdown' | 'html' | 'contentHash'>;
 export function composeBrief(scope: BriefScope, data: BriefData): Composed {
   const evidence = new Map(data.statements.map((s) => [s.id, evidenceOf(s)]));
   const ev = (s: StatementRow) => evidence.get(s.id)!;
-  let marking: Marking = Marking.CLEAR;
-  const contains = (m: Marking) => {
-    marking = highestMarking([marking, m]);
-  };
-  data.topics.forEach((t) => contains(t.marking));
 
   // Sources are numbered in the order the brief first cites them.
   const numbers = new Map<string, { number: number; source: SourceRow }>();
   const statementOf = (s: StatementRow): BriefStatement => {
     const e = ev(s);
-    contains(s.marking);
     return {
       id: toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id),
       kind: s.kind as StatementKind,
@@ -62,9 +56,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): Composed {
       category: s.category ?? null,
       quantity: s.quantity ?? null,
       quantityText: quantityText(s.quantity),
-      sources: e.sources.map((c) => {
-        contains(c.marking);
-        contains(c.source.marking);
+      sources: e.refs.map((c) => {
         if (!numbers.has(c.source.id)) numbers.set(c.source.id, { number: numbers.size + 1, source: c.source });
         return {
           number: numbers.get(c.source.id)!.number,
@@ -103,7 +95,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): Composed {
     horizon: s.horizon as TimeHorizon,
     judgment: judgmentPhrase(s.likelihood!, s.text),
     confidenceStatement: confidencePhrase(s.confidence!),
-    affectedActors: s.affectedActors ?? [],
+    affectedActors: (s.affectedActors ?? []).map((a) => a.name).sort(compareText),
   });
 
   let bottomLine: KeyJudgment[] | null = null;
@@ -121,7 +113,6 @@ export function composeBrief(scope: BriefScope, data: BriefData): Composed {
     );
     actors = ranked.slice(0, limit).map((statements) => {
       const actor = statements[0].actor!;
-      contains(actor.marking);
       const capabilities = statements.filter((s) => s.kind === StatementKind.CAPABILITY).sort(bySupport);
       const challenges = statements.filter((s) => s.kind === StatementKind.CHALLENGE).sort(bySupport);
       return {
@@ -158,7 +149,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): Composed {
       occurredOn: s.occurredOn!,
       precision: s.precision as DatePrecision,
       when: dateAt(s.occurredOn!, s.precision),
-      location: s.location ?? null,
+      location: s.location?.name ?? null,
     }));
     size(BriefSection.TIMELINE, timeline.length, events.length);
   }
@@ -195,7 +186,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): Composed {
 
   return {
     title: scope.title ?? titleOf(data),
-    marking,
+    marking: markingOf(data),
     clearance: scope.clearance,
     scope: scopeText(scope, data),
     sections: scope.sections,
@@ -213,6 +204,24 @@ export function composeBrief(scope: BriefScope, data: BriefData): Composed {
     statementCount: data.statements.length,
     latestSourceDate: dates.at(-1) ?? null,
   };
+}
+
+/**
+ * The brief's marking: the highest of everything it was built from, not only of what made it past the caps, since
+ * its counts, its gaps summary and a scheduled run's delta speak of all of it.
+ */
+function markingOf(data: BriefData): Marking {
+  const markings: Marking[] = [...data.topics.map((t) => t.marking), ...data.actors.map((a) => a.marking)];
+  for (const s of data.statements) {
+    markings.push(s.marking, ...(s.affectedActors ?? []).map((a) => a.marking));
+    if (s.actor) markings.push(s.actor.marking);
+    if (s.location) markings.push(s.location.marking);
+    for (const c of s.citations) {
+      markings.push(c.marking, c.source.marking);
+      if (c.source.publisherMarking) markings.push(c.source.publisherMarking);
+    }
+  }
+  return highestMarking(markings);
 }
 
 const bestCredibility = (e: Evidence) => Math.min(7, ...e.supporting.map((c) => c.credibility));

@@ -65,3 +65,6 @@ export function quantityText(q: QuantityRow | null | undefined): string | null {
 
 /** Code-point order: unlike localeCompare it is the same on every machine, so renderings stay byte-identical. */
 export const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
+
+/** Data text must read as text, not as Markdown syntax, and stay on its line. */
+export const esc = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`);

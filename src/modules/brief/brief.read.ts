@@ -9,8 +9,11 @@ export interface SourceRow {
   id: string;
   name: string;
   kind: string;
+  /** Who published it, visible or not: two sources of one hidden publisher are still not independent. Never shown. */
   publisherId: string | null;
+  /** The publisher's name, only when the reader may see the publisher. */
   publisher: string | null;
+  publisherMarking: Marking | null;
   publishedOn: string | null;
   reliability: string;
   url: string | null;
@@ -50,10 +53,10 @@ export interface StatementRow {
   confidence?: string;
   scope?: string;
   horizon?: string;
-  affectedActors?: string[];
+  affectedActors?: Array<{ name: string; marking: Marking }>;
   occurredOn?: string;
   precision?: 'DAY' | 'MONTH' | 'YEAR';
-  location?: string | null;
+  location?: { name: string; marking: Marking } | null;
   citations: CitationRow[];
 }
 
@@ -71,7 +74,7 @@ const quantity = (x: string) =>
 /** Visible names of the actors linked to row `x` through a link table, in name order. */
 const linkedActorNames = (sql: SqlBuilder, table: string, owner: string, x: string) => {
   const [l, a] = [sql.alias(), sql.alias()];
-  return `coalesce((SELECT json_agg(${a}.name ORDER BY ${a}.name) FROM ${table} ${l} JOIN actor ${a} ON ${a}.id = ${l}.actor_id
+  return `coalesce((SELECT json_agg(json_build_object('name', ${a}.name, 'marking', ${a}.marking) ORDER BY ${a}.name) FROM ${table} ${l} JOIN actor ${a} ON ${a}.id = ${l}.actor_id
     WHERE ${l}.${owner} = ${x}.id AND ${sql.visible(a)}), '[]'::json)`;
 };
 
@@ -129,7 +132,8 @@ const KINDS: Record<StatementKind, KindSpec> = {
     text: 'title',
     joins: (x, sql) => `LEFT JOIN location ${x}l ON ${x}l.id = ${x}.location_id AND ${sql.visible(`${x}l`)}`,
     fields: (x, sql) =>
-      `'occurredOn', ${x}.occurred_on, 'precision', ${x}.precision, 'location', ${x}l.name, 'quantity', ${quantity(x)},
+      `'occurredOn', ${x}.occurred_on, 'precision', ${x}.precision, 'quantity', ${quantity(x)},
+       'location', CASE WHEN ${x}l.id IS NOT NULL THEN json_build_object('name', ${x}l.name, 'marking', ${x}l.marking) END,
        'affectedActors', ${linkedActorNames(sql, 'event_actor', 'event_id', x)}`,
     aboutActors: (x, actors) => `EXISTS (SELECT 1 FROM event_actor ea WHERE ea.event_id = ${x}.id AND ea.actor_id = ANY(${actors}))`,
     // The event spans its whole day, month or year: it is in the window when that span overlaps it.
@@ -152,8 +156,8 @@ function citations(spec: KindSpec, x: string, scope: BriefScope, sql: SqlBuilder
   // Undated sources stay: nothing says they fall outside the window.
   if (scope.from) conditions.push(`(${s}.published_on IS NULL OR ${s}.published_on >= ${sql.param(scope.from, 'date')})`);
   if (scope.to) conditions.push(`(${s}.published_on IS NULL OR ${s}.published_on <= ${sql.param(scope.to, 'date')})`);
-  const source = `json_build_object('id', ${s}.id, 'name', ${s}.name, 'kind', ${s}.kind, 'publisherId', ${p}.id,
-    'publisher', ${p}.name, 'publishedOn', ${s}.published_on, 'reliability', ${s}.reliability, 'url', ${s}.url, 'marking', ${s}.marking)`;
+  const source = `json_build_object('id', ${s}.id, 'name', ${s}.name, 'kind', ${s}.kind, 'publisherId', ${s}.publisher_id,
+    'publisher', ${p}.name, 'publisherMarking', ${p}.marking, 'publishedOn', ${s}.published_on, 'reliability', ${s}.reliability, 'url', ${s}.url, 'marking', ${s}.marking)`;
   return `(SELECT json_agg(json_build_object('id', ${c}.id, 'verb', ${c}.verb, 'credibility', ${c}.credibility,
       'quote', ${c}.quote, 'marking', ${c}.marking, 'updatedAt', ${c}.updated_at, 'source', ${source}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id)
     FROM citation ${c} JOIN source ${s} ON ${s}.id = ${c}.source_id

@@ -1,16 +1,16 @@
 import { createHash } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
 import { BriefSection } from './brief.inputs';
-import { dateAt, RELIABILITY_LABEL, tlpLabel } from './brief.phrases';
+import { dateAt, esc, RELIABILITY_LABEL, tlpLabel } from './brief.phrases';
 import type { Brief, BriefStatement, KeyJudgment, SectionSize } from './brief.types';
 
 type Composed = Omit<Brief, 'markdown' | 'html' | 'contentHash'>;
 
-/** Data text must read as text, not as Markdown syntax. */
-const esc = (text: string) => text.replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`);
 
 const refs = (s: BriefStatement) =>
-  s.sources.length ? ` [${s.sources.map((r) => `${r.number} ${r.reliability}${r.credibility}`).join(', ')}]` : '';
+  s.sources.length
+    ? ` [${s.sources.map((r) => `${r.number} ${r.reliability}${r.credibility}${r.verb === 'DENIES' ? ' denies' : ''}`).join(', ')}]`
+    : '';
 
 const corroboration = (s: BriefStatement) =>
   s.corroborated ? ` Corroborated by ${s.independentSources} independent sources.` : '';
@@ -85,7 +85,7 @@ export function renderMarkdown(brief: Composed): string {
     lines.push('', ...more(size(BriefSection.TIMELINE), 'earlier event', 'earlier events'));
   }
   if (brief.sources) {
-    lines.push('## Sources', '', 'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says.', '');
+    lines.push('## Sources', '', 'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so.', '');
     for (const s of brief.sources) {
       const by = [s.publisher ? esc(s.publisher) : 'Publisher unknown', s.publishedOn ? dateAt(s.publishedOn) : 'undated'].join(', ');
       const url = s.url ? ` <${s.url}>` : '';

@@ -57,7 +57,7 @@ export class SourceRef {
   @Field(() => Int, { description: 'Best credibility (1-6) among this source’s citations of the statement.' })
   credibility: number;
 
-  @Field(() => ReportingVerb, { description: 'How the source put it (of its best-graded citation).' })
+  @Field(() => ReportingVerb, { description: 'How the source put it (of its best-graded citation); DENIES for a source that says it is not so.' })
   verb: ReportingVerb;
 }
 
@@ -84,7 +84,7 @@ export class BriefStatement {
   @Field(() => String, { nullable: true, description: 'The range in words ("at least 1,200,000 active-duty soldiers").' })
   quantityText: string | null;
 
-  @Field(() => [SourceRef], { description: 'The sources behind the statement, best graded first.' })
+  @Field(() => [SourceRef], { description: 'The sources behind the statement, best graded first, then any that deny it.' })
   sources: SourceRef[];
 
   @Field(() => Int, { description: 'How many independent publishers support the statement (a denial does not count).' })
