@@ -139,6 +139,19 @@ test('the timeline keeps date precision and the time window', async () => {
   expect(october.markdown).not.toContain('## Actors');
 });
 
+test('relations appear under their subject, dated, and only while valid in the window', async () => {
+  const RELATIONS = `query($input: BriefInput!) { brief(input: $input) { actors { name relations { kind category text } } } }`;
+  const russia = async (input: Record<string, unknown>) =>
+    dataOf(await server.gql(RELATIONS, { input })).brief.actors.find((a: any) => a.name === 'Russia');
+  const treaty = 'Russia: treaty partner of North Korea since 24 October 2024.';
+  const all = await russia(DPRK);
+  expect(all.relations.map((r: any) => r.text)).toEqual(expect.arrayContaining([expect.stringContaining(treaty)]));
+  expect(all.relations.find((r: any) => r.text.startsWith(treaty))).toMatchObject({ kind: 'RELATION', category: 'TREATY_PARTNER_OF' });
+  const before = await russia({ ...DPRK, from: '2024-08-01', to: '2024-10-01' });
+  expect(before.relations.map((r: any) => r.text).some((t: string) => t.startsWith(treaty))).toBe(false);
+  expect(before.relations.length).toBeGreaterThan(0);
+});
+
 test('minimum credibility and reliability drop the citations below them', async () => {
   const b = await brief({ ...DPRK, minReliability: 'B', minCredibility: 2, limitPerSection: 100 });
   expect(b.sources.map((s: any) => s.reliability).every((r: string) => r <= 'B')).toBe(true);

@@ -14,6 +14,8 @@ function facetsOf(s: StatementRow): Record<string, string> {
     text: fingerprint(s.text),
     marking: fingerprint(s.marking),
     actor: fingerprint([s.actor?.id, s.actor?.name]),
+    counterpart: fingerprint([s.counterpart?.id, s.counterpart?.name]),
+    validity: fingerprint([s.validFrom, s.validTo]),
     category: fingerprint(s.category),
     quantity: fingerprint(s.quantity),
     likelihood: fingerprint(s.likelihood),

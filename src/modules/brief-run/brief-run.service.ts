@@ -37,7 +37,7 @@ async function withdrawRemarked(dataSource: DataSource, delta: BriefDelta, clear
   if (!delta.removed.length) return delta;
   const ids = delta.removed.map((item) => fromGlobalId(item.id, 'id').id);
   const rows: Array<{ id: string; marking: Marking }> = await dataSource.query(
-    ['capability', 'challenge', 'implication', 'event'].map((table) => `SELECT id, marking FROM ${table} WHERE id = ANY($1::uuid[])`).join(' UNION ALL '),
+    ['capability', 'challenge', 'implication', 'event', 'actor_relation'].map((table) => `SELECT id, marking FROM ${table} WHERE id = ANY($1::uuid[])`).join(' UNION ALL '),
     [ids],
   );
   const above = new Set(rows.filter((r) => MARKINGS.indexOf(r.marking) > MARKINGS.indexOf(clearance)).map((r) => r.id));

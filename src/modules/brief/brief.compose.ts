@@ -25,7 +25,7 @@ import {
 } from './brief.types';
 
 // Weak judgments matter most to a reader, so they come first among the gaps.
-const GAP_KIND_ORDER = ['IMPLICATION', 'CAPABILITY', 'CHALLENGE', 'EVENT'];
+const GAP_KIND_ORDER = ['IMPLICATION', 'CAPABILITY', 'CHALLENGE', 'RELATION', 'EVENT'];
 const PRECISION_ORDER = ['YEAR', 'MONTH', 'DAY'];
 
 const GAP_WORDS: Record<GapReason, string> = {
@@ -115,14 +115,17 @@ export function composeBrief(scope: BriefScope, data: BriefData): Composed {
       const actor = statements[0].actor!;
       const capabilities = statements.filter((s) => s.kind === StatementKind.CAPABILITY).sort(bySupport);
       const challenges = statements.filter((s) => s.kind === StatementKind.CHALLENGE).sort(bySupport);
+      const relations = statements.filter((s) => s.kind === StatementKind.RELATION).sort(bySupport);
       return {
         id: toGlobalId('Actor', actor.id),
         name: actor.name,
         kind: actor.kind as ActorKind,
         capabilities: capabilities.slice(0, limit).map(statementOf),
         challenges: challenges.slice(0, limit).map(statementOf),
+        relations: relations.slice(0, limit).map(statementOf),
         capabilityCount: capabilities.length,
         challengeCount: challenges.length,
+        relationCount: relations.length,
       };
     });
     size(BriefSection.ACTORS, actors.length, groups.size);
@@ -215,6 +218,7 @@ function markingOf(data: BriefData): Marking {
   for (const s of data.statements) {
     markings.push(s.marking, ...(s.affectedActors ?? []).map((a) => a.marking));
     if (s.actor) markings.push(s.actor.marking);
+    if (s.counterpart) markings.push(s.counterpart.marking);
     if (s.location) markings.push(s.location.marking);
     for (const c of s.citations) {
       markings.push(c.marking, c.source.marking);

@@ -18,7 +18,7 @@ registerEnumType(BriefSection, {
   description: 'A part of a brief. Sections are always rendered in this order, whatever order they are asked in.',
   valuesConfig: {
     BOTTOM_LINE: { description: 'Key judgments: the implications that matter most, ranked by likelihood, then confidence.' },
-    ACTORS: { description: 'Each actor with its capabilities and challenges.' },
+    ACTORS: { description: 'Each actor with its capabilities, challenges and relations to other actors.' },
     IMPLICATIONS: { description: 'Every analytic judgment in scope, ranked like the bottom line.' },
     TIMELINE: { description: 'Events in date order, each at the precision it is known.' },
     SOURCES: { description: 'Numbered bibliography with reliability grades; statements point to these numbers.' },

@@ -1,9 +1,10 @@
 import type { DataSource } from 'typeorm';
 import type { Marking } from '../../common/marking';
 import { and, SqlBuilder } from '../../read/sql';
+import { dateAt } from './brief.phrases';
 import type { BriefScope } from './brief.scope';
 
-export type StatementKind = 'CAPABILITY' | 'CHALLENGE' | 'IMPLICATION' | 'EVENT';
+export type StatementKind = 'CAPABILITY' | 'CHALLENGE' | 'IMPLICATION' | 'EVENT' | 'RELATION';
 
 export interface SourceRow {
   id: string;
@@ -46,7 +47,12 @@ export interface StatementRow {
   text: string;
   createdAt: string;
   updatedAt: string;
+  /** The actor it is about (a relation's subject). */
   actor?: { id: string; name: string; kind: string; marking: Marking };
+  /** A relation's object. */
+  counterpart?: { id: string; name: string; marking: Marking };
+  validFrom?: string | null;
+  validTo?: string | null;
   category?: string;
   quantity?: QuantityRow | null;
   likelihood?: string;
@@ -126,6 +132,21 @@ const KINDS: Record<StatementKind, KindSpec> = {
        'affectedActors', ${linkedActorNames(sql, 'implication_actor', 'implication_id', x)}`,
     aboutActors: (x, actors) => `EXISTS (SELECT 1 FROM implication_actor ia WHERE ia.implication_id = ${x}.id AND ia.actor_id = ANY(${actors}))`,
   },
+  RELATION: {
+    table: 'actor_relation',
+    cited: 'relation_id',
+    // The sentence is written when composing (it needs both names and the dates); this is the description.
+    text: 'description',
+    joins: (x, sql) =>
+      `JOIN actor ${x}a ON ${x}a.id = ${x}.from_actor_id AND ${sql.visible(`${x}a`)}
+       JOIN actor ${x}b ON ${x}b.id = ${x}.to_actor_id AND ${sql.visible(`${x}b`)}`,
+    fields: (x) =>
+      `'actor', json_build_object('id', ${x}a.id, 'name', ${x}a.name, 'kind', ${x}a.kind, 'marking', ${x}a.marking),
+       'counterpart', json_build_object('id', ${x}b.id, 'name', ${x}b.name, 'marking', ${x}b.marking),
+       'category', ${x}.type, 'validFrom', ${x}.valid_from, 'validTo', ${x}.valid_to`,
+    aboutActors: (x, actors) => `(${x}.from_actor_id = ANY(${actors}) OR ${x}.to_actor_id = ANY(${actors}))`,
+    inWindow: (x, from, to) => `coalesce(${x}.valid_from, '-infinity') <= ${to} AND coalesce(${x}.valid_to, 'infinity') >= ${from}`,
+  },
   EVENT: {
     table: 'event',
     cited: 'event_id',
@@ -198,5 +219,15 @@ export async function readBriefData(dataSource: DataSource, sql: SqlBuilder, sco
       'statements', (SELECT coalesce(json_agg(u.statement), '[]'::json) FROM (${union}) u)
     ) AS result`;
   const rows = await dataSource.query(query, sql.params);
-  return rows[0].result;
+  const data: BriefData = rows[0].result;
+  for (const s of data.statements) if (s.kind === 'RELATION') s.text = relationSentence(s);
+  return data;
+}
+
+/** "Russia: treaty partner of North Korea since 24 October 2024. Comprehensive ..." */
+function relationSentence(s: StatementRow): string {
+  const since = s.validFrom ? ` since ${dateAt(s.validFrom)}` : '';
+  const until = s.validTo ? ` until ${dateAt(s.validTo)}` : '';
+  const relation = `${s.actor!.name}: ${s.category!.toLowerCase().replace(/_/g, ' ')} ${s.counterpart!.name}${since}${until}.`;
+  return s.text ? `${relation} ${s.text}` : relation;
 }

@@ -26,7 +26,8 @@ function judgmentLine(j: KeyJudgment, withContext: boolean): string {
 }
 
 function statementLine(s: BriefStatement): string {
-  const category = s.category ? `${words(s.category).replace(/^./, (c) => c.toUpperCase())}: ` : '';
+  // A relation's sentence already says its type.
+  const category = s.category && s.kind !== 'RELATION' ? `${words(s.category).replace(/^./, (c) => c.toUpperCase())}: ` : '';
   const quantity = s.quantityText ? ` Quantity: ${esc(s.quantityText)}.` : '';
   return `- ${category}${sentence(esc(s.text))}${quantity}${corroboration(s)}${refs(s)}`;
 }
@@ -60,6 +61,7 @@ export function renderMarkdown(brief: Composed): string {
       for (const [label, items, total] of [
         ['Capabilities', actor.capabilities, actor.capabilityCount],
         ['Challenges', actor.challenges, actor.challengeCount],
+        ['Relations', actor.relations, actor.relationCount],
       ] as const) {
         if (!total) continue;
         lines.push(`${label}:`, '', ...items.map(statementLine));

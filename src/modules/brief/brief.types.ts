@@ -14,6 +14,7 @@ export enum StatementKind {
   CHALLENGE = 'CHALLENGE',
   IMPLICATION = 'IMPLICATION',
   EVENT = 'EVENT',
+  RELATION = 'RELATION',
 }
 registerEnumType(StatementKind, { name: 'StatementKind', description: 'What kind of statement a brief item is.' });
 
@@ -23,6 +24,7 @@ export const STATEMENT_TYPE_NAME: Record<StatementKind, string> = {
   CHALLENGE: 'Challenge',
   IMPLICATION: 'Implication',
   EVENT: 'Event',
+  RELATION: 'ActorRelation',
 };
 
 export enum GapReason {
@@ -75,7 +77,7 @@ export class BriefStatement {
   @Field(() => Marking, { description: 'TLP marking of the statement.' })
   marking: Marking;
 
-  @Field(() => String, { nullable: true, description: 'Category of a capability or challenge.' })
+  @Field(() => String, { nullable: true, description: 'Category of a capability or challenge; type of a relation.' })
   category: string | null;
 
   @Field(() => Quantity, { nullable: true, description: 'The number behind the statement, as a range.' })
@@ -138,11 +140,17 @@ export class BriefActorEntry {
   @Field(() => [BriefStatement], { description: 'Challenges, best supported first.' })
   challenges: BriefStatement[];
 
+  @Field(() => [BriefStatement], { description: 'Its relations to other actors, best supported first.' })
+  relations: BriefStatement[];
+
   @Field(() => Int, { description: 'Capabilities in scope, including those past the section cap.' })
   capabilityCount: number;
 
   @Field(() => Int, { description: 'Challenges in scope, including those past the section cap.' })
   challengeCount: number;
+
+  @Field(() => Int, { description: 'Relations in scope, including those past the section cap.' })
+  relationCount: number;
 }
 
 @ObjectType({ description: 'An event of the timeline, dated at the precision it is known.' })
