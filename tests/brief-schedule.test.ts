@@ -2,7 +2,7 @@ import 'reflect-metadata';
 import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/db/data-source';
 import { BriefScheduler } from '../src/modules/brief-run/brief-scheduler';
-import { executeRun } from '../src/modules/brief-run/brief-run.service';
+import { executeRun, WITHDRAWN } from '../src/modules/brief-run/brief-run.service';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { fromGlobalId, toGlobalId } from '../src/read/global-id';
 import { addMarkedLayer, AMBER_STATEMENT, ids as markedIds } from './support/marked-layer';
@@ -302,7 +302,7 @@ test('a statement marked above the clearance after a run keeps its id in the nex
   await scheduler.tick(at(2028));
   await settled([d.id]);
   const [latest] = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
-  expect(latest.delta.removed).toEqual([{ id: toGlobalId('Challenge', language), text: 'Withdrawn: now marked above this brief’s clearance.' }]);
+  expect(latest.delta.removed).toEqual([{ id: toGlobalId('Challenge', language), text: WITHDRAWN }]);
   expect(JSON.stringify(latest)).not.toContain('Few North Korean soldiers are fluent in Russian');
   await server.dataSource.query(`UPDATE challenge SET marking = 'CLEAR' WHERE id = $1`, [language]);
 });
@@ -321,16 +321,85 @@ test('a definition whose stored schedule cannot be read is paused, and does not 
   expect(state.briefDefinition).toEqual({ paused: true, nextRunAt: null });
 });
 
-test('running a finished run again changes nothing', async () => {
+test('a run is composed by one attempt at a time: a busy run is retried later, an abandoned one taken over', async () => {
+  const d = await define('attempts');
+  const definitionId = fromGlobalId(d.id, 'id').id;
+  const insertRun = async (year: number) => {
+    const [row] = await server.dataSource.query(
+      `INSERT INTO brief_run (id, definition_id, scheduled_for, status, marking, input)
+       SELECT gen_random_uuid(), id, $2, 'QUEUED', marking, input FROM brief_definition WHERE id = $1 RETURNING id`,
+      [definitionId, at(year)],
+    );
+    return row.id as string;
+  };
+  const state = async (id: string) => (await server.dataSource.query(`SELECT status, attempt, finished_at FROM brief_run WHERE id = $1`, [id]))[0];
+
+  const busy = await insertRun(2030);
+  await server.dataSource.query(`UPDATE brief_run SET status = 'RUNNING', started_at = now(), attempt = gen_random_uuid() WHERE id = $1`, [busy]);
+  const held = await state(busy);
+  await expect(executeRun(server.dataSource, busy)).rejects.toThrow('being composed by another attempt');
+  expect(await state(busy)).toEqual(held);
+
+  await server.dataSource.query(`UPDATE brief_run SET started_at = now() - interval '10 minutes' WHERE id = $1`, [busy]);
+  await executeRun(server.dataSource, busy);
+  const takenOver = await state(busy);
+  expect(takenOver.status).toBe('SUCCEEDED');
+  expect(takenOver.attempt).not.toBe(held.attempt);
+
+  const contended = await insertRun(2031);
+  const results = await Promise.allSettled([1, 2, 3].map(() => executeRun(server.dataSource, contended)));
+  expect(results.filter((r) => r.status === 'fulfilled').length).toBeGreaterThanOrEqual(1);
+  for (const r of results) if (r.status === 'rejected') expect(String(r.reason)).toContain('being composed by another attempt');
+  expect((await state(contended)).status).toBe('SUCCEEDED');
+
+  // A finished run is left as it is.
+  const done = await state(contended);
+  await executeRun(server.dataSource, contended);
+  expect(await state(contended)).toEqual(done);
+});
+
+test('deltas compare runs of the same input, and see a source regraded', async () => {
   const scheduler = instances[0].scheduler;
-  const d = await define('once');
+  const d = await define('regrade');
   await scheduler.tick(at(2027));
   await settled([d.id]);
-  const [before] = await server.dataSource.query(`SELECT id, status, started_at, finished_at FROM brief_run WHERE definition_id = $1`, [
-    fromGlobalId(d.id, 'id').id,
-  ]);
-  await executeRun(server.dataSource, before.id);
-  const [after] = await server.dataSource.query(`SELECT id, status, started_at, finished_at FROM brief_run WHERE id = $1`, [before.id]);
-  expect(after).toEqual(before);
-  expect(before.status).toBe('SUCCEEDED');
+  const afterFirst = new Date();
+  const army = fixtureId('source', 'army-recognition-2024-10-19');
+  await server.dataSource.query(`UPDATE source SET reliability = 'D' WHERE id = $1`, [army]);
+  await scheduler.tick(at(2028));
+  await settled([d.id]);
+  const [latest] = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
+  expect(latest.delta.changed.length).toBeGreaterThan(0);
+  for (const item of latest.delta.changed) expect(item.changes).toEqual(['sources']);
+  await server.dataSource.query(`UPDATE source SET reliability = 'C' WHERE id = $1`, [army]);
+
+  // After the definition's input changes, an ad hoc delta of the old input still compares with the runs of the old input.
+  const UPDATE = `mutation($id: ID!, $input: BriefDefinitionPatch!) { updateBriefDefinition(id: $id, input: $input) { id } }`;
+  dataOf(await server.gql(UPDATE, { id: d.id, input: { brief: { ...DPRK, limitPerSection: 5 } } }));
+  const DELTA = `query($input: BriefInput!, $since: DateTime!) { briefDelta(input: $input, since: $since) { baseline baselineRunId } }`;
+  const old = dataOf(await server.gql(DELTA, { input: DPRK, since: afterFirst.toISOString() })).briefDelta;
+  expect(old).toEqual({ baseline: 'RUN', baselineRunId: dataOf(await server.gql(RUNS, { d: d.id })).briefRuns[1].id });
+  const fresh = dataOf(await server.gql(DELTA, { input: { ...DPRK, limitPerSection: 5 }, since: afterFirst.toISOString() })).briefDelta;
+  expect(fresh.baseline).toBe('TIMESTAMPS');
+});
+
+test('when an actor a relation names is marked higher, earlier runs hide and the delta withdraws the relation', async () => {
+  const scheduler = instances[0].scheduler;
+  const d = await define('re-marked actor');
+  const southKorea = fixtureId('actor', 'south-korea');
+  const relation = fixtureId('topic', 'dprk-troops-in-russia', 'relations', 'dprk-opposes-south-korea');
+  await scheduler.tick(at(2027));
+  await settled([d.id]);
+  await server.dataSource.query(`UPDATE actor SET marking = 'AMBER' WHERE id = $1`, [southKorea]);
+  try {
+    await scheduler.tick(at(2028));
+    await settled([d.id]);
+    const runs = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
+    // The 2027 run named South Korea as the object of a relation: it is hidden now.
+    expect(runs.map((r: any) => r.scheduledFor.slice(0, 4))).toEqual(['2028']);
+    expect(runs[0].delta.removed).toEqual([{ id: toGlobalId('ActorRelation', relation), text: WITHDRAWN }]);
+    expect(JSON.stringify(runs)).not.toContain('opposes South Korea');
+  } finally {
+    await server.dataSource.query(`UPDATE actor SET marking = 'CLEAR' WHERE id = $1`, [southKorea]);
+  }
 });

@@ -183,6 +183,16 @@ test('the brief is marked with the highest marking it contains, and never shows 
     // An actor named in the scope is in the title.
     const aboutAmberActor = await brief({ actors: [globalIds.amberActor] }, amberServer);
     expect(aboutAmberActor).toMatchObject({ title: 'Actors: AMBER reconnaissance battalion', marking: 'AMBER' });
+    // A place counts like a statement: an AMBER place makes an AMBER brief, and is not named below AMBER.
+    const ukrainianForces = { actors: [toGlobalId('Actor', fixtureId('actor', 'ukrainian-forces'))], sections: ['TIMELINE'] };
+    expect((await brief(ukrainianForces, amberServer)).marking).toBe('CLEAR');
+    await amberServer.dataSource.query(`UPDATE location SET marking = 'AMBER' WHERE id = $1`, [fixtureId('location', 'kursk-region')]);
+    const withAmberPlace = await brief(ukrainianForces, amberServer);
+    expect(withAmberPlace.marking).toBe('AMBER');
+    expect(withAmberPlace.markdown).toContain('Kursk region:');
+    const greenWithout = await brief({ ...ukrainianForces, clearance: 'GREEN' }, amberServer);
+    expect(greenWithout.marking).toBe('CLEAR');
+    expect(greenWithout.markdown).not.toContain('Kursk region:');
   } finally {
     await amberServer.close();
   }
@@ -259,4 +269,24 @@ test('composing a brief takes one SQL statement, at 5 actors as at 500', async (
   }
   expect(counts).toEqual([1, 1]);
   console.log(`SQL statements to compose a brief: ${counts[0]} at 5 actors, ${counts[1]} at 500 actors`);
+});
+
+test('text from the data stays text: line breaks and Markdown syntax cannot change the brief’s structure', async () => {
+  const id = '00000000-0000-4000-8000-00000000f001';
+  await server.dataSource.query(
+    `INSERT INTO capability (id, topic_id, actor_id, category, statement) VALUES ($1, $2, $3, 'TACTICS', $4)`,
+    [id, fixtureId('topic', 'dprk-troops-in-russia'), fixtureId('actor', 'russia'), 'Line one\n# Not a heading\n- not an item *bold* <b>'],
+  );
+  await server.dataSource.query(
+    `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES (gen_random_uuid(), $1, 'STATES', 'q', 2, $2)`,
+    [fixtureId('source', 'article'), id],
+  );
+  try {
+    const b = await brief({ ...DPRK, sections: ['ACTORS'], limitPerSection: 100 });
+    expect(b.markdown).toContain('- Tactics: Line one \\# Not a heading - not an item \\*bold\\* \\<b\\>.');
+    expect(b.markdown.split('\n').filter((line: string) => line.startsWith('#')).every((line: string) => !line.includes('Not a heading'))).toBe(true);
+    expect(b.html).not.toContain('<b>');
+  } finally {
+    await server.dataSource.query(`DELETE FROM capability WHERE id = $1`, [id]);
+  }
 });

@@ -1,5 +1,5 @@
 // Every migration, in order. Migrations are reviewed code: never edit one that has landed.
 import { CreateIntelligenceSchema1795793014046 } from './1795793014046-CreateIntelligenceSchema';
-import { CreateBriefSchedules1795796752147 } from './1795796752147-CreateBriefSchedules';
+import { CreateBriefSchedules1795797759488 } from './1795797759488-CreateBriefSchedules';
 
-export const migrations = [CreateIntelligenceSchema1795793014046, CreateBriefSchedules1795796752147];
+export const migrations = [CreateIntelligenceSchema1795793014046, CreateBriefSchedules1795797759488];

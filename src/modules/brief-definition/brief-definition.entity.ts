@@ -1,6 +1,6 @@
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { Marking, MARKINGS } from '../../common/marking';
 import type { BriefScope } from '../brief/brief.scope';
 
@@ -15,6 +15,8 @@ registerEnumType(BriefFormat, {
 });
 
 @Entity()
+// Unique per clearance: a taken name must not tell a reader that a definition above their clearance exists.
+@Unique('brief_definition_name', ['name', 'marking'])
 @Index('brief_definition_due', ['nextRunAt'], { where: 'NOT paused' })
 @ObjectType({ description: 'A saved brief: what to compose, on which schedule, and which renderings to keep.' })
 export class BriefDefinition {
@@ -22,8 +24,8 @@ export class BriefDefinition {
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field({ description: 'Unique name of the definition.' })
-  @Column('text', { unique: true })
+  @Field({ description: 'Name of the definition, unique among definitions of its clearance.' })
+  @Column('text')
   name: string;
 
   @Field(() => GraphQLJSONObject, {

@@ -4,13 +4,13 @@ import { BriefFormat } from './brief-definition.entity';
 
 @InputType({ description: 'A brief to save and run on a schedule.' })
 export class BriefDefinitionInput {
-  @Field({ description: 'Unique name.' })
+  @Field({ description: 'Name, unique among definitions of the same clearance.' })
   name: string;
 
   @Field(() => BriefInput, { description: 'What each run composes; checked now as `brief` would check it.' })
   brief: BriefInput;
 
-  @Field({ description: 'Cron expression: 5 fields (minute hour day month weekday), or 6 with seconds first.' })
+  @Field({ description: 'Cron expression: 5 fields (minute hour day month weekday), or @hourly, @daily, @weekly, @monthly, @yearly.' })
   cron: string;
 
   @Field(() => String, { nullable: true, description: 'IANA time zone the cron expression is read in; UTC by default.' })

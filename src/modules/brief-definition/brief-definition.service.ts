@@ -78,6 +78,8 @@ export async function updateDefinition(dataSource: DataSource, viewer: Viewer, i
 /** Paused definitions fall due no more; resuming starts from the next occurrence, so a pause misses nothing. */
 export async function setPaused(dataSource: DataSource, viewer: Viewer, id: string, paused: boolean) {
   const d = await findDefinition(dataSource.manager, viewer, id, 'id');
+  // The scheduler pauses a definition whose stored schedule it cannot read: resuming needs a readable one.
+  if (!paused) checkSchedule(d.cron, d.timeZone, 'id');
   d.paused = paused;
   d.nextRunAt = paused ? null : nextOccurrence(d.cron, d.timeZone, new Date());
   return save(dataSource, d);

@@ -37,8 +37,17 @@ export const nextOccurrence = (cron: string, timeZone: string, after: Date) => c
 
 /** Occurrences in [from, to], oldest first: at most MAX_CATCH_UP, the most recent ones. */
 export function occurrencesBetween(cron: string, timeZone: string, from: Date, to: Date): Date[] {
-  return cronOf(cron, timeZone)
-    .previousRuns(MAX_CATCH_UP, new Date(to.getTime() + 1))
-    .filter((at) => at.getTime() >= from.getTime() && at.getTime() <= to.getTime())
-    .reverse();
+  const schedule = cronOf(cron, timeZone);
+  // Usually a few: step forward from `from`. Only after a long outage, count back from `to` instead.
+  const found: Date[] = [];
+  for (let at = schedule.nextRun(new Date(from.getTime() - 1)); at && at.getTime() <= to.getTime(); at = schedule.nextRun(at)) {
+    found.push(at);
+    if (found.length > MAX_CATCH_UP) {
+      return schedule
+        .previousRuns(MAX_CATCH_UP, new Date(to.getTime() + 1))
+        .filter((d) => d.getTime() >= from.getTime())
+        .reverse();
+    }
+  }
+  return found;
 }

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto';
+import { highestMarking } from '../../common/marking';
 import { toGlobalId } from '../../read/global-id';
 import type { StatementRow } from '../brief/brief.read';
 import { compareText } from '../brief/brief.phrases';
@@ -31,7 +32,9 @@ function facetsOf(s: StatementRow): Record<string, string> {
 export function snapshotOf(statements: StatementRow[]): Snapshot {
   const snapshot: Snapshot = {};
   for (const s of statements) {
-    snapshot[toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id)] = { kind: s.kind as StatementKind, text: s.text, marking: s.marking, facets: facetsOf(s) };
+    // A relation's text names both its actors: it is marked at least as they are.
+    const marking = highestMarking([s.marking, ...(s.kind === 'RELATION' ? [s.actor!.marking, s.counterpart!.marking] : [])]);
+    snapshot[toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id)] = { kind: s.kind as StatementKind, text: s.text, marking, facets: facetsOf(s) };
   }
   return snapshot;
 }

@@ -6,6 +6,7 @@ import { Brief } from '../brief/brief.types';
 import type { BriefScope } from '../brief/brief.scope';
 import { BriefDefinition } from '../brief-definition/brief-definition.entity';
 import { BriefDelta, type Snapshot } from './brief-delta.types';
+import type { RunContents } from './run-contents';
 
 export enum BriefRunStatus {
   QUEUED = 'QUEUED',
@@ -82,6 +83,14 @@ export class BriefRun {
   @Field(() => Brief, { nullable: true, description: 'The typed brief, when the definition keeps JSON.' })
   @Column('jsonb', { nullable: true })
   brief: Brief | null;
+
+  /** Ids of everything it shows, by table: readers see the run only while all of it is within their clearance. */
+  @Column('jsonb', { nullable: true })
+  contents: RunContents | null;
+
+  /** Token of the attempt composing it: only that attempt may write the result. */
+  @Column('uuid', { nullable: true })
+  attempt: string | null;
 
   /** Fingerprints of the statements it carried, for the next run's delta. */
   @Column('jsonb', { nullable: true })

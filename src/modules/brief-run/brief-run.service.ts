@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
-import { highestMarking, Marking, MARKINGS } from '../../common/marking';
+import { v4 as uuid } from 'uuid';
+import { highestMarking, type Marking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
 import { visibleTo } from '../../read/access';
 import { fromGlobalId, toGlobalId } from '../../read/global-id';
@@ -11,8 +12,9 @@ import { findDefinition } from '../brief-definition/brief-definition.service';
 import { deltaByTimestamps, diffSnapshots, snapshotOf } from './brief-delta';
 import type { BriefDelta } from './brief-delta.types';
 import { BriefRun, BriefRunStatus } from './brief-run.entity';
+import { above, contentsOf, contentsVisibleTo, currentMarkings } from './run-contents';
 
-/** A run still RUNNING this long after its start was abandoned (its process died): a redelivered job may take it over. */
+/** A run still RUNNING this long after its start was abandoned (its process died): a retried job may take it over. */
 export const RUN_TIMEOUT_SECONDS = 300;
 
 /** Runs of a definition the viewer may see (both the definition and the run), newest occurrence first. */
@@ -23,6 +25,7 @@ export async function listRuns(dataSource: DataSource, viewer: Viewer, definitio
     .leftJoinAndSelect('r.definition', 'd')
     .where('r.definition_id = :id', { id: definition.id })
     .andWhere(visibleTo(viewer, 'r'))
+    .andWhere(contentsVisibleTo(viewer, 'r'))
     .orderBy('r.scheduled_for', 'DESC')
     .limit(limit);
   if (status) query.andWhere('r.status = :status', { status });
@@ -30,42 +33,47 @@ export async function listRuns(dataSource: DataSource, viewer: Viewer, definitio
 }
 
 /**
- * Removed statements are named by the text they had when a reader of this clearance saw them. One that has since been
- * marked above that clearance keeps its id but loses its text: the new marking wins.
+ * Removed statements as a reader of `clearance` may see them. One this clearance never showed (above it when the
+ * earlier run was composed) is left out. One marked above it since keeps its id but loses its text: the new marking
+ * wins. Deleted ones keep the text they had.
  */
-async function withdrawRemarked(dataSource: DataSource, delta: BriefDelta, clearance: Marking): Promise<BriefDelta> {
-  if (!delta.removed.length) return delta;
-  const ids = delta.removed.map((item) => fromGlobalId(item.id, 'id').id);
-  const rows: Array<{ id: string; marking: Marking }> = await dataSource.query(
-    ['capability', 'challenge', 'implication', 'event', 'actor_relation'].map((table) => `SELECT id, marking FROM ${table} WHERE id = ANY($1::uuid[])`).join(' UNION ALL '),
-    [ids],
-  );
-  const above = new Set(rows.filter((r) => MARKINGS.indexOf(r.marking) > MARKINGS.indexOf(clearance)).map((r) => r.id));
-  const removed = delta.removed.map((item) =>
-    above.has(fromGlobalId(item.id, 'id').id) ? { ...item, text: 'Withdrawn: now marked above this brief’s clearance.' } : item,
-  );
+async function forClearance(dataSource: DataSource, delta: BriefDelta, clearance: Marking): Promise<BriefDelta> {
+  const seen = delta.removed.filter((item) => !above(item.marking, clearance));
+  const now = await currentMarkings((q, p) => dataSource.query(q, p), seen.map((item) => fromGlobalId(item.id, 'id').id));
+  const removed = seen.map((item) => {
+    const marking = now.get(fromGlobalId(item.id, 'id').id);
+    return marking && above(marking, clearance) ? { ...item, text: WITHDRAWN } : item;
+  });
   return { ...delta, removed };
 }
 
+export const WITHDRAWN = 'Withdrawn: now marked above this brief’s clearance.';
+
+class RunBusyError extends Error {}
+
 /**
- * Runs one queued occurrence. The claim stamps the run with this attempt's start time, and every later write checks
- * that stamp, so a redelivered job cannot compose a run twice or overwrite another attempt's result.
+ * Runs one queued occurrence. The claim stamps the run with a fresh attempt token, and every later write checks it,
+ * so a redelivered job never composes a run twice nor overwrites another attempt. A run another attempt is still
+ * composing makes this one fail, and the queue retries it later; after RUN_TIMEOUT_SECONDS (by the database clock)
+ * a RUNNING run counts as abandoned and may be taken over.
  */
 export async function executeRun(dataSource: DataSource, runId: string): Promise<void> {
-  const attempt = new Date();
+  const attempt = uuid();
   const claimed = await dataSource.manager
     .createQueryBuilder()
     .update(BriefRun)
-    .set({ status: BriefRunStatus.RUNNING, startedAt: attempt, error: null })
-    .where('id = :runId AND (status IN (:...open) OR (status = :running AND started_at < :stale))', {
-      runId,
-      open: [BriefRunStatus.QUEUED, BriefRunStatus.FAILED],
-      running: BriefRunStatus.RUNNING,
-      stale: new Date(attempt.getTime() - RUN_TIMEOUT_SECONDS * 1000),
-    })
+    .set({ status: BriefRunStatus.RUNNING, startedAt: () => 'now()', attempt, error: null })
+    .where(
+      `id = :runId AND (status IN (:...open) OR (status = :running AND started_at < now() - make_interval(secs => :timeout)))`,
+      { runId, open: [BriefRunStatus.QUEUED, BriefRunStatus.FAILED], running: BriefRunStatus.RUNNING, timeout: RUN_TIMEOUT_SECONDS },
+    )
     .execute();
-  if (!claimed.affected) return;
-  const mine = { id: runId, status: BriefRunStatus.RUNNING, startedAt: attempt };
+  if (!claimed.affected) {
+    const current = await dataSource.manager.findOneBy(BriefRun, { id: runId });
+    if (current?.status === BriefRunStatus.RUNNING) throw new RunBusyError(`run ${runId} is being composed by another attempt`);
+    return; // done, missed, or its definition deleted
+  }
+  const mine = { id: runId, status: BriefRunStatus.RUNNING, attempt };
   const run = await dataSource.manager.findOneOrFail(BriefRun, { where: { id: runId }, relations: { definition: true } });
   const scope = run.input ?? run.definition.input;
   try {
@@ -81,7 +89,7 @@ export async function executeRun(dataSource: DataSource, runId: string): Promise
       .orderBy('r.scheduled_for', 'DESC')
       .getOne();
     const delta = previous?.snapshot
-      ? await withdrawRemarked(dataSource, diffSnapshots(previous.snapshot, snapshot, previous.scheduledFor, toGlobalId('BriefRun', previous.id)), scope.clearance)
+      ? await forClearance(dataSource, diffSnapshots(previous.snapshot, snapshot, previous.scheduledFor, toGlobalId('BriefRun', previous.id)), scope.clearance)
       : null;
     // The delta names statements the brief no longer carries: the run is marked for those too.
     const marking = highestMarking([brief.marking, ...(delta?.removed.map((item) => item.marking) ?? [])]);
@@ -94,6 +102,7 @@ export async function executeRun(dataSource: DataSource, runId: string): Promise
       markdown: keeps(BriefFormat.MARKDOWN) ? brief.markdown : null,
       html: keeps(BriefFormat.HTML) ? brief.html : null,
       brief: keeps(BriefFormat.JSON) ? brief : null,
+      contents: contentsOf(data),
       snapshot,
       delta,
     } as never);
@@ -119,10 +128,11 @@ export async function briefDeltaFor(dataSource: DataSource, viewer: Viewer, inpu
       since,
     })
     .andWhere(visibleTo(viewer, 'r'))
+    .andWhere(contentsVisibleTo(viewer, 'r'))
     .andWhere(visibleTo(viewer, 'd'))
     .orderBy('r.finished_at', 'DESC')
     .getOne();
   if (!baseline?.snapshot) return deltaByTimestamps(data.statements, since);
   const delta = diffSnapshots(baseline.snapshot, snapshotOf(data.statements), baseline.finishedAt!, toGlobalId('BriefRun', baseline.id));
-  return withdrawRemarked(dataSource, delta, scope.clearance);
+  return forClearance(dataSource, delta, scope.clearance);
 }

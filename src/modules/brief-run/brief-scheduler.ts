@@ -44,13 +44,9 @@ export class BriefScheduler {
     const boss = new PgBoss({ connectionString: options.connectionString, max: 4, schedule: false });
     boss.on('error', (error) => console.error(`brief scheduler: ${error.message}`));
     await boss.start();
-    await boss.createQueue(BRIEF_RUN_QUEUE, {
-      name: BRIEF_RUN_QUEUE,
-      retryLimit: 3,
-      retryDelay: 30,
-      retryBackoff: true,
-      expireInSeconds: RUN_TIMEOUT_SECONDS,
-    });
+    const queue = { name: BRIEF_RUN_QUEUE, retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: RUN_TIMEOUT_SECONDS };
+    await boss.createQueue(BRIEF_RUN_QUEUE, queue);
+    await boss.updateQueue(BRIEF_RUN_QUEUE, queue); // createQueue leaves an existing queue's options as they were
     const scheduler = new BriefScheduler(dataSource, boss);
     await boss.work<{ runId: string }>(BRIEF_RUN_QUEUE, { pollingIntervalSeconds: options.pollSeconds ?? 2 }, async (jobs) => {
       for (const job of jobs) await executeRun(dataSource, job.data.runId);

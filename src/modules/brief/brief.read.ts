@@ -59,10 +59,10 @@ export interface StatementRow {
   confidence?: string;
   scope?: string;
   horizon?: string;
-  affectedActors?: Array<{ name: string; marking: Marking }>;
+  affectedActors?: Array<{ id: string; name: string; marking: Marking }>;
   occurredOn?: string;
   precision?: 'DAY' | 'MONTH' | 'YEAR';
-  location?: { name: string; marking: Marking } | null;
+  location?: { id: string; name: string; marking: Marking } | null;
   citations: CitationRow[];
 }
 
@@ -80,7 +80,7 @@ const quantity = (x: string) =>
 /** Visible names of the actors linked to row `x` through a link table, in name order. */
 const linkedActorNames = (sql: SqlBuilder, table: string, owner: string, x: string) => {
   const [l, a] = [sql.alias(), sql.alias()];
-  return `coalesce((SELECT json_agg(json_build_object('name', ${a}.name, 'marking', ${a}.marking) ORDER BY ${a}.name) FROM ${table} ${l} JOIN actor ${a} ON ${a}.id = ${l}.actor_id
+  return `coalesce((SELECT json_agg(json_build_object('id', ${a}.id, 'name', ${a}.name, 'marking', ${a}.marking) ORDER BY ${a}.name) FROM ${table} ${l} JOIN actor ${a} ON ${a}.id = ${l}.actor_id
     WHERE ${l}.${owner} = ${x}.id AND ${sql.visible(a)}), '[]'::json)`;
 };
 
@@ -154,7 +154,7 @@ const KINDS: Record<StatementKind, KindSpec> = {
     joins: (x, sql) => `LEFT JOIN location ${x}l ON ${x}l.id = ${x}.location_id AND ${sql.visible(`${x}l`)}`,
     fields: (x, sql) =>
       `'occurredOn', ${x}.occurred_on, 'precision', ${x}.precision, 'quantity', ${quantity(x)},
-       'location', CASE WHEN ${x}l.id IS NOT NULL THEN json_build_object('name', ${x}l.name, 'marking', ${x}l.marking) END,
+       'location', CASE WHEN ${x}l.id IS NOT NULL THEN json_build_object('id', ${x}l.id, 'name', ${x}l.name, 'marking', ${x}l.marking) END,
        'affectedActors', ${linkedActorNames(sql, 'event_actor', 'event_id', x)}`,
     aboutActors: (x, actors) => `EXISTS (SELECT 1 FROM event_actor ea WHERE ea.event_id = ${x}.id AND ea.actor_id = ANY(${actors}))`,
     // The event spans its whole day, month or year: it is in the window when that span overlaps it.

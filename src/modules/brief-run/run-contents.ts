@@ -1,0 +1,64 @@
+import { MARKINGS, type Marking } from '../../common/marking';
+import type { Viewer } from '../../common/viewer';
+import { visibleTo } from '../../read/access';
+import type { BriefData } from '../brief/brief.read';
+
+/** The ids of everything a stored run shows, by table. */
+export type RunContents = Record<ContentTable, string[]>;
+
+const TABLES = ['topic', 'actor', 'location', 'source', 'citation', 'capability', 'challenge', 'implication', 'event', 'actor_relation'] as const;
+type ContentTable = (typeof TABLES)[number];
+
+const STATEMENT_TABLE: Record<string, ContentTable> = {
+  CAPABILITY: 'capability',
+  CHALLENGE: 'challenge',
+  IMPLICATION: 'implication',
+  EVENT: 'event',
+  RELATION: 'actor_relation',
+};
+
+export function contentsOf(data: BriefData): RunContents {
+  const sets = Object.fromEntries(TABLES.map((t) => [t, new Set<string>()])) as Record<ContentTable, Set<string>>;
+  data.topics.forEach((t) => sets.topic.add(t.id));
+  data.actors.forEach((a) => sets.actor.add(a.id));
+  for (const s of data.statements) {
+    sets[STATEMENT_TABLE[s.kind]].add(s.id);
+    for (const actor of [s.actor, s.counterpart, ...(s.affectedActors ?? [])]) if (actor) sets.actor.add(actor.id);
+    if (s.location) sets.location.add(s.location.id);
+    for (const c of s.citations) {
+      sets.citation.add(c.id);
+      sets.source.add(c.source.id);
+      // A publisher is shown (by name) only when the reader may see it.
+      if (c.source.publisherId && c.source.publisherMarking) sets.actor.add(c.source.publisherId);
+    }
+  }
+  return Object.fromEntries(TABLES.map((t) => [t, [...sets[t]].sort()])) as RunContents;
+}
+
+/**
+ * SQL condition: everything the run `alias` shows is, as marked today, within the viewer's clearance. A stored run
+ * is a copy: when one of its items is later marked higher, the copy is hidden from readers below the new marking.
+ */
+export const contentsVisibleTo = (viewer: Viewer, alias: string) =>
+  TABLES.map(
+    (table) => `NOT EXISTS (SELECT 1 FROM ${table} c_${table}
+      WHERE c_${table}.id IN (SELECT jsonb_array_elements_text(coalesce(${alias}.contents -> '${table}', '[]'::jsonb))::uuid)
+      AND NOT (${visibleTo(viewer, `c_${table}`)}))`,
+  ).join(' AND ');
+
+/** Today's marking of statements by id: a relation is marked at least as its two actors, whose names it shows. */
+export async function currentMarkings(query: (sql: string, params: unknown[]) => Promise<any[]>, ids: string[]): Promise<Map<string, Marking>> {
+  if (!ids.length) return new Map();
+  const rows: Array<{ id: string; marking: Marking }> = await query(
+    `SELECT id, marking FROM capability WHERE id = ANY($1::uuid[])
+     UNION ALL SELECT id, marking FROM challenge WHERE id = ANY($1::uuid[])
+     UNION ALL SELECT id, marking FROM implication WHERE id = ANY($1::uuid[])
+     UNION ALL SELECT id, marking FROM event WHERE id = ANY($1::uuid[])
+     UNION ALL SELECT r.id, GREATEST(r.marking, f.marking, t.marking) FROM actor_relation r
+       JOIN actor f ON f.id = r.from_actor_id JOIN actor t ON t.id = r.to_actor_id WHERE r.id = ANY($1::uuid[])`,
+    [ids],
+  );
+  return new Map(rows.map((r) => [r.id, r.marking]));
+}
+
+export const above = (marking: Marking, clearance: Marking) => MARKINGS.indexOf(marking) > MARKINGS.indexOf(clearance);
