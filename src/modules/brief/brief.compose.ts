@@ -12,9 +12,9 @@ import type { BriefData, SourceRow, StatementRow } from './brief.read';
 import type { BriefScope } from './brief.scope';
 import {
   BibliographyEntry,
-  Brief,
   BriefActorEntry,
   BriefGap,
+  BriefSections,
   BriefStatement,
   GapReason,
   KeyJudgment,
@@ -37,10 +37,8 @@ const GAP_WORDS: Record<GapReason, string> = {
   CONTESTED: 'a source denies it',
 };
 
-type Composed = Omit<Brief, 'markdown' | 'html' | 'contentHash'>;
-
 /** Builds the typed sections of a brief from the statements in scope. Pure: the same data gives the same brief. */
-export function composeBrief(scope: BriefScope, data: BriefData): Composed {
+export function composeBrief(scope: BriefScope, data: BriefData): BriefSections {
   const evidence = new Map(data.statements.map((s) => [s.id, evidenceOf(s)]));
   const ev = (s: StatementRow) => evidence.get(s.id)!;
 

@@ -2,9 +2,7 @@ import { createHash } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
 import { BriefSection } from './brief.inputs';
 import { dateAt, esc, RELIABILITY_LABEL, tlpLabel } from './brief.phrases';
-import type { Brief, BriefStatement, KeyJudgment, SectionSize } from './brief.types';
-
-type Composed = Omit<Brief, 'markdown' | 'html' | 'contentHash'>;
+import type { BriefSections, BriefStatement, KeyJudgment, SectionSize } from './brief.types';
 
 
 const refs = (s: BriefStatement) =>
@@ -39,7 +37,7 @@ const more = (size: SectionSize | undefined, noun: string, nouns: string) => {
 };
 
 /** The brief in Markdown. Deterministic: nothing in it depends on the clock, the machine or the order rows arrive. */
-export function renderMarkdown(brief: Composed): string {
+export function renderMarkdown(brief: BriefSections): string {
   const size = (section: BriefSection) => brief.sectionSizes.find((s) => s.section === section);
   const lines: string[] = [`**${tlpLabel(brief.marking)}**`, '', `# ${esc(brief.title)}`, '', esc(brief.scope), ''];
   const latest = brief.latestSourceDate ? ` Newest dated source: ${dateAt(brief.latestSourceDate)}.` : '';
@@ -116,7 +114,7 @@ const GAP_COUNTS: Array<[string, string]> = [
 ];
 
 /** The weak spots counted by reason, over every statement in scope (not only those listed). */
-function gapSummary(brief: Composed): string {
+function gapSummary(brief: BriefSections): string {
   const total = brief.sectionSizes.find((s) => s.section === BriefSection.GAPS)?.total ?? 0;
   if (!total) return 'No weak spots: every statement in scope is supported by independent, graded sources.';
   const counts = GAP_COUNTS.map(([reason, words]) => `${brief.gapCounts.find((g) => g.reason === reason)?.count ?? 0} ${words}`);
@@ -127,7 +125,7 @@ function gapSummary(brief: Composed): string {
 const markdownIt = new MarkdownIt({ html: false, linkify: false, typographer: false });
 
 /** A self-contained HTML document rendered from the Markdown. */
-export function renderHtml(brief: Composed, markdown: string): string {
+export function renderHtml(brief: BriefSections, markdown: string): string {
   const title = markdownIt.utils.escapeHtml(brief.title);
   return [
     '<!doctype html>',

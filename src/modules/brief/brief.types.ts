@@ -290,3 +290,6 @@ export class Brief {
   @Field({ description: 'SHA-256 (hex) of the Markdown: equal hashes mean an unchanged brief.' })
   contentHash: string;
 }
+
+/** A brief before it is rendered. */
+export type BriefSections = Omit<Brief, 'markdown' | 'html' | 'contentHash'>;
