@@ -11,6 +11,7 @@ import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { statementCount } from '../src/db/statement-counter';
 import { Marking } from '../src/common/marking';
+import { ANONYMOUS } from '../src/common/viewer';
 import { composeFor } from '../src/modules/brief/brief.service';
 import { loadFixtures } from '../src/modules/fixture/fixture.loader';
 import { createApp } from '../src/server/app';
@@ -44,7 +45,7 @@ async function main() {
   const database = await openDatabase(config);
   try {
     await loadFixtures(database.dataSource, join(__dirname, '..', 'fixtures', 'seed'));
-    const viewer = { clearance: Marking.GREEN };
+    const viewer = { ...ANONYMOUS, clearance: Marking.GREEN };
 
     const before = statementCount();
     const { brief } = await composeFor(database.dataSource, viewer, input);

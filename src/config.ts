@@ -1,5 +1,4 @@
 import { z } from 'zod';
-import { MARKINGS } from './common/marking';
 
 // The only reader of process.env. A wrong value stops the start with a message naming the variable.
 const schema = z.object({
@@ -12,13 +11,16 @@ const schema = z.object({
     .optional(),
   EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
-  VIEWER_CLEARANCE: z.enum(MARKINGS).default('GREEN'),
+  /** Requests without credentials: `read` lets them read TLP:CLEAR items, `off` refuses them. */
+  ANONYMOUS: z.enum(['off', 'read']).default('read'),
   SEED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10000).default(100),
   SCHEDULER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   SCHEDULER_TICK_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** Where `npm run brief` finds the service. */
   DOSSIER_URL: z.string().url().optional(),
+  /** The API key `npm run brief` sends. */
+  DOSSIER_API_KEY: z.string().min(1).optional(),
 });
 
 export type Config = z.infer<typeof schema>;

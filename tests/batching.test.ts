@@ -24,7 +24,8 @@ const BRIEF = `query($slug: String!) {
 
 async function statementsFor(slug: string) {
   const before = statementCount();
-  const data = dataOf(await server.gql(BRIEF, { slug }));
+  // Anonymous, so the count is the data's alone: a request with a key also looks the key up (one more statement).
+  const data = dataOf(await server.gqlAs(null, BRIEF, { slug }));
   return { statements: statementCount() - before, data };
 }
 

@@ -15,7 +15,8 @@ interface Result {
 
 function brief(...args: string[]): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-r', '@swc-node/register', 'src/cli/brief.ts', ...args], { cwd: root }, (error, stdout, stderr) =>
+    const env = { ...process.env, DOSSIER_API_KEY: server.key };
+    execFile(process.execPath, ['-r', '@swc-node/register', 'src/cli/brief.ts', ...args], { cwd: root, env }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });

@@ -1,6 +1,6 @@
 // Command-line brief generator for external schedulers (cron, CI, Airflow ...): asks a running Dossier service for a
-// brief and writes it to stdout. Progress and errors go to stderr. Exit codes: 0 done, 2 bad input, 3 service or
-// database failure.
+// brief, as the identity of DOSSIER_API_KEY (anonymous without one), and writes it to stdout. Progress and errors go
+// to stderr. Exit codes: 0 done, 2 bad input or credentials, 3 service or database failure.
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { BRIEF_JSON_FIELDS, renderDeltaMarkdown, type DeltaJson } from './brief-output';
@@ -17,7 +17,7 @@ class ExitError extends Error {
 }
 
 // Only a few error codes are the caller's fault; anything else is the service's.
-const CALLER_ERRORS = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
+const CALLER_ERRORS = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
 
 function parse(argv: string[]) {
   let parsed;
@@ -46,12 +46,16 @@ function parse(argv: string[]) {
   return { topics: parsed.topic, format: parsed.format, since, url: parsed.url };
 }
 
-async function request(url: string, query: string, variables: Record<string, unknown>) {
+async function request(url: string, key: string | undefined, query: string, variables: Record<string, unknown>) {
   let response: Response;
   try {
     response = await fetch(url, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/graphql-response+json, application/json' },
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
       body: JSON.stringify({ query, variables }),
     });
   } catch (error) {
@@ -82,7 +86,7 @@ async function main() {
       added { id kind text changes } removed { id kind text changes } changed { id kind text changes }
     }
   }`;
-  const data = await request(url, query, { input, since: args.since ?? new Date(0).toISOString(), withDelta: Boolean(args.since) });
+  const data = await request(url, config.DOSSIER_API_KEY, query, { input, since: args.since ?? new Date(0).toISOString(), withDelta: Boolean(args.since) });
   if (args.format === 'json') process.stdout.write(`${JSON.stringify(args.since ? data : { brief: data.brief }, null, 2)}\n`);
   else process.stdout.write(args.since ? `${data.brief.markdown}\n${renderDeltaMarkdown(data.briefDelta as DeltaJson)}` : data.brief.markdown);
   console.error(`dossier brief: done in ${Date.now() - started} ms`);

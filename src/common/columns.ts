@@ -30,6 +30,17 @@ export abstract class Item {
   @Column({ type: 'enum', enum: MARKINGS, enumName: 'tlp_marking', default: 'CLEAR' })
   marking: Marking;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'Organisation the item belongs to: a TLP:AMBER+STRICT item is shown only to readers of this organisation.',
+  })
+  @Column('text', { nullable: true })
+  organisation: string | null;
+
+  @Field(() => [String], { description: 'Principals a TLP:RED item is shown to; only they see it.' })
+  @Column('text', { array: true, default: () => "'{}'" })
+  audience: string[];
+
   @Field(() => GraphQLDateTime, { description: 'When this item was first stored.' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;

@@ -1,6 +1,7 @@
 import { Actor } from '../modules/actor/actor.entity';
 import { BriefDefinition } from '../modules/brief-definition/brief-definition.entity';
 import { BriefRun } from '../modules/brief-run/brief-run.entity';
+import { ApiKey } from '../modules/identity/api-key.entity';
 import { Capability } from '../modules/capability/capability.entity';
 import { Challenge } from '../modules/challenge/challenge.entity';
 import { Citation } from '../modules/citation/citation.entity';
@@ -26,4 +27,5 @@ export const entities = [
   FixtureLoad,
   BriefDefinition,
   BriefRun,
+  ApiKey,
 ];

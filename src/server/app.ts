@@ -6,7 +6,7 @@ import express from 'express';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
-import { Marking } from '../common/marking';
+import { authenticate } from '../modules/identity/authenticate';
 import { readModels } from '../read/models';
 import { Reader } from '../read/reader';
 import type { Context } from './context';
@@ -58,8 +58,8 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     '/graphql',
     express.json({ limit: '1mb' }),
     expressMiddleware(apollo, {
-      context: async () => {
-        const viewer = { clearance: config.VIEWER_CLEARANCE as Marking };
+      context: async ({ req }) => {
+        const viewer = await authenticate(dataSource, req.headers.authorization, { anonymous: config.ANONYMOUS });
         return { viewer, reader: new Reader(dataSource, viewer, config.MAX_PAGE_SIZE, readModels), dataSource };
       },
     }),

@@ -1,6 +1,8 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { BriefResolver } from '../modules/brief/brief.resolver';
+import { ApiKeyResolver } from '../modules/identity/api-key.resolver';
+import { authChecker } from '../modules/identity/auth-checker';
 import { BriefDefinitionResolver } from '../modules/brief-definition/brief-definition.resolver';
 import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
 import { ActorResolver } from '../modules/actor/actor.resolver';
@@ -32,10 +34,12 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       BriefResolver,
       BriefDefinitionResolver,
       BriefRunResolver,
+      ApiKeyResolver,
     ],
     // Types reachable only through interfaces must be named so they are in the schema.
     orphanedTypes: [Location, Citation],
     validate: false,
+    authChecker,
   });
   const query = schema.getQueryType();
   if (query) {
@@ -43,7 +47,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       'Compose a brief: start from a topic, an actor, a source or a list of statements, and choose the fields and filters you need.';
   }
   const mutation = schema.getMutationType();
-  if (mutation) mutation.description = 'Save, change, pause and delete the brief definitions the scheduler runs.';
+  if (mutation) mutation.description = 'Manage brief definitions and API keys (ADMIN).';
   return schema;
 }
 

@@ -4,6 +4,9 @@ import type { Server } from 'node:http';
 import type { GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { loadConfig } from '../../src/config';
+import type { Marking } from '../../src/common/marking';
+import { createKey } from '../../src/modules/identity/api-key.service';
+import { Role } from '../../src/modules/identity/role';
 import { createDataSource } from '../../src/db/data-source';
 import { createApp } from '../../src/server/app';
 import { buildDossierSchema } from '../../src/server/schema';
@@ -16,6 +19,10 @@ export interface GraphQLResponse {
 
 export interface TestServer {
   url: string;
+  /** The API key `gql` sends: an ADMIN of organisation `test-org` with the clearance asked for (GREEN by default). */
+  key: string;
+  /** The same request as another identity, or anonymously (null). */
+  gqlAs(key: string | null, query: string, variables?: Record<string, unknown>): Promise<GraphQLResponse>;
   /** The test database the server reads, for other clients of the same database. */
   databaseUrl: string;
   dataSource: DataSource;
@@ -24,6 +31,7 @@ export interface TestServer {
 }
 
 let schema: Promise<GraphQLSchema> | undefined;
+let keys = 0;
 
 /**
  * The real service over HTTP on its own database cloned from the seeded template, or on another test server's
@@ -33,25 +41,36 @@ export async function startTestServer(env: Record<string, string> = {}, sharedDa
   const database = sharedDatabaseUrl ? { url: sharedDatabaseUrl, drop: async () => undefined } : await createTestDatabase();
   const dataSource = createDataSource(database.url);
   await dataSource.initialize();
-  const config = loadConfig({ NODE_ENV: 'test', VIEWER_CLEARANCE: 'GREEN', DATABASE_URL: database.url, ...env });
+  const { VIEWER_CLEARANCE: clearance = 'GREEN', ...rest } = env;
+  const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ...rest });
+  keys += 1;
+  const { key } = await createKey(dataSource.manager, {
+    name: `tester-${clearance.toLowerCase()}-${process.pid}-${keys}`,
+    role: Role.ADMIN,
+    clearance: clearance as Marking,
+    organisation: 'test-org',
+  });
   schema ??= buildDossierSchema();
   const { app, stop } = await createApp(config, await schema, dataSource);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
+  const post = async (as: string | null, query: string, variables?: Record<string, unknown>) => {
+    const res = await fetch(`${url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(as ? { authorization: `Bearer ${as}` } : {}) },
+      body: JSON.stringify({ query, variables }),
+    });
+    return { status: res.status, body: await res.json() };
+  };
   return {
     url,
     databaseUrl: database.url,
     dataSource,
-    async gql(query, variables) {
-      const res = await fetch(`${url}/graphql`, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json' },
-        body: JSON.stringify({ query, variables }),
-      });
-      return { status: res.status, body: await res.json() };
-    },
+    key,
+    gql: (query, variables) => post(key, query, variables),
+    gqlAs: post,
     async close() {
       await new Promise((resolve) => server.close(resolve));
       await stop();

@@ -40,6 +40,18 @@ export class BriefDefinition {
   @Column({ type: 'enum', enum: MARKINGS, enumName: 'tlp_marking' })
   marking: Marking;
 
+  /** Who saved it: runs are composed as this identity, at the clearance of `input`. */
+  @Column('text')
+  ownerPrincipal: string;
+
+  /** The owner's organisation: an AMBER+STRICT definition is seen only within it. */
+  @Column('text', { nullable: true })
+  organisation: string | null;
+
+  /** For a RED definition, its owner: nobody else sees it. */
+  @Column('text', { array: true, default: () => "'{}'" })
+  audience: string[];
+
   @Field({ description: 'Cron expression of the schedule: 5 fields (minute hour day month weekday), or @daily, @weekly ...' })
   @Column('text')
   cron: string;

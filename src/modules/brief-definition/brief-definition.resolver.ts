@@ -1,5 +1,6 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, ID, Info, Mutation, Query, Resolver } from 'type-graphql';
+import { Role } from '../identity/role';
 import { toGlobalId } from '../../read/global-id';
 import { byResponseKey } from '../../read/response-shape';
 import type { Context } from '../../server/context';
@@ -23,13 +24,15 @@ export class BriefDefinitionResolver {
     return byResponseKey(info, definitionView(await findDefinition(ctx.dataSource.manager, ctx.viewer, id, 'id')));
   }
 
+  @Authorized(Role.ADMIN)
   @Mutation(() => BriefDefinition, {
-    description: 'Save a brief to run on a schedule. Bad input or cron is BAD_USER_INPUT naming the field; a taken name is CONFLICT.',
+    description: 'Save a brief to run on a schedule (ADMIN); its runs are composed as you. Bad input or cron is BAD_USER_INPUT naming the field; a taken name is CONFLICT.',
   })
   async createBriefDefinition(@Arg('input', () => BriefDefinitionInput) input: BriefDefinitionInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return byResponseKey(info, definitionView(await createDefinition(ctx.dataSource, ctx.viewer, input)));
   }
 
+  @Authorized(Role.ADMIN)
   @Mutation(() => BriefDefinition, { description: 'Change a brief definition; a new schedule takes effect from now.' })
   async updateBriefDefinition(
     @Arg('id', () => ID) id: string,
@@ -40,16 +43,19 @@ export class BriefDefinitionResolver {
     return byResponseKey(info, definitionView(await updateDefinition(ctx.dataSource, ctx.viewer, id, input)));
   }
 
+  @Authorized(Role.ADMIN)
   @Mutation(() => BriefDefinition, { description: 'Stop running a definition until it is resumed.' })
   async pauseBriefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return byResponseKey(info, definitionView(await setPaused(ctx.dataSource, ctx.viewer, id, true)));
   }
 
+  @Authorized(Role.ADMIN)
   @Mutation(() => BriefDefinition, { description: 'Run a paused definition again, from its next occurrence.' })
   async resumeBriefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return byResponseKey(info, definitionView(await setPaused(ctx.dataSource, ctx.viewer, id, false)));
   }
 
+  @Authorized(Role.ADMIN)
   @Mutation(() => ID, { description: 'Delete a definition and its runs; returns its id.' })
   deleteBriefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return deleteDefinition(ctx.dataSource, ctx.viewer, id);

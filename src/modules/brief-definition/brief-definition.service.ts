@@ -35,7 +35,7 @@ async function apply(dataSource: DataSource, viewer: Viewer, d: BriefDefinition,
   }
   if (input.brief) {
     d.input = briefScopeOf(input.brief, viewer, 'input.brief');
-    await composeForScope(dataSource, d.input, 'input.brief');
+    await composeForScope(dataSource, viewer, d.input, 'input.brief');
     // Its runs carry what a reader of that clearance may see, so the definition is marked with it.
     d.marking = d.input.clearance;
   }
@@ -63,7 +63,15 @@ async function save(dataSource: DataSource, d: BriefDefinition): Promise<BriefDe
 }
 
 export async function createDefinition(dataSource: DataSource, viewer: Viewer, input: BriefDefinitionInput) {
-  const d = Object.assign(new BriefDefinition(), { paused: false, timeZone: 'UTC', formats: [BriefFormat.MARKDOWN] });
+  const d = Object.assign(new BriefDefinition(), {
+    paused: false,
+    timeZone: 'UTC',
+    formats: [BriefFormat.MARKDOWN],
+    // Its runs are composed as its owner: a RED definition is the owner's alone, AMBER+STRICT their organisation's.
+    ownerPrincipal: viewer.principal!,
+    organisation: viewer.organisation,
+    audience: viewer.principal ? [viewer.principal] : [],
+  });
   await apply(dataSource, viewer, d, { ...input, timeZone: input.timeZone ?? 'UTC', formats: input.formats ?? [BriefFormat.MARKDOWN] });
   d.id = uuid();
   return save(dataSource, d);

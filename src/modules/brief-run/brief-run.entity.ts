@@ -68,6 +68,13 @@ export class BriefRun {
   @Column({ type: 'enum', enum: MARKINGS, enumName: 'tlp_marking', default: 'CLEAR' })
   marking: Marking;
 
+  /** Copied from the definition: who may see the run besides clearance (AMBER+STRICT, RED). */
+  @Column('text', { nullable: true })
+  organisation: string | null;
+
+  @Column('text', { array: true, default: () => "'{}'" })
+  audience: string[];
+
   @Field(() => String, { nullable: true, description: 'SHA-256 of the Markdown: an equal hash means an unchanged brief.' })
   @Column('text', { nullable: true })
   contentHash: string | null;

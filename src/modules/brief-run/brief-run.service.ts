@@ -76,8 +76,10 @@ export async function executeRun(dataSource: DataSource, runId: string): Promise
   const mine = { id: runId, status: BriefRunStatus.RUNNING, attempt };
   const run = await dataSource.manager.findOneOrFail(BriefRun, { where: { id: runId }, relations: { definition: true } });
   const scope = run.input ?? run.definition.input;
+  // Composed as the definition's owner, at the definition's clearance; readers with less never see it (listRuns).
+  const owner: Viewer = { principal: run.definition.ownerPrincipal, organisation: run.definition.organisation, role: null, clearance: scope.clearance };
   try {
-    const { brief, data } = await composeForScope(dataSource, scope, 'definition.input');
+    const { brief, data } = await composeForScope(dataSource, owner, scope, 'definition.input');
     const snapshot = snapshotOf(data.statements);
     const previous = await dataSource.manager
       .createQueryBuilder(BriefRun, 'r')
@@ -118,7 +120,7 @@ export async function executeRun(dataSource: DataSource, runId: string): Promise
  */
 export async function briefDeltaFor(dataSource: DataSource, viewer: Viewer, input: BriefInput, since: Date) {
   const scope = briefScopeOf(input, viewer);
-  const { data } = await composeForScope(dataSource, scope);
+  const { data } = await composeForScope(dataSource, viewer, scope);
   const baseline = await dataSource.manager
     .createQueryBuilder(BriefRun, 'r')
     .innerJoin(BriefDefinition, 'd', 'd.id = r.definition_id')

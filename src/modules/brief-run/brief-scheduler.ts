@@ -12,6 +12,8 @@ interface DueDefinition {
   time_zone: string;
   next_run_at: Date;
   marking: string;
+  organisation: string | null;
+  audience: string[];
   input: unknown;
 }
 
@@ -69,7 +71,7 @@ export class BriefScheduler {
     await runner.startTransaction();
     try {
       const due: DueDefinition[] = await runner.query(
-        `SELECT id, cron, time_zone, next_run_at, marking, input FROM brief_definition
+        `SELECT id, cron, time_zone, next_run_at, marking, organisation, audience, input FROM brief_definition
          WHERE NOT paused AND next_run_at <= $1 ORDER BY next_run_at FOR UPDATE SKIP LOCKED LIMIT 100`,
         [now],
       );
@@ -101,9 +103,9 @@ export class BriefScheduler {
     await runner.query(`UPDATE brief_definition SET next_run_at = $2 WHERE id = $1`, [d.id, next]);
     const insert = (at: Date, status: 'MISSED' | 'QUEUED') =>
       runner.query(
-        `INSERT INTO brief_run (id, definition_id, scheduled_for, status, marking, input) VALUES ($1, $2, $3, $4, $5, $6)
-         ON CONFLICT DO NOTHING RETURNING id`,
-        [uuid(), d.id, at, status, d.marking, JSON.stringify(d.input)],
+        `INSERT INTO brief_run (id, definition_id, scheduled_for, status, marking, organisation, audience, input)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8) ON CONFLICT DO NOTHING RETURNING id`,
+        [uuid(), d.id, at, status, d.marking, d.organisation, d.audience, JSON.stringify(d.input)],
       ) as Promise<Array<{ id: string }>>;
     for (const missed of occurrences) await insert(missed, 'MISSED');
     if (!latest) return 0;

@@ -1,6 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { badUserInput } from '../../common/errors';
-import type { Viewer } from '../../common/viewer';
+import { atClearance, type Viewer } from '../../common/viewer';
 import { SqlBuilder } from '../../read/sql';
 import { toGlobalId } from '../../read/global-id';
 import { composeBrief } from './brief.compose';
@@ -17,9 +17,9 @@ export interface ComposedBrief {
   data: BriefData;
 }
 
-/** Reads the data of a checked scope and composes the brief, read as the scope's clearance allows. */
-export async function composeForScope(dataSource: DataSource, scope: BriefScope, path = 'input'): Promise<ComposedBrief> {
-  const sql = new SqlBuilder({ clearance: scope.clearance }, 0);
+/** Reads the data of a checked scope and composes the brief, as `reader` may see it at the scope's clearance. */
+export async function composeForScope(dataSource: DataSource, reader: Viewer, scope: BriefScope, path = 'input'): Promise<ComposedBrief> {
+  const sql = new SqlBuilder(atClearance(reader, scope.clearance), 0);
   const data = await readBriefData(dataSource, sql, scope);
   // Unknown and not-cleared look the same, so a brief never reveals that a hidden topic or actor exists.
   const missingTopic = scope.topics.find((slug) => !data.topics.some((t) => t.slug === slug));
@@ -34,5 +34,5 @@ export async function composeForScope(dataSource: DataSource, scope: BriefScope,
 
 /** Composes the brief `input` asks for, for `viewer`: bad input is BAD_USER_INPUT naming the field. */
 export function composeFor(dataSource: DataSource, viewer: Viewer, input: BriefInput): Promise<ComposedBrief> {
-  return composeForScope(dataSource, briefScopeOf(input, viewer));
+  return composeForScope(dataSource, viewer, briefScopeOf(input, viewer));
 }

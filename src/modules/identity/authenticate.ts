@@ -1,0 +1,29 @@
+import { GraphQLError } from 'graphql';
+import type { DataSource } from 'typeorm';
+import { ANONYMOUS, type Viewer } from '../../common/viewer';
+import { ErrorCode } from '../../common/errors';
+import { identityOfKey, KEY_PREFIX } from './api-key.service';
+
+/** Refused before anything runs: the response is HTTP 401. */
+export const unauthenticated = (message: string, status?: 401) =>
+  new GraphQLError(message, { extensions: { code: ErrorCode.UNAUTHENTICATED, ...(status ? { http: { status } } : {}) } });
+
+export interface AuthOptions {
+  /** `read`: requests without credentials read at TLP:CLEAR; `off`: they are refused. */
+  anonymous: 'off' | 'read';
+}
+
+/** The viewer of a request, from its Authorization header. Bad credentials are refused, never downgraded to anonymous. */
+export async function authenticate(dataSource: DataSource, authorization: string | undefined, options: AuthOptions): Promise<Viewer> {
+  if (!authorization) {
+    if (options.anonymous === 'read') return ANONYMOUS;
+    throw unauthenticated('credentials required: send Authorization: Bearer <API key>', 401);
+  }
+  const [scheme, token] = authorization.split(' ');
+  if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('send Authorization: Bearer <API key>', 401);
+  if (token.startsWith(KEY_PREFIX)) {
+    const viewer = await identityOfKey(dataSource.manager, token);
+    if (viewer) return viewer;
+  }
+  throw unauthenticated('unknown or revoked credentials', 401);
+}

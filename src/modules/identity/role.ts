@@ -1,0 +1,21 @@
+import { registerEnumType } from 'type-graphql';
+
+/** What an identity may do. Each role includes the ones before it. */
+export enum Role {
+  VIEWER = 'VIEWER',
+  ANALYST = 'ANALYST',
+  ADMIN = 'ADMIN',
+}
+export const ROLES = Object.values(Role);
+
+registerEnumType(Role, {
+  name: 'Role',
+  description: 'What an identity may do; each role includes the ones before it.',
+  valuesConfig: {
+    VIEWER: { description: 'Read.' },
+    ANALYST: { description: 'Read, and write assertions.' },
+    ADMIN: { description: 'Everything: API keys, brief definitions, and what analysts do.' },
+  },
+});
+
+export const hasRole = (held: Role | null, needed: Role) => held !== null && ROLES.indexOf(held) >= ROLES.indexOf(needed);
