@@ -255,8 +255,10 @@ test('definitions and their runs are marked with their clearance: readers below 
     expect(d.input.clearance).toBe('AMBER');
     await scheduler.tick(at(2027));
     await settled([d.id]);
-    // The AMBER statements go: the next brief is CLEAR, but its delta names one of them.
+    // The AMBER statements go (the seed's marked layer too): the next brief is CLEAR, but its delta names them.
     await server.dataSource.query(`DELETE FROM capability WHERE id = ANY($1::uuid[])`, [[markedIds.amberCapability, markedIds.capabilityOfAmberActor]]);
+    await server.dataSource.query(`DELETE FROM challenge WHERE marking <> 'CLEAR'`);
+    await server.dataSource.query(`DELETE FROM implication WHERE marking <> 'CLEAR'`);
     await scheduler.tick(at(2028));
     await settled([d.id]);
     await scheduler.tick(at(2029));

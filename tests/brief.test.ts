@@ -185,15 +185,15 @@ test('the brief is marked with the highest marking it contains, and never shows 
     const aboutAmberActor = await brief({ actors: [globalIds.amberActor] }, amberServer);
     expect(aboutAmberActor).toMatchObject({ title: 'Actors: AMBER reconnaissance battalion', marking: 'AMBER' });
     // A place counts like a statement: an AMBER place makes an AMBER brief, and is not named below AMBER.
-    const ukrainianForces = { actors: [toGlobalId('Actor', fixtureId('actor', 'ukrainian-forces'))], sections: ['TIMELINE'] };
-    expect((await brief(ukrainianForces, amberServer)).marking).toBe('CLEAR');
-    await amberServer.dataSource.query(`UPDATE location SET marking = 'AMBER' WHERE id = $1`, [fixtureId('location', 'kursk-region')]);
-    const withAmberPlace = await brief(ukrainianForces, amberServer);
+    const stateDuma = { actors: [toGlobalId('Actor', fixtureId('actor', 'state-duma'))], sections: ['TIMELINE'] };
+    expect((await brief(stateDuma, amberServer)).marking).toBe('CLEAR');
+    await amberServer.dataSource.query(`UPDATE location SET marking = 'AMBER' WHERE id = $1`, [fixtureId('location', 'russia')]);
+    const withAmberPlace = await brief(stateDuma, amberServer);
     expect(withAmberPlace.marking).toBe('AMBER');
-    expect(withAmberPlace.markdown).toContain('Kursk region:');
-    const greenWithout = await brief({ ...ukrainianForces, clearance: 'GREEN' }, amberServer);
+    expect(withAmberPlace.markdown).toContain('**24 October 2024**, Russia:');
+    const greenWithout = await brief({ ...stateDuma, clearance: 'GREEN' }, amberServer);
     expect(greenWithout.marking).toBe('CLEAR');
-    expect(greenWithout.markdown).not.toContain('Kursk region:');
+    expect(greenWithout.markdown).toContain('**24 October 2024**: State Duma');
   } finally {
     await amberServer.close();
   }
