@@ -13,14 +13,16 @@ interface Result {
   stderr: string;
 }
 
-function brief(...args: string[]): Promise<Result> {
+function run(script: string, args: string[], env: Record<string, string>): Promise<Result> {
   return new Promise((resolve) => {
-    const env = { ...process.env, DOSSIER_API_KEY: server.key };
-    execFile(process.execPath, ['-r', '@swc-node/register', 'src/cli/brief.ts', ...args], { cwd: root, env }, (error, stdout, stderr) =>
+    execFile(process.execPath, ['-r', '@swc-node/register', script, ...args], { cwd: root, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
 }
+
+const brief = (...args: string[]) => run('src/cli/brief.ts', args, { DOSSIER_API_KEY: server.key });
+const keys = (...args: string[]) => run('src/cli/keys.ts', args, { DATABASE_URL: server.databaseUrl });
 
 let server: TestServer;
 let url: string;
@@ -67,6 +69,34 @@ test('bad input exits 2 and says why on stderr, writing nothing to stdout', asyn
   expect(results[0].stderr).toContain('BAD_USER_INPUT: Invalid argument "input.topics": no topic "no-such-topic"');
 });
 
+test('npm run keys: create prints a working key once, list shows it without the secret, revoke stops it', async () => {
+  const created = await keys('create', '--name', 'cli-admin', '--role', 'ADMIN', '--clearance', 'AMBER', '--organisation', 'cli-org');
+  expect(created.code).toBe(0);
+  const key = created.stdout.trim();
+  expect(key).toMatch(/^dsk_/);
+  expect(created.stderr).toContain('created cli-admin: ADMIN, clearance AMBER, organisation cli-org');
+  const me = await server.gqlAs(key, '{ viewer { principal role clearance organisation } }');
+  expect(me.body.data.viewer).toEqual({ principal: 'cli-admin', role: 'ADMIN', clearance: 'AMBER', organisation: 'cli-org' });
+
+  const listed = await keys('list');
+  expect(listed.code).toBe(0);
+  expect(listed.stdout).toMatch(/^cli-admin\tdsk_\S+…\tADMIN\tAMBER\tcli-org\tactive$/m);
+  expect(listed.stdout).not.toContain(key);
+
+  expect((await keys('revoke', '--name', 'cli-admin')).code).toBe(0);
+  expect((await server.gqlAs(key, '{ viewer { principal } }')).status).toBe(401);
+
+  const bad = await Promise.all([
+    keys('create', '--name', 'x', '--role', 'KING', '--clearance', 'GREEN'),
+    keys('create', '--name', "x'; drop table api_key; --", '--role', 'VIEWER', '--clearance', 'GREEN'),
+    keys('revoke', '--name', 'nobody'),
+    keys('rotate'),
+  ]);
+  expect(bad.map((r) => r.code)).toEqual([2, 2, 2, 2]);
+  expect((await keys('create', '--name', 'cli-admin', '--role', 'VIEWER', '--clearance', 'GREEN')).code).toBe(2);
+});
+
+// Last: it breaks the server's database connection.
 test('exits 3 when the service cannot be reached or its database fails', async () => {
   const unreachable = await brief('--url', 'http://127.0.0.1:9/graphql', '--topic', 'dprk-troops-in-russia');
   expect(unreachable).toMatchObject({ code: 3, stdout: '' });

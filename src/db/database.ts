@@ -35,3 +35,20 @@ export async function openDatabase(config: Config): Promise<Database> {
     },
   };
 }
+
+/**
+ * For command-line tools: DATABASE_URL, or the embedded server the running service started, or (when none is running)
+ * the embedded server started for the command.
+ */
+export async function connectDatabase(config: Config): Promise<Database> {
+  if (config.DATABASE_URL) return openDatabase(config);
+  const dataSource = createDataSource(databaseUrl(config));
+  try {
+    await dataSource.initialize();
+    await dataSource.runMigrations({ transaction: 'each' });
+    return { dataSource, close: () => dataSource.destroy() };
+  } catch (error) {
+    if ((error as { code?: string }).code !== 'ECONNREFUSED') throw error;
+    return openDatabase(config);
+  }
+}

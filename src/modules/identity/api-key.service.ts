@@ -24,8 +24,9 @@ export interface NewKey {
 
 /** Stores a new key and returns it with the secret, which is never stored nor shown again. */
 export async function createKey(em: EntityManager, input: NewKey, path = 'input'): Promise<{ key: string; apiKey: ApiKey }> {
-  if (!NAME.test(input.name)) throw badUserInput(`${path}.name`, 'letters, digits and . _ @ : - only, at most 128');
-  if (input.organisation && !NAME.test(input.organisation)) throw badUserInput(`${path}.organisation`, 'letters, digits and . _ @ : - only');
+  const field = (name: string) => (path ? `${path}.${name}` : name);
+  if (!NAME.test(input.name)) throw badUserInput(field('name'), 'letters, digits and . _ @ : - only, at most 128');
+  if (input.organisation && !NAME.test(input.organisation)) throw badUserInput(field('organisation'), 'letters, digits and . _ @ : - only');
   const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const apiKey = Object.assign(new ApiKey(), {
     id: uuid(),
