@@ -15,6 +15,21 @@ const schema = z.object({
   ANONYMOUS: z.enum(['off', 'read']).default('read'),
   SEED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10000).default(100),
+  /** Page size of a list asked for without `first`. */
+  DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(10000).default(20),
+  /** Query limits: nesting depth, aliases, directives, cost (rows times fields, see server/limits.ts), parser tokens. */
+  MAX_DEPTH: z.coerce.number().int().min(1).default(12),
+  MAX_ALIASES: z.coerce.number().int().min(0).default(30),
+  MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
+  MAX_COST: z.coerce.number().int().min(1).default(250_000),
+  MAX_TOKENS: z.coerce.number().int().min(100).default(5_000),
+  /** Largest request body, in bytes. */
+  MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
+  /** PostgreSQL cancels any statement running longer (ms). */
+  STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Schema introspection and the GraphiQL page: on by default, off by default when NODE_ENV=production. */
+  INTROSPECTION: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
+  GRAPHIQL: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   SCHEDULER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
   SCHEDULER_TICK_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** Where `npm run brief` finds the service. */

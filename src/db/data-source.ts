@@ -5,10 +5,14 @@ import { migrations } from './migrations';
 import { SnakeNamingStrategy } from './naming-strategy';
 import { StatementCounter } from './statement-counter';
 
-export function dataSourceOptions(url: string): DataSourceOptions {
+/** Statements PostgreSQL cancels when they run longer: a backstop behind the query limits. */
+export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+
+export function dataSourceOptions(url: string, statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS): DataSourceOptions {
   return {
     type: 'postgres',
     url,
+    extra: { statement_timeout: statementTimeoutMs },
     entities,
     migrations,
     namingStrategy: new SnakeNamingStrategy(),
@@ -19,4 +23,4 @@ export function dataSourceOptions(url: string): DataSourceOptions {
   };
 }
 
-export const createDataSource = (url: string) => new DataSource(dataSourceOptions(url));
+export const createDataSource = (url: string, statementTimeoutMs?: number) => new DataSource(dataSourceOptions(url, statementTimeoutMs));

@@ -19,7 +19,7 @@ export async function openDatabase(config: Config): Promise<Database> {
       databases: [EMBEDDED_DATABASE],
     });
   }
-  const dataSource = createDataSource(databaseUrl(config));
+  const dataSource = createDataSource(databaseUrl(config), config.STATEMENT_TIMEOUT_MS);
   try {
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });

@@ -39,7 +39,7 @@ export function pageSql(
   args: ConnectionArgs,
   join?: (row: string) => string,
 ): string {
-  const first = args.first ?? c.sql.maxPageSize;
+  const first = args.first ?? c.sql.defaultPageSize;
   if (!Number.isInteger(first) || first < 0 || first > c.sql.maxPageSize) {
     throw badUserInput('first', `must be between 0 and ${c.sql.maxPageSize}`);
   }

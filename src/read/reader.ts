@@ -16,7 +16,7 @@ export class Reader {
   constructor(
     private readonly dataSource: DataSource,
     private readonly viewer: Viewer,
-    private readonly maxPageSize: number,
+    private readonly pageSize: { max: number; default: number },
     private readonly models: ReadonlyMap<string, TableModel<any>>,
   ) {}
 
@@ -41,7 +41,7 @@ export class Reader {
   }
 
   private async run(info: GraphQLResolveInfo, build: (c: Compiler) => string): Promise<any> {
-    const sql = new SqlBuilder(this.viewer, this.maxPageSize);
+    const sql = new SqlBuilder(this.viewer, this.pageSize.max, this.pageSize.default);
     const compiler = new Compiler(info.schema, info.fragments, info.variableValues, sql, this.models);
     const expression = build(compiler);
     const rows = await this.dataSource.query(`SELECT ${expression} AS result`, sql.params);

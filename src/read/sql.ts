@@ -9,6 +9,8 @@ export class SqlBuilder {
   constructor(
     readonly viewer: Viewer,
     readonly maxPageSize: number,
+    /** Page size of a connection asked for without `first`. */
+    readonly defaultPageSize = maxPageSize,
   ) {}
 
   /** A placeholder for `value`, with an optional cast (`$3::uuid`). */

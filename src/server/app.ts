@@ -3,6 +3,7 @@ import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
 import express from 'express';
+import helmet from 'helmet';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
@@ -13,6 +14,8 @@ import type { Context } from './context';
 import { formatError, jsonBodyErrors } from './errors';
 import { graphiqlPage } from './graphiql';
 import { legacyJsonStatus } from './legacy-json-status';
+import { refuseNulStrings } from './input-guards';
+import { queryLimitsPlugin } from './limits';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
 
@@ -27,22 +30,40 @@ export interface App {
 
 export async function createApp(config: Config, schema: GraphQLSchema, dataSource: DataSource): Promise<App> {
   const production = config.NODE_ENV === 'production';
+  const pageSize = { max: config.MAX_PAGE_SIZE, default: Math.min(config.DEFAULT_PAGE_SIZE, config.MAX_PAGE_SIZE) };
   const apollo = new ApolloServer<Context>({
     schema,
     fieldResolver: readResponseKey,
     formatError: formatError(production),
     includeStacktraceInErrorResponses: !production,
-    introspection: true,
-    plugins: [ApolloServerPluginLandingPageDisabled(), legacyJsonStatus],
+    introspection: config.INTROSPECTION ?? !production,
+    parseOptions: { maxTokens: config.MAX_TOKENS },
+    // CSRF prevention stays on (the default): a GET or simple POST needs a JSON content type or a preflight header.
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      legacyJsonStatus,
+      refuseNulStrings,
+      queryLimitsPlugin({
+        maxDepth: config.MAX_DEPTH,
+        maxAliases: config.MAX_ALIASES,
+        maxDirectives: config.MAX_DIRECTIVES,
+        maxCost: config.MAX_COST,
+        pageSize: pageSize.default,
+      }),
+    ],
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
-  const page = graphiqlPage(OPERATIONS_DIR);
-  app.get('/', (_req, res) => {
-    res.type('html').send(page);
-  });
+  // Security headers everywhere; the GraphiQL page needs its inline script, the API answers with JSON only.
+  app.use(helmet({ contentSecurityPolicy: false }));
+  if (config.GRAPHIQL ?? !production) {
+    const page = graphiqlPage(OPERATIONS_DIR);
+    app.get('/', (_req, res) => {
+      res.type('html').send(page);
+    });
+  }
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -56,11 +77,12 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   });
   app.use(
     '/graphql',
-    express.json({ limit: '1mb' }),
+    helmet.contentSecurityPolicy({ directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }),
+    express.json({ limit: config.MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
       context: async ({ req }) => {
         const viewer = await authenticate(dataSource, req.headers.authorization, { anonymous: config.ANONYMOUS });
-        return { viewer, reader: new Reader(dataSource, viewer, config.MAX_PAGE_SIZE, readModels), dataSource };
+        return { viewer, reader: new Reader(dataSource, viewer, pageSize, readModels), dataSource };
       },
     }),
   );

@@ -3,6 +3,9 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { ErrorRequestHandler } from 'express';
 import { ErrorCode } from '../common/errors';
 
+/** PostgreSQL's code for a statement cancelled by statement_timeout. */
+const QUERY_CANCELED = '57014';
+
 /**
  * The one place errors leave the service. Coded errors pass as they are; anything unexpected is logged and,
  * in production, reduced to a generic message so no SQL or stack trace reaches a client.
@@ -11,6 +14,10 @@ export function formatError(production: boolean) {
   return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
     const code = formatted.extensions?.code;
     if (code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+    if ((unwrapResolverError(error) as { driverError?: { code?: string } }).driverError?.code === QUERY_CANCELED) {
+      const message = 'The query ran longer than the database allows (STATEMENT_TIMEOUT_MS): ask for less.';
+      return { message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.QUERY_TIMEOUT } };
+    }
     console.error(unwrapResolverError(error));
     if (!production) return formatted;
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code } };

@@ -39,10 +39,10 @@ let keys = 0;
  */
 export async function startTestServer(env: Record<string, string> = {}, sharedDatabaseUrl?: string): Promise<TestServer> {
   const database = sharedDatabaseUrl ? { url: sharedDatabaseUrl, drop: async () => undefined } : await createTestDatabase();
-  const dataSource = createDataSource(database.url);
-  await dataSource.initialize();
   const { VIEWER_CLEARANCE: clearance = 'GREEN', ...rest } = env;
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ...rest });
+  const dataSource = createDataSource(database.url, config.STATEMENT_TIMEOUT_MS);
+  await dataSource.initialize();
   keys += 1;
   const { key } = await createKey(dataSource.manager, {
     name: `tester-${clearance.toLowerCase()}-${process.pid}-${keys}`,

@@ -1,0 +1,84 @@
+import type { ApolloServerPlugin } from '@apollo/server';
+import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
+import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
+import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
+import { getNullableType, GraphQLError, isListType, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
+import { ErrorCode } from '../common/errors';
+
+export interface QueryLimits {
+  maxDepth: number;
+  maxAliases: number;
+  maxDirectives: number;
+  maxCost: number;
+  /** Page size assumed for a list argument left out, and its `first` limit. */
+  pageSize: number;
+}
+
+/** Items assumed per list field that takes no page size (the citations of a statement, its actors ...). */
+const LIST_SIZE = 10;
+
+/**
+ * Cost of a query: one per field, times the rows a field can return. A paged field costs its `first` (or the
+ * default page size) times its children; a plain list LIST_SIZE times; the lists inside a connection are already
+ * counted by the connection.
+ */
+const rowsEstimator =
+  (pageSize: number): ComplexityEstimator =>
+  ({ field, args, childComplexity, type }) => {
+    if (field.args.some((a) => a.name === 'first')) return 1 + childComplexity * (typeof args.first === 'number' ? args.first : pageSize);
+    if (isListType(getNullableType(field.type)) && !type.name.endsWith('Connection')) return 1 + childComplexity * LIST_SIZE;
+    return 1 + childComplexity;
+  };
+
+export const queryCost = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined, pageSize: number) =>
+  getComplexity({ schema, query: document, variables, operationName, estimators: [rowsEstimator(pageSize)] });
+
+export const limitExceeded = (limit: string, max: number, message: string) =>
+  new GraphQLError(message, { extensions: { code: ErrorCode.QUERY_LIMIT_EXCEEDED, limit, max, http: { status: 400 } } });
+
+/**
+ * Refuses a query over any limit before it runs, with code QUERY_LIMIT_EXCEEDED and `extensions.limit` naming the
+ * limit (depth, aliases, directives, cost). The shape limits are Escape's graphql-armor rules; the cost comes from
+ * graphql-query-complexity. The token limit is the parser's (`parseOptions.maxTokens`).
+ */
+export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
+  const rules: Array<[string, number, ValidationRule]> = [
+    ['depth', limits.maxDepth, maxDepthRule({ n: limits.maxDepth, flattenFragments: true, exposeLimits: true })],
+    ['aliases', limits.maxAliases, maxAliasesRule({ n: limits.maxAliases, exposeLimits: true })],
+    ['directives', limits.maxDirectives, maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: true })],
+  ];
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, schema, request }) {
+          for (const [limit, max, rule] of rules) {
+            // The armor rules throw on the first breach.
+            const error = catchError(() => validate(schema, document, [rule]));
+            if (error) throw limitExceeded(limit, max, error.message.replace(/^Syntax Error: /, ''));
+          }
+          let cost: number;
+          try {
+            cost = queryCost(schema, document, request.variables ?? {}, request.operationName ?? undefined, limits.pageSize);
+          } catch (error) {
+            // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT, and runs nothing.
+            if (error instanceof GraphQLError) return;
+            throw error;
+          }
+          if (cost > limits.maxCost) {
+            throw limitExceeded('cost', limits.maxCost, `Query cost ${cost} is over the limit of ${limits.maxCost}: ask for fewer rows or fields.`);
+          }
+        },
+      };
+    },
+  };
+}
+
+function catchError(check: () => readonly GraphQLError[]): GraphQLError | undefined {
+  try {
+    return check()[0];
+  } catch (error) {
+    if (error instanceof GraphQLError) return error;
+    throw error;
+  }
+}
