@@ -27,6 +27,12 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   /** PostgreSQL cancels any statement running longer (ms). */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Requests per identity (or client address, for anonymous requests) and window. */
+  RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(600),
+  RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
+  /** Redis shared by all instances for rate limits; in memory without it. */
+  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  RATE_LIMIT_PREFIX: z.string().min(1).default('dossier-rate'),
   /** Schema introspection and the GraphiQL page: on by default, off by default when NODE_ENV=production. */
   INTROSPECTION: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   GRAPHIQL: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),

@@ -7,7 +7,8 @@ import helmet from 'helmet';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
-import { authenticate } from '../modules/identity/authenticate';
+import type { Viewer } from '../common/viewer';
+import { identify } from '../modules/identity/authenticate';
 import { readModels } from '../read/models';
 import { Reader } from '../read/reader';
 import type { Context } from './context';
@@ -16,6 +17,7 @@ import { graphiqlPage } from './graphiql';
 import { legacyJsonStatus } from './legacy-json-status';
 import { refuseNulStrings } from './input-guards';
 import { queryLimitsPlugin } from './limits';
+import { createRateLimiter } from './rate-limit';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
 
@@ -75,17 +77,31 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
       res.status(503).json({ status: 'database unreachable' });
     }
   });
+  const rateLimiter = createRateLimiter({
+    points: config.RATE_LIMIT_POINTS,
+    windowSeconds: config.RATE_LIMIT_WINDOW_S,
+    redisUrl: config.REDIS_URL,
+    keyPrefix: config.RATE_LIMIT_PREFIX,
+  });
   app.use(
     '/graphql',
     helmet.contentSecurityPolicy({ directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }),
+    identify(dataSource, { anonymous: config.ANONYMOUS }),
+    rateLimiter.middleware,
     express.json({ limit: config.MAX_BODY_BYTES }),
     expressMiddleware(apollo, {
-      context: async ({ req }) => {
-        const viewer = await authenticate(dataSource, req.headers.authorization, { anonymous: config.ANONYMOUS });
+      context: async ({ res }) => {
+        const viewer = res.locals.viewer as Viewer;
         return { viewer, reader: new Reader(dataSource, viewer, pageSize, readModels), dataSource };
       },
     }),
   );
   app.use(jsonBodyErrors);
-  return { app, stop: () => apollo.stop() };
+  return {
+    app,
+    stop: async () => {
+      await apollo.stop();
+      await rateLimiter.close();
+    },
+  };
 }

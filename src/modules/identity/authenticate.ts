@@ -1,4 +1,5 @@
 import { GraphQLError } from 'graphql';
+import type { RequestHandler } from 'express';
 import type { DataSource } from 'typeorm';
 import { ANONYMOUS, type Viewer } from '../../common/viewer';
 import { ErrorCode } from '../../common/errors';
@@ -27,3 +28,19 @@ export async function authenticate(dataSource: DataSource, authorization: string
   }
   throw unauthenticated('unknown or revoked credentials', 401);
 }
+
+/**
+ * Express middleware: who is asking, in `res.locals.viewer`, before anything else looks at the request. Refusals are
+ * answered here, as GraphQL-shaped JSON with HTTP 401.
+ */
+export const identify =
+  (dataSource: DataSource, options: AuthOptions): RequestHandler =>
+  async (req, res, next) => {
+    try {
+      res.locals.viewer = await authenticate(dataSource, req.headers.authorization, options);
+      next();
+    } catch (error) {
+      if (!(error instanceof GraphQLError)) return next(error);
+      res.status(401).json({ errors: [{ message: error.message, extensions: { code: error.extensions.code } }] });
+    }
+  };

@@ -1,0 +1,57 @@
+import type { RequestHandler } from 'express';
+import Redis from 'ioredis';
+import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import type { Viewer } from '../common/viewer';
+
+export interface RateLimitOptions {
+  /** Requests per window and identity. */
+  points: number;
+  windowSeconds: number;
+  /** Shared counters for several instances; in memory (per instance) without it. */
+  redisUrl?: string;
+  /** Namespace of the counters in Redis. */
+  keyPrefix?: string;
+}
+
+export interface RateLimiter {
+  middleware: RequestHandler;
+  close(): Promise<void>;
+}
+
+/**
+ * Requests per identity (per client address for anonymous requests), counted with rate-limiter-flexible: in memory,
+ * or in Redis when REDIS_URL is set so all instances share the counts. Should Redis fail, each instance falls back to
+ * counting in memory rather than letting everything through.
+ */
+export function createRateLimiter(options: RateLimitOptions): RateLimiter {
+  const base = { points: options.points, duration: options.windowSeconds, keyPrefix: options.keyPrefix ?? 'dossier-rate' };
+  let redis: Redis | undefined;
+  let limiter: RateLimiterAbstract = new RateLimiterMemory(base);
+  if (options.redisUrl) {
+    redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    redis.on('error', () => undefined); // reported by the insurance limiter taking over
+    limiter = new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) });
+  }
+  const middleware: RequestHandler = async (req, res, next) => {
+    const viewer = res.locals.viewer as Viewer;
+    const key = viewer.principal ? `principal:${viewer.principal}` : `address:${req.ip}`;
+    try {
+      const result = await limiter.consume(key);
+      res.setHeader('RateLimit-Remaining', String(result.remainingPoints));
+      next();
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) return next(rejection);
+      const seconds = Math.ceil(rejection.msBeforeNext / 1000);
+      res.setHeader('Retry-After', String(seconds));
+      res.status(429).json({
+        errors: [
+          {
+            message: `Too many requests: ${options.points} per ${options.windowSeconds} s for each identity. Retry in ${seconds} s.`,
+            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds },
+          },
+        ],
+      });
+    }
+  };
+  return { middleware, close: async () => void redis?.disconnect() };
+}
