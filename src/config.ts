@@ -33,6 +33,8 @@ const schema = z.object({
   /** Redis shared by all instances for rate limits; in memory without it. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   RATE_LIMIT_PREFIX: z.string().min(1).default('dossier-rate'),
+  /** An Apollo persisted query manifest: when set, only its operations are accepted (by hash or by their exact text). */
+  ALLOWLIST_FILE: z.string().min(1).optional(),
   /** Schema introspection and the GraphiQL page: on by default, off by default when NODE_ENV=production. */
   INTROSPECTION: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
   GRAPHIQL: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),

@@ -17,6 +17,7 @@ import { graphiqlPage } from './graphiql';
 import { legacyJsonStatus } from './legacy-json-status';
 import { refuseNulStrings } from './input-guards';
 import { queryLimitsPlugin } from './limits';
+import { allowListPlugin, AllowListStore, loadAllowList } from './persisted-queries';
 import { createRateLimiter } from './rate-limit';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
@@ -33,7 +34,10 @@ export interface App {
 export async function createApp(config: Config, schema: GraphQLSchema, dataSource: DataSource): Promise<App> {
   const production = config.NODE_ENV === 'production';
   const pageSize = { max: config.MAX_PAGE_SIZE, default: Math.min(config.DEFAULT_PAGE_SIZE, config.MAX_PAGE_SIZE) };
+  // Automatic persisted queries are on; with an allow-list, the list is the only store and nothing else runs.
+  const allowList = config.ALLOWLIST_FILE ? loadAllowList(config.ALLOWLIST_FILE) : undefined;
   const apollo = new ApolloServer<Context>({
+    persistedQueries: allowList ? { cache: new AllowListStore(allowList) } : {},
     schema,
     fieldResolver: readResponseKey,
     formatError: formatError(production),
@@ -52,6 +56,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
         maxCost: config.MAX_COST,
         pageSize: pageSize.default,
       }),
+      ...(allowList ? [allowListPlugin(allowList)] : []),
     ],
   });
   await apollo.start();

@@ -1,0 +1,65 @@
+import { createHash } from 'node:crypto';
+import { readFileSync } from 'node:fs';
+import type { ApolloServerPlugin } from '@apollo/server';
+import { GraphQLError } from 'graphql';
+
+/** Apollo's persisted query manifest: the operations a deployment accepts, each under the SHA-256 of its text. */
+export interface OperationManifest {
+  format: 'apollo-persisted-query-manifest';
+  version: 1;
+  operations: Array<{ id: string; name?: string; type?: string; body: string }>;
+}
+
+export const queryHash = (body: string) => createHash('sha256').update(body).digest('hex');
+
+export function manifestOf(operations: Array<{ name: string; body: string }>): OperationManifest {
+  return {
+    format: 'apollo-persisted-query-manifest',
+    version: 1,
+    operations: operations.map(({ name, body }) => ({ id: queryHash(body), name, type: 'query', body })),
+  };
+}
+
+/** The allow-list in a manifest file, checked: every id must be the hash of its body. */
+export function loadAllowList(file: string): Map<string, string> {
+  const manifest = JSON.parse(readFileSync(file, 'utf8')) as OperationManifest;
+  if (manifest.format !== 'apollo-persisted-query-manifest' || !Array.isArray(manifest.operations)) {
+    throw new Error(`${file}: not an Apollo persisted query manifest`);
+  }
+  const allowed = new Map<string, string>();
+  for (const op of manifest.operations) {
+    if (queryHash(op.body) !== op.id) throw new Error(`${file}: operation ${op.name ?? op.id} has an id that is not the SHA-256 of its body`);
+    allowed.set(op.id, op.body);
+  }
+  return allowed;
+}
+
+/**
+ * The persisted query store of an allow-listed deployment: it answers with the registered operations and ignores
+ * registrations, so clients can send an operation's hash alone, and nothing new is ever added.
+ */
+export class AllowListStore {
+  constructor(private readonly allowed: ReadonlyMap<string, string>) {}
+  async get(key: string) {
+    return this.allowed.get(key.replace(/^apq:/, ''));
+  }
+  async set() {}
+  async delete() {
+    return false;
+  }
+}
+
+/** Refuses any operation that is not registered, whether sent as text or as a hash (OPERATION_NOT_ALLOWED). */
+export function allowListPlugin(allowed: ReadonlyMap<string, string>): ApolloServerPlugin {
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ queryHash: hash }) {
+          if (!allowed.has(hash)) {
+            throw new GraphQLError('This deployment accepts registered operations only.', { extensions: { code: 'OPERATION_NOT_ALLOWED' } });
+          }
+        },
+      };
+    },
+  };
+}

@@ -1,0 +1,55 @@
+import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { manifestOf, queryHash } from '../src/server/persisted-queries';
+import { dataOf, startTestServer, TestServer } from './support/server';
+
+// Automatic persisted queries, and the allow-list mode that accepts registered operations only.
+const operationsDir = join(__dirname, '..', 'fixtures', 'operations');
+const operations = readdirSync(operationsDir)
+  .filter((f) => f.endsWith('.graphql'))
+  .map((f) => ({ name: f, body: readFileSync(join(operationsDir, f), 'utf8') }));
+const bottomLine = operations.find((o) => o.name === 'dprk-bottom-line.graphql')!.body;
+
+async function post(server: TestServer, body: Record<string, unknown>) {
+  const res = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${server.key}` },
+    body: JSON.stringify(body),
+  });
+  return (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> };
+}
+const persisted = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
+
+test('automatic persisted queries: a hash alone runs once the query has been sent with it', async () => {
+  const server = await startTestServer();
+  try {
+    const query = '{ topics { totalCount } }';
+    const hash = queryHash(query);
+    expect((await post(server, { extensions: persisted(hash) })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    expect((await post(server, { query, extensions: persisted(hash) })).data).toEqual({ topics: { totalCount: 1 } });
+    expect((await post(server, { extensions: persisted(hash) })).data).toEqual({ topics: { totalCount: 1 } });
+  } finally {
+    await server.close();
+  }
+});
+
+test('allow-list mode runs registered operations only, by hash or by their text, and registers nothing new', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'dossier-allowlist-')), 'operations.manifest.json');
+  writeFileSync(file, JSON.stringify(manifestOf(operations)));
+  const server = await startTestServer({ ALLOWLIST_FILE: file });
+  try {
+    const byHash = await post(server, { extensions: persisted(queryHash(bottomLine)) });
+    expect(byHash.data.brief.title).toBe('North Korean troop deployment to Russia, 2024');
+    expect(dataOf({ status: 200, body: await post(server, { query: bottomLine }) }).brief.marking).toBe('CLEAR');
+
+    const other = '{ topics { totalCount } }';
+    expect((await post(server, { query: other })).errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_ALLOWED');
+    expect((await post(server, { query: other, extensions: persisted(queryHash(other)) })).errors?.[0]?.extensions?.code).toBe(
+      'OPERATION_NOT_ALLOWED',
+    );
+    expect((await post(server, { extensions: persisted(queryHash(other)) })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  } finally {
+    await server.close();
+  }
+});
