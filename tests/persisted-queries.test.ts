@@ -17,7 +17,7 @@ async function post(server: TestServer, body: Record<string, unknown>) {
     headers: { 'content-type': 'application/json', authorization: `Bearer ${server.key}` },
     body: JSON.stringify(body),
   });
-  return (await res.json()) as { data?: any; errors?: Array<{ extensions?: { code?: string } }> };
+  return (await res.json()) as { data?: any; errors?: Array<{ message: string; extensions?: Record<string, any> }> };
 }
 const persisted = (hash: string) => ({ persistedQuery: { version: 1, sha256Hash: hash } });
 
