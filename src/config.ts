@@ -33,6 +33,14 @@ const schema = z.object({
   /** Redis shared by all instances for rate limits; in memory without it. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   RATE_LIMIT_PREFIX: z.string().min(1).default('dossier-rate'),
+  /** JWTs of an external identity provider, verified against its JWKS; claims give principal, role, clearance, organisation. */
+  JWT_JWKS_URL: z.string().url().optional(),
+  JWT_ISSUER: z.string().min(1).optional(),
+  JWT_AUDIENCE: z.string().min(1).optional(),
+  JWT_PRINCIPAL_CLAIM: z.string().min(1).default('sub'),
+  JWT_ROLE_CLAIM: z.string().min(1).default('dossier_role'),
+  JWT_CLEARANCE_CLAIM: z.string().min(1).default('dossier_clearance'),
+  JWT_ORGANISATION_CLAIM: z.string().min(1).default('dossier_organisation'),
   /** An Apollo persisted query manifest: when set, only its operations are accepted (by hash or by their exact text). */
   ALLOWLIST_FILE: z.string().min(1).optional(),
   /** Schema introspection and the GraphiQL page: on by default, off by default when NODE_ENV=production. */

@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { Viewer } from '../common/viewer';
 import { identify } from '../modules/identity/authenticate';
+import { jwtVerifier } from '../modules/identity/jwt';
 import { readModels } from '../read/models';
 import { Reader } from '../read/reader';
 import type { Context } from './context';
@@ -82,6 +83,19 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
       res.status(503).json({ status: 'database unreachable' });
     }
   });
+  const jwt = config.JWT_JWKS_URL
+    ? jwtVerifier({
+        jwksUrl: config.JWT_JWKS_URL,
+        issuer: config.JWT_ISSUER,
+        audience: config.JWT_AUDIENCE,
+        claims: {
+          principal: config.JWT_PRINCIPAL_CLAIM,
+          role: config.JWT_ROLE_CLAIM,
+          clearance: config.JWT_CLEARANCE_CLAIM,
+          organisation: config.JWT_ORGANISATION_CLAIM,
+        },
+      })
+    : undefined;
   const rateLimiter = createRateLimiter({
     points: config.RATE_LIMIT_POINTS,
     windowSeconds: config.RATE_LIMIT_WINDOW_S,
@@ -91,7 +105,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   app.use(
     '/graphql',
     helmet.contentSecurityPolicy({ directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }),
-    identify(dataSource, { anonymous: config.ANONYMOUS }),
+    identify(dataSource, { anonymous: config.ANONYMOUS, jwt }),
     rateLimiter.middleware,
     express.json({ limit: config.MAX_BODY_BYTES }),
     expressMiddleware(apollo, {

@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { ANONYMOUS, type Viewer } from '../../common/viewer';
 import { ErrorCode } from '../../common/errors';
 import { identityOfKey, KEY_PREFIX } from './api-key.service';
+import type { JwtVerifier } from './jwt';
 
 /** Refused before anything runs: the response is HTTP 401. */
 export const unauthenticated = (message: string, status?: 401) =>
@@ -12,7 +13,11 @@ export const unauthenticated = (message: string, status?: 401) =>
 export interface AuthOptions {
   /** `read`: requests without credentials read at TLP:CLEAR; `off`: they are refused. */
   anonymous: 'off' | 'read';
+  /** Verifies tokens of an external identity provider, when one is configured. */
+  jwt?: JwtVerifier;
 }
+
+const looksLikeJwt = (token: string) => token.split('.').length === 3;
 
 /** The viewer of a request, from its Authorization header. Bad credentials are refused, never downgraded to anonymous. */
 export async function authenticate(dataSource: DataSource, authorization: string | undefined, options: AuthOptions): Promise<Viewer> {
@@ -24,6 +29,9 @@ export async function authenticate(dataSource: DataSource, authorization: string
   if (scheme?.toLowerCase() !== 'bearer' || !token) throw unauthenticated('send Authorization: Bearer <API key>', 401);
   if (token.startsWith(KEY_PREFIX)) {
     const viewer = await identityOfKey(dataSource.manager, token);
+    if (viewer) return viewer;
+  } else if (options.jwt && looksLikeJwt(token)) {
+    const viewer = await options.jwt(token);
     if (viewer) return viewer;
   }
   throw unauthenticated('unknown or revoked credentials', 401);

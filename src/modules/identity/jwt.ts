@@ -1,0 +1,39 @@
+import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { MARKINGS, type Marking } from '../../common/marking';
+import type { Viewer } from '../../common/viewer';
+import { NAME } from './api-key.service';
+import { ROLES, type Role } from './role';
+
+export interface JwtOptions {
+  jwksUrl: string;
+  issuer?: string;
+  audience?: string;
+  /** Claims that carry the identity. */
+  claims: { principal: string; role: string; clearance: string; organisation: string };
+}
+
+export type JwtVerifier = (token: string) => Promise<Viewer | null>;
+
+/**
+ * Tokens of an external identity provider, verified with jose against its JWKS (keys cached, refetched for an
+ * unknown key id). A token that does not verify, or whose claims are missing or unknown, identifies nobody.
+ */
+export function jwtVerifier(options: JwtOptions): JwtVerifier {
+  const keys = createRemoteJWKSet(new URL(options.jwksUrl));
+  return async (token) => {
+    let payload: JWTPayload;
+    try {
+      ({ payload } = await jwtVerify(token, keys, { issuer: options.issuer, audience: options.audience }));
+    } catch {
+      return null;
+    }
+    const claim = (name: string) => (typeof payload[name] === 'string' ? (payload[name] as string) : undefined);
+    const principal = claim(options.claims.principal);
+    const role = claim(options.claims.role);
+    const clearance = claim(options.claims.clearance);
+    const organisation = claim(options.claims.organisation) ?? null;
+    if (!principal || !NAME.test(principal) || (organisation !== null && !NAME.test(organisation))) return null;
+    if (!ROLES.includes(role as Role) || !MARKINGS.includes(clearance as Marking)) return null;
+    return { principal, organisation, role: role as Role, clearance: clearance as Marking };
+  };
+}
