@@ -1,0 +1,91 @@
+import { Marking } from '../src/common/marking';
+import { fixtureId } from '../src/modules/fixture/fixture.ids';
+import { createKey } from '../src/modules/identity/api-key.service';
+import { Role } from '../src/modules/identity/role';
+import { toGlobalId } from '../src/read/global-id';
+import { dataOf, startTestServer, TestServer } from './support/server';
+
+// Analysts write judgments: with their role, within their clearance, whole or not at all.
+let server: TestServer;
+const keys: Record<string, string> = {};
+const article = toGlobalId('Source', fixtureId('source', 'article'));
+const CREATE = `mutation($input: ImplicationInput!) { createImplication(input: $input) { id statement marking audience sourceCount affectedActors { name } } }`;
+const judgment = (extra: Record<string, unknown> = {}) => ({
+  topic: 'dprk-troops-in-russia',
+  statement: 'North Korean units rotate out of the Kursk region before spring.',
+  likelihood: 'UNLIKELY',
+  confidence: 'LOW',
+  scope: 'CONFLICT',
+  horizon: 'SHORT_TERM',
+  affectedActors: [toGlobalId('Actor', fixtureId('actor', 'korean-peoples-army'))],
+  citations: [{ source: article, verb: 'SPECULATES', quote: 'DPRK forces are being readied for combat roles', credibility: 4 }],
+  ...extra,
+});
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const make = async (name: string, role: Role, clearance: Marking) =>
+    (keys[name] = (await createKey(server.dataSource.manager, { name, role, clearance, organisation: 'org-w' })).key);
+  await make('writer', Role.ANALYST, Marking.RED);
+  await make('green-analyst', Role.ANALYST, Marking.GREEN);
+  await make('reader', Role.VIEWER, Marking.RED);
+  await make('red-outsider', Role.ANALYST, Marking.RED);
+});
+afterAll(() => server.close());
+
+const count = async () => (await server.dataSource.query(`SELECT (SELECT count(*) FROM implication)::int AS i, (SELECT count(*) FROM citation)::int AS c`))[0];
+
+test('an analyst records a judgment with its sources; viewers and anonymous callers may not', async () => {
+  const created = dataOf(await server.gqlAs(keys.writer, CREATE, { input: judgment() })).createImplication;
+  expect(created).toMatchObject({ statement: judgment().statement, marking: 'CLEAR', audience: [], sourceCount: 1, affectedActors: [{ name: "Korean People's Army" }] });
+  const brief = dataOf(await server.gqlAs(null, `{ brief(input: { topics: ["dprk-troops-in-russia"], sections: [IMPLICATIONS], limitPerSection: 100 }) { markdown } }`));
+  expect(brief.brief.markdown).toContain('Unlikely (20-45%): North Korean units rotate out of the Kursk region before spring.');
+
+  expect((await server.gqlAs(keys.reader, CREATE, { input: judgment() })).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  expect((await server.gqlAs(null, CREATE, { input: judgment() })).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
+});
+
+test('bad input is BAD_USER_INPUT naming the field, and nothing is half-written', async () => {
+  const before = await count();
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    [keys['green-analyst'], { marking: 'AMBER' }, 'input.marking'],
+    [keys.writer, { topic: 'no-such-topic' }, 'input.topic'],
+    [keys.writer, { statement: '  ' }, 'input.statement'],
+    [keys.writer, { citations: [] }, 'input.citations'],
+    [keys.writer, { affectedActors: [toGlobalId('Actor', '00000000-0000-4000-8000-000000000000')] }, 'input.affectedActors[0]'],
+    [keys.writer, { citations: [{ source: article, verb: 'STATES', quote: 'q', credibility: 9 }] }, 'input.citations[0].credibility'],
+    [
+      keys.writer,
+      { citations: [{ source: article, verb: 'STATES', quote: 'q', credibility: 2 }, { source: toGlobalId('Source', '00000000-0000-4000-8000-000000000000'), verb: 'STATES', quote: 'q', credibility: 2 }] },
+      'input.citations[1].source',
+    ],
+    [keys.writer, { marking: 'GREEN', audience: ['someone'] }, 'input.audience'],
+  ];
+  for (const [key, extra, field] of cases) {
+    const error = (await server.gqlAs(key, CREATE, { input: judgment(extra) })).body.errors?.[0];
+    expect({ field, code: error?.extensions?.code, got: error?.extensions?.argumentName }).toEqual({ field, code: 'BAD_USER_INPUT', got: field });
+  }
+  expect(await count()).toEqual(before);
+});
+
+test('a RED judgment is read by its audience only, and others cannot find it to change it', async () => {
+  const red = dataOf(await server.gqlAs(keys.writer, CREATE, { input: judgment({ marking: 'RED', audience: ['reader'], statement: 'RED: a closely held judgment.' }) }))
+    .createImplication;
+  expect(red.audience).toEqual(['reader', 'writer']);
+  const NODE = `query($id: ID!) { node(id: $id) { ... on Implication { statement } } }`;
+  expect(dataOf(await server.gqlAs(keys.reader, NODE, { id: red.id })).node.statement).toBe('RED: a closely held judgment.');
+  const outsider = await server.gqlAs(keys['red-outsider'], NODE, { id: red.id });
+  expect(outsider.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  for (const mutation of [
+    `mutation($id: ID!) { updateImplication(id: $id, input: { likelihood: LIKELY }) { id } }`,
+    `mutation($id: ID!) { deleteImplication(id: $id) }`,
+  ]) {
+    const response = await server.gqlAs(keys['red-outsider'], mutation, { id: red.id });
+    expect(response.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(JSON.stringify(response.body)).not.toContain('closely held');
+  }
+  const updated = dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { updateImplication(id: $id, input: { likelihood: LIKELY, marking: AMBER }) { likelihood marking audience } }`, { id: red.id }));
+  expect(updated.updateImplication).toEqual({ likelihood: 'LIKELY', marking: 'AMBER', audience: [] });
+  expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteImplication(id: $id) }`, { id: red.id })).deleteImplication).toBe(red.id);
+  expect((await server.gqlAs(keys.writer, NODE, { id: red.id })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+});
