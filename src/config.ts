@@ -54,12 +54,18 @@ const schema = z.object({
   DOSSIER_API_KEY: z.string().min(1).optional(),
 });
 
+// Tokens are only trusted for one issuer and audience.
+const checked = schema.refine((c) => !c.JWT_JWKS_URL || (c.JWT_ISSUER && c.JWT_AUDIENCE), {
+  message: 'JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE',
+  path: ['JWT_JWKS_URL'],
+});
+
 export type Config = z.infer<typeof schema>;
 
 export class ConfigError extends Error {}
 
 export function loadConfig(env: NodeJS.ProcessEnv = process.env): Config {
-  const parsed = schema.safeParse(env);
+  const parsed = checked.safeParse(env);
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `  ${i.path.join('.')}: ${i.message}`);
     throw new ConfigError(`Invalid configuration:\n${lines.join('\n')}`);

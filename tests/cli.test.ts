@@ -74,16 +74,16 @@ test('npm run keys: create prints a working key once, list shows it without the 
   expect(created.code).toBe(0);
   const key = created.stdout.trim();
   expect(key).toMatch(/^dsk_/);
-  expect(created.stderr).toContain('created cli-admin: ADMIN, clearance AMBER, organisation cli-org');
+  expect(created.stderr).toContain('created cli-org/cli-admin: ADMIN, clearance AMBER');
   const me = await server.gqlAs(key, '{ viewer { principal role clearance organisation } }');
-  expect(me.body.data.viewer).toEqual({ principal: 'cli-admin', role: 'ADMIN', clearance: 'AMBER', organisation: 'cli-org' });
+  expect(me.body.data.viewer).toEqual({ principal: 'cli-org/cli-admin', role: 'ADMIN', clearance: 'AMBER', organisation: 'cli-org' });
 
   const listed = await keys('list');
   expect(listed.code).toBe(0);
-  expect(listed.stdout).toMatch(/^cli-admin\tdsk_\S+…\tADMIN\tAMBER\tcli-org\tactive$/m);
+  expect(listed.stdout).toMatch(/^cli-org\/cli-admin\tdsk_\S+…\tADMIN\tAMBER\tactive$/m);
   expect(listed.stdout).not.toContain(key);
 
-  expect((await keys('revoke', '--name', 'cli-admin')).code).toBe(0);
+  expect((await keys('revoke', '--name', 'cli-admin', '--organisation', 'cli-org')).code).toBe(0);
   expect((await server.gqlAs(key, '{ viewer { principal } }')).status).toBe(401);
 
   const bad = await Promise.all([
@@ -93,7 +93,7 @@ test('npm run keys: create prints a working key once, list shows it without the 
     keys('rotate'),
   ]);
   expect(bad.map((r) => r.code)).toEqual([2, 2, 2, 2]);
-  expect((await keys('create', '--name', 'cli-admin', '--role', 'VIEWER', '--clearance', 'GREEN')).code).toBe(2);
+  expect((await keys('create', '--name', 'cli-admin', '--organisation', 'cli-org', '--role', 'VIEWER', '--clearance', 'GREEN')).code).toBe(2);
 });
 
 // Last: it breaks the server's database connection.

@@ -38,7 +38,7 @@ const token = (claims: Record<string, unknown>, options: { issuer?: string; expi
 
 test('a valid token is an identity: principal, role, clearance and organisation from its claims', async () => {
   const response = await server.gqlAs(await token({}), '{ viewer { principal role clearance organisation } }');
-  expect(response.body.data.viewer).toEqual({ principal: 'alice@idp-org', role: 'VIEWER', clearance: 'AMBER', organisation: 'idp-org' });
+  expect(response.body.data.viewer).toEqual({ principal: 'jwt:alice@idp-org', role: 'VIEWER', clearance: 'AMBER', organisation: 'idp-org' });
   // An AMBER reader from the identity provider sees the seed's AMBER judgment.
   const implications = await server.gqlAs(await token({}), '{ implications(filter: { topic: "dprk-troops-in-russia" }) { totalCount } }');
   expect(implications.body.data.implications.totalCount).toBe(12);

@@ -69,9 +69,9 @@ test('bad input is BAD_USER_INPUT naming the field, and nothing is half-written'
 });
 
 test('a RED judgment is read by its audience only, and others cannot find it to change it', async () => {
-  const red = dataOf(await server.gqlAs(keys.writer, CREATE, { input: judgment({ marking: 'RED', audience: ['reader'], statement: 'RED: a closely held judgment.' }) }))
+  const red = dataOf(await server.gqlAs(keys.writer, CREATE, { input: judgment({ marking: 'RED', audience: ['org-w/reader'], statement: 'RED: a closely held judgment.' }) }))
     .createImplication;
-  expect(red.audience).toEqual(['reader', 'writer']);
+  expect(red.audience).toEqual(['org-w/reader', 'org-w/writer']);
   const NODE = `query($id: ID!) { node(id: $id) { ... on Implication { statement } } }`;
   expect(dataOf(await server.gqlAs(keys.reader, NODE, { id: red.id })).node.statement).toBe('RED: a closely held judgment.');
   const outsider = await server.gqlAs(keys['red-outsider'], NODE, { id: red.id });

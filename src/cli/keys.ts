@@ -2,7 +2,7 @@
 // (DATABASE_URL, or the embedded server: the running one, else started for the command).
 //   npm run -s keys -- create --name <principal> --role VIEWER|ANALYST|ADMIN --clearance CLEAR|GREEN|AMBER|AMBER_STRICT|RED [--organisation <org>]
 //   npm run -s keys -- list
-//   npm run -s keys -- revoke --name <principal>
+//   npm run -s keys -- revoke --name <name> [--organisation <org>]
 // `create` prints the key on stdout, once. Exit codes: 0 done, 2 bad input, 3 database failure.
 import 'reflect-metadata';
 import { parseArgs } from 'node:util';
@@ -11,10 +11,10 @@ import { loadConfig } from '../config';
 import { MARKINGS, type Marking } from '../common/marking';
 import { connectDatabase } from '../db/database';
 import { ApiKey } from '../modules/identity/api-key.entity';
-import { createKey } from '../modules/identity/api-key.service';
+import { createKey, keyPrincipal } from '../modules/identity/api-key.service';
 import { ROLES, type Role } from '../modules/identity/role';
 
-const USAGE = 'usage: npm run -s keys -- create --name <n> --role <role> --clearance <marking> [--organisation <org>] | list | revoke --name <n>';
+const USAGE = 'usage: npm run -s keys -- create --name <n> --role <role> --clearance <marking> [--organisation <org>] | list | revoke --name <n> [--organisation <org>]';
 
 class BadInput extends Error {}
 
@@ -51,17 +51,18 @@ async function main() {
         clearance: values.clearance as Marking,
         organisation: values.organisation ?? null,
       }, '');
-      console.error(`created ${apiKey.name}: ${apiKey.role}, clearance ${apiKey.clearance}, organisation ${apiKey.organisation ?? '(none)'}; the key is shown once:`);
+      console.error(`created ${apiKey.principal}: ${apiKey.role}, clearance ${apiKey.clearance}; the key is shown once:`);
       process.stdout.write(`${key}\n`);
     } else if (command === 'list') {
       for (const k of await em.find(ApiKey, { order: { name: 'ASC' } })) {
         const state = k.revokedAt ? `revoked ${k.revokedAt.toISOString()}` : 'active';
-        process.stdout.write(`${k.name}\t${k.prefix}…\t${k.role}\t${k.clearance}\t${k.organisation ?? '-'}\t${state}\n`);
+        process.stdout.write(`${k.principal}\t${k.prefix}…\t${k.role}\t${k.clearance}\t${state}\n`);
       }
     } else {
-      const result = await em.update(ApiKey, { name: values.name }, { revokedAt: new Date() });
-      if (!result.affected) throw new BadInput(`no key named "${values.name}"`);
-      console.error(`revoked ${values.name}`);
+      const principal = keyPrincipal(values.name!, values.organisation);
+      const result = await em.update(ApiKey, { principal }, { revokedAt: new Date() });
+      if (!result.affected) throw new BadInput(`no key ${principal}`);
+      console.error(`revoked ${principal}`);
     }
   } finally {
     await database.close();

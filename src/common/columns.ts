@@ -1,4 +1,4 @@
-import { Column, CreateDateColumn, PrimaryColumn, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Field, ID, InterfaceType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Marking, MARKINGS } from './marking';
@@ -16,6 +16,8 @@ export abstract class Node {
 }
 
 /** Columns every stored item has: a stable UUID, a TLP marking and its timestamps. */
+// Who may read it must be decidable: an AMBER+STRICT item names its organisation, a RED item its audience.
+@Check('item_access_decidable', `(marking <> 'AMBER_STRICT' OR organisation IS NOT NULL) AND (marking <> 'RED' OR cardinality(audience) > 0)`)
 @InterfaceType('Item', {
   implements: Node,
   description: 'Anything Dossier stores: it carries a TLP marking and its timestamps.',

@@ -15,6 +15,15 @@ export const oneOf = (alias: string, column: string, sql: SqlBuilder, values: st
 export const idOf = (globalId: string, argumentName: string, typeName: string) =>
   fromGlobalId(globalId, argumentName, [typeName]).id;
 
+/**
+ * SQL for the id a filter refers to, or NULL when the viewer may not see that row: filtering by a hidden item's id
+ * then matches nothing, exactly as for an id that does not exist, so no count tells it is there.
+ */
+export function visibleRef(sql: SqlBuilder, table: string, globalId: string, argumentName: string, typeName: string): string {
+  const ref = sql.alias();
+  return `(SELECT ${ref}.id FROM ${table} ${ref} WHERE ${ref}.id = ${sql.param(idOf(globalId, argumentName, typeName), 'uuid')} AND ${sql.visible(ref)})`;
+}
+
 /** Rows of a topic given by slug, only when the reader may see the topic. */
 export const inTopic = (alias: string, sql: SqlBuilder, slug?: string | null) => {
   if (!slug) return [];

@@ -86,8 +86,8 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   const jwt = config.JWT_JWKS_URL
     ? jwtVerifier({
         jwksUrl: config.JWT_JWKS_URL,
-        issuer: config.JWT_ISSUER,
-        audience: config.JWT_AUDIENCE,
+        issuer: config.JWT_ISSUER!,
+        audience: config.JWT_AUDIENCE!,
         claims: {
           principal: config.JWT_PRINCIPAL_CLAIM,
           role: config.JWT_ROLE_CLAIM,

@@ -1,6 +1,6 @@
 // Every migration, in order. Migrations are reviewed code: never edit one that has landed.
 import { CreateIntelligenceSchema1795793014046 } from './1795793014046-CreateIntelligenceSchema';
 import { CreateBriefSchedules1795797759488 } from './1795797759488-CreateBriefSchedules';
-import { AddIdentitiesAndAudiences1795798347331 } from './1795798347331-AddIdentitiesAndAudiences';
+import { AddIdentitiesAndAudiences1795800187641 } from './1795800187641-AddIdentitiesAndAudiences';
 
-export const migrations = [CreateIntelligenceSchema1795793014046, CreateBriefSchedules1795797759488, AddIdentitiesAndAudiences1795798347331];
+export const migrations = [CreateIntelligenceSchema1795793014046, CreateBriefSchedules1795797759488, AddIdentitiesAndAudiences1795800187641];

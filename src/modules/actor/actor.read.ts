@@ -1,5 +1,5 @@
 import { byChildKey, byParentKey, byTimestamps, connection, one, TableModel, through } from '../../read/model';
-import { idOf, markingAtMost, oneOf, textSearch } from '../../read/filters';
+import { visibleRef, markingAtMost, oneOf, textSearch } from '../../read/filters';
 import type { SqlBuilder } from '../../read/sql';
 import type { ActorFilter } from './actor.inputs';
 
@@ -29,7 +29,7 @@ export const actorModel: TableModel<ActorFilter> = {
     ...oneOf(a, 'kind', sql, f.kinds, 'actor_kind'),
     ...(f.countryCode ? [`${a}.country_code = ${sql.param(f.countryCode.toUpperCase())}`] : []),
     ...textSearch(sql, f.search, `${a}.name`, `array_to_string(${a}.aliases, ' ')`),
-    ...(f.parent ? [`${a}.parent_id = ${sql.param(idOf(f.parent, 'filter.parent', 'Actor'), 'uuid')}`] : []),
+    ...(f.parent ? [`${a}.parent_id = ${visibleRef(sql, 'actor', f.parent, 'filter.parent', 'Actor')}`] : []),
     ...markingAtMost(a, sql, f.markingAtMost),
   ],
   orderFields: { NAME: { sql: (a) => `${a}.name`, cast: 'text' }, ...byTimestamps },

@@ -1,5 +1,5 @@
 import { byParentKey, byTimestamps, one, TableModel } from '../../read/model';
-import { idOf, oneOf } from '../../read/filters';
+import { visibleRef, oneOf } from '../../read/filters';
 import { quantityField } from '../../read/quantity';
 import { assertionConditions, assertionFields, CitedColumn } from './assertion.read';
 import type { AssertionFilter } from './assertion.inputs';
@@ -22,7 +22,7 @@ export function actorStatementModel(typeName: string, table: string, cited: Cite
     },
     filter: (f, a, sql) => [
       ...assertionConditions(f, a, sql, cited),
-      ...(f.actor ? [`${a}.actor_id = ${sql.param(idOf(f.actor, 'filter.actor', 'Actor'), 'uuid')}`] : []),
+      ...(f.actor ? [`${a}.actor_id = ${visibleRef(sql, 'actor', f.actor, 'filter.actor', 'Actor')}`] : []),
       ...oneOf(a, 'category', sql, f.categories, categoryType),
     ],
     orderFields: { CATEGORY: { sql: (a) => `${a}.category`, cast: categoryType }, ...byTimestamps },

@@ -1,7 +1,7 @@
 import { badUserInput } from '../../common/errors';
 import { Marking, MARKINGS } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
-import { NAME } from '../identity/api-key.service';
+import { PRINCIPAL } from '../identity/api-key.service';
 
 export interface ItemAccess {
   marking: Marking;
@@ -22,7 +22,7 @@ export function itemAccessFor(viewer: Viewer, marking: Marking | null | undefine
     throw badUserInput(`${path}.marking`, 'an AMBER_STRICT item belongs to an organisation, and you have none');
   }
   const names = [...new Set([...(audience ?? []), ...(m === Marking.RED ? [viewer.principal!] : [])])].sort();
-  const bad = names.findIndex((n) => !NAME.test(n));
+  const bad = names.findIndex((n) => !PRINCIPAL.test(n));
   if (bad >= 0) throw badUserInput(`${path}.audience`, `"${names[bad]}" is not a principal`);
   if (m !== Marking.RED && names.length) throw badUserInput(`${path}.audience`, 'only a RED item has an audience');
   return { marking: m, organisation: m === Marking.AMBER_STRICT ? viewer.organisation : null, audience: names };

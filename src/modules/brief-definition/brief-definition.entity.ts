@@ -15,8 +15,8 @@ registerEnumType(BriefFormat, {
 });
 
 @Entity()
-// Unique per clearance: a taken name must not tell a reader that a definition above their clearance exists.
-@Unique('brief_definition_name', ['name', 'marking'])
+// Unique per owner: a taken name must never tell anyone that somebody else's definition exists.
+@Unique('brief_definition_owner_name', ['ownerPrincipal', 'name'])
 @Index('brief_definition_due', ['nextRunAt'], { where: 'NOT paused' })
 @ObjectType({ description: 'A saved brief: what to compose, on which schedule, and which renderings to keep.' })
 export class BriefDefinition {
@@ -24,7 +24,7 @@ export class BriefDefinition {
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field({ description: 'Name of the definition, unique among definitions of its clearance.' })
+  @Field({ description: 'Name of the definition, unique among its owner’s definitions.' })
   @Column('text')
   name: string;
 

@@ -4,7 +4,7 @@ import { BriefFormat } from './brief-definition.entity';
 
 @InputType({ description: 'A brief to save and run on a schedule.' })
 export class BriefDefinitionInput {
-  @Field({ description: 'Name, unique among definitions of the same clearance.' })
+  @Field({ description: 'Name, unique among your definitions.' })
   name: string;
 
   @Field(() => BriefInput, { description: 'What each run composes; checked now as `brief` would check it.' })

@@ -1,5 +1,5 @@
 import { byParentKey, byTimestamps, list, one, TableModel, through } from '../../read/model';
-import { idOf } from '../../read/filters';
+import { visibleRef } from '../../read/filters';
 import { quantityField } from '../../read/quantity';
 import { assertionConditions, assertionFields } from '../assertion/assertion.read';
 import type { EventFilter } from './event.inputs';
@@ -16,9 +16,9 @@ export const eventModel: TableModel<EventFilter> = {
   filter: (f, a, sql) => [
     ...assertionConditions(f, a, sql, 'event_id'),
     ...(f.actor
-      ? [`${a}.id IN (SELECT event_id FROM event_actor WHERE actor_id = ${sql.param(idOf(f.actor, 'filter.actor', 'Actor'), 'uuid')})`]
+      ? [`${a}.id IN (SELECT event_id FROM event_actor WHERE actor_id = ${visibleRef(sql, 'actor', f.actor, 'filter.actor', 'Actor')})`]
       : []),
-    ...(f.location ? [`${a}.location_id = ${sql.param(idOf(f.location, 'filter.location', 'Location'), 'uuid')}`] : []),
+    ...(f.location ? [`${a}.location_id = ${visibleRef(sql, 'location', f.location, 'filter.location', 'Location')}`] : []),
     ...(f.occurredFrom ? [`${a}.occurred_on >= ${sql.param(f.occurredFrom, 'date')}`] : []),
     ...(f.occurredTo ? [`${a}.occurred_on <= ${sql.param(f.occurredTo, 'date')}`] : []),
   ],

@@ -11,9 +11,13 @@ export class ApiKey {
   @PrimaryColumn('uuid')
   id: string;
 
-  @Field({ description: 'Principal of the identity: unique, and what a TLP:RED audience lists.' })
-  @Column('text', { unique: true })
+  @Field({ description: 'Name of the key, unique within its organisation.' })
+  @Column('text')
   name: string;
+
+  @Field({ description: 'The identity it stands for: "<organisation>/<name>" (or the name alone, without an organisation). A TLP:RED audience lists principals.' })
+  @Column('text', { unique: true })
+  principal: string;
 
   @Field({ description: 'The first characters of the key, to tell keys apart.' })
   @Column('text')

@@ -5,7 +5,7 @@ import { toGlobalId } from '../../read/global-id';
 import { byResponseKey } from '../../read/response-shape';
 import type { Context } from '../../server/context';
 import { ApiKey } from './api-key.entity';
-import { checkGrant, createKey, revokeKey } from './api-key.service';
+import { checkGrant, createKey, manages, revokeKey } from './api-key.service';
 import { Role } from './role';
 
 @InputType({ description: 'A new API key.' })
@@ -57,10 +57,10 @@ export class ApiKeyResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Query(() => [ApiKey], { description: 'API keys of your organisation, by name (ADMIN).' })
+  @Query(() => [ApiKey], { description: 'API keys of your organisation (without one: your own), by name (ADMIN).' })
   async apiKeys(@Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const keys = await ctx.dataSource.manager.find(ApiKey, { order: { name: 'ASC' } });
-    return byResponseKey(info, keys.filter((k) => k.organisation === ctx.viewer.organisation).map(keyView));
+    return byResponseKey(info, keys.filter((k) => manages(ctx.viewer, k)).map(keyView));
   }
 
   @Authorized(Role.ADMIN)

@@ -1,7 +1,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { v4 as uuid } from 'uuid';
 import { IsNull, type EntityManager } from 'typeorm';
-import { badUserInput, conflict, notFound } from '../../common/errors';
+import { badUserInput, conflict, forbidden, notFound } from '../../common/errors';
 import { Marking, MARKINGS } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
 import { fromGlobalId } from '../../read/global-id';
@@ -9,8 +9,15 @@ import { ApiKey } from './api-key.entity';
 import type { Role } from './role';
 
 export const KEY_PREFIX = 'dsk_';
-/** Principals and organisations: plain names, so they can never smuggle SQL or markup anywhere. */
-export const NAME = /^[A-Za-z0-9][A-Za-z0-9._@:-]{0,127}$/;
+/** Key names and organisations: plain names, so they can never smuggle SQL or markup anywhere. */
+export const NAME = /^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$/;
+/**
+ * Principals, which TLP:RED audiences list: "<organisation>/<key name>" for keys, "jwt:<subject>" for tokens. The two
+ * never collide, and an admin can only mint principals of their own organisation.
+ */
+export const PRINCIPAL = /^[A-Za-z0-9][A-Za-z0-9._@:/|-]{0,255}$/;
+
+export const keyPrincipal = (name: string, organisation: string | null | undefined) => (organisation ? `${organisation}/${name}` : name);
 const UNIQUE_VIOLATION = '23505';
 
 export const hashKey = (key: string) => createHash('sha256').update(key).digest('hex');
@@ -31,6 +38,7 @@ export async function createKey(em: EntityManager, input: NewKey, path = 'input'
   const apiKey = Object.assign(new ApiKey(), {
     id: uuid(),
     name: input.name,
+    principal: keyPrincipal(input.name, input.organisation),
     prefix: key.slice(0, 12),
     hash: hashKey(key),
     role: input.role,
@@ -41,14 +49,17 @@ export async function createKey(em: EntityManager, input: NewKey, path = 'input'
   try {
     await em.insert(ApiKey, apiKey);
   } catch (error) {
-    if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) throw conflict(`a key named "${input.name}" exists`);
+    if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
+      throw conflict(`a key named "${input.name}" exists in ${input.organisation ? 'this organisation' : 'the service'}`);
+    }
     throw error;
   }
   return { key, apiKey: await em.findOneByOrFail(ApiKey, { id: apiKey.id }) };
 }
 
-/** An admin hands out at most their own clearance, within their own organisation. */
+/** An admin hands out at most their own clearance, within their own organisation (so keys need one). */
 export function checkGrant(admin: Viewer, input: NewKey): void {
+  if (!admin.organisation) throw forbidden('an admin without an organisation cannot create keys; use npm run keys');
   if (MARKINGS.indexOf(input.clearance) > MARKINGS.indexOf(admin.clearance)) {
     throw badUserInput('input.clearance', `cannot grant more than your own clearance (${admin.clearance})`);
   }
@@ -57,11 +68,15 @@ export function checkGrant(admin: Viewer, input: NewKey): void {
   }
 }
 
-/** Revokes a key of the admin's organisation; others are NOT_FOUND. */
+/** Keys an admin manages: those of their organisation; without one, only their own. */
+export const manages = (admin: Viewer, key: ApiKey) =>
+  admin.organisation ? key.organisation === admin.organisation : key.principal === admin.principal;
+
+/** Revokes a key the admin manages; others are NOT_FOUND. */
 export async function revokeKey(em: EntityManager, globalId: string, admin: Viewer): Promise<ApiKey> {
   const { id } = fromGlobalId(globalId, 'id', ['ApiKey']);
   const apiKey = await em.findOneBy(ApiKey, { id });
-  if (!apiKey || apiKey.organisation !== admin.organisation) throw notFound(`ApiKey ${globalId}`);
+  if (!apiKey || !manages(admin, apiKey)) throw notFound(`ApiKey ${globalId}`);
   if (!apiKey.revokedAt) await em.update(ApiKey, { id }, { revokedAt: new Date() });
   return em.findOneByOrFail(ApiKey, { id });
 }
@@ -70,5 +85,5 @@ export async function revokeKey(em: EntityManager, globalId: string, admin: View
 export async function identityOfKey(em: EntityManager, key: string): Promise<Viewer | null> {
   const apiKey = await em.findOneBy(ApiKey, { hash: hashKey(key), revokedAt: IsNull() });
   if (!apiKey) return null;
-  return { principal: apiKey.name, organisation: apiKey.organisation, role: apiKey.role, clearance: apiKey.clearance };
+  return { principal: apiKey.principal, organisation: apiKey.organisation, role: apiKey.role, clearance: apiKey.clearance };
 }

@@ -1,6 +1,5 @@
-import { GraphQLError } from 'graphql';
 import type { AuthChecker } from 'type-graphql';
-import { ErrorCode } from '../../common/errors';
+import { forbidden } from '../../common/errors';
 import type { Context } from '../../server/context';
 import { unauthenticated } from './authenticate';
 import { hasRole, type Role } from './role';
@@ -10,7 +9,7 @@ export const authChecker: AuthChecker<Context, Role> = ({ context }, roles) => {
   if (!context.viewer.principal) throw unauthenticated('this needs an identity: send Authorization: Bearer <API key>');
   const needed = roles[0];
   if (needed && !hasRole(context.viewer.role, needed)) {
-    throw new GraphQLError(`this needs the ${needed} role`, { extensions: { code: ErrorCode.FORBIDDEN } });
+    throw forbidden(`this needs the ${needed} role`);
   }
   return true;
 };

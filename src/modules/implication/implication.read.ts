@@ -1,5 +1,5 @@
 import { byTimestamps, list, TableModel, through } from '../../read/model';
-import { idOf, oneOf } from '../../read/filters';
+import { visibleRef, oneOf } from '../../read/filters';
 import { assertionConditions, assertionFields } from '../assertion/assertion.read';
 import type { ImplicationFilter } from './implication.inputs';
 
@@ -13,7 +13,7 @@ export const implicationModel: TableModel<ImplicationFilter> = {
   filter: (f, a, sql) => [
     ...assertionConditions(f, a, sql, 'implication_id'),
     ...(f.actor
-      ? [`${a}.id IN (SELECT implication_id FROM implication_actor WHERE actor_id = ${sql.param(idOf(f.actor, 'filter.actor', 'Actor'), 'uuid')})`]
+      ? [`${a}.id IN (SELECT implication_id FROM implication_actor WHERE actor_id = ${visibleRef(sql, 'actor', f.actor, 'filter.actor', 'Actor')})`]
       : []),
     ...(f.likelihoodAtLeast ? [`${a}.likelihood >= ${sql.param(f.likelihoodAtLeast, 'likelihood')}`] : []),
     ...(f.confidenceAtLeast ? [`${a}.confidence >= ${sql.param(f.confidenceAtLeast, 'analytic_confidence')}`] : []),

@@ -1,5 +1,5 @@
 import { byParentKey, byTimestamps, one, TableModel } from '../../read/model';
-import { idOf, oneOf } from '../../read/filters';
+import { visibleRef, oneOf } from '../../read/filters';
 import { assertionConditions, assertionFields } from '../assertion/assertion.read';
 import type { RelationFilter } from './relation.inputs';
 
@@ -14,7 +14,7 @@ export const relationModel: TableModel<RelationFilter> = {
   filter: (f, a, sql) => {
     const conditions = [...assertionConditions(f, a, sql, 'relation_id'), ...oneOf(a, 'type', sql, f.types, 'relation_type')];
     if (f.actor) {
-      const actor = sql.param(idOf(f.actor, 'filter.actor', 'Actor'), 'uuid');
+      const actor = visibleRef(sql, 'actor', f.actor, 'filter.actor', 'Actor');
       conditions.push(`(${a}.from_actor_id = ${actor} OR ${a}.to_actor_id = ${actor})`);
     }
     if (f.validOn) {

@@ -1,5 +1,5 @@
 import { byChildKey, byParentKey, byTimestamps, connection, one, TableModel } from '../../read/model';
-import { idOf, markingAtMost, oneOf, textSearch } from '../../read/filters';
+import { visibleRef, markingAtMost, oneOf, textSearch } from '../../read/filters';
 import type { SqlBuilder } from '../../read/sql';
 import type { SourceFilter } from './source.inputs';
 
@@ -32,7 +32,7 @@ export const sourceModel: TableModel<SourceFilter> = {
     const conditions = [
       ...oneOf(a, 'kind', sql, f.kinds, 'source_kind'),
       ...(f.minReliability ? [`${a}.reliability <= ${sql.param(f.minReliability, 'source_reliability')}`] : []),
-      ...(f.publisher ? [`${a}.publisher_id = ${sql.param(idOf(f.publisher, 'filter.publisher', 'Actor'), 'uuid')}`] : []),
+      ...(f.publisher ? [`${a}.publisher_id = ${visibleRef(sql, 'actor', f.publisher, 'filter.publisher', 'Actor')}`] : []),
       ...(f.publishedFrom ? [`${a}.published_on >= ${sql.param(f.publishedFrom, 'date')}`] : []),
       ...(f.publishedTo ? [`${a}.published_on <= ${sql.param(f.publishedTo, 'date')}`] : []),
       ...textSearch(sql, f.search, `${a}.name`),
