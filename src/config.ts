@@ -33,6 +33,8 @@ const schema = z.object({
   /** Redis shared by all instances for rate limits; in memory without it. */
   REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
   RATE_LIMIT_PREFIX: z.string().min(1).default('dossier-rate'),
+  /** Proxies in front of the service whose X-Forwarded-For to trust (0: none). */
+  TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** JWTs of an external identity provider, verified against its JWKS; claims give principal, role, clearance, organisation. */
   JWT_JWKS_URL: z.string().url().optional(),
   JWT_ISSUER: z.string().min(1).optional(),

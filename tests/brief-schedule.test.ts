@@ -3,6 +3,9 @@ import type { DataSource } from 'typeorm';
 import { createDataSource } from '../src/db/data-source';
 import { BriefScheduler } from '../src/modules/brief-run/brief-scheduler';
 import { executeRun, WITHDRAWN } from '../src/modules/brief-run/brief-run.service';
+import { Marking } from '../src/common/marking';
+import { createKey } from '../src/modules/identity/api-key.service';
+import { Role } from '../src/modules/identity/role';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { fromGlobalId, toGlobalId } from '../src/read/global-id';
 import { addMarkedLayer, AMBER_STATEMENT, ids as markedIds } from './support/marked-layer';
@@ -404,4 +407,25 @@ test('when an actor a relation names is marked higher, earlier runs hide and the
   } finally {
     await server.dataSource.query(`UPDATE actor SET marking = 'CLEAR' WHERE id = $1`, [southKorea]);
   }
+});
+
+test('only the owner’s organisation may change a definition, and a run needs an owner who still holds the clearance', async () => {
+  const scheduler = instances[0].scheduler;
+  const other = (await createKey(server.dataSource.manager, { name: 'other-admin', role: Role.ADMIN, clearance: Marking.GREEN, organisation: 'other-org' })).key;
+  const owner = (await createKey(server.dataSource.manager, { name: 'owner', role: Role.ADMIN, clearance: Marking.GREEN, organisation: 'test-org' })).key;
+  const d = dataOf(await server.gqlAs(owner, CREATE, { input: { name: 'owned', brief: DPRK, cron: YEARLY } })).createBriefDefinition;
+  const pause = await server.gqlAs(other, `mutation($id: ID!) { pauseBriefDefinition(id: $id) { id } }`, { id: d.id });
+  expect(pause.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+  // A colleague of the same organisation may.
+  dataOf(await server.gql(`mutation($id: ID!) { updateBriefDefinition(id: $id, input: { name: "owned too" }) { id } }`, { id: d.id }));
+
+  await server.dataSource.query(`UPDATE api_key SET revoked_at = now() WHERE principal = 'test-org/owner'`);
+  await scheduler.tick(at(2027));
+  await settled([d.id]);
+  const [run] = await rowsOf(d.id);
+  expect(run.status).toBe('FAILED');
+  const [{ error }] = await server.dataSource.query(`SELECT error FROM brief_run WHERE id = $1`, [run.id]);
+  expect(error).toContain('test-org/owner has no live key');
+  const state = dataOf(await server.gql(`query($d: ID!) { briefDefinition(id: $d) { paused } }`, { d: d.id }));
+  expect(state.briefDefinition.paused).toBe(true);
 });

@@ -48,7 +48,13 @@ test('allow-list mode runs registered operations only, by hash or by their text,
     expect((await post(server, { query: other, extensions: persisted(queryHash(other)) })).errors?.[0]?.extensions?.code).toBe(
       'OPERATION_NOT_ALLOWED',
     );
-    expect((await post(server, { extensions: persisted(queryHash(other)) })).errors?.[0]?.extensions?.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+    // Nothing was registered, and an unregistered query learns nothing about the schema (no "Did you mean").
+    expect((await post(server, { extensions: persisted(queryHash(other)) })).errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_ALLOWED');
+    const typo = await post(server, { query: '{ topicz { totalCount } }' });
+    expect(typo.errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_ALLOWED');
+    expect(JSON.stringify(typo)).not.toMatch(/Did you mean|topics/);
+    const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent(other)}`, { headers: { 'apollo-require-preflight': 'true' } });
+    expect({ status: get.status, code: (await get.json()).errors?.[0]?.extensions?.code }).toEqual({ status: 403, code: 'OPERATION_NOT_ALLOWED' });
   } finally {
     await server.close();
   }

@@ -24,6 +24,18 @@ test('an identity over its limit gets 429 RATE_LIMITED with Retry-After; other i
   }
 });
 
+test('an address that keeps sending refused credentials is told to wait (429) instead of costing a lookup each time', async () => {
+  const server = await startTestServer();
+  try {
+    const statuses: number[] = [];
+    for (let i = 0; i < 22; i += 1) statuses.push((await server.gqlAs(`dsk_guess-${i}`, QUERY)).status);
+    expect(statuses.slice(0, 20).every((s) => s === 401)).toBe(true);
+    expect(statuses.slice(20)).toEqual([429, 429]);
+  } finally {
+    await server.close();
+  }
+});
+
 // Needs a Redis server: .ci/run sets TEST_REDIS_URL when one answers on 127.0.0.1:6379.
 const redisUrl = process.env.TEST_REDIS_URL;
 (redisUrl ? test : test.skip)('with REDIS_URL, two instances share one count per identity', async () => {

@@ -18,7 +18,7 @@ import { graphiqlPage } from './graphiql';
 import { legacyJsonStatus } from './legacy-json-status';
 import { refuseNulStrings } from './input-guards';
 import { queryLimitsPlugin } from './limits';
-import { allowListPlugin, AllowListStore, loadAllowList } from './persisted-queries';
+import { allowListGuard, AllowListStore, loadAllowList } from './persisted-queries';
 import { createRateLimiter } from './rate-limit';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
@@ -57,13 +57,14 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
         maxCost: config.MAX_COST,
         pageSize: pageSize.default,
       }),
-      ...(allowList ? [allowListPlugin(allowList)] : []),
     ],
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
+  // Behind proxies, the client address (for anonymous rate limits) is the one this many hops in front.
+  if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
   // Security headers everywhere; the GraphiQL page needs its inline script, the API answers with JSON only.
   app.use(helmet({ contentSecurityPolicy: false }));
   if (config.GRAPHIQL ?? !production) {
@@ -105,9 +106,10 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   app.use(
     '/graphql',
     helmet.contentSecurityPolicy({ directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }),
-    identify(dataSource, { anonymous: config.ANONYMOUS, jwt }),
+    identify(dataSource, { anonymous: config.ANONYMOUS, jwt }, rateLimiter.refusedCredentials),
     rateLimiter.middleware,
     express.json({ limit: config.MAX_BODY_BYTES }),
+    ...(allowList ? [allowListGuard(allowList)] : []),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
         const viewer = res.locals.viewer as Viewer;

@@ -61,8 +61,8 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
           try {
             cost = queryCost(schema, document, request.variables ?? {}, request.operationName ?? undefined, limits.pageSize);
           } catch (error) {
-            // Variables that do not fit their types: execution refuses them with BAD_USER_INPUT, and runs nothing.
-            if (error instanceof GraphQLError) return;
+            // Variables that do not fit their types: refused here, since a cost that cannot be known is not allowed.
+            if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
             throw error;
           }
           if (cost > limits.maxCost) {

@@ -1,7 +1,6 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { ApolloServerPlugin } from '@apollo/server';
-import { GraphQLError } from 'graphql';
+import type { RequestHandler } from 'express';
 
 /** Apollo's persisted query manifest: the operations a deployment accepts, each under the SHA-256 of its text. */
 export interface OperationManifest {
@@ -49,17 +48,31 @@ export class AllowListStore {
   }
 }
 
-/** Refuses any operation that is not registered, whether sent as text or as a hash (OPERATION_NOT_ALLOWED). */
-export function allowListPlugin(allowed: ReadonlyMap<string, string>): ApolloServerPlugin {
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ queryHash: hash }) {
-          if (!allowed.has(hash)) {
-            throw new GraphQLError('This deployment accepts registered operations only.', { extensions: { code: 'OPERATION_NOT_ALLOWED' } });
-          }
-        },
-      };
-    },
-  };
+/** The hash a GraphQL request names: that of its persisted query extension, else of its query text. */
+function requestedHash(request: unknown): string | undefined {
+  if (!request || typeof request !== 'object') return undefined;
+  const { query, extensions } = request as { query?: unknown; extensions?: unknown };
+  let ext = extensions;
+  if (typeof ext === 'string') {
+    try {
+      ext = JSON.parse(ext);
+    } catch {
+      return undefined;
+    }
+  }
+  const hash = (ext as { persistedQuery?: { sha256Hash?: unknown } } | undefined)?.persistedQuery?.sha256Hash;
+  if (typeof hash === 'string') return hash;
+  return typeof query === 'string' ? queryHash(query) : undefined;
 }
+
+/**
+ * Refuses any operation that is not registered, sent as text or as a hash, with OPERATION_NOT_ALLOWED: before Apollo
+ * parses or validates it, so an unregistered query learns nothing about the schema.
+ */
+export const allowListGuard =
+  (allowed: ReadonlyMap<string, string>): RequestHandler =>
+  (req, res, next) => {
+    const requests = req.method === 'GET' ? [req.query] : Array.isArray(req.body) ? req.body : [req.body];
+    if (requests.every((r: unknown) => allowed.has(requestedHash(r) ?? ''))) return next();
+    res.status(403).json({ errors: [{ message: 'This deployment accepts registered operations only.', extensions: { code: 'OPERATION_NOT_ALLOWED' } }] });
+  };

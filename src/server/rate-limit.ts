@@ -1,4 +1,4 @@
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import type { Viewer } from '../common/viewer';
@@ -15,8 +15,13 @@ export interface RateLimitOptions {
 
 export interface RateLimiter {
   middleware: RequestHandler;
+  /** Counts a refused credential against the client address; answers 429 (and returns true) past the budget. */
+  refusedCredentials(req: Request, res: Response): Promise<boolean>;
   close(): Promise<void>;
 }
+
+/** Refused credentials a client address may send per window, before it is told to wait. */
+const REFUSED_CREDENTIALS_PER_WINDOW = 20;
 
 /**
  * Requests per identity (per client address for anonymous requests), counted with rate-limiter-flexible: in memory,
@@ -25,13 +30,21 @@ export interface RateLimiter {
  */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const base = { points: options.points, duration: options.windowSeconds, keyPrefix: options.keyPrefix ?? 'dossier-rate' };
+  const failures = { ...base, points: REFUSED_CREDENTIALS_PER_WINDOW, keyPrefix: `${base.keyPrefix}-refused` };
   let redis: Redis | undefined;
   let limiter: RateLimiterAbstract = new RateLimiterMemory(base);
+  let refused: RateLimiterAbstract = new RateLimiterMemory(failures);
   if (options.redisUrl) {
     redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
     redis.on('error', () => undefined); // reported by the insurance limiter taking over
     limiter = new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) });
+    refused = new RateLimiterRedis({ ...failures, storeClient: redis, insuranceLimiter: new RateLimiterMemory(failures) });
   }
+  const tooMany = (res: Response, rejection: RateLimiterRes, message: string) => {
+    const seconds = Math.ceil(rejection.msBeforeNext / 1000);
+    res.setHeader('Retry-After', String(seconds));
+    res.status(429).json({ errors: [{ message: `${message} Retry in ${seconds} s.`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds } }] });
+  };
   const middleware: RequestHandler = async (req, res, next) => {
     const viewer = res.locals.viewer as Viewer;
     const key = viewer.principal ? `principal:${viewer.principal}` : `address:${req.ip}`;
@@ -41,17 +54,18 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       next();
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) return next(rejection);
-      const seconds = Math.ceil(rejection.msBeforeNext / 1000);
-      res.setHeader('Retry-After', String(seconds));
-      res.status(429).json({
-        errors: [
-          {
-            message: `Too many requests: ${options.points} per ${options.windowSeconds} s for each identity. Retry in ${seconds} s.`,
-            extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds },
-          },
-        ],
-      });
+      tooMany(res, rejection, `Too many requests: ${options.points} per ${options.windowSeconds} s for each identity.`);
     }
   };
-  return { middleware, close: async () => void redis?.disconnect() };
+  const refusedCredentials = async (req: Request, res: Response) => {
+    try {
+      await refused.consume(`address:${req.ip}`);
+      return false;
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      tooMany(res, rejection, 'Too many refused credentials from this address.');
+      return true;
+    }
+  };
+  return { middleware, refusedCredentials, close: async () => void redis?.disconnect() };
 }

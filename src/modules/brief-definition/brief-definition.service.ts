@@ -77,15 +77,26 @@ export async function createDefinition(dataSource: DataSource, viewer: Viewer, i
   return save(dataSource, d);
 }
 
+/**
+ * A definition the viewer may change: one they can see, of their own organisation (or their own, without one).
+ * Admins of other organisations get NOT_FOUND, as for a definition they cannot see.
+ */
+async function definitionToChange(em: EntityManager, viewer: Viewer, globalId: string): Promise<BriefDefinition> {
+  const d = await findDefinition(em, viewer, globalId, 'id');
+  const ours = viewer.organisation ? d.organisation === viewer.organisation : d.ownerPrincipal === viewer.principal;
+  if (!ours) throw notFound(`BriefDefinition ${globalId}`);
+  return d;
+}
+
 export async function updateDefinition(dataSource: DataSource, viewer: Viewer, id: string, patch: BriefDefinitionPatch) {
-  const d = await findDefinition(dataSource.manager, viewer, id, 'id');
+  const d = await definitionToChange(dataSource.manager, viewer, id);
   await apply(dataSource, viewer, d, patch);
   return save(dataSource, d);
 }
 
 /** Paused definitions fall due no more; resuming starts from the next occurrence, so a pause misses nothing. */
 export async function setPaused(dataSource: DataSource, viewer: Viewer, id: string, paused: boolean) {
-  const d = await findDefinition(dataSource.manager, viewer, id, 'id');
+  const d = await definitionToChange(dataSource.manager, viewer, id);
   // The scheduler pauses a definition whose stored schedule it cannot read: resuming needs a readable one.
   if (!paused) checkSchedule(d.cron, d.timeZone, 'id');
   d.paused = paused;
@@ -94,7 +105,7 @@ export async function setPaused(dataSource: DataSource, viewer: Viewer, id: stri
 }
 
 export async function deleteDefinition(dataSource: DataSource, viewer: Viewer, id: string) {
-  const d = await findDefinition(dataSource.manager, viewer, id, 'id');
+  const d = await definitionToChange(dataSource.manager, viewer, id);
   await dataSource.manager.delete(BriefDefinition, { id: d.id });
   return id;
 }

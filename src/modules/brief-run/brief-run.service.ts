@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { v4 as uuid } from 'uuid';
-import { highestMarking, type Marking } from '../../common/marking';
-import type { Viewer } from '../../common/viewer';
+import { highestMarking } from '../../common/marking';
+import { atClearance, type Viewer } from '../../common/viewer';
 import { visibleTo } from '../../read/access';
 import { fromGlobalId, toGlobalId } from '../../read/global-id';
 import type { BriefInput } from '../brief/brief.inputs';
@@ -11,8 +11,9 @@ import { BriefDefinition, BriefFormat } from '../brief-definition/brief-definiti
 import { findDefinition } from '../brief-definition/brief-definition.service';
 import { deltaByTimestamps, diffSnapshots, snapshotOf } from './brief-delta';
 import type { BriefDelta } from './brief-delta.types';
+import { ApiKey } from '../identity/api-key.entity';
 import { BriefRun, BriefRunStatus } from './brief-run.entity';
-import { above, contentsOf, contentsVisibleTo, currentMarkings } from './run-contents';
+import { above, contentsOf, contentsVisibleTo, hiddenFrom, withStatements } from './run-contents';
 
 /** A run still RUNNING this long after its start was abandoned (its process died): a retried job may take it over. */
 export const RUN_TIMEOUT_SECONDS = 300;
@@ -32,18 +33,17 @@ export async function listRuns(dataSource: DataSource, viewer: Viewer, definitio
   return query.getMany();
 }
 
+const uuidOf = (globalId: string) => fromGlobalId(globalId, 'id').id;
+
 /**
- * Removed statements as a reader of `clearance` may see them. One this clearance never showed (above it when the
- * earlier run was composed) is left out. One marked above it since keeps its id but loses its text: the new marking
- * wins. Deleted ones keep the text they had.
+ * Removed statements as `reader` may see them. One never shown at the reader's clearance is left out. One the reader
+ * may no longer read today (marked higher, or shared with another organisation or audience) keeps its id but loses
+ * its text. Deleted ones keep the text they had.
  */
-async function forClearance(dataSource: DataSource, delta: BriefDelta, clearance: Marking): Promise<BriefDelta> {
-  const seen = delta.removed.filter((item) => !above(item.marking, clearance));
-  const now = await currentMarkings((q, p) => dataSource.query(q, p), seen.map((item) => fromGlobalId(item.id, 'id').id));
-  const removed = seen.map((item) => {
-    const marking = now.get(fromGlobalId(item.id, 'id').id);
-    return marking && above(marking, clearance) ? { ...item, text: WITHDRAWN } : item;
-  });
+async function forReader(dataSource: DataSource, delta: BriefDelta, reader: Viewer): Promise<BriefDelta> {
+  const seen = delta.removed.filter((item) => !above(item.marking, reader.clearance));
+  const hidden = await hiddenFrom((q, p) => dataSource.query(q, p), reader, seen.map((item) => uuidOf(item.id)));
+  const removed = seen.map((item) => (hidden.has(uuidOf(item.id)) ? { ...item, text: WITHDRAWN } : item));
   return { ...delta, removed };
 }
 
@@ -78,6 +78,13 @@ export async function executeRun(dataSource: DataSource, runId: string): Promise
   const scope = run.input ?? run.definition.input;
   // Composed as the definition's owner, at the definition's clearance; readers with less never see it (listRuns).
   const owner: Viewer = { principal: run.definition.ownerPrincipal, organisation: run.definition.organisation, role: null, clearance: scope.clearance };
+  const lapsed = await ownerLapsed(dataSource, owner);
+  if (lapsed) {
+    // Nothing is composed for an owner who may no longer read it; the definition waits for someone to take it over.
+    await dataSource.manager.update(BriefRun, mine, { status: BriefRunStatus.FAILED, finishedAt: new Date(), error: lapsed });
+    await dataSource.manager.update(BriefDefinition, { id: run.definitionId }, { paused: true, nextRunAt: null });
+    return;
+  }
   try {
     const { brief, data } = await composeForScope(dataSource, owner, scope, 'definition.input');
     const snapshot = snapshotOf(data.statements);
@@ -91,7 +98,7 @@ export async function executeRun(dataSource: DataSource, runId: string): Promise
       .orderBy('r.scheduled_for', 'DESC')
       .getOne();
     const delta = previous?.snapshot
-      ? await forClearance(dataSource, diffSnapshots(previous.snapshot, snapshot, previous.scheduledFor, toGlobalId('BriefRun', previous.id)), scope.clearance)
+      ? await forReader(dataSource, diffSnapshots(previous.snapshot, snapshot, previous.scheduledFor, toGlobalId('BriefRun', previous.id)), owner)
       : null;
     // The delta names statements the brief no longer carries: the run is marked for those too.
     const marking = highestMarking([brief.marking, ...(delta?.removed.map((item) => item.marking) ?? [])]);
@@ -104,7 +111,8 @@ export async function executeRun(dataSource: DataSource, runId: string): Promise
       markdown: keeps(BriefFormat.MARKDOWN) ? brief.markdown : null,
       html: keeps(BriefFormat.HTML) ? brief.html : null,
       brief: keeps(BriefFormat.JSON) ? brief : null,
-      contents: contentsOf(data),
+      // The statements whose text its delta shows count too: should one be marked higher later, the run hides.
+      contents: withStatements(contentsOf(data), delta?.removed.filter((item) => item.text !== WITHDRAWN) ?? [], uuidOf),
       snapshot,
       delta,
     } as never);
@@ -112,6 +120,20 @@ export async function executeRun(dataSource: DataSource, runId: string): Promise
     await dataSource.manager.update(BriefRun, mine, { status: BriefRunStatus.FAILED, finishedAt: new Date(), error: String(error) });
     throw error;
   }
+}
+
+/**
+ * Why a definition's owner may no longer have its briefs composed, or null. Key owners are checked on every run
+ * (revoked, or now below the clearance or outside the organisation); token owners cannot be, and are trusted as saved.
+ */
+async function ownerLapsed(dataSource: DataSource, owner: Viewer): Promise<string | null> {
+  if (!owner.principal || owner.principal.startsWith('jwt:')) return null;
+  const key = await dataSource.manager.findOneBy(ApiKey, { principal: owner.principal });
+  if (!key || key.revokedAt) return `the owner ${owner.principal} has no live key: the definition is paused`;
+  if (above(owner.clearance, key.clearance) || key.organisation !== owner.organisation) {
+    return `the owner ${owner.principal} no longer holds ${owner.clearance} in ${owner.organisation ?? 'no organisation'}: the definition is paused`;
+  }
+  return null;
 }
 
 /**
@@ -136,5 +158,5 @@ export async function briefDeltaFor(dataSource: DataSource, viewer: Viewer, inpu
     .getOne();
   if (!baseline?.snapshot) return deltaByTimestamps(data.statements, since);
   const delta = diffSnapshots(baseline.snapshot, snapshotOf(data.statements), baseline.finishedAt!, toGlobalId('BriefRun', baseline.id));
-  return forClearance(dataSource, delta, scope.clearance);
+  return forReader(dataSource, delta, atClearance(viewer, scope.clearance));
 }

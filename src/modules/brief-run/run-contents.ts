@@ -43,22 +43,30 @@ export const contentsVisibleTo = (viewer: Viewer, alias: string) =>
   TABLES.map(
     (table) => `NOT EXISTS (SELECT 1 FROM ${table} c_${table}
       WHERE c_${table}.id IN (SELECT jsonb_array_elements_text(coalesce(${alias}.contents -> '${table}', '[]'::jsonb))::uuid)
-      AND NOT (${visibleTo(viewer, `c_${table}`)}))`,
+      AND (${visibleTo(viewer, `c_${table}`)}) IS NOT TRUE)`,
   ).join(' AND ');
 
-/** Today's marking of statements by id: a relation is marked at least as its two actors, whose names it shows. */
-export async function currentMarkings(query: (sql: string, params: unknown[]) => Promise<any[]>, ids: string[]): Promise<Map<string, Marking>> {
-  if (!ids.length) return new Map();
-  const rows: Array<{ id: string; marking: Marking }> = await query(
-    `SELECT id, marking FROM capability WHERE id = ANY($1::uuid[])
-     UNION ALL SELECT id, marking FROM challenge WHERE id = ANY($1::uuid[])
-     UNION ALL SELECT id, marking FROM implication WHERE id = ANY($1::uuid[])
-     UNION ALL SELECT id, marking FROM event WHERE id = ANY($1::uuid[])
-     UNION ALL SELECT r.id, GREATEST(r.marking, f.marking, t.marking) FROM actor_relation r
-       JOIN actor f ON f.id = r.from_actor_id JOIN actor t ON t.id = r.to_actor_id WHERE r.id = ANY($1::uuid[])`,
+/**
+ * Statements among `ids` that exist and that `viewer` may not read today. A relation is hidden when it or either of
+ * its actors is, since its text names both.
+ */
+export async function hiddenFrom(query: (sql: string, params: unknown[]) => Promise<any[]>, viewer: Viewer, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const hidden = (table: string) => `SELECT x.id FROM ${table} x WHERE x.id = ANY($1::uuid[]) AND (${visibleTo(viewer, 'x')}) IS NOT TRUE`;
+  const rows: Array<{ id: string }> = await query(
+    `${['capability', 'challenge', 'implication', 'event'].map(hidden).join(' UNION ALL ')}
+     UNION ALL SELECT r.id FROM actor_relation r JOIN actor f ON f.id = r.from_actor_id JOIN actor t ON t.id = r.to_actor_id
+       WHERE r.id = ANY($1::uuid[]) AND (${visibleTo(viewer, 'r')} AND ${visibleTo(viewer, 'f')} AND ${visibleTo(viewer, 't')}) IS NOT TRUE`,
     [ids],
   );
-  return new Map(rows.map((r) => [r.id, r.marking]));
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Adds statements by global id (the ones a delta names) to what a run shows. */
+export function withStatements(contents: RunContents, items: Array<{ id: string; kind: string }>, idOf: (globalId: string) => string): RunContents {
+  const more = { ...contents };
+  for (const item of items) more[STATEMENT_TABLE[item.kind]] = [...new Set([...more[STATEMENT_TABLE[item.kind]], idOf(item.id)])].sort();
+  return more;
 }
 
 export const above = (marking: Marking, clearance: Marking) => MARKINGS.indexOf(marking) > MARKINGS.indexOf(clearance);

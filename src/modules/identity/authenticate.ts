@@ -1,5 +1,5 @@
 import { GraphQLError } from 'graphql';
-import type { RequestHandler } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { ANONYMOUS, type Viewer } from '../../common/viewer';
 import { ErrorCode } from '../../common/errors';
@@ -42,13 +42,15 @@ export async function authenticate(dataSource: DataSource, authorization: string
  * answered here, as GraphQL-shaped JSON with HTTP 401.
  */
 export const identify =
-  (dataSource: DataSource, options: AuthOptions): RequestHandler =>
+  (dataSource: DataSource, options: AuthOptions, refused: (req: Request, res: Response) => Promise<boolean>): RequestHandler =>
   async (req, res, next) => {
     try {
       res.locals.viewer = await authenticate(dataSource, req.headers.authorization, options);
       next();
     } catch (error) {
       if (!(error instanceof GraphQLError)) return next(error);
+      // Guessing keys costs a lookup each time: an address that keeps failing is told to wait (429).
+      if (await refused(req, res)) return;
       res.status(401).json({ errors: [{ message: error.message, extensions: { code: error.extensions.code } }] });
     }
   };
