@@ -89,3 +89,35 @@ test('a RED judgment is read by its audience only, and others cannot find it to 
   expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteImplication(id: $id) }`, { id: red.id })).deleteImplication).toBe(red.id);
   expect((await server.gqlAs(keys.writer, NODE, { id: red.id })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 });
+
+test('analysts record capabilities and challenges too, with quantities as ranges, and change or delete them', async () => {
+  const kpa = toGlobalId('Actor', fixtureId('actor', 'korean-peoples-army'));
+  const citations = [{ source: article, verb: 'STATES', quote: 'over 1.2 million active-duty soldiers', credibility: 2 }];
+  const CAP = `mutation($input: CapabilityInput!) { createCapability(input: $input) { id statement category quantity { low best unit } actor { name } sourceCount } }`;
+  const capability = dataOf(
+    await server.gqlAs(keys.writer, CAP, {
+      input: { topic: 'dprk-troops-in-russia', actor: kpa, category: 'EQUIPMENT', statement: 'The KPA fields long-range rocket artillery.', quantity: { low: 100, best: 200, unit: 'launchers' }, citations },
+    }),
+  ).createCapability;
+  expect(capability).toMatchObject({ category: 'EQUIPMENT', quantity: { low: 100, best: 200, unit: 'launchers' }, actor: { name: "Korean People's Army" }, sourceCount: 1 });
+
+  const bad = await server.gqlAs(keys.writer, CAP, {
+    input: { topic: 'dprk-troops-in-russia', actor: kpa, category: 'EQUIPMENT', statement: 'x', quantity: { low: 300, best: 200 }, citations },
+  });
+  expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'input.quantity' });
+
+  const CHA = `mutation($input: ChallengeInput!) { createChallenge(input: $input) { id category marking } }`;
+  const challenge = dataOf(
+    await server.gqlAs(keys.writer, CHA, {
+      input: { topic: 'dprk-troops-in-russia', actor: kpa, category: 'MORALE', statement: 'Morale among deployed units is untested.', marking: 'AMBER', citations },
+    }),
+  ).createChallenge;
+  expect(challenge).toMatchObject({ category: 'MORALE', marking: 'AMBER' });
+  expect((await server.gqlAs(keys['green-analyst'], `mutation($id: ID!) { deleteChallenge(id: $id) }`, { id: challenge.id })).body.errors?.[0]?.extensions?.code).toBe(
+    'NOT_FOUND',
+  );
+  const changed = dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { updateCapability(id: $id, input: { quantity: { best: 250, unit: "launchers" } }) { quantity { low best } } }`, { id: capability.id }));
+  expect(changed.updateCapability.quantity).toEqual({ low: null, best: 250 });
+  expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteChallenge(id: $id) }`, { id: challenge.id })).deleteChallenge).toBe(challenge.id);
+  expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteCapability(id: $id) }`, { id: capability.id })).deleteCapability).toBe(capability.id);
+});

@@ -1,13 +1,9 @@
 import { Field, ID, InputType } from 'type-graphql';
-import { Marking } from '../../common/marking';
-import { CitationInput } from '../citation/citation.write-inputs';
+import { NewStatementFields, StatementAccessPatch } from '../assertion/statement.write-inputs';
 import { Confidence, ImplicationScope, Likelihood, TimeHorizon } from './judgment-scales';
 
 @InputType({ description: 'A new analytic judgment and the sources behind it.' })
-export class ImplicationInput {
-  @Field({ description: 'Slug of its topic.' })
-  topic: string;
-
+export class ImplicationInput extends NewStatementFields {
   @Field({ description: 'The judgment, without likelihood words (those go in `likelihood`).' })
   statement: string;
 
@@ -25,19 +21,10 @@ export class ImplicationInput {
 
   @Field(() => [ID], { nullable: true, description: 'Actors it bears on.' })
   affectedActors?: string[] | null;
-
-  @Field(() => Marking, { nullable: true, description: 'TLP marking; CLEAR when not given, never above your clearance.' })
-  marking?: Marking | null;
-
-  @Field(() => [String], { nullable: true, description: 'For RED: the principals it is shared with (you are always one).' })
-  audience?: string[] | null;
-
-  @Field(() => [CitationInput], { description: 'At least one source.' })
-  citations: CitationInput[];
 }
 
 @InputType({ description: 'Changes to a judgment: fields not given stay as they are.' })
-export class ImplicationPatch {
+export class ImplicationPatch extends StatementAccessPatch {
   @Field(() => String, { nullable: true, description: 'New statement.' })
   statement?: string | null;
 
@@ -46,11 +33,4 @@ export class ImplicationPatch {
 
   @Field(() => Confidence, { nullable: true, description: 'New confidence.' })
   confidence?: Confidence | null;
-
-  @Field(() => Marking, { nullable: true, description: 'New marking, never above your clearance.' })
-  marking?: Marking | null;
-
-  @Field(() => [String], { nullable: true, description: 'New audience, for RED.' })
-  audience?: string[] | null;
 }
-

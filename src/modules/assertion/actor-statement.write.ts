@@ -1,0 +1,59 @@
+import type { DataSource } from 'typeorm';
+import type { Marking } from '../../common/marking';
+import { quantityColumns, type QuantityInput } from '../../common/quantity.inputs';
+import type { Viewer } from '../../common/viewer';
+import { fromGlobalId } from '../../read/global-id';
+import type { CitationInput } from '../citation/citation.write-inputs';
+import { createStatement, deleteStatement, statementText, updateStatement } from './assertion.write';
+
+/** What capabilities and challenges share: an actor, a category, a sentence and perhaps a number. */
+export interface ActorStatementInput {
+  topic: string;
+  actor: string;
+  category: string;
+  statement: string;
+  quantity?: QuantityInput | null;
+  marking?: Marking | null;
+  audience?: string[] | null;
+  citations: CitationInput[];
+}
+
+export interface ActorStatementPatch {
+  category?: string | null;
+  statement?: string | null;
+  quantity?: QuantityInput | null;
+  marking?: Marking | null;
+  audience?: string[] | null;
+}
+
+export type ActorStatementKind = { table: 'capability' | 'challenge'; typeName: 'Capability' | 'Challenge' };
+
+export function createActorStatement(dataSource: DataSource, viewer: Viewer, kind: ActorStatementKind, input: ActorStatementInput) {
+  const actor = { id: fromGlobalId(input.actor, 'input.actor', ['Actor']).id, path: 'input.actor' };
+  return createStatement(dataSource, viewer, {
+    table: kind.table,
+    cited: `${kind.table}_id`,
+    topic: input.topic,
+    marking: input.marking,
+    audience: input.audience,
+    citations: input.citations,
+    columns: {
+      actor_id: actor.id,
+      category: input.category,
+      statement: statementText(input.statement),
+      ...quantityColumns(input.quantity, 'input.quantity'),
+    },
+    actors: [actor],
+  });
+}
+
+export function updateActorStatement(dataSource: DataSource, viewer: Viewer, kind: ActorStatementKind, globalId: string, patch: ActorStatementPatch) {
+  const columns: Record<string, unknown> = {};
+  if (patch.statement != null) columns.statement = statementText(patch.statement);
+  if (patch.category != null) columns.category = patch.category;
+  if (patch.quantity !== undefined) Object.assign(columns, quantityColumns(patch.quantity, 'input.quantity'));
+  return updateStatement(dataSource, viewer, { ...kind, globalId }, columns, patch);
+}
+
+export const deleteActorStatement = (dataSource: DataSource, viewer: Viewer, kind: ActorStatementKind, globalId: string) =>
+  deleteStatement(dataSource, viewer, { ...kind, globalId });

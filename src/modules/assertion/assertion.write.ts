@@ -1,0 +1,126 @@
+import { v4 as uuid } from 'uuid';
+import type { DataSource, EntityManager } from 'typeorm';
+import { badUserInput, notFound } from '../../common/errors';
+import { Marking } from '../../common/marking';
+import type { Viewer } from '../../common/viewer';
+import { visibleTo } from '../../read/access';
+import { fromGlobalId } from '../../read/global-id';
+import type { CitationInput } from '../citation/citation.write-inputs';
+import { itemAccessFor, type ItemAccess } from './item-access';
+
+// The write path shared by statement kinds: checked input, one transaction, and only what the writer may see.
+
+/** Ids among `ids` of rows of `table` the viewer may see. */
+export async function visibleIds(em: EntityManager, viewer: Viewer, table: string, ids: string[]): Promise<Set<string>> {
+  if (!ids.length) return new Set();
+  const rows: Array<{ id: string }> = await em.query(`SELECT v.id FROM ${table} v WHERE v.id = ANY($1::uuid[]) AND ${visibleTo(viewer, 'v')}`, [ids]);
+  return new Set(rows.map((r) => r.id));
+}
+
+/** Refers to rows the viewer may see, or is BAD_USER_INPUT naming the first one that is not there for them. */
+export async function requireVisible(em: EntityManager, viewer: Viewer, table: string, refs: Array<{ id: string; path: string }>, what: string) {
+  const seen = await visibleIds(em, viewer, table, refs.map((r) => r.id));
+  const missing = refs.find((r) => !seen.has(r.id));
+  if (missing) throw badUserInput(missing.path, `no such ${what}`);
+}
+
+export interface NewStatement {
+  table: string;
+  /** The citation column pointing at this kind. */
+  cited: string;
+  topic: string;
+  marking?: Marking | null;
+  audience?: string[] | null;
+  citations: CitationInput[];
+  /** The kind's own columns, checked. */
+  columns: Record<string, unknown>;
+  /** Actors it refers to, checked visible (the actor of a capability, those an implication bears on ...). */
+  actors: Array<{ id: string; path: string }>;
+  /** Rows of a link table to write for it: [table, owner column, actor ids]. */
+  link?: [string, string, string[]];
+}
+
+/** Stores a statement with its citations, all or nothing. Returns its uuid. */
+export async function createStatement(dataSource: DataSource, viewer: Viewer, s: NewStatement): Promise<string> {
+  const access = itemAccessFor(viewer, s.marking, s.audience, 'input');
+  if (!s.citations.length) throw badUserInput('input.citations', 'a statement needs at least one source');
+  const citations = s.citations.map((c, i) => {
+    const path = `input.citations[${i}]`;
+    if (!Number.isInteger(c.credibility) || c.credibility < 1 || c.credibility > 6) throw badUserInput(`${path}.credibility`, 'credibility is graded 1 to 6');
+    if (!c.quote.trim()) throw badUserInput(`${path}.quote`, 'a citation needs the words of its source');
+    const sourceId = fromGlobalId(c.source, `${path}.source`, ['Source']).id;
+    return { ...c, sourceId, path: `${path}.source`, access: itemAccessFor(viewer, c.marking ?? access.marking, access.audience, path) };
+  });
+  return dataSource.transaction(async (em) => {
+    const [topic] = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleTo(viewer, 't')}`, [s.topic]);
+    if (!topic) throw badUserInput('input.topic', `no topic "${s.topic}"`);
+    await requireVisible(em, viewer, 'actor', s.actors, 'actor');
+    await requireVisible(em, viewer, 'source', citations.map((c) => ({ id: c.sourceId, path: c.path })), 'source');
+    const id = uuid();
+    const row: Record<string, unknown> = { id, topic_id: topic.id, ...s.columns, ...accessColumns(access) };
+    const names = Object.keys(row);
+    await em.query(`INSERT INTO ${s.table} (${names.join(', ')}) VALUES (${names.map((_, i) => `$${i + 1}`).join(', ')})`, Object.values(row));
+    if (s.link && s.link[2].length) {
+      const [table, owner, actorIds] = s.link;
+      await em.query(`INSERT INTO ${table} (${owner}, actor_id) SELECT $1, unnest($2::uuid[])`, [id, [...new Set(actorIds)]]);
+    }
+    for (const c of citations) {
+      await em.query(
+        `INSERT INTO citation (id, source_id, verb, quote, credibility, ${s.cited}, marking, organisation, audience)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
+        [uuid(), c.sourceId, c.verb, c.quote, c.credibility, id, c.access.marking, c.access.organisation, c.access.audience],
+      );
+    }
+    return id;
+  });
+}
+
+const accessColumns = (a: ItemAccess) => ({ marking: a.marking, organisation: a.organisation, audience: a.audience });
+
+/** The statement behind a global id, if the viewer may see it; NOT_FOUND otherwise, as for any other lookup. */
+export async function visibleStatement(em: EntityManager, viewer: Viewer, table: string, typeName: string, globalId: string): Promise<string> {
+  const { id } = fromGlobalId(globalId, 'id', [typeName]);
+  if (!(await visibleIds(em, viewer, table, [id])).has(id)) throw notFound(`${typeName} ${globalId}`);
+  return id;
+}
+
+/** Changes columns of a statement the viewer may see; a new marking is checked as on creation. */
+export async function updateStatement(
+  dataSource: DataSource,
+  viewer: Viewer,
+  target: { table: string; typeName: string; globalId: string },
+  columns: Record<string, unknown>,
+  access: { marking?: Marking | null; audience?: string[] | null },
+): Promise<void> {
+  await dataSource.transaction(async (em) => {
+    const id = await visibleStatement(em, viewer, target.table, target.typeName, target.globalId);
+    const row = { ...columns };
+    if (access.marking != null || access.audience != null) {
+      const [current] = await em.query(`SELECT marking, audience FROM ${target.table} WHERE id = $1`, [id]);
+      const marking = access.marking ?? current.marking;
+      // An audience belongs to a RED item: lowering the marking drops it.
+      const audience = access.audience ?? (marking === Marking.RED ? current.audience : []);
+      Object.assign(row, accessColumns(itemAccessFor(viewer, marking, audience, 'input')));
+    }
+    const names = Object.keys(row);
+    if (!names.length) return;
+    await em.query(
+      `UPDATE ${target.table} SET ${names.map((n, i) => `${n} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`,
+      [id, ...Object.values(row)],
+    );
+  });
+}
+
+export async function deleteStatement(dataSource: DataSource, viewer: Viewer, target: { table: string; typeName: string; globalId: string }) {
+  await dataSource.transaction(async (em) => {
+    const id = await visibleStatement(em, viewer, target.table, target.typeName, target.globalId);
+    await em.query(`DELETE FROM ${target.table} WHERE id = $1`, [id]);
+  });
+  return target.globalId;
+}
+
+/** A statement's text: trimmed, and never empty. */
+export function statementText(text: string, path = 'input.statement'): string {
+  if (!text.trim()) throw badUserInput(path, 'a statement cannot be empty');
+  return text.trim();
+}
