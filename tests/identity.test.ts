@@ -59,6 +59,8 @@ async function seenBy(key: string | null) {
     if (!byNode) expect(JSON.stringify(lookup.body)).not.toContain(item.text);
     const inBrief = response.body.data.brief.markdown.includes(item.text);
     const inCitations = body.includes(`"statement":{"id":"${globalId}"}`);
+    const inFiltered = response.body.data.weak.nodes.some((n: any) => n.id === globalId);
+    if (!inList) expect({ name, inFiltered }).toEqual({ name, inFiltered: false });
     // Every path tells the same story, and the text appears nowhere when the item is not seen.
     expect({ name, inNested, byNode, inBrief, inCitations }).toEqual({ name, inNested: inList, byNode: inList, inBrief: inList, inCitations: inList });
     if (!inList) expect(body).not.toContain(item.text);
@@ -164,4 +166,29 @@ test('bad credentials are refused with 401, never read as anonymous; anonymous r
   } finally {
     await closed.close();
   }
+});
+
+test('filtering by the id of an item one may not see matches nothing, exactly like an id that does not exist', async () => {
+  const hiddenActor = '00000000-0000-4000-8000-0000000057a2';
+  await server.dataSource.query(`INSERT INTO actor (id, name, kind, marking) VALUES ($1, 'Hidden unit', 'MILITARY_UNIT', 'AMBER')`, [hiddenActor]);
+  const capability = '00000000-0000-4000-8000-0000000057a3';
+  await server.dataSource.query(
+    `INSERT INTO capability (id, topic_id, actor_id, category, statement) VALUES ($1, $2, $3, 'TACTICS', 'A CLEAR statement about a hidden unit.')`,
+    [capability, fixtureId('topic', topic), hiddenActor],
+  );
+  const Q = `query($actor: ID!) {
+    capabilities(filter: { actor: $actor }) { totalCount }
+    implications(filter: { actor: $actor }) { totalCount }
+    events(filter: { actor: $actor }) { totalCount }
+    relations(filter: { actor: $actor }) { totalCount }
+    actors(filter: { parent: $actor }) { totalCount }
+    sources(filter: { publisher: $actor }) { totalCount }
+  }`;
+  const hidden = dataOf(await server.gqlAs(null, Q, { actor: toGlobalId('Actor', hiddenActor) }));
+  const nothing = dataOf(await server.gqlAs(null, Q, { actor: toGlobalId('Actor', '00000000-0000-4000-8000-0000000057ff') }));
+  expect(hidden).toEqual(nothing);
+  expect(hidden.capabilities.totalCount).toBe(0);
+  // A reader cleared for the actor finds the statement.
+  const amber = await keyFor('amber-filter', Role.VIEWER, 'AMBER' as Marking, 'org-a');
+  expect(dataOf(await server.gqlAs(amber, Q, { actor: toGlobalId('Actor', hiddenActor) })).capabilities.totalCount).toBe(1);
 });
