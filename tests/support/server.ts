@@ -39,6 +39,7 @@ let keys = 0;
  */
 export async function startTestServer(env: Record<string, string> = {}, sharedDatabaseUrl?: string): Promise<TestServer> {
   const database = sharedDatabaseUrl ? { url: sharedDatabaseUrl, drop: async () => undefined } : await createTestDatabase();
+  // VIEWER_CLEARANCE is not a setting of the service: it picks the clearance of the key `gql` sends.
   const { VIEWER_CLEARANCE: clearance = 'GREEN', ...rest } = env;
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ...rest });
   const dataSource = createDataSource(database.url, config.STATEMENT_TIMEOUT_MS);
