@@ -121,3 +121,37 @@ test('analysts record capabilities and challenges too, with quantities as ranges
   expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteChallenge(id: $id) }`, { id: challenge.id })).deleteChallenge).toBe(challenge.id);
   expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteCapability(id: $id) }`, { id: capability.id })).deleteCapability).toBe(capability.id);
 });
+
+test('analysts record events (dated at their precision, with a place) and relations between actors', async () => {
+  const kpa = toGlobalId('Actor', fixtureId('actor', 'korean-peoples-army'));
+  const russia = toGlobalId('Actor', fixtureId('actor', 'russia'));
+  const kursk = toGlobalId('Location', fixtureId('location', 'kursk-region'));
+  const citations = [{ source: article, verb: 'REPORTS', quote: 'DPRK troops have been sighted', credibility: 3 }];
+  const EVENT = `mutation($input: EventInput!) { createEvent(input: $input) { id title occurredOn precision location { name } actors { name } } }`;
+  const event = dataOf(
+    await server.gqlAs(keys.writer, EVENT, {
+      input: { topic: 'dprk-troops-in-russia', title: 'North Korean units seen near Sudzha', occurredOn: '2024-11-01', precision: 'MONTH', location: kursk, actors: [kpa], citations },
+    }),
+  ).createEvent;
+  expect(event).toMatchObject({ occurredOn: '2024-11-01', precision: 'MONTH', location: { name: 'Kursk region' }, actors: [{ name: "Korean People's Army" }] });
+  const timeline = dataOf(await server.gqlAs(keys.writer, `{ brief(input: { topics: ["dprk-troops-in-russia"], sections: [TIMELINE], limitPerSection: 100 }) { markdown } }`));
+  expect(timeline.brief.markdown).toContain('- **November 2024**, Kursk region: North Korean units seen near Sudzha.');
+
+  const badDate = await server.gqlAs(keys.writer, EVENT, {
+    input: { topic: 'dprk-troops-in-russia', title: 'x', occurredOn: '2024-11-15', precision: 'MONTH', citations },
+  });
+  expect(badDate.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'input.occurredOn' });
+
+  const RELATION = `mutation($input: ActorRelationInput!) { createRelation(input: $input) { id type from { name } to { name } validFrom } }`;
+  const relation = dataOf(
+    await server.gqlAs(keys.writer, RELATION, { input: { topic: 'dprk-troops-in-russia', from: kpa, type: 'TRAINS_WITH', to: russia, validFrom: '2024-10-01', citations } }),
+  ).createRelation;
+  expect(relation).toMatchObject({ type: 'TRAINS_WITH', from: { name: "Korean People's Army" }, to: { name: 'Russia' }, validFrom: '2024-10-01' });
+  const self = await server.gqlAs(keys.writer, RELATION, { input: { topic: 'dprk-troops-in-russia', from: kpa, type: 'SUPPORTS', to: kpa, citations } });
+  expect(self.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'input.to' });
+  const ended = dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { updateRelation(id: $id, input: { validTo: "2024-12-31" }) { validTo } }`, { id: relation.id }));
+  expect(ended.updateRelation.validTo).toBe('2024-12-31');
+  expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteRelation(id: $id) }`, { id: relation.id })).deleteRelation).toBe(relation.id);
+  expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteEvent(id: $id) }`, { id: event.id })).deleteEvent).toBe(event.id);
+  expect((await server.gqlAs(keys.reader, `mutation($id: ID!) { deleteEvent(id: $id) }`, { id: event.id })).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+});

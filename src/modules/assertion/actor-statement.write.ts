@@ -2,9 +2,8 @@ import type { DataSource } from 'typeorm';
 import type { Marking } from '../../common/marking';
 import { quantityColumns, type QuantityInput } from '../../common/quantity.inputs';
 import type { Viewer } from '../../common/viewer';
-import { fromGlobalId } from '../../read/global-id';
 import type { CitationInput } from '../citation/citation.write-inputs';
-import { createStatement, deleteStatement, statementText, updateStatement } from './assertion.write';
+import { actorRef, createStatement, deleteStatement, statementText, updateStatement } from './assertion.write';
 
 /** What capabilities and challenges share: an actor, a category, a sentence and perhaps a number. */
 export interface ActorStatementInput {
@@ -29,7 +28,7 @@ export interface ActorStatementPatch {
 export type ActorStatementKind = { table: 'capability' | 'challenge'; typeName: 'Capability' | 'Challenge' };
 
 export function createActorStatement(dataSource: DataSource, viewer: Viewer, kind: ActorStatementKind, input: ActorStatementInput) {
-  const actor = { id: fromGlobalId(input.actor, 'input.actor', ['Actor']).id, path: 'input.actor' };
+  const actor = actorRef(input.actor, 'input.actor');
   return createStatement(dataSource, viewer, {
     table: kind.table,
     cited: `${kind.table}_id`,
@@ -43,7 +42,7 @@ export function createActorStatement(dataSource: DataSource, viewer: Viewer, kin
       statement: statementText(input.statement),
       ...quantityColumns(input.quantity, 'input.quantity'),
     },
-    actors: [actor],
+    references: [actor],
   });
 }
 

@@ -34,8 +34,8 @@ export interface NewStatement {
   citations: CitationInput[];
   /** The kind's own columns, checked. */
   columns: Record<string, unknown>;
-  /** Actors it refers to, checked visible (the actor of a capability, those an implication bears on ...). */
-  actors: Array<{ id: string; path: string }>;
+  /** Rows it refers to, checked visible (the actor of a capability, an event's place ...); BAD_USER_INPUT names the path. */
+  references: Array<{ table: 'actor' | 'location'; id: string; path: string }>;
   /** Rows of a link table to write for it: [table, owner column, actor ids]. */
   link?: [string, string, string[]];
 }
@@ -54,7 +54,9 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
   return dataSource.transaction(async (em) => {
     const [topic] = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleTo(viewer, 't')}`, [s.topic]);
     if (!topic) throw badUserInput('input.topic', `no topic "${s.topic}"`);
-    await requireVisible(em, viewer, 'actor', s.actors, 'actor');
+    for (const table of ['actor', 'location'] as const) {
+      await requireVisible(em, viewer, table, s.references.filter((r) => r.table === table), table);
+    }
     await requireVisible(em, viewer, 'source', citations.map((c) => ({ id: c.sourceId, path: c.path })), 'source');
     const id = uuid();
     const row: Record<string, unknown> = { id, topic_id: topic.id, ...s.columns, ...accessColumns(access) };
@@ -124,3 +126,6 @@ export function statementText(text: string, path = 'input.statement'): string {
   if (!text.trim()) throw badUserInput(path, 'a statement cannot be empty');
   return text.trim();
 }
+
+/** A reference to an actor by global id, for `references`. */
+export const actorRef = (globalId: string, path: string) => ({ table: 'actor' as const, id: fromGlobalId(globalId, path, ['Actor']).id, path });

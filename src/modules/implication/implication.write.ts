@@ -1,14 +1,13 @@
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../../common/viewer';
-import { fromGlobalId } from '../../read/global-id';
-import { createStatement, deleteStatement, statementText, updateStatement } from '../assertion/assertion.write';
+import { actorRef, createStatement, deleteStatement, statementText, updateStatement } from '../assertion/assertion.write';
 import type { ImplicationInput, ImplicationPatch } from './implication.write-inputs';
 
 const target = (globalId: string) => ({ table: 'implication', typeName: 'Implication', globalId });
 
 /** Records an analytic judgment with its sources, in one transaction. */
 export function createImplication(dataSource: DataSource, viewer: Viewer, input: ImplicationInput): Promise<string> {
-  const actors = (input.affectedActors ?? []).map((id, i) => ({ id: fromGlobalId(id, `input.affectedActors[${i}]`, ['Actor']).id, path: `input.affectedActors[${i}]` }));
+  const actors = (input.affectedActors ?? []).map((id, i) => actorRef(id, `input.affectedActors[${i}]`));
   return createStatement(dataSource, viewer, {
     table: 'implication',
     cited: 'implication_id',
@@ -23,7 +22,7 @@ export function createImplication(dataSource: DataSource, viewer: Viewer, input:
       scope: input.scope,
       horizon: input.horizon,
     },
-    actors,
+    references: actors,
     link: ['implication_actor', 'implication_id', actors.map((a) => a.id)],
   });
 }
