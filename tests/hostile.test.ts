@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { dataOf, startTestServer, TestServer } from './support/server';
 
@@ -46,7 +48,7 @@ test('limits: depth, aliases, cost and page size each refuse with the limit name
   const page = await send('{ actors(first: 100000) { totalCount } }');
   expect(page.error?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'first' });
   // The full DPRK brief in one query stays well inside the defaults.
-  const brief = await send(require('node:fs').readFileSync(`${__dirname}/../fixtures/operations/dprk-brief.graphql`, 'utf8'));
+  const brief = await send(readFileSync(join(__dirname, '..', 'fixtures', 'operations', 'dprk-brief.graphql'), 'utf8'));
   expect(brief.error).toBeUndefined();
 });
 

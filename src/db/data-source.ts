@@ -6,7 +6,7 @@ import { SnakeNamingStrategy } from './naming-strategy';
 import { StatementCounter } from './statement-counter';
 
 /** Statements PostgreSQL cancels when they run longer: a backstop behind the query limits. */
-export const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
 
 export function dataSourceOptions(url: string, statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS): DataSourceOptions {
   return {

@@ -31,10 +31,10 @@ const rowsEstimator =
     return 1 + childComplexity;
   };
 
-export const queryCost = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined, pageSize: number) =>
+const queryCost = (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined, pageSize: number) =>
   getComplexity({ schema, query: document, variables, operationName, estimators: [rowsEstimator(pageSize)] });
 
-export const limitExceeded = (limit: string, max: number, message: string) =>
+const limitExceeded = (limit: string, max: number, message: string) =>
   new GraphQLError(message, { extensions: { code: ErrorCode.QUERY_LIMIT_EXCEEDED, limit, max, http: { status: 400 } } });
 
 /**

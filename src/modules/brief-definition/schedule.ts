@@ -2,7 +2,7 @@ import { Cron } from 'croner';
 import { badUserInput } from '../../common/errors';
 
 /** Most missed occurrences one catch-up records; older ones are not recorded one by one. */
-export const MAX_CATCH_UP = 1000;
+const MAX_CATCH_UP = 1000;
 
 const NICKNAMES = new Set(['@yearly', '@annually', '@monthly', '@weekly', '@daily', '@hourly']);
 

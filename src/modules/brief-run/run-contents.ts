@@ -54,7 +54,7 @@ export async function hiddenFrom(query: (sql: string, params: unknown[]) => Prom
   if (!ids.length) return new Set();
   const hidden = (table: string) => `SELECT x.id FROM ${table} x WHERE x.id = ANY($1::uuid[]) AND (${visibleTo(viewer, 'x')}) IS NOT TRUE`;
   const rows: Array<{ id: string }> = await query(
-    `${['capability', 'challenge', 'implication', 'event'].map(hidden).join(' UNION ALL ')}
+    `${Object.values(STATEMENT_TABLE).filter((t) => t !== 'actor_relation').map(hidden).join(' UNION ALL ')}
      UNION ALL SELECT r.id FROM actor_relation r JOIN actor f ON f.id = r.from_actor_id JOIN actor t ON t.id = r.to_actor_id
        WHERE r.id = ANY($1::uuid[]) AND (${visibleTo(viewer, 'r')} AND ${visibleTo(viewer, 'f')} AND ${visibleTo(viewer, 't')}) IS NOT TRUE`,
     [ids],

@@ -6,7 +6,7 @@ import { fromGlobalId } from '../../read/global-id';
 import { Reliability } from '../source/source-grades';
 import { BriefInput, BriefSection } from './brief.inputs';
 
-export const SECTION_ORDER = Object.values(BriefSection);
+const SECTION_ORDER = Object.values(BriefSection);
 
 /**
  * A BriefInput checked and put in canonical form: defaults filled in, lists sorted and deduplicated.
