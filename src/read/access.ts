@@ -5,15 +5,42 @@ import type { Viewer } from '../common/viewer';
 const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
 const rank = (marking: Marking) => MARKINGS.indexOf(marking);
 
+/** The statement a citation supports, by the citation column that points at it (exactly one is set). */
+export const CITED_STATEMENT = {
+  capability_id: 'capability',
+  challenge_id: 'challenge',
+  implication_id: 'implication',
+  event_id: 'event',
+  relation_id: 'actor_relation',
+} as const;
+export type StatementTable = (typeof CITED_STATEMENT)[keyof typeof CITED_STATEMENT];
+
+/** Tables whose rows are marked items (marking, organisation, audience). */
+export type ItemTable = 'topic' | 'actor' | 'location' | 'source' | 'citation' | StatementTable | 'brief_definition' | 'brief_run';
+
 /**
- * The access seam: the SQL condition under which the row `alias` may be read by `viewer`. Every table the read layer
- * touches is filtered through here, so lists, nested fields, node lookups, counts, briefs and stored runs all obey the
- * same TLP 2.0 rule:
+ * The access seam: the SQL condition under which the row `alias` of `table` may be read by `viewer`. Every table the
+ * read layer touches is filtered through here, so lists, nested fields, node lookups, counts, briefs and stored runs
+ * all obey the same TLP 2.0 rule:
  * - CLEAR, GREEN and AMBER: by clearance (the PostgreSQL enum tlp_marking is ordered, so `<=` compares ranks);
  * - AMBER+STRICT: a reader cleared for it, and only within the item's organisation;
  * - RED: a reader cleared for it, and only when named in the item's audience.
+ * A citation is read only by those who may read both it and its statement: re-marking a statement (higher, or to a
+ * narrower audience) takes its citations with it, whatever the citations' own markings say.
  */
-export function visibleTo(viewer: Viewer, alias: string): string {
+export function visibleTo(viewer: Viewer, alias: string, table: ItemTable): string {
+  const own = markingRule(viewer, alias);
+  if (table !== 'citation') return own;
+  const statement = Object.entries(CITED_STATEMENT).map(
+    ([column, statementTable]) =>
+      `WHEN ${alias}.${column} IS NOT NULL THEN EXISTS (SELECT 1 FROM ${statementTable} ${alias}_st
+        WHERE ${alias}_st.id = ${alias}.${column} AND ${markingRule(viewer, `${alias}_st`)})`,
+  );
+  return `(${own} AND CASE ${statement.join(' ')} ELSE FALSE END)`;
+}
+
+/** The TLP 2.0 rule on the row's own marking, organisation and audience. */
+function markingRule(viewer: Viewer, alias: string): string {
   if (!MARKINGS.includes(viewer.clearance)) throw new Error(`unknown clearance ${String(viewer.clearance)}`);
   const byClearance = rank(viewer.clearance) < rank(Marking.AMBER) ? viewer.clearance : Marking.AMBER;
   const rules = [`${alias}.marking <= '${byClearance}'::tlp_marking`];

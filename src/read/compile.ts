@@ -62,7 +62,7 @@ export class Compiler {
   /** One object, found by `where` over alias `row`; null when missing or not visible. */
   single(model: TableModel<any>, nodes: readonly FieldNode[], where: (row: string) => string): string {
     const row = this.sql.alias();
-    return `(SELECT ${this.object(model, row, nodes)} FROM ${model.table} ${row} WHERE ${where(row)} AND ${this.sql.visible(row)})`;
+    return `(SELECT ${this.object(model, row, nodes)} FROM ${model.table} ${row} WHERE ${where(row)} AND ${this.sql.visible(row, model.table)})`;
   }
 
   private field(model: TableModel<any>, alias: string, field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[]): string {
@@ -102,7 +102,7 @@ export class Compiler {
   private list(model: TableModel<any>, nodes: readonly FieldNode[], join: (row: string) => string, order: (row: string) => string) {
     const row = this.sql.alias();
     return `(SELECT coalesce(json_agg(${this.object(model, row, nodes)} ORDER BY ${order(row)}), '[]'::json)
-      FROM ${model.table} ${row} WHERE ${join(row)} AND ${this.sql.visible(row)})`;
+      FROM ${model.table} ${row} WHERE ${join(row)} AND ${this.sql.visible(row, model.table)})`;
   }
 
   /** A Relay connection over `model`, optionally tied to a parent row by `join`. */

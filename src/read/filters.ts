@@ -1,6 +1,7 @@
 import { badUserInput } from '../common/errors';
 import { Marking } from '../common/marking';
 import { fromGlobalId } from './global-id';
+import type { ItemTable } from './access';
 import type { SqlBuilder } from './sql';
 
 // Small SQL pieces that filters of several types share.
@@ -19,16 +20,16 @@ export const idOf = (globalId: string, argumentName: string, typeName: string) =
  * SQL for the id a filter refers to, or NULL when the viewer may not see that row: filtering by a hidden item's id
  * then matches nothing, exactly as for an id that does not exist, so no count tells it is there.
  */
-export function visibleRef(sql: SqlBuilder, table: string, globalId: string, argumentName: string, typeName: string): string {
+export function visibleRef(sql: SqlBuilder, table: ItemTable, globalId: string, argumentName: string, typeName: string): string {
   const ref = sql.alias();
-  return `(SELECT ${ref}.id FROM ${table} ${ref} WHERE ${ref}.id = ${sql.param(idOf(globalId, argumentName, typeName), 'uuid')} AND ${sql.visible(ref)})`;
+  return `(SELECT ${ref}.id FROM ${table} ${ref} WHERE ${ref}.id = ${sql.param(idOf(globalId, argumentName, typeName), 'uuid')} AND ${sql.visible(ref, table)})`;
 }
 
 /** Rows of a topic given by slug, only when the reader may see the topic. */
 export const inTopic = (alias: string, sql: SqlBuilder, slug?: string | null) => {
   if (!slug) return [];
   const topic = sql.alias();
-  return [`${alias}.topic_id IN (SELECT ${topic}.id FROM topic ${topic} WHERE ${topic}.slug = ${sql.param(slug)} AND ${sql.visible(topic)})`];
+  return [`${alias}.topic_id IN (SELECT ${topic}.id FROM topic ${topic} WHERE ${topic}.slug = ${sql.param(slug)} AND ${sql.visible(topic, 'topic')})`];
 };
 
 export const textSearch = (sql: SqlBuilder, search: string | null | undefined, ...columns: string[]) => {

@@ -1,3 +1,4 @@
+import type { ItemTable } from './access';
 import type { SqlBuilder } from './sql';
 
 /** SQL condition tying a child row (alias `child`) to its parent row (alias `parent`). */
@@ -22,7 +23,7 @@ export interface OrderField {
 /** The read side of one GraphQL object type stored in one table. */
 export interface TableModel<Filter = never> {
   typeName: string;
-  table: string;
+  table: ItemTable;
   fields: Record<string, FieldSpec>;
   /** SQL conditions for a connection's `filter` argument. */
   filter?: (filter: Filter, alias: string, sql: SqlBuilder) => string[];

@@ -49,7 +49,7 @@ export function pageSql(
   if (!order) throw badUserInput('orderBy', `${model.typeName} cannot be ordered by ${fieldName}`);
 
   const row = c.sql.alias();
-  const where = and([c.sql.visible(row), ...(join ? [join(row)] : []), ...(model.filter?.(args.filter ?? {}, row, c.sql) ?? [])]);
+  const where = and([c.sql.visible(row, model.table), ...(join ? [join(row)] : []), ...(model.filter?.(args.filter ?? {}, row, c.sql) ?? [])]);
   const sortKey = order.sql(row);
   const orderBy = `${sortKey} ${direction}, ${row}.id ${direction}`;
   let keyset = '';

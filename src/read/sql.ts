@@ -1,5 +1,5 @@
 import type { Viewer } from '../common/viewer';
-import { visibleTo } from './access';
+import { visibleTo, type ItemTable } from './access';
 
 /** Collects bind parameters and fresh table aliases while one GraphQL field is compiled into one SQL statement. */
 export class SqlBuilder {
@@ -24,8 +24,8 @@ export class SqlBuilder {
     return `t${this.aliases}`;
   }
 
-  visible(alias: string): string {
-    return visibleTo(this.viewer, alias);
+  visible(alias: string, table: ItemTable): string {
+    return visibleTo(this.viewer, alias, table);
   }
 }
 

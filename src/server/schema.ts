@@ -8,11 +8,13 @@ import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
 import { ActorResolver } from '../modules/actor/actor.resolver';
 import { CapabilityResolver } from '../modules/capability/capability.resolver';
 import { ChallengeResolver } from '../modules/challenge/challenge.resolver';
+import { CitationResolver } from '../modules/citation/citation.resolver';
 import { EventResolver } from '../modules/event/event.resolver';
 import { ImplicationResolver } from '../modules/implication/implication.resolver';
 import { LocationResolver } from '../modules/location/location.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { ActorRelationResolver } from '../modules/relation/relation.resolver';
+import { ReleaseResolver } from '../modules/release/release.resolver';
 import { SourceResolver } from '../modules/source/source.resolver';
 import { TopicResolver } from '../modules/topic/topic.resolver';
 import { Location } from '../modules/location/location.entity';
@@ -29,6 +31,8 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       ImplicationResolver,
       EventResolver,
       ActorRelationResolver,
+      CitationResolver,
+      ReleaseResolver,
       LocationResolver,
       NodeResolver,
       BriefResolver,

@@ -2,5 +2,6 @@
 import { CreateIntelligenceSchema1795793014046 } from './1795793014046-CreateIntelligenceSchema';
 import { CreateBriefSchedules1795797759488 } from './1795797759488-CreateBriefSchedules';
 import { AddIdentitiesAndAudiences1795800187641 } from './1795800187641-AddIdentitiesAndAudiences';
+import { AddReleases1796172568854 } from './1796172568854-AddReleases';
 
-export const migrations = [CreateIntelligenceSchema1795793014046, CreateBriefSchedules1795797759488, AddIdentitiesAndAudiences1795800187641];
+export const migrations = [CreateIntelligenceSchema1795793014046, CreateBriefSchedules1795797759488, AddIdentitiesAndAudiences1795800187641, AddReleases1796172568854];

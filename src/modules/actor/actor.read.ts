@@ -7,7 +7,7 @@ import type { ActorFilter } from './actor.inputs';
 function inTopicOf(actor: string, sql: SqlBuilder, slug: string): string {
   const [link, topic] = [sql.alias(), sql.alias()];
   return `${actor}.id IN (SELECT ${link}.actor_id FROM topic_actor ${link} JOIN topic ${topic} ON ${topic}.id = ${link}.topic_id
-    WHERE ${topic}.slug = ${sql.param(slug)} AND ${sql.visible(topic)})`;
+    WHERE ${topic}.slug = ${sql.param(slug)} AND ${sql.visible(topic, 'topic')})`;
 }
 
 export const actorModel: TableModel<ActorFilter> = {

@@ -11,7 +11,7 @@ export interface ActorStatementFilter extends AssertionFilter {
 }
 
 /** The read model of a statement about one actor with a category and a quantity (capability, challenge). */
-export function actorStatementModel(typeName: string, table: string, cited: CitedColumn, categoryType: string): TableModel<ActorStatementFilter> {
+export function actorStatementModel(typeName: string, table: 'capability' | 'challenge', cited: CitedColumn, categoryType: string): TableModel<ActorStatementFilter> {
   return {
     typeName,
     table,

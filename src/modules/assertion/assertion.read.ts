@@ -11,7 +11,7 @@ export type CitedColumn = 'capability_id' | 'challenge_id' | 'implication_id' | 
 function sourceCount(a: string, cited: CitedColumn, sql: SqlBuilder): string {
   const [ct, s] = [sql.alias(), sql.alias()];
   return `(SELECT count(DISTINCT ${ct}.source_id)::int FROM citation ${ct} JOIN source ${s} ON ${s}.id = ${ct}.source_id
-    WHERE ${ct}.${cited} = ${a}.id AND ${sql.visible(ct)} AND ${sql.visible(s)})`;
+    WHERE ${ct}.${cited} = ${a}.id AND ${sql.visible(ct, 'citation')} AND ${sql.visible(s, 'source')})`;
 }
 
 /** Fields every statement kind reads the same way. */
@@ -33,7 +33,7 @@ export function assertionConditions(f: AssertionFilter, a: string, sql: SqlBuild
   if (f.reportedTo) citation.push(`${s}.published_on <= ${sql.param(f.reportedTo, 'date')}`);
   if (citation.length) {
     conditions.push(`EXISTS (SELECT 1 FROM citation ${ct} JOIN source ${s} ON ${s}.id = ${ct}.source_id
-      WHERE ${ct}.${cited} = ${a}.id AND ${sql.visible(ct)} AND ${sql.visible(s)} AND ${and(citation)})`);
+      WHERE ${ct}.${cited} = ${a}.id AND ${sql.visible(ct, 'citation')} AND ${sql.visible(s, 'source')} AND ${and(citation)})`);
   }
   for (const [bound, op] of [['minSources', '>='], ['maxSources', '<=']] as const) {
     const value = f[bound];

@@ -1,31 +1,33 @@
 import { v4 as uuid } from 'uuid';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput, notFound } from '../../common/errors';
-import { Marking } from '../../common/marking';
+import { highestMarking, Marking, MARKINGS } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
-import { visibleTo } from '../../read/access';
+import { CITED_STATEMENT, visibleTo, type ItemTable, type StatementTable } from '../../read/access';
 import { fromGlobalId } from '../../read/global-id';
 import type { CitationInput } from '../citation/citation.write-inputs';
+import { ReportingVerb } from '../citation/reporting-verb';
+import { checkAndRecordRelease } from '../release/release.rules';
 import { itemAccessFor, type ItemAccess } from './item-access';
 
 // The write path shared by statement kinds: checked input, one transaction, and only what the writer may see.
 
 /** Ids among `ids` of rows of `table` the viewer may see. */
-export async function visibleIds(em: EntityManager, viewer: Viewer, table: string, ids: string[]): Promise<Set<string>> {
+export async function visibleIds(em: EntityManager, viewer: Viewer, table: ItemTable, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows: Array<{ id: string }> = await em.query(`SELECT v.id FROM ${table} v WHERE v.id = ANY($1::uuid[]) AND ${visibleTo(viewer, 'v')}`, [ids]);
+  const rows: Array<{ id: string }> = await em.query(`SELECT v.id FROM ${table} v WHERE v.id = ANY($1::uuid[]) AND ${visibleTo(viewer, 'v', table)}`, [ids]);
   return new Set(rows.map((r) => r.id));
 }
 
 /** Refers to rows the viewer may see, or is BAD_USER_INPUT naming the first one that is not there for them. */
-export async function requireVisible(em: EntityManager, viewer: Viewer, table: string, refs: Array<{ id: string; path: string }>, what: string) {
+export async function requireVisible(em: EntityManager, viewer: Viewer, table: ItemTable, refs: Array<{ id: string; path: string }>, what: string) {
   const seen = await visibleIds(em, viewer, table, refs.map((r) => r.id));
   const missing = refs.find((r) => !seen.has(r.id));
   if (missing) throw badUserInput(missing.path, `no such ${what}`);
 }
 
 export interface NewStatement {
-  table: string;
+  table: StatementTable;
   /** The citation column pointing at this kind. */
   cited: string;
   topic: string;
@@ -49,15 +51,26 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
     if (!Number.isInteger(c.credibility) || c.credibility < 1 || c.credibility > 6) throw badUserInput(`${path}.credibility`, 'credibility is graded 1 to 6');
     if (!c.quote.trim()) throw badUserInput(`${path}.quote`, 'a citation needs the words of its source');
     const sourceId = fromGlobalId(c.source, `${path}.source`, ['Source']).id;
-    return { ...c, sourceId, path: `${path}.source`, access: itemAccessFor(viewer, c.marking ?? access.marking, access.audience, path) };
+    return { ...c, sourceId, path };
   });
   return dataSource.transaction(async (em) => {
-    const [topic] = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleTo(viewer, 't')}`, [s.topic]);
+    const [topic] = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleTo(viewer, 't', 'topic')}`, [s.topic]);
     if (!topic) throw badUserInput('input.topic', `no topic "${s.topic}"`);
     for (const table of ['actor', 'location'] as const) {
       await requireVisible(em, viewer, table, s.references.filter((r) => r.table === table), table);
     }
-    await requireVisible(em, viewer, 'source', citations.map((c) => ({ id: c.sourceId, path: c.path })), 'source');
+    await requireVisible(em, viewer, 'source', citations.map((c) => ({ id: c.sourceId, path: `${c.path}.source` })), 'source');
+    const sourceMarkings = await markingsOf(em, 'source', citations.map((c) => c.sourceId));
+    // A citation quotes its source, so it is never marked below it; a statement never below all of its evidence.
+    const cited = citations.map((c) => {
+      const floor = sourceMarkings.get(c.sourceId)!;
+      if (c.marking && below(c.marking, floor)) throw badUserInput(`${c.path}.marking`, `its source is marked ${floor}: a citation cannot be marked below it`);
+      return { ...c, access: itemAccessFor(viewer, c.marking ?? highestMarking([access.marking, floor]), access.audience, c.path) };
+    });
+    const floor = evidenceFloor(cited.map((c) => ({ marking: c.access.marking, denies: c.verb === ReportingVerb.DENIES })));
+    if (floor && below(access.marking, floor)) {
+      throw badUserInput('input.marking', `its sources are marked ${floor} or higher: a statement cannot be marked below what it rests on`);
+    }
     const id = uuid();
     const row: Record<string, unknown> = { id, topic_id: topic.id, ...s.columns, ...accessColumns(access) };
     const names = Object.keys(row);
@@ -66,7 +79,7 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
       const [table, owner, actorIds] = s.link;
       await em.query(`INSERT INTO ${table} (${owner}, actor_id) SELECT $1, unnest($2::uuid[])`, [id, [...new Set(actorIds)]]);
     }
-    for (const c of citations) {
+    for (const c of cited) {
       await em.query(
         `INSERT INTO citation (id, source_id, verb, quote, credibility, ${s.cited}, marking, organisation, audience)
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
@@ -77,32 +90,77 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
   });
 }
 
+const below = (marking: Marking, floor: Marking) => MARKINGS.indexOf(marking) < MARKINGS.indexOf(floor);
+
+/**
+ * The lowest marking a statement may have: the least restricted of the citations that support it (a reader cleared
+ * for that one reads the statement with its evidence). Denials count only when nothing supports it.
+ */
+function evidenceFloor(citations: Array<{ marking: Marking; denies: boolean }>): Marking | null {
+  const supporting = citations.filter((c) => !c.denies);
+  const evidence = supporting.length ? supporting : citations;
+  if (!evidence.length) return null;
+  return evidence.reduce<Marking>((low, c) => (below(c.marking, low) ? c.marking : low), Marking.RED);
+}
+
+/** The stored markings of rows of `table`, by id. */
+async function markingsOf(em: EntityManager, table: ItemTable, ids: string[]): Promise<Map<string, Marking>> {
+  const rows: Array<{ id: string; marking: Marking }> = await em.query(`SELECT id, marking FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
+  return new Map(rows.map((r) => [r.id, r.marking]));
+}
+
+/** The floor of a stored statement, from its citations and their sources as they are now. */
+async function storedEvidenceFloor(em: EntityManager, table: StatementTable, id: string): Promise<Marking | null> {
+  const column = CITED_COLUMN[table];
+  const rows: Array<{ marking: Marking; denies: boolean }> = await em.query(
+    `SELECT greatest(c.marking, s.marking) AS marking, c.verb = 'DENIES' AS denies
+     FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${column} = $1`,
+    [id],
+  );
+  return evidenceFloor(rows);
+}
+
+const CITED_COLUMN = Object.fromEntries(Object.entries(CITED_STATEMENT).map(([column, table]) => [table, column])) as Record<StatementTable, string>;
+
 const accessColumns = (a: ItemAccess) => ({ marking: a.marking, organisation: a.organisation, audience: a.audience });
 
 /** The statement behind a global id, if the viewer may see it; NOT_FOUND otherwise, as for any other lookup. */
-export async function visibleStatement(em: EntityManager, viewer: Viewer, table: string, typeName: string, globalId: string): Promise<string> {
+export async function visibleStatement(em: EntityManager, viewer: Viewer, table: StatementTable, typeName: string, globalId: string): Promise<string> {
   const { id } = fromGlobalId(globalId, 'id', [typeName]);
   if (!(await visibleIds(em, viewer, table, [id])).has(id)) throw notFound(`${typeName} ${globalId}`);
   return id;
 }
 
-/** Changes columns of a statement the viewer may see; a new marking is checked as on creation. */
+/**
+ * Changes columns of a statement the viewer may see. A new marking or audience is checked as on creation; one that lets
+ * more people read it is a release (see release.rules.ts), recorded with its reason in the same transaction.
+ */
 export async function updateStatement(
   dataSource: DataSource,
   viewer: Viewer,
-  target: { table: string; typeName: string; globalId: string },
+  target: { table: StatementTable; typeName: string; globalId: string },
   columns: Record<string, unknown>,
-  access: { marking?: Marking | null; audience?: string[] | null },
+  access: StatementAccessChange,
 ): Promise<void> {
   await dataSource.transaction(async (em) => {
     const id = await visibleStatement(em, viewer, target.table, target.typeName, target.globalId);
     const row = { ...columns };
     if (access.marking != null || access.audience != null) {
-      const [current] = await em.query(`SELECT marking, audience FROM ${target.table} WHERE id = $1`, [id]);
+      const [current]: ItemAccess[] = await em.query(`SELECT marking, organisation, audience FROM ${target.table} WHERE id = $1 FOR UPDATE`, [id]);
       const marking = access.marking ?? current.marking;
       // An audience belongs to a RED item: lowering the marking drops it.
       const audience = access.audience ?? (marking === Marking.RED ? current.audience : []);
-      Object.assign(row, accessColumns(itemAccessFor(viewer, marking, audience, 'input')));
+      const next = itemAccessFor(viewer, marking, audience, 'input', current.organisation ?? viewer.organisation);
+      await checkAndRecordRelease(em, viewer, {
+        table: target.table,
+        id,
+        from: current,
+        to: next,
+        floor: await storedEvidenceFloor(em, target.table, id),
+        reason: access.releaseReason,
+        path: 'input',
+      });
+      Object.assign(row, accessColumns(next));
     }
     const names = Object.keys(row);
     if (!names.length) return;
@@ -113,7 +171,14 @@ export async function updateStatement(
   });
 }
 
-export async function deleteStatement(dataSource: DataSource, viewer: Viewer, target: { table: string; typeName: string; globalId: string }) {
+/** A change of who may read an item: a new marking and/or audience, and the reason when it is a release. */
+export interface StatementAccessChange {
+  marking?: Marking | null;
+  audience?: string[] | null;
+  releaseReason?: string | null;
+}
+
+export async function deleteStatement(dataSource: DataSource, viewer: Viewer, target: { table: StatementTable; typeName: string; globalId: string }) {
   await dataSource.transaction(async (em) => {
     const id = await visibleStatement(em, viewer, target.table, target.typeName, target.globalId);
     await em.query(`DELETE FROM ${target.table} WHERE id = $1`, [id]);

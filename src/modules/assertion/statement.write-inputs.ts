@@ -21,9 +21,18 @@ export class NewStatementFields {
 /** Fields every statement change may have. */
 @InputType({ description: 'Fields every statement change may have.' })
 export class StatementAccessPatch {
-  @Field(() => Marking, { nullable: true, description: 'New marking, never above your clearance.' })
+  @Field(() => Marking, {
+    nullable: true,
+    description: 'New marking, never above your clearance. Lowering it is a release (RELEASER, with `releaseReason`).',
+  })
   marking?: Marking | null;
 
-  @Field(() => [String], { nullable: true, description: 'New audience, for RED.' })
+  @Field(() => [String], { nullable: true, description: 'New audience, for RED. Adding a name is a release.' })
   audience?: string[] | null;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'Why, when the change is a release (a lower marking or a wider audience); recorded with it.',
+  })
+  releaseReason?: string | null;
 }

@@ -14,7 +14,7 @@ const UNIQUE_VIOLATION = '23505';
 
 /** Definitions `viewer` may see: those composed for a clearance at most theirs. */
 export const visibleDefinitions = (em: EntityManager, viewer: Viewer) =>
-  em.createQueryBuilder(BriefDefinition, 'd').where(visibleTo(viewer, 'd'));
+  em.createQueryBuilder(BriefDefinition, 'd').where(visibleTo(viewer, 'd', 'brief_definition'));
 
 /** The definition behind a global id; NOT_FOUND when there is none the viewer may see. */
 export async function findDefinition(em: EntityManager, viewer: Viewer, globalId: string, argumentName: string): Promise<BriefDefinition> {

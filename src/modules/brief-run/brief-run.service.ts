@@ -25,7 +25,7 @@ export async function listRuns(dataSource: DataSource, viewer: Viewer, definitio
     .createQueryBuilder(BriefRun, 'r')
     .leftJoinAndSelect('r.definition', 'd')
     .where('r.definition_id = :id', { id: definition.id })
-    .andWhere(visibleTo(viewer, 'r'))
+    .andWhere(visibleTo(viewer, 'r', 'brief_run'))
     .andWhere(contentsVisibleTo(viewer, 'r'))
     .orderBy('r.scheduled_for', 'DESC')
     .limit(limit);
@@ -151,9 +151,9 @@ export async function briefDeltaFor(dataSource: DataSource, viewer: Viewer, inpu
       ok: BriefRunStatus.SUCCEEDED,
       since,
     })
-    .andWhere(visibleTo(viewer, 'r'))
+    .andWhere(visibleTo(viewer, 'r', 'brief_run'))
     .andWhere(contentsVisibleTo(viewer, 'r'))
-    .andWhere(visibleTo(viewer, 'd'))
+    .andWhere(visibleTo(viewer, 'd', 'brief_definition'))
     .orderBy('r.finished_at', 'DESC')
     .getOne();
   if (!baseline?.snapshot) return deltaByTimestamps(data.statements, since);

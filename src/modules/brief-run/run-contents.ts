@@ -1,15 +1,15 @@
 import { MARKINGS, type Marking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
-import { visibleTo } from '../../read/access';
+import { visibleTo, type ItemTable, type StatementTable } from '../../read/access';
 import type { BriefData } from '../brief/brief.read';
 
 /** The ids of everything a stored run shows, by table. */
 export type RunContents = Record<ContentTable, string[]>;
 
 const TABLES = ['topic', 'actor', 'location', 'source', 'citation', 'capability', 'challenge', 'implication', 'event', 'actor_relation'] as const;
-type ContentTable = (typeof TABLES)[number];
+type ContentTable = (typeof TABLES)[number] & ItemTable;
 
-const STATEMENT_TABLE: Record<string, ContentTable> = {
+const STATEMENT_TABLE: Record<string, StatementTable> = {
   CAPABILITY: 'capability',
   CHALLENGE: 'challenge',
   IMPLICATION: 'implication',
@@ -43,7 +43,7 @@ export const contentsVisibleTo = (viewer: Viewer, alias: string) =>
   TABLES.map(
     (table) => `NOT EXISTS (SELECT 1 FROM ${table} c_${table}
       WHERE c_${table}.id IN (SELECT jsonb_array_elements_text(coalesce(${alias}.contents -> '${table}', '[]'::jsonb))::uuid)
-      AND (${visibleTo(viewer, `c_${table}`)}) IS NOT TRUE)`,
+      AND (${visibleTo(viewer, `c_${table}`, table)}) IS NOT TRUE)`,
   ).join(' AND ');
 
 /**
@@ -52,11 +52,11 @@ export const contentsVisibleTo = (viewer: Viewer, alias: string) =>
  */
 export async function hiddenFrom(query: (sql: string, params: unknown[]) => Promise<any[]>, viewer: Viewer, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const hidden = (table: string) => `SELECT x.id FROM ${table} x WHERE x.id = ANY($1::uuid[]) AND (${visibleTo(viewer, 'x')}) IS NOT TRUE`;
+  const hidden = (table: StatementTable) => `SELECT x.id FROM ${table} x WHERE x.id = ANY($1::uuid[]) AND (${visibleTo(viewer, 'x', table)}) IS NOT TRUE`;
   const rows: Array<{ id: string }> = await query(
     `${Object.values(STATEMENT_TABLE).filter((t) => t !== 'actor_relation').map(hidden).join(' UNION ALL ')}
      UNION ALL SELECT r.id FROM actor_relation r JOIN actor f ON f.id = r.from_actor_id JOIN actor t ON t.id = r.to_actor_id
-       WHERE r.id = ANY($1::uuid[]) AND (${visibleTo(viewer, 'r')} AND ${visibleTo(viewer, 'f')} AND ${visibleTo(viewer, 't')}) IS NOT TRUE`,
+       WHERE r.id = ANY($1::uuid[]) AND (${visibleTo(viewer, 'r', 'actor_relation')} AND ${visibleTo(viewer, 'f', 'actor')} AND ${visibleTo(viewer, 't', 'actor')}) IS NOT TRUE`,
     [ids],
   );
   return new Set(rows.map((r) => r.id));

@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Marking } from '../../common/marking';
 import { and, SqlBuilder } from '../../read/sql';
+import type { StatementTable } from '../../read/access';
 import { dateAt } from './brief.phrases';
 import type { BriefScope } from './brief.scope';
 
@@ -81,11 +82,11 @@ const quantity = (x: string) =>
 const linkedActorNames = (sql: SqlBuilder, table: string, owner: string, x: string) => {
   const [l, a] = [sql.alias(), sql.alias()];
   return `coalesce((SELECT json_agg(json_build_object('id', ${a}.id, 'name', ${a}.name, 'marking', ${a}.marking) ORDER BY ${a}.name) FROM ${table} ${l} JOIN actor ${a} ON ${a}.id = ${l}.actor_id
-    WHERE ${l}.${owner} = ${x}.id AND ${sql.visible(a)}), '[]'::json)`;
+    WHERE ${l}.${owner} = ${x}.id AND ${sql.visible(a, 'actor')}), '[]'::json)`;
 };
 
 interface KindSpec {
-  table: string;
+  table: StatementTable;
   cited: string;
   text: string;
   /** Extra JSON fields of the kind. */
@@ -100,7 +101,7 @@ interface KindSpec {
 
 const actorJoin = (x: string, sql: SqlBuilder) => {
   const a = `${x}a`;
-  return `JOIN actor ${a} ON ${a}.id = ${x}.actor_id AND ${sql.visible(a)}`;
+  return `JOIN actor ${a} ON ${a}.id = ${x}.actor_id AND ${sql.visible(a, 'actor')}`;
 };
 const actorStatementFields = (x: string) =>
   `'actor', json_build_object('id', ${x}a.id, 'name', ${x}a.name, 'kind', ${x}a.kind, 'marking', ${x}a.marking),
@@ -138,8 +139,8 @@ const KINDS: Record<StatementKind, KindSpec> = {
     // The sentence is written when composing (it needs both names and the dates); this is the description.
     text: 'description',
     joins: (x, sql) =>
-      `JOIN actor ${x}a ON ${x}a.id = ${x}.from_actor_id AND ${sql.visible(`${x}a`)}
-       JOIN actor ${x}b ON ${x}b.id = ${x}.to_actor_id AND ${sql.visible(`${x}b`)}`,
+      `JOIN actor ${x}a ON ${x}a.id = ${x}.from_actor_id AND ${sql.visible(`${x}a`, 'actor')}
+       JOIN actor ${x}b ON ${x}b.id = ${x}.to_actor_id AND ${sql.visible(`${x}b`, 'actor')}`,
     fields: (x) =>
       `'actor', json_build_object('id', ${x}a.id, 'name', ${x}a.name, 'kind', ${x}a.kind, 'marking', ${x}a.marking),
        'counterpart', json_build_object('id', ${x}b.id, 'name', ${x}b.name, 'marking', ${x}b.marking),
@@ -151,7 +152,7 @@ const KINDS: Record<StatementKind, KindSpec> = {
     table: 'event',
     cited: 'event_id',
     text: 'title',
-    joins: (x, sql) => `LEFT JOIN location ${x}l ON ${x}l.id = ${x}.location_id AND ${sql.visible(`${x}l`)}`,
+    joins: (x, sql) => `LEFT JOIN location ${x}l ON ${x}l.id = ${x}.location_id AND ${sql.visible(`${x}l`, 'location')}`,
     fields: (x, sql) =>
       `'occurredOn', ${x}.occurred_on, 'precision', ${x}.precision, 'quantity', ${quantity(x)},
        'location', CASE WHEN ${x}l.id IS NOT NULL THEN json_build_object('id', ${x}l.id, 'name', ${x}l.name, 'marking', ${x}l.marking) END,
@@ -169,8 +170,8 @@ function citations(spec: KindSpec, x: string, scope: BriefScope, sql: SqlBuilder
   const [c, s, p] = [sql.alias(), sql.alias(), sql.alias()];
   const conditions = [
     `${c}.${spec.cited} = ${x}.id`,
-    sql.visible(c),
-    sql.visible(s),
+    sql.visible(c, 'citation'),
+    sql.visible(s, 'source'),
     `${c}.credibility <= ${sql.param(scope.minCredibility)}`,
     `${s}.reliability <= ${sql.param(scope.minReliability, 'source_reliability')}`,
   ];
@@ -182,7 +183,7 @@ function citations(spec: KindSpec, x: string, scope: BriefScope, sql: SqlBuilder
   return `(SELECT json_agg(json_build_object('id', ${c}.id, 'verb', ${c}.verb, 'credibility', ${c}.credibility,
       'quote', ${c}.quote, 'marking', ${c}.marking, 'updatedAt', ${c}.updated_at, 'source', ${source}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id)
     FROM citation ${c} JOIN source ${s} ON ${s}.id = ${c}.source_id
-    LEFT JOIN actor ${p} ON ${p}.id = ${s}.publisher_id AND ${sql.visible(p)}
+    LEFT JOIN actor ${p} ON ${p}.id = ${s}.publisher_id AND ${sql.visible(p, 'actor')}
     WHERE ${and(conditions)})`;
 }
 
@@ -190,9 +191,9 @@ function statements(kind: StatementKind, scope: BriefScope, sql: SqlBuilder, act
   const spec = KINDS[kind];
   const x = sql.alias();
   const cited = sql.alias();
-  const conditions = [sql.visible(x), `${cited}.list IS NOT NULL`];
+  const conditions = [sql.visible(x, spec.table), `${cited}.list IS NOT NULL`];
   if (scope.topics.length) conditions.push(`${x}.topic_id IN (SELECT id FROM scope_topic)`);
-  else conditions.push(`EXISTS (SELECT 1 FROM topic st WHERE st.id = ${x}.topic_id AND ${sql.visible('st')})`);
+  else conditions.push(`EXISTS (SELECT 1 FROM topic st WHERE st.id = ${x}.topic_id AND ${sql.visible('st', 'topic')})`);
   if (scope.actors.length) conditions.push(spec.aboutActors(x, actorIds));
   if (spec.inWindow && (scope.from || scope.to)) {
     conditions.push(spec.inWindow(x, sql.param(scope.from ?? '0001-01-01', 'date'), sql.param(scope.to ?? '9999-12-31', 'date')));
@@ -211,11 +212,11 @@ export async function readBriefData(dataSource: DataSource, sql: SqlBuilder, sco
   const kinds = Object.keys(KINDS) as StatementKind[];
   const union = kinds.map((kind) => statements(kind, scope, sql, actorIds)).join('\nUNION ALL\n');
   const query = `WITH scope_topic AS (
-      SELECT t.id, t.slug, t.title, t.summary, t.marking FROM topic t WHERE t.slug = ANY(${topicSlugs}) AND ${sql.visible('t')})
+      SELECT t.id, t.slug, t.title, t.summary, t.marking FROM topic t WHERE t.slug = ANY(${topicSlugs}) AND ${sql.visible('t', 'topic')})
     SELECT json_build_object(
       'topics', (SELECT coalesce(json_agg(row_to_json(scope_topic) ORDER BY slug), '[]'::json) FROM scope_topic),
       'actors', (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'marking', a.marking) ORDER BY a.name), '[]'::json)
-                 FROM actor a WHERE a.id = ANY(${actorIds}) AND ${sql.visible('a')}),
+                 FROM actor a WHERE a.id = ANY(${actorIds}) AND ${sql.visible('a', 'actor')}),
       'statements', (SELECT coalesce(json_agg(u.statement), '[]'::json) FROM (${union}) u)
     ) AS result`;
   const rows = await dataSource.query(query, sql.params);

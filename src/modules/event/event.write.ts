@@ -7,7 +7,7 @@ import { actorRef, createStatement, deleteStatement, statementText, updateStatem
 import { DatePrecision } from './event.entity';
 import type { EventInput, EventPatch } from './event.write-inputs';
 
-const target = (globalId: string) => ({ table: 'event', typeName: 'Event', globalId });
+const target = (globalId: string) => ({ table: 'event' as const, typeName: 'Event', globalId });
 
 /** "In August 2024" is stored as 2024-08-01: a month's or year's date must be its first day. */
 function checkDate(occurredOn: string, precision: DatePrecision) {

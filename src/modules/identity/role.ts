@@ -4,6 +4,7 @@ import { registerEnumType } from 'type-graphql';
 export enum Role {
   VIEWER = 'VIEWER',
   ANALYST = 'ANALYST',
+  RELEASER = 'RELEASER',
   ADMIN = 'ADMIN',
 }
 export const ROLES = Object.values(Role);
@@ -13,8 +14,9 @@ registerEnumType(Role, {
   description: 'What an identity may do; each role includes the ones before it.',
   valuesConfig: {
     VIEWER: { description: 'Read.' },
-    ANALYST: { description: 'Read, and write assertions.' },
-    ADMIN: { description: 'Everything: API keys, brief definitions, and what analysts do.' },
+    ANALYST: { description: 'Read, and write assertions; raise their markings.' },
+    RELEASER: { description: "Also release items of one's own organisation: lower a marking or widen an audience, with a reason." },
+    ADMIN: { description: 'Everything: API keys, brief definitions, releases, and what analysts do.' },
   },
 });
 

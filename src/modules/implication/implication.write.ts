@@ -3,7 +3,7 @@ import type { Viewer } from '../../common/viewer';
 import { actorRef, createStatement, deleteStatement, statementText, updateStatement } from '../assertion/assertion.write';
 import type { ImplicationInput, ImplicationPatch } from './implication.write-inputs';
 
-const target = (globalId: string) => ({ table: 'implication', typeName: 'Implication', globalId });
+const target = (globalId: string) => ({ table: 'implication' as const, typeName: 'Implication', globalId });
 
 /** Records an analytic judgment with its sources, in one transaction. */
 export function createImplication(dataSource: DataSource, viewer: Viewer, input: ImplicationInput): Promise<string> {

@@ -4,7 +4,7 @@ import type { Viewer } from '../../common/viewer';
 import { actorRef, createStatement, deleteStatement, updateStatement } from '../assertion/assertion.write';
 import type { ActorRelationInput, ActorRelationPatch } from './relation.write-inputs';
 
-const target = (globalId: string) => ({ table: 'actor_relation', typeName: 'ActorRelation', globalId });
+const target = (globalId: string) => ({ table: 'actor_relation' as const, typeName: 'ActorRelation', globalId });
 
 export function createRelation(dataSource: DataSource, viewer: Viewer, input: ActorRelationInput): Promise<string> {
   if (input.validFrom && input.validTo && input.validFrom > input.validTo) throw badUserInput('input.validTo', 'it ends before it begins');

@@ -16,9 +16,9 @@ export function sourcesOfTopic(topicId: string, source: string, sql: SqlBuilder)
   const ct = sql.alias();
   const cited = STATEMENT_TABLES.map(([table, column]) => {
     const st = sql.alias();
-    return `${ct}.${column} IN (SELECT ${st}.id FROM ${table} ${st} WHERE ${st}.topic_id = ${topicId} AND ${sql.visible(st)})`;
+    return `${ct}.${column} IN (SELECT ${st}.id FROM ${table} ${st} WHERE ${st}.topic_id = ${topicId} AND ${sql.visible(st, table)})`;
   });
-  return `${source}.id IN (SELECT ${ct}.source_id FROM citation ${ct} WHERE ${sql.visible(ct)} AND (${cited.join(' OR ')}))`;
+  return `${source}.id IN (SELECT ${ct}.source_id FROM citation ${ct} WHERE ${sql.visible(ct, 'citation')} AND (${cited.join(' OR ')}))`;
 }
 
 export const sourceModel: TableModel<SourceFilter> = {
@@ -40,7 +40,7 @@ export const sourceModel: TableModel<SourceFilter> = {
     ];
     if (f.topic) {
       const tp = sql.alias();
-      const topicId = `(SELECT ${tp}.id FROM topic ${tp} WHERE ${tp}.slug = ${sql.param(f.topic)} AND ${sql.visible(tp)})`;
+      const topicId = `(SELECT ${tp}.id FROM topic ${tp} WHERE ${tp}.slug = ${sql.param(f.topic)} AND ${sql.visible(tp, 'topic')})`;
       conditions.push(sourcesOfTopic(topicId, a, sql));
     }
     return conditions;

@@ -1,0 +1,164 @@
+import { Marking } from '../src/common/marking';
+import { fixtureId } from '../src/modules/fixture/fixture.ids';
+import { createKey } from '../src/modules/identity/api-key.service';
+import { Role } from '../src/modules/identity/role';
+import { toGlobalId } from '../src/read/global-id';
+import { dataOf, startTestServer, TestServer } from './support/server';
+
+// Markings hold through writes: lowering is a release (a role, an organisation, a reason, a record, a floor), and
+// citations are read only with their statement.
+let server: TestServer;
+const keys: Record<string, string> = {};
+const article = toGlobalId('Source', fixtureId('source', 'article'));
+const amberSource = '00000000-0000-4000-8000-0000000a0501';
+const interpreterShortage = toGlobalId('Challenge', fixtureId('topic', 'dprk-troops-in-russia', 'challenges', 'interpreter-shortage'));
+
+const CREATE = `mutation($input: ImplicationInput!) { createImplication(input: $input) { id marking organisation audience citations { id } } }`;
+const UPDATE = `mutation($id: ID!, $input: ImplicationPatch!) { updateImplication(id: $id, input: $input) { marking audience } }`;
+const REMARK = `mutation($id: ID!, $input: CitationPatch!) { updateCitation(id: $id, input: $input) { marking } }`;
+const NODE = `query($id: ID!) { node(id: $id) { id ... on Implication { statement } ... on Challenge { statement } ... on Citation { quote } } }`;
+const RELEASES = `query($item: ID!) { releases(item: $item) { item fromMarking toMarking fromAudience toAudience reason releasedBy } }`;
+const QUOTES = `query($id: ID!) { source(id: $id) { citations(first: 100) { totalCount nodes { quote } } } }`;
+
+const judgment = (extra: Record<string, unknown>, quote = 'a quote') => ({
+  topic: 'dprk-troops-in-russia',
+  statement: 'North Korean units rotate out of the Kursk region before spring.',
+  likelihood: 'UNLIKELY',
+  confidence: 'LOW',
+  scope: 'CONFLICT',
+  horizon: 'SHORT_TERM',
+  citations: [{ source: article, verb: 'ASSESSES', quote, credibility: 4 }],
+  ...extra,
+});
+
+const codeOf = (r: { body: { errors?: Array<{ extensions?: Record<string, any> }> } }) => r.body.errors?.[0]?.extensions?.code;
+const fieldOf = (r: { body: { errors?: Array<{ extensions?: Record<string, any> }> } }) => r.body.errors?.[0]?.extensions?.argumentName;
+const releaseCount = async () => (await server.dataSource.query(`SELECT count(*)::int AS n FROM release`))[0].n;
+const quotesAs = async (key: string | null, source = article) =>
+  JSON.stringify(dataOf(await server.gqlAs(key, QUOTES, { id: source })).source?.citations.nodes ?? []);
+
+beforeAll(async () => {
+  server = await startTestServer();
+  const make = async (name: string, role: Role, clearance: Marking, organisation: string) =>
+    (keys[`${organisation}/${name}`] = (await createKey(server.dataSource.manager, { name, role, clearance, organisation })).key);
+  await make('analyst', Role.ANALYST, Marking.AMBER, 'org-a');
+  await make('member', Role.ANALYST, Marking.RED, 'org-a');
+  await make('viewer', Role.VIEWER, Marking.RED, 'org-a');
+  await make('releaser', Role.RELEASER, Marking.RED, 'org-a');
+  await make('admin', Role.ADMIN, Marking.RED, 'org-a');
+  await make('releaser', Role.RELEASER, Marking.RED, 'org-b');
+  await server.dataSource.query(
+    `INSERT INTO source (id, name, kind, reliability, marking) VALUES ($1, 'An AMBER liaison report', 'INTELLIGENCE_ASSESSMENT', 'B', 'AMBER')`,
+    [amberSource],
+  );
+});
+afterAll(() => server.close());
+
+test('an analyst cannot declassify; an ADMIN releases an item of no organisation, with a reason, on the record', async () => {
+  const declassify = { id: interpreterShortage, input: { marking: 'CLEAR' } };
+  const CHALLENGE = `mutation($id: ID!, $input: ChallengePatch!) { updateChallenge(id: $id, input: $input) { marking } }`;
+  expect(codeOf(await server.gqlAs(keys['org-a/analyst'], CHALLENGE, declassify))).toBe('FORBIDDEN');
+  expect(codeOf(await server.gqlAs(keys['org-a/releaser'], CHALLENGE, declassify))).toBe('FORBIDDEN');
+  expect(codeOf(await server.gqlAs(null, NODE, { id: interpreterShortage }))).toBe('NOT_FOUND');
+  expect(fieldOf(await server.gqlAs(keys['org-a/admin'], CHALLENGE, declassify))).toBe('input.releaseReason');
+  expect(await releaseCount()).toBe(0);
+
+  const reason = 'Confirmed in open reporting; no source at risk.';
+  dataOf(await server.gqlAs(keys['org-a/admin'], CHALLENGE, { id: interpreterShortage, input: { marking: 'CLEAR', releaseReason: reason } }));
+  expect(dataOf(await server.gqlAs(null, NODE, { id: interpreterShortage })).node.statement).toContain('too few Korean interpreters');
+  expect(dataOf(await server.gqlAs(keys['org-a/admin'], RELEASES, { item: interpreterShortage })).releases).toEqual([
+    { item: interpreterShortage, fromMarking: 'AMBER', toMarking: 'CLEAR', fromAudience: [], toAudience: [], reason, releasedBy: 'org-a/admin' },
+  ]);
+  expect(codeOf(await server.gqlAs(keys['org-a/analyst'], RELEASES, { item: interpreterShortage }))).toBe('FORBIDDEN');
+
+  // Raising is open to whoever may read and write it, and is not a release.
+  expect(dataOf(await server.gqlAs(keys['org-a/analyst'], CHALLENGE, { id: interpreterShortage, input: { marking: 'AMBER' } })).updateChallenge.marking).toBe('AMBER');
+  expect(codeOf(await server.gqlAs(null, NODE, { id: interpreterShortage }))).toBe('NOT_FOUND');
+  expect(await releaseCount()).toBe(1);
+});
+
+test('a RED audience member can narrow the audience but not widen it or lower the marking; a releaser of the organisation can', async () => {
+  const red = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: judgment({ marking: 'RED', audience: ['org-a/releaser'] }) })).createImplication;
+  expect(red).toMatchObject({ organisation: 'org-a', audience: ['org-a/member', 'org-a/releaser'] });
+  expect(codeOf(await server.gqlAs(keys['org-a/member'], UPDATE, { id: red.id, input: { marking: 'CLEAR' } }))).toBe('FORBIDDEN');
+  const widen = { id: red.id, input: { audience: ['org-a/member', 'org-a/releaser', 'org-b/releaser'] } };
+  expect(codeOf(await server.gqlAs(keys['org-a/member'], UPDATE, widen))).toBe('FORBIDDEN');
+  expect(codeOf(await server.gqlAs(keys['org-b/releaser'], NODE, { id: red.id }))).toBe('NOT_FOUND');
+  expect(fieldOf(await server.gqlAs(keys['org-a/releaser'], UPDATE, widen))).toBe('input.releaseReason');
+
+  dataOf(await server.gqlAs(keys['org-a/releaser'], UPDATE, { ...widen, input: { ...widen.input, releaseReason: 'Shared with the org-b desk.' } }));
+  expect(dataOf(await server.gqlAs(keys['org-b/releaser'], NODE, { id: red.id })).node.id).toBe(red.id);
+  // A releaser of another organisation may read it now, but not release it further.
+  expect(codeOf(await server.gqlAs(keys['org-b/releaser'], UPDATE, { id: red.id, input: { marking: 'AMBER', releaseReason: 'x' } }))).toBe('FORBIDDEN');
+
+  expect(dataOf(await server.gqlAs(keys['org-a/releaser'], RELEASES, { item: red.id })).releases).toMatchObject([
+    { fromMarking: 'RED', toMarking: 'RED', toAudience: ['org-a/member', 'org-a/releaser', 'org-b/releaser'], releasedBy: 'org-a/releaser' },
+  ]);
+  const narrowed = dataOf(await server.gqlAs(keys['org-a/member'], UPDATE, { id: red.id, input: { audience: ['org-a/member'] } })).updateImplication;
+  expect(narrowed.audience).toEqual(['org-a/member']);
+  expect(codeOf(await server.gqlAs(keys['org-a/releaser'], NODE, { id: red.id }))).toBe('NOT_FOUND');
+  expect(codeOf(await server.gqlAs(keys['org-a/releaser'], RELEASES, { item: red.id }))).toBe('NOT_FOUND');
+  expect(codeOf(await server.gqlAs(keys['org-a/member'], RELEASES, { item: red.id }))).toBe('FORBIDDEN');
+});
+
+test('raising a marking or narrowing an audience takes the citations with it, on every path', async () => {
+  const strict = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: judgment({ marking: 'AMBER_STRICT' }, 'STRICT-QUOTE') })).createImplication;
+  const citation = strict.citations[0].id;
+  expect(await quotesAs(keys['org-a/viewer'])).toContain('STRICT-QUOTE');
+  dataOf(await server.gqlAs(keys['org-a/member'], UPDATE, { id: strict.id, input: { marking: 'RED' } }));
+  expect(await quotesAs(keys['org-a/viewer'])).not.toContain('STRICT-QUOTE');
+  expect(codeOf(await server.gqlAs(keys['org-a/viewer'], NODE, { id: citation }))).toBe('NOT_FOUND');
+  expect(await quotesAs(keys['org-a/member'])).toContain('STRICT-QUOTE');
+
+  const red = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: judgment({ marking: 'RED', audience: ['org-a/viewer'] }, 'RED-QUOTE') })).createImplication;
+  expect(await quotesAs(keys['org-a/viewer'])).toContain('RED-QUOTE');
+  const before = dataOf(await server.gqlAs(keys['org-a/viewer'], QUOTES, { id: article })).source.citations.totalCount;
+  dataOf(await server.gqlAs(keys['org-a/member'], UPDATE, { id: red.id, input: { audience: [] } }));
+  expect(await quotesAs(keys['org-a/viewer'])).not.toContain('RED-QUOTE');
+  expect(dataOf(await server.gqlAs(keys['org-a/viewer'], QUOTES, { id: article })).source.citations.totalCount).toBe(before - 1);
+  expect(codeOf(await server.gqlAs(keys['org-a/viewer'], NODE, { id: red.citations[0].id }))).toBe('NOT_FOUND');
+});
+
+test('a citation can be re-marked: raising by its writer, lowering again only as a release', async () => {
+  const input = judgment({});
+  input.citations = [
+    { source: article, verb: 'ASSESSES', quote: 'PUBLIC-QUOTE', credibility: 3 },
+    { source: article, verb: 'REPORTS', quote: 'SOON-AMBER-QUOTE', credibility: 3 },
+  ];
+  const created = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input })).createImplication;
+  const [first, second] = created.citations.map((c: { id: string }) => c.id);
+  const quoteOf = async (id: string) => dataOf(await server.gqlAs(keys['org-a/member'], NODE, { id })).node.quote;
+  const amberId = (await quoteOf(first)) === 'SOON-AMBER-QUOTE' ? first : second;
+  expect(await quotesAs(null)).toContain('SOON-AMBER-QUOTE');
+
+  expect(dataOf(await server.gqlAs(keys['org-a/member'], REMARK, { id: amberId, input: { marking: 'AMBER' } })).updateCitation.marking).toBe('AMBER');
+  expect(await quotesAs(null)).not.toContain('SOON-AMBER-QUOTE');
+  expect(await quotesAs(null)).toContain('PUBLIC-QUOTE');
+  expect(dataOf(await server.gqlAs(null, `query($id: ID!) { node(id: $id) { ... on Implication { sourceCount citations { quote } } } }`, { id: created.id })).node)
+    .toEqual({ sourceCount: 1, citations: [{ quote: 'PUBLIC-QUOTE' }] });
+
+  expect(codeOf(await server.gqlAs(keys['org-a/member'], REMARK, { id: amberId, input: { marking: 'CLEAR' } }))).toBe('FORBIDDEN');
+  expect(codeOf(await server.gqlAs(keys['org-b/releaser'], REMARK, { id: amberId, input: { marking: 'CLEAR', releaseReason: 'x' } }))).toBe('FORBIDDEN');
+  dataOf(await server.gqlAs(keys['org-a/releaser'], REMARK, { id: amberId, input: { marking: 'CLEAR', releaseReason: 'The quote is public.' } }));
+  expect(await quotesAs(null)).toContain('SOON-AMBER-QUOTE');
+  expect(codeOf(await server.gqlAs(null, REMARK, { id: amberId, input: { marking: 'AMBER' } }))).toBe('UNAUTHENTICATED');
+});
+
+test('nothing is marked or released below what it was derived from', async () => {
+  const amber = toGlobalId('Source', amberSource);
+  const fromAmber = (extra: Record<string, unknown>, citation: Record<string, unknown> = {}) =>
+    judgment({ ...extra, citations: [{ source: amber, verb: 'ASSESSES', quote: 'LIAISON-QUOTE', credibility: 2, ...citation }] });
+  const count = async () => (await server.dataSource.query(`SELECT count(*)::int AS n FROM implication`))[0].n;
+  const before = await count();
+  expect(fieldOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: fromAmber({ marking: 'CLEAR' }) }))).toBe('input.marking');
+  expect(fieldOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: fromAmber({ marking: 'AMBER' }, { marking: 'GREEN' }) }))).toBe('input.citations[0].marking');
+  expect(await count()).toBe(before);
+
+  const created = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: fromAmber({ marking: 'AMBER' }) })).createImplication;
+  const lower = await server.gqlAs(keys['org-a/releaser'], UPDATE, { id: created.id, input: { marking: 'GREEN', releaseReason: 'wanted wider' } });
+  expect(fieldOf(lower)).toBe('input.marking');
+  const remark = await server.gqlAs(keys['org-a/releaser'], REMARK, { id: created.citations[0].id, input: { marking: 'GREEN', releaseReason: 'wanted wider' } });
+  expect(fieldOf(remark)).toBe('input.marking');
+  expect(await quotesAs(keys['org-a/releaser'], amber)).toContain('LIAISON-QUOTE');
+  expect(codeOf(await server.gqlAs(null, QUOTES, { id: amber }))).toBe('NOT_FOUND');
+});
