@@ -16,16 +16,11 @@ import { composeFor } from '../src/modules/brief/brief.service';
 import { loadFixtures } from '../src/modules/fixture/fixture.loader';
 import { createApp } from '../src/server/app';
 import { buildDossierSchema } from '../src/server/schema';
+import { summary } from './bench-support';
 
 const { runs } = parseArgs({ options: { runs: { type: 'string', default: '300' } } }).values;
 const RUNS = Number(runs);
 const input = { topics: ['dprk-troops-in-russia'] };
-
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-const summary = (ms: number[]) => {
-  const s = [...ms].sort((a, b) => a - b);
-  return `median ${percentile(s, 50).toFixed(2)} ms, p95 ${percentile(s, 95).toFixed(2)} ms, min ${s[0].toFixed(2)} ms (${s.length} runs)`;
-};
 
 async function timed(work: () => Promise<unknown>): Promise<number[]> {
   for (let i = 0; i < 20; i += 1) await work(); // warm-up: JIT, connection pool, PostgreSQL plan cache

@@ -5,14 +5,14 @@ import { Marking } from '../src/common/marking';
 import { ANONYMOUS } from '../src/common/viewer';
 import { statementCount } from '../src/db/statement-counter';
 import { composeBrief } from '../src/modules/brief/brief.compose';
-import { readBriefData } from '../src/modules/brief/brief.read';
+import { briefQuery, readBriefData } from '../src/modules/brief/brief.read';
 import { renderMarkdown } from '../src/modules/brief/brief.render';
 import { briefScopeOf } from '../src/modules/brief/brief.scope';
 import { SqlBuilder } from '../src/read/sql';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { toGlobalId } from '../src/read/global-id';
 import { addGeneratedTopic } from './support/generated-topic';
-import { addMarkedLayer, AMBER_STATEMENT, globalIds } from './support/marked-layer';
+import { addMarkedLayer, AMBER_STATEMENT, globalIds, ids } from './support/marked-layer';
 import { dataOf, startTestServer, TestServer } from './support/server';
 
 // The golden brief: the DPRK brief as a reader gets it, checked byte for byte. After a deliberate change,
@@ -199,8 +199,9 @@ test('the brief is marked with the highest marking it contains, and never shows 
   }
 });
 
-test('two sources of a publisher the reader cannot see are still one publisher, and it stays unnamed', async () => {
+test('a publisher the reader cannot see tells nothing: its sources count as their own, as the brief says', async () => {
   const s = await startTestServer();
+  const amberReader = await startTestServer({ VIEWER_CLEARANCE: 'AMBER' }, s.databaseUrl);
   try {
     const publisher = '00000000-0000-4000-8000-00000000e001';
     const [a, b] = ['00000000-0000-4000-8000-00000000e002', '00000000-0000-4000-8000-00000000e003'];
@@ -217,18 +218,27 @@ test('two sources of a publisher the reader cannot see are still one publisher, 
        (gen_random_uuid(), $2, 'STATES', 'q', 2, $3)`,
       [a, b, challenge],
     );
-    const result = dataOf(
-      await s.gql(`query($input: BriefInput!) { brief(input: $input) { marking sources { title publisher }
-        gaps { reasons statement { id corroborated independentSources } } } }`, { input: { ...DPRK, limitPerSection: 100 } }),
-    ).brief;
-    const gap = result.gaps.find((g: any) => g.statement.id === toGlobalId('Challenge', challenge));
-    expect(gap).toEqual({ reasons: ['SAME_PUBLISHER_ONLY'], statement: { id: toGlobalId('Challenge', challenge), corroborated: false, independentSources: 1 } });
-    expect(result.sources.filter((x: any) => x.title.startsWith('Hidden report'))).toEqual([
-      { title: 'Hidden report one', publisher: null },
-      { title: 'Hidden report two', publisher: null },
-    ]);
-    expect(result.marking).toBe('CLEAR');
+    const query = `query($input: BriefInput!) { brief(input: $input) { marking markdown sources { title publisher }
+      actors { challenges { id corroborated independentSources } } gaps { reasons statement { id } } } }`;
+    const briefAs = async (server: TestServer) => {
+      const brief = dataOf(await server.gql(query, { input: { ...DPRK, limitPerSection: 100 } })).brief;
+      const statement = brief.actors.flatMap((x: any) => x.challenges).find((c: any) => c.id === toGlobalId('Challenge', challenge));
+      const gap = brief.gaps.find((g: any) => g.statement.id === toGlobalId('Challenge', challenge));
+      const sources = brief.sources.filter((x: any) => x.title.startsWith('Hidden report'));
+      return { marking: brief.marking, markdown: brief.markdown, statement, gap: gap?.reasons ?? null, sources };
+    };
+    // Below the publisher's marking: nothing tells that the two reports share a publisher, and the brief says how it judged.
+    const green = await briefAs(s);
+    expect(green).toMatchObject({ marking: 'CLEAR', statement: { corroborated: true, independentSources: 2 }, gap: null });
+    expect(green.sources).toEqual([{ title: 'Hidden report one', publisher: null }, { title: 'Hidden report two', publisher: null }]);
+    expect(green.markdown).not.toContain('Hidden agency');
+    expect(green.markdown).toContain("as known at this brief's clearance: a source whose publisher is unknown counts as its own");
+    // A reader cleared for the publisher sees one publisher, named, and the brief is marked for it.
+    const amber = await briefAs(amberReader);
+    expect(amber).toMatchObject({ marking: 'AMBER', statement: { corroborated: false, independentSources: 1 }, gap: ['SAME_PUBLISHER_ONLY'] });
+    expect(amber.sources).toEqual([{ title: 'Hidden report one', publisher: 'Hidden agency' }, { title: 'Hidden report two', publisher: 'Hidden agency' }]);
   } finally {
+    await amberReader.close();
     await s.close();
   }
 });
@@ -290,5 +300,35 @@ test('text from the data stays text: line breaks and Markdown syntax cannot chan
     expect(b.html).not.toContain('<b>');
   } finally {
     await server.dataSource.query(`DELETE FROM capability WHERE id = $1`, [id]);
+  }
+});
+
+test('a hidden actor costs a brief exactly what a missing one does: no statement is read for either', async () => {
+  const s = await startTestServer();
+  try {
+    await addMarkedLayer(s.dataSource);
+    // A GREEN reader: the AMBER actor is hidden, the GREEN capability about it is not.
+    const green = { ...ANONYMOUS, clearance: Marking.GREEN };
+    const planOf = async (actorId: string) => {
+      const sql = new SqlBuilder(green, 0);
+      const query = briefQuery(sql, briefScopeOf({ actors: [toGlobalId('Actor', actorId)] }, green));
+      const [{ 'QUERY PLAN': plan }] = await s.dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`, sql.params);
+      return plan[0].Plan;
+    };
+    // What each plan node did: rows produced and times run (timings and rows filtered out aside).
+    const work = (node: any): string[] => [
+      `${node['Node Type']} ${node['Relation Name'] ?? ''} rows=${node['Actual Rows']} loops=${node['Actual Loops']}`,
+      ...(node.Plans ?? []).flatMap(work),
+    ];
+    const hidden = work(await planOf(ids.amberActor));
+    const missing = work(await planOf('00000000-0000-4000-8000-00000000dead'));
+    expect(hidden).toEqual(missing);
+    expect(hidden.filter((n) => / capability /.test(n) && !/rows=0|loops=0/.test(n))).toEqual([]);
+    for (const id of [ids.amberActor, '00000000-0000-4000-8000-00000000dead']) {
+      const refused = await s.gqlAs(null, `query($a: ID!) { brief(input: { actors: [$a] }) { marking } }`, { a: toGlobalId('Actor', id) });
+      expect(refused.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'input.actors' });
+    }
+  } finally {
+    await s.close();
   }
 });

@@ -15,7 +15,7 @@ export interface Evidence {
   gaps: GapReason[];
 }
 
-// A source without a known publisher counts as its own publisher.
+// A source without a publisher known to the reader counts as its own publisher.
 const publisherOf = (c: CitationRow) => c.source.publisherId ?? `source:${c.source.id}`;
 
 const byGrade = (a: CitationRow, b: CitationRow) =>

@@ -11,7 +11,10 @@ export interface SourceRow {
   id: string;
   name: string;
   kind: string;
-  /** Who published it, visible or not: two sources of one hidden publisher are still not independent. Never shown. */
+  /**
+   * Who published it, when the reader may see the publisher. A hidden publisher reads as unknown, like a missing one: the
+   * brief infers nothing from what its reader may not see (not even that two sources share a publisher).
+   */
   publisherId: string | null;
   /** The publisher's name, only when the reader may see the publisher. */
   publisher: string | null;
@@ -178,7 +181,7 @@ function citations(spec: KindSpec, x: string, scope: BriefScope, sql: SqlBuilder
   // Undated sources stay: nothing says they fall outside the window.
   if (scope.from) conditions.push(`(${s}.published_on IS NULL OR ${s}.published_on >= ${sql.param(scope.from, 'date')})`);
   if (scope.to) conditions.push(`(${s}.published_on IS NULL OR ${s}.published_on <= ${sql.param(scope.to, 'date')})`);
-  const source = `json_build_object('id', ${s}.id, 'name', ${s}.name, 'kind', ${s}.kind, 'publisherId', ${s}.publisher_id,
+  const source = `json_build_object('id', ${s}.id, 'name', ${s}.name, 'kind', ${s}.kind, 'publisherId', ${p}.id,
     'publisher', ${p}.name, 'publisherMarking', ${p}.marking, 'publishedOn', ${s}.published_on, 'reliability', ${s}.reliability, 'url', ${s}.url, 'marking', ${s}.marking)`;
   return `(SELECT json_agg(json_build_object('id', ${c}.id, 'verb', ${c}.verb, 'credibility', ${c}.credibility,
       'quote', ${c}.quote, 'marking', ${c}.marking, 'updatedAt', ${c}.updated_at, 'source', ${source}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id)
@@ -187,14 +190,14 @@ function citations(spec: KindSpec, x: string, scope: BriefScope, sql: SqlBuilder
     WHERE ${and(conditions)})`;
 }
 
-function statements(kind: StatementKind, scope: BriefScope, sql: SqlBuilder, actorIds: string): string {
+function statements(kind: StatementKind, scope: BriefScope, sql: SqlBuilder, complete: string): string {
   const spec = KINDS[kind];
   const x = sql.alias();
   const cited = sql.alias();
-  const conditions = [sql.visible(x, spec.table), `${cited}.list IS NOT NULL`];
+  const conditions = [complete, sql.visible(x, spec.table), `${cited}.list IS NOT NULL`];
   if (scope.topics.length) conditions.push(`${x}.topic_id IN (SELECT id FROM scope_topic)`);
   else conditions.push(`EXISTS (SELECT 1 FROM topic st WHERE st.id = ${x}.topic_id AND ${sql.visible('st', 'topic')})`);
-  if (scope.actors.length) conditions.push(spec.aboutActors(x, actorIds));
+  if (scope.actors.length) conditions.push(spec.aboutActors(x, 'ARRAY(SELECT id FROM scope_actor)'));
   if (spec.inWindow && (scope.from || scope.to)) {
     conditions.push(spec.inWindow(x, sql.param(scope.from ?? '0001-01-01', 'date'), sql.param(scope.to ?? '9999-12-31', 'date')));
   }
@@ -205,21 +208,30 @@ function statements(kind: StatementKind, scope: BriefScope, sql: SqlBuilder, act
     WHERE ${and(conditions)}`;
 }
 
-/** Everything a brief needs, read for `scope` in one SQL statement. Every table passes the access seam. */
-export async function readBriefData(dataSource: DataSource, sql: SqlBuilder, scope: BriefScope): Promise<BriefData> {
+/**
+ * The one SQL statement that reads everything a brief needs for `scope`. Every table passes the access seam. Unless
+ * every topic and actor of the scope is visible, no statement is read at all (the brief is refused), so a hidden
+ * topic or actor costs exactly what a missing one does, and its timing tells nothing.
+ */
+export function briefQuery(sql: SqlBuilder, scope: BriefScope): string {
   const topicSlugs = sql.param(scope.topics, 'text[]');
   const actorIds = sql.param(scope.actors, 'uuid[]');
+  const complete = `(SELECT count(*) FROM scope_topic) = cardinality(${topicSlugs}) AND (SELECT count(*) FROM scope_actor) = cardinality(${actorIds})`;
   const kinds = Object.keys(KINDS) as StatementKind[];
-  const union = kinds.map((kind) => statements(kind, scope, sql, actorIds)).join('\nUNION ALL\n');
-  const query = `WITH scope_topic AS (
-      SELECT t.id, t.slug, t.title, t.summary, t.marking FROM topic t WHERE t.slug = ANY(${topicSlugs}) AND ${sql.visible('t', 'topic')})
+  const union = kinds.map((kind) => statements(kind, scope, sql, complete)).join('\nUNION ALL\n');
+  return `WITH scope_topic AS (
+      SELECT t.id, t.slug, t.title, t.summary, t.marking FROM topic t WHERE t.slug = ANY(${topicSlugs}) AND ${sql.visible('t', 'topic')}),
+    scope_actor AS (SELECT a.id, a.name, a.marking FROM actor a WHERE a.id = ANY(${actorIds}) AND ${sql.visible('a', 'actor')})
     SELECT json_build_object(
       'topics', (SELECT coalesce(json_agg(row_to_json(scope_topic) ORDER BY slug), '[]'::json) FROM scope_topic),
-      'actors', (SELECT coalesce(json_agg(json_build_object('id', a.id, 'name', a.name, 'marking', a.marking) ORDER BY a.name), '[]'::json)
-                 FROM actor a WHERE a.id = ANY(${actorIds}) AND ${sql.visible('a', 'actor')}),
+      'actors', (SELECT coalesce(json_agg(json_build_object('id', id, 'name', name, 'marking', marking) ORDER BY name), '[]'::json) FROM scope_actor),
       'statements', (SELECT coalesce(json_agg(u.statement), '[]'::json) FROM (${union}) u)
     ) AS result`;
-  const rows = await dataSource.query(query, sql.params);
+}
+
+/** Everything a brief needs, read for `scope` in one SQL statement. */
+export async function readBriefData(dataSource: DataSource, sql: SqlBuilder, scope: BriefScope): Promise<BriefData> {
+  const rows = await dataSource.query(briefQuery(sql, scope), sql.params);
   const data: BriefData = rows[0].result;
   for (const s of data.statements) if (s.kind === 'RELATION') s.text = relationSentence(s);
   return data;

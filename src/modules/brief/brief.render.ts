@@ -85,7 +85,7 @@ export function renderMarkdown(brief: BriefSections): string {
     lines.push('', ...more(size(BriefSection.TIMELINE), 'earlier event', 'earlier events'));
   }
   if (brief.sources) {
-    lines.push('## Sources', '', 'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so.', '');
+    lines.push('## Sources', '', 'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so. Sources are independent when their publishers differ, as known at this brief\'s clearance: a source whose publisher is unknown counts as its own.', '');
     for (const s of brief.sources) {
       const by = [s.publisher ? esc(s.publisher) : 'Publisher unknown', s.publishedOn ? dateAt(s.publishedOn) : 'undated'].join(', ');
       const url = s.url ? ` <${s.url}>` : '';
