@@ -65,3 +65,22 @@ test('in production no stack trace and no internal detail reach the client', asy
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });
 });
+
+test('in production, with introspection off, error messages suggest no schema names', async () => {
+  // Each query misspells a name; the suggestion would tell the right one.
+  const cases: Array<[string, string, Record<string, unknown>?]> = [
+    ['{ actorz { totalCount } }', '"actors"'],
+    ['{ actors(frist: 1) { totalCount } }', '"first"'],
+    ['{ capabilities(filter: { markingAtMost: REDD }) { totalCount } }', '"RED"'],
+    ['query($f: EventFilter) { events(filter: $f) { totalCount } }', '"occurredFrom"', { f: { occuredFrom: '2024-01-01' } }],
+    ['query($m: Marking) { capabilities(filter: { markingAtMost: $m }) { totalCount } }', '"RED"', { m: 'REDD' }],
+  ];
+  for (const [query, suggestion, variables] of cases) {
+    // Where introspection is on the suggestions help; where it is off they would give the schema away.
+    expect((await firstError(server, query, variables)).message).toMatch(new RegExp(`Did you mean .*${suggestion}`));
+    const hidden = await firstError(production, query, variables);
+    expect({ query, message: hidden.message }).toEqual({ query, message: expect.not.stringContaining(suggestion) });
+    expect({ query, message: hidden.message }).toEqual({ query, message: expect.not.stringContaining('Did you mean') });
+    expect(hidden.extensions?.code).toMatch(/^(GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT)$/);
+  }
+});
