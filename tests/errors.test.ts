@@ -84,3 +84,33 @@ test('in production, with introspection off, error messages suggest no schema na
     expect(hidden.extensions?.code).toMatch(/^(GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT)$/);
   }
 });
+
+const post = async (s: TestServer, accept: string, body: unknown) => {
+  const response = await fetch(`${s.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${s.key}` },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+};
+
+test('variables that do not fit are a 400 (200 under application/json), never a 500', async () => {
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['query($n: Int) { implications(first: $n) { totalCount } }', { n: 1.5 }],
+    ['query($n: Int) { implications(first: $n) { totalCount } }', { n: 'ten' }],
+    ['query($n: Int) { implications(first: $n) { totalCount } }', { n: 2 ** 31 }],
+    ['query($s: String!) { actors(filter: { search: $s }) { totalCount } }', { s: 'a\u0000b' }],
+  ];
+  for (const [query, variables] of cases) {
+    for (const [accept, status] of [['application/graphql-response+json', 400], ['application/json', 200]] as const) {
+      const { status: got, body } = await post(server, accept, { query, variables });
+      expect({ variables, accept, status: got, code: body.errors?.[0]?.extensions?.code, data: body.data }).toEqual({
+        variables,
+        accept,
+        status,
+        code: 'BAD_USER_INPUT',
+        data: undefined,
+      });
+    }
+  }
+});
