@@ -114,3 +114,25 @@ test('variables that do not fit are a 400 (200 under application/json), never a 
     }
   }
 });
+
+test('JSON nested deeper than the limit is refused as a bad request before GraphQL sees it', async () => {
+  const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+  const refused = { errors: [{ message: expect.stringMatching(/nests .* deeper than 64 levels/), extensions: { code: 'BAD_REQUEST' } }] };
+  // The body is the first level and its `variables` the second.
+  for (const depth of [100_000, 63]) {
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      const body = `{"query": "{ topics { totalCount } }", "variables": {"v": ${nested(depth)}}}`;
+      expect({ depth, accept, ...(await post(server, accept, body)) }).toEqual({ depth, accept, status: 400, body: refused });
+    }
+  }
+  const batched = `[{"query": "{ topics { totalCount } }", "extensions": {"deep": ${nested(100_000)}}}]`;
+  expect(await post(server, 'application/json', batched)).toEqual({ status: 400, body: refused });
+  const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ topics { totalCount } }')}&variables=${encodeURIComponent(`{"v": ${nested(2000)}}`)}`, {
+    headers: { 'apollo-require-preflight': 'true' },
+  });
+  expect({ status: get.status, body: await get.json() }).toEqual({ status: 400, body: refused });
+
+  // At the limit, the request goes through.
+  const atLimit = await post(server, 'application/json', `{"query": "{ topics { totalCount } }", "extensions": {"v": ${nested(62)}}}`);
+  expect(atLimit).toEqual({ status: 200, body: { data: { topics: { totalCount: 1 } } } });
+});

@@ -15,6 +15,7 @@ import { Reader } from '../read/reader';
 import type { Context } from './context';
 import { formatError, jsonBodyErrors } from './errors';
 import { graphiqlPage } from './graphiql';
+import { refuseDeepJson } from './json-depth';
 import { legacyJsonStatus } from './legacy-json-status';
 import { refuseNulStrings } from './input-guards';
 import { queryLimitsPlugin } from './limits';
@@ -112,6 +113,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     identify(dataSource, { anonymous: config.ANONYMOUS, jwt }, rateLimiter.refusedCredentials),
     rateLimiter.middleware,
     express.json({ limit: config.MAX_BODY_BYTES }),
+    refuseDeepJson,
     ...(allowList ? [allowListGuard(allowList)] : []),
     expressMiddleware(apollo, {
       context: async ({ res }) => {
