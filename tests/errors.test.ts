@@ -136,3 +136,29 @@ test('JSON nested deeper than the limit is refused as a bad request before Graph
   const atLimit = await post(server, 'application/json', `{"query": "{ topics { totalCount } }", "extensions": {"v": ${nested(62)}}}`);
   expect(atLimit).toEqual({ status: 200, body: { data: { topics: { totalCount: 1 } } } });
 });
+
+test('a day PostgreSQL cannot store is refused where it is given, never an internal error', async () => {
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    ['query($f: EventFilter) { events(filter: $f) { totalCount } }', { f: { occurredFrom: '0000-01-01' } }, 'f.occurredFrom'],
+    ['query($f: SourceFilter) { sources(filter: $f) { totalCount } }', { f: { publishedTo: '2024-02-30' } }, 'f.publishedTo'],
+    ['query($f: RelationFilter) { relations(filter: $f) { totalCount } }', { f: { validOn: '0000-12-31' } }, 'f.validOn'],
+    ['query($i: BriefInput!) { brief(input: $i) { title } }', { i: { topics: ['dprk-troops-in-russia'], from: '0000-01-01' } }, 'i.from'],
+    ['query($d: LocalDate) { events(filter: { occurredTo: $d }) { totalCount } }', { d: '10000-01-01' }, '$d'],
+  ];
+  for (const [query, variables, where] of cases) {
+    const { status, body } = await post(server, 'application/graphql-response+json', { query, variables });
+    const error = body.errors?.[0];
+    expect({ where, status, code: error?.extensions?.code }).toEqual({ where, status: 400, code: 'BAD_USER_INPUT' });
+    expect(error.message).toContain(where.startsWith('$') ? `Variable "${where}"` : `at "${where}"`);
+  }
+  const write = await server.gql(
+    `mutation($input: EventInput!) { createEvent(input: $input) { id } }`,
+    { input: { topic: 'dprk-troops-in-russia', title: 'Year zero', occurredOn: '0000-01-01', precision: 'DAY', citations: [] } },
+  );
+  expect(write.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  expect(write.body.errors?.[0]?.message).toContain('at "input.occurredOn"');
+  // Written in the query itself, it fails validation, which points at it.
+  const literal = await firstError(server, '{ events(filter: { occurredFrom: "0000-01-01" }) { totalCount } }');
+  expect(literal).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, locations: [{ line: 1, column: 34 }] });
+  expect(literal.message).toContain('"0000-01-01"');
+});
