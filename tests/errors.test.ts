@@ -1,4 +1,4 @@
-import { startTestServer, TestServer } from './support/server';
+import { dataOf, startTestServer, TestServer } from './support/server';
 
 let server: TestServer;
 let production: TestServer;
@@ -161,4 +161,13 @@ test('a day PostgreSQL cannot store is refused where it is given, never an inter
   const literal = await firstError(server, '{ events(filter: { occurredFrom: "0000-01-01" }) { totalCount } }');
   expect(literal).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, locations: [{ line: 1, column: 34 }] });
   expect(literal.message).toContain('"0000-01-01"');
+});
+
+test('a time outside the years 1 to 9999 is BAD_USER_INPUT on since, not an internal error', async () => {
+  const DELTA = 'query($s: DateTime!) { briefDelta(input: { topics: ["dprk-troops-in-russia"] }, since: $s) { since } }';
+  for (const since of ['9999-12-31T23:59:59-23:59', '0000-01-01T00:00:00+23:59', '0000-01-01T00:00:00Z']) {
+    const error = await firstError(server, DELTA, { s: since });
+    expect({ since, ...error.extensions, stacktrace: undefined }).toEqual({ since, code: 'BAD_USER_INPUT', argumentName: 'since', stacktrace: undefined });
+  }
+  expect(dataOf(await server.gql(DELTA, { s: '0001-01-01T00:00:00Z' })).briefDelta.since).toBe('0001-01-01T00:00:00.000Z');
 });
