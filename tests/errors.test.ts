@@ -1,4 +1,4 @@
-import { startTestServer, TestServer } from './support/server';
+import { dataOf, startTestServer, TestServer } from './support/server';
 
 let server: TestServer;
 let production: TestServer;
@@ -64,4 +64,110 @@ test('in production no stack trace and no internal detail reach the client', asy
     path: ['actors'],
     extensions: { code: 'INTERNAL_SERVER_ERROR' },
   });
+});
+
+test('in production, with introspection off, error messages suggest no schema names', async () => {
+  // Each query misspells a name; the suggestion would tell the right one.
+  const cases: Array<[string, string, Record<string, unknown>?]> = [
+    ['{ actorz { totalCount } }', '"actors"'],
+    ['{ actors(frist: 1) { totalCount } }', '"first"'],
+    ['{ capabilities(filter: { markingAtMost: REDD }) { totalCount } }', '"RED"'],
+    ['query($f: EventFilter) { events(filter: $f) { totalCount } }', '"occurredFrom"', { f: { occuredFrom: '2024-01-01' } }],
+    ['query($m: Marking) { capabilities(filter: { markingAtMost: $m }) { totalCount } }', '"RED"', { m: 'REDD' }],
+  ];
+  for (const [query, suggestion, variables] of cases) {
+    // Where introspection is on the suggestions help; where it is off they would give the schema away.
+    expect((await firstError(server, query, variables)).message).toMatch(new RegExp(`Did you mean .*${suggestion}`));
+    const hidden = await firstError(production, query, variables);
+    expect({ query, message: hidden.message }).toEqual({ query, message: expect.not.stringContaining(suggestion) });
+    expect({ query, message: hidden.message }).toEqual({ query, message: expect.not.stringContaining('Did you mean') });
+    expect(hidden.extensions?.code).toMatch(/^(GRAPHQL_VALIDATION_FAILED|BAD_USER_INPUT)$/);
+  }
+});
+
+const post = async (s: TestServer, accept: string, body: unknown) => {
+  const response = await fetch(`${s.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept, authorization: `Bearer ${s.key}` },
+    body: typeof body === 'string' ? body : JSON.stringify(body),
+  });
+  return { status: response.status, body: await response.json() };
+};
+
+test('variables that do not fit are a 400 (200 under application/json), never a 500', async () => {
+  const cases: Array<[string, Record<string, unknown>]> = [
+    ['query($n: Int) { implications(first: $n) { totalCount } }', { n: 1.5 }],
+    ['query($n: Int) { implications(first: $n) { totalCount } }', { n: 'ten' }],
+    ['query($n: Int) { implications(first: $n) { totalCount } }', { n: 2 ** 31 }],
+    ['query($s: String!) { actors(filter: { search: $s }) { totalCount } }', { s: 'a\u0000b' }],
+  ];
+  for (const [query, variables] of cases) {
+    for (const [accept, status] of [['application/graphql-response+json', 400], ['application/json', 200]] as const) {
+      const { status: got, body } = await post(server, accept, { query, variables });
+      expect({ variables, accept, status: got, code: body.errors?.[0]?.extensions?.code, data: body.data }).toEqual({
+        variables,
+        accept,
+        status,
+        code: 'BAD_USER_INPUT',
+        data: undefined,
+      });
+    }
+  }
+});
+
+test('JSON nested deeper than the limit is refused as a bad request before GraphQL sees it', async () => {
+  const nested = (depth: number) => '['.repeat(depth) + ']'.repeat(depth);
+  const refused = { errors: [{ message: expect.stringMatching(/nests .* deeper than 64 levels/), extensions: { code: 'BAD_REQUEST' } }] };
+  // The body is the first level and its `variables` the second.
+  for (const depth of [100_000, 63]) {
+    for (const accept of ['application/json', 'application/graphql-response+json']) {
+      const body = `{"query": "{ topics { totalCount } }", "variables": {"v": ${nested(depth)}}}`;
+      expect({ depth, accept, ...(await post(server, accept, body)) }).toEqual({ depth, accept, status: 400, body: refused });
+    }
+  }
+  const batched = `[{"query": "{ topics { totalCount } }", "extensions": {"deep": ${nested(100_000)}}}]`;
+  expect(await post(server, 'application/json', batched)).toEqual({ status: 400, body: refused });
+  const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ topics { totalCount } }')}&variables=${encodeURIComponent(`{"v": ${nested(2000)}}`)}`, {
+    headers: { 'apollo-require-preflight': 'true' },
+  });
+  expect({ status: get.status, body: await get.json() }).toEqual({ status: 400, body: refused });
+
+  // At the limit, the request goes through.
+  const atLimit = await post(server, 'application/json', `{"query": "{ topics { totalCount } }", "extensions": {"v": ${nested(62)}}}`);
+  expect(atLimit).toEqual({ status: 200, body: { data: { topics: { totalCount: 1 } } } });
+});
+
+test('a day PostgreSQL cannot store is refused where it is given, never an internal error', async () => {
+  const cases: Array<[string, Record<string, unknown>, string]> = [
+    ['query($f: EventFilter) { events(filter: $f) { totalCount } }', { f: { occurredFrom: '0000-01-01' } }, 'f.occurredFrom'],
+    ['query($f: SourceFilter) { sources(filter: $f) { totalCount } }', { f: { publishedTo: '2024-02-30' } }, 'f.publishedTo'],
+    ['query($f: RelationFilter) { relations(filter: $f) { totalCount } }', { f: { validOn: '0000-12-31' } }, 'f.validOn'],
+    ['query($i: BriefInput!) { brief(input: $i) { title } }', { i: { topics: ['dprk-troops-in-russia'], from: '0000-01-01' } }, 'i.from'],
+    ['query($d: LocalDate) { events(filter: { occurredTo: $d }) { totalCount } }', { d: '10000-01-01' }, '$d'],
+  ];
+  for (const [query, variables, where] of cases) {
+    const { status, body } = await post(server, 'application/graphql-response+json', { query, variables });
+    const error = body.errors?.[0];
+    expect({ where, status, code: error?.extensions?.code }).toEqual({ where, status: 400, code: 'BAD_USER_INPUT' });
+    expect(error.message).toContain(where.startsWith('$') ? `Variable "${where}"` : `at "${where}"`);
+  }
+  const write = await server.gql(
+    `mutation($input: EventInput!) { createEvent(input: $input) { id } }`,
+    { input: { topic: 'dprk-troops-in-russia', title: 'Year zero', occurredOn: '0000-01-01', precision: 'DAY', citations: [] } },
+  );
+  expect(write.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
+  expect(write.body.errors?.[0]?.message).toContain('at "input.occurredOn"');
+  // Written in the query itself, it fails validation, which points at it.
+  const literal = await firstError(server, '{ events(filter: { occurredFrom: "0000-01-01" }) { totalCount } }');
+  expect(literal).toMatchObject({ extensions: { code: 'GRAPHQL_VALIDATION_FAILED' }, locations: [{ line: 1, column: 34 }] });
+  expect(literal.message).toContain('"0000-01-01"');
+});
+
+test('a time outside the years 1 to 9999 is BAD_USER_INPUT on since, not an internal error', async () => {
+  const DELTA = 'query($s: DateTime!) { briefDelta(input: { topics: ["dprk-troops-in-russia"] }, since: $s) { since } }';
+  for (const since of ['9999-12-31T23:59:59-23:59', '0000-01-01T00:00:00+23:59', '0000-01-01T00:00:00Z']) {
+    const error = await firstError(server, DELTA, { s: since });
+    expect({ since, ...error.extensions, stacktrace: undefined }).toEqual({ since, code: 'BAD_USER_INPUT', argumentName: 'since', stacktrace: undefined });
+  }
+  expect(dataOf(await server.gql(DELTA, { s: '0001-01-01T00:00:00Z' })).briefDelta.since).toBe('0001-01-01T00:00:00.000Z');
 });

@@ -192,3 +192,24 @@ test('filtering by the id of an item one may not see matches nothing, exactly li
   const amber = await keyFor('amber-filter', Role.VIEWER, 'AMBER' as Marking, 'org-a');
   expect(dataOf(await server.gqlAs(amber, Q, { actor: toGlobalId('Actor', hiddenActor) })).capabilities.totalCount).toBe(1);
 });
+
+test('an admin sees and revokes only keys at or below its own clearance; one above is NOT_FOUND, like a missing one', async () => {
+  const greenAdmin = await keyFor('green-admin', Role.ADMIN, 'GREEN' as Marking, 'org-c');
+  const amberAdmin = await keyFor('amber-admin', Role.ADMIN, 'AMBER' as Marking, 'org-c');
+  const red = await createKey(server.dataSource.manager, { name: 'red-lead', role: Role.VIEWER, clearance: 'RED' as Marking, organisation: 'org-c' });
+  const green = await createKey(server.dataSource.manager, { name: 'green-clerk', role: Role.VIEWER, clearance: 'GREEN' as Marking, organisation: 'org-c' });
+  const names = async (key: string) => dataOf(await server.gqlAs(key, `{ apiKeys { name clearance } }`)).apiKeys.map((k: { name: string }) => k.name);
+  expect(await names(greenAdmin)).toEqual(['green-admin', 'green-clerk']);
+  expect(await names(amberAdmin)).toEqual(['amber-admin', 'green-admin', 'green-clerk']);
+
+  const REVOKE = `mutation($id: ID!) { revokeApiKey(id: $id) { name revokedAt } }`;
+  const above = await server.gqlAs(greenAdmin, REVOKE, { id: toGlobalId('ApiKey', red.apiKey.id) });
+  const missing = await server.gqlAs(greenAdmin, REVOKE, { id: toGlobalId('ApiKey', '00000000-0000-4000-8000-00000000c0de') });
+  const shape = (r: typeof above) => ({ status: r.status, code: r.body.errors?.[0]?.extensions?.code, data: r.body.data });
+  expect(shape(above)).toEqual({ status: 200, code: 'NOT_FOUND', data: null });
+  expect(shape(missing)).toEqual(shape(above));
+  expect(JSON.stringify(above.body)).not.toContain('red-lead');
+  // The RED key still works; a key within the admin's clearance is revoked as before.
+  expect(dataOf(await server.gqlAs(red.key, `{ viewer { clearance } }`)).viewer.clearance).toBe('RED');
+  expect(dataOf(await server.gqlAs(greenAdmin, REVOKE, { id: toGlobalId('ApiKey', green.apiKey.id) })).revokeApiKey.revokedAt).not.toBeNull();
+});

@@ -76,3 +76,93 @@ test('aliases of one field with different arguments each get their own answer', 
   expect(data.topic.all.totalCount).toBeGreaterThan(data.topic.likely.totalCount);
   expect(data.topic.heading).toBe(data.topic.title);
 });
+
+/** Every connection, its order field type and some of its orderings; citations are a source's (a nested connection). */
+const ORDERINGS: Array<[string, string, string[]]> = [
+  ['actors', 'ActorOrderField', ['NAME', 'CREATED_AT', 'UPDATED_AT']],
+  ['capabilities', 'CapabilityOrderField', ['CATEGORY', 'CREATED_AT']],
+  ['challenges', 'ChallengeOrderField', ['CATEGORY']],
+  ['implications', 'ImplicationOrderField', ['LIKELIHOOD', 'CONFIDENCE', 'UPDATED_AT']],
+  ['events', 'EventOrderField', ['OCCURRED_ON', 'CREATED_AT']],
+  ['sources', 'SourceOrderField', ['NAME', 'PUBLISHED_ON', 'RELIABILITY']],
+  ['relations', 'RelationOrderField', ['TYPE', 'VALID_FROM']],
+  ['topics', 'TopicOrderField', ['TITLE', 'STARTS_ON']],
+  ['citations', 'CitationOrderField', ['CREDIBILITY', 'CREATED_AT']],
+];
+
+/** Pages of `connection` after `$after`, ordered by `$field`, one for each selection, and how to find them in the data. */
+function pageQuery(connection: string, orderType: string, ...selections: string[]) {
+  const pages = selections.map((s, i) => `page${i}: ${connection}(first: 1, after: $after, orderBy: { field: $field }) { ${s} }`).join(' ');
+  const variables = `$after: String, $field: ${orderType}!`;
+  const nested = connection === 'citations';
+  return {
+    query: nested ? `query(${variables}, $source: ID!) { source(id: $source) { ${pages} } }` : `query(${variables}) { ${pages} }`,
+    read: (data: any) => selections.map((_, i) => (nested ? data.source : data)[`page${i}`]),
+  };
+}
+
+test('a page after a cursor, or only its count, works for every ordering of every connection, nested ones too', async () => {
+  const { sources } = dataOf(await server.gql('{ sources { nodes { id citations { totalCount } } } }'));
+  const source = sources.nodes.find((s: { citations: { totalCount: number } }) => s.citations.totalCount > 1).id;
+  for (const [connection, orderType, fields] of ORDERINGS) {
+    const ask = async (selection: string, variables: Record<string, unknown>) => {
+      const { query, read } = pageQuery(connection, orderType, selection);
+      const response = await server.gql(query, { ...variables, source });
+      expect({ connection, ...variables, errors: response.body.errors }).toEqual({ connection, ...variables, errors: undefined });
+      return read(response.body.data)[0];
+    };
+    for (const field of fields) {
+      const start = await ask('totalCount pageInfo { endCursor }', { after: null, field });
+      const after = start.pageInfo.endCursor;
+      expect(after).not.toBeNull();
+      // The count is of the whole connection, whatever the page.
+      expect((await ask('totalCount nodes { id }', { after, field })).totalCount).toBe(start.totalCount);
+      expect((await ask('totalCount', { after, field })).totalCount).toBe(start.totalCount);
+    }
+  }
+  // A count alone still checks the cursor.
+  const garbage = await server.gql('{ implications(first: 1, after: "garbage") { totalCount } }');
+  expect(garbage.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'after' });
+});
+
+/** Values that no row can have for an ordering, by the kind of value it orders by. */
+const WRONG_VALUES: Record<string, unknown[]> = {
+  text: [42, null, { a: 1 }, 'with a \u0000 inside'],
+  enum: ['NOT_A_VALUE', 3, 'LIKELY\u0000'],
+  date: ['0000-01-01', '2024-02-30', '10000-01-01', 'soon', 20240101, '2024-01-01\u0000'],
+  timestamp: ['yesterday', '0000-01-01T00:00:00+00:00', '2024-13-01T00:00:00+00:00', '2024-01-01T25:00:00+00:00', 1e308],
+  smallint: ['2', 1.5, 40000, 1e308, null],
+};
+const KIND: Record<string, keyof typeof WRONG_VALUES> = {
+  NAME: 'text',
+  TITLE: 'text',
+  CATEGORY: 'enum',
+  LIKELIHOOD: 'enum',
+  CONFIDENCE: 'enum',
+  RELIABILITY: 'enum',
+  TYPE: 'enum',
+  OCCURRED_ON: 'date',
+  PUBLISHED_ON: 'date',
+  VALID_FROM: 'date',
+  STARTS_ON: 'date',
+  CREATED_AT: 'timestamp',
+  UPDATED_AT: 'timestamp',
+  CREDIBILITY: 'smallint',
+};
+
+test('a cursor carrying a value its ordering cannot have is BAD_USER_INPUT on after, for pages and counts alike', async () => {
+  const source = dataOf(await server.gql('{ sources(first: 1) { nodes { id } } }')).sources.nodes[0].id;
+  const id = '00000000-0000-4000-8000-000000000001';
+  for (const [connection, orderType, fields] of ORDERINGS) {
+    for (const field of fields) {
+      for (const value of WRONG_VALUES[KIND[field]]) {
+        const after = Buffer.from(JSON.stringify([field, value, id])).toString('base64');
+        for (const selection of ['nodes { id }', 'totalCount']) {
+          const response = await server.gql(pageQuery(connection, orderType, selection).query, { after, field, source });
+          const errors = response.body.errors?.map((e) => [e.extensions?.code, e.extensions?.argumentName]);
+          expect({ connection, field, value, selection, errors }).toEqual({ connection, field, value, selection, errors: [['BAD_USER_INPUT', 'after']] });
+        }
+      }
+    }
+  }
+});

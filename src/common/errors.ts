@@ -22,3 +22,11 @@ export const notFound = (what: string) => new GraphQLError(`${what} not found`, 
 export const conflict = (message: string) => new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT } });
 
 export const forbidden = (message: string) => new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
+
+/** An error thrown in a plugin hook, before the operation runs, needs its HTTP status: Apollo answers 500 without one. */
+export const asRequestError = (error: GraphQLError) =>
+  new GraphQLError(error.message, {
+    nodes: error.nodes,
+    originalError: error.originalError ?? undefined,
+    extensions: { ...error.extensions, http: { status: 400 } },
+  });

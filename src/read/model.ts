@@ -17,7 +17,10 @@ export type FieldSpec =
 export interface OrderField {
   /** A non-null SQL expression over the row, so keyset cursors can compare it. */
   sql: (alias: string) => string;
+  /** Its SQL type: text, smallint, date or timestamptz, or an enum type with its `labels`. */
   cast: string;
+  /** The labels of an enum type: the only values a cursor may carry for it. */
+  labels?: readonly string[];
 }
 
 /** The read side of one GraphQL object type stored in one table. */
@@ -44,6 +47,13 @@ export const through =
   (table: string, ownerColumn: string, targetColumn: string): Join =>
   (parent, child) =>
     `${child}.id IN (SELECT ${targetColumn} FROM ${table} WHERE ${ownerColumn} = ${parent}.id)`;
+
+/** Ordering by an enum column, whose labels are those of the TypeScript enum `values`. */
+export const byEnum = (column: string, cast: string, values: Record<string, string>): OrderField => ({
+  sql: (a) => `${a}.${column}`,
+  cast,
+  labels: Object.values(values),
+});
 
 export const byTimestamps: Record<string, OrderField> = {
   CREATED_AT: { sql: (a) => `${a}.created_at`, cast: 'timestamptz' },

@@ -1,7 +1,7 @@
 import { FieldNode, GraphQLObjectType, getNamedType } from 'graphql';
 import { badUserInput } from '../common/errors';
 import type { Compiler } from './compile';
-import { UUID } from './global-id';
+import { decodeCursor } from './cursor';
 import type { TableModel } from './model';
 import { and, jsonObject } from './sql';
 
@@ -10,21 +10,6 @@ export interface ConnectionArgs {
   orderBy?: { field?: string; direction?: 'ASC' | 'DESC' } | null;
   first?: number | null;
   after?: string | null;
-}
-
-/** Cursors carry the sort field, its value and the row id: keyset pagination stays stable under inserts. */
-function decodeCursor(cursor: string, field: string): { value: unknown; id: string } {
-  let decoded: unknown;
-  try {
-    decoded = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
-  } catch {
-    decoded = undefined;
-  }
-  if (!Array.isArray(decoded) || decoded.length !== 3 || typeof decoded[2] !== 'string' || !UUID.test(decoded[2])) {
-    throw badUserInput('after', 'not a cursor returned by this connection');
-  }
-  if (decoded[0] !== field) throw badUserInput('after', `the cursor belongs to an ordering by ${String(decoded[0])}, not ${field}`);
-  return { value: decoded[1], id: decoded[2] };
 }
 
 /**
@@ -52,12 +37,8 @@ export function pageSql(
   const where = and([c.sql.visible(row, model.table), ...(join ? [join(row)] : []), ...(model.filter?.(args.filter ?? {}, row, c.sql) ?? [])]);
   const sortKey = order.sql(row);
   const orderBy = `${sortKey} ${direction}, ${row}.id ${direction}`;
-  let keyset = '';
-  if (args.after) {
-    const after = decodeCursor(args.after, fieldName);
-    const op = direction === 'ASC' ? '>' : '<';
-    keyset = ` AND (${sortKey}, ${row}.id) ${op} (${c.sql.param(after.value, order.cast)}, ${c.sql.param(after.id, 'uuid')})`;
-  }
+  // Checked even when only the count is asked for, which does not depend on it.
+  const after = args.after ? decodeCursor(args.after, fieldName, order) : undefined;
 
   const entries: Array<[string, string]> = [];
   const rowColumns: string[] = [];
@@ -105,6 +86,11 @@ export function pageSql(
     }
   }
   if (!readsRows) return `(SELECT ${jsonObject(entries)})`;
+
+  // Its parameters only now, in the statement that reads rows: a count-only statement must not carry them.
+  const keyset = after
+    ? ` AND (${sortKey}, ${row}.id) ${direction === 'ASC' ? '>' : '<'} (${c.sql.param(after.value, order.cast)}, ${c.sql.param(after.id, 'uuid')})`
+    : '';
 
   const cursor = `translate(encode(convert_to(json_build_array('${fieldName}', ${sortKey}, ${row}.id)::text, 'UTF8'), 'base64'), E'\\n', '')`;
   const columns = [...rowColumns, `${cursor} AS c`, `row_number() OVER (ORDER BY ${orderBy}) AS rn`];

@@ -15,6 +15,7 @@ import { Reader } from '../read/reader';
 import type { Context } from './context';
 import { formatError, jsonBodyErrors } from './errors';
 import { graphiqlPage } from './graphiql';
+import { refuseDeepJson } from './json-depth';
 import { legacyJsonStatus } from './legacy-json-status';
 import { refuseNulStrings } from './input-guards';
 import { queryLimitsPlugin } from './limits';
@@ -37,13 +38,16 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   const pageSize = { max: config.MAX_PAGE_SIZE, default: Math.min(config.DEFAULT_PAGE_SIZE, config.MAX_PAGE_SIZE) };
   // Automatic persisted queries are on; with an allow-list, the list is the only store and nothing else runs.
   const allowList = config.ALLOWLIST_FILE ? loadAllowList(config.ALLOWLIST_FILE) : undefined;
+  const introspection = config.INTROSPECTION ?? !production;
   const apollo = new ApolloServer<Context>({
     persistedQueries: allowList ? { cache: new AllowListStore(allowList) } : {},
     schema,
     fieldResolver: readResponseKey,
-    formatError: formatError(production),
+    formatError: formatError(production, !introspection),
     includeStacktraceInErrorResponses: !production,
-    introspection: config.INTROSPECTION ?? !production,
+    introspection,
+    // Without introspection, "Did you mean ...?" suggestions would hand out the schema's names one by one.
+    hideSchemaDetailsFromClientErrors: !introspection,
     parseOptions: { maxTokens: config.MAX_TOKENS },
     // CSRF prevention stays on (the default): a GET or simple POST needs a JSON content type or a preflight header.
     plugins: [
@@ -109,6 +113,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     identify(dataSource, { anonymous: config.ANONYMOUS, jwt }, rateLimiter.refusedCredentials),
     rateLimiter.middleware,
     express.json({ limit: config.MAX_BODY_BYTES }),
+    refuseDeepJson,
     ...(allowList ? [allowListGuard(allowList)] : []),
     expressMiddleware(apollo, {
       context: async ({ res }) => {

@@ -6,12 +6,17 @@ import { ErrorCode } from '../common/errors';
 /** PostgreSQL's code for a statement cancelled by statement_timeout. */
 const QUERY_CANCELED = '57014';
 
+/** graphql-js ends some messages with the names it knows that are close to the one asked for. */
+const SUGGESTION = / ?Did you mean .+\?$/;
+
 /**
  * The one place errors leave the service. Coded errors pass as they are; anything unexpected is logged and,
- * in production, reduced to a generic message so no SQL or stack trace reaches a client.
+ * in production, reduced to a generic message so no SQL or stack trace reaches a client. With `hideSchemaDetails`
+ * no message suggests a name: Apollo's option of that name covers validation only, not variable values.
  */
-export function formatError(production: boolean) {
-  return (formatted: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+export function formatError(production: boolean, hideSchemaDetails: boolean) {
+  return (unhidden: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    const formatted = hideSchemaDetails ? { ...unhidden, message: unhidden.message.replace(SUGGESTION, '') } : unhidden;
     const code = formatted.extensions?.code;
     if (code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
     if ((unwrapResolverError(error) as { driverError?: { code?: string } }).driverError?.code === QUERY_CANCELED) {

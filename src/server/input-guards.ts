@@ -1,6 +1,6 @@
 import type { ApolloServerPlugin } from '@apollo/server';
 import { visit, type DocumentNode } from 'graphql';
-import { badUserInput } from '../common/errors';
+import { asRequestError, badUserInput } from '../common/errors';
 
 // PostgreSQL text cannot hold a NUL character: refuse it up front rather than fail inside a query.
 const hasNul = (value: unknown): boolean =>
@@ -25,7 +25,9 @@ export const refuseNulStrings: ApolloServerPlugin = {
   async requestDidStart() {
     return {
       async didResolveOperation({ request, document }) {
-        if (hasNul(request.variables) || literalHasNul(document)) throw badUserInput('(strings)', 'text may not contain NUL characters');
+        if (hasNul(request.variables) || literalHasNul(document)) {
+          throw asRequestError(badUserInput('(strings)', 'text may not contain NUL characters'));
+        }
       },
     };
   },

@@ -4,7 +4,7 @@ import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
 import { getNullableType, GraphQLError, isListType, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
-import { ErrorCode } from '../common/errors';
+import { asRequestError, ErrorCode } from '../common/errors';
 
 export interface QueryLimits {
   maxDepth: number;
@@ -62,7 +62,7 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
             cost = queryCost(schema, document, request.variables ?? {}, request.operationName ?? undefined, limits.pageSize);
           } catch (error) {
             // Variables that do not fit their types: refused here, since a cost that cannot be known is not allowed.
-            if (error instanceof GraphQLError) throw new GraphQLError(error.message, { extensions: { code: ErrorCode.BAD_USER_INPUT } });
+            if (error instanceof GraphQLError) throw asRequestError(new GraphQLError(error.message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }));
             throw error;
           }
           if (cost > limits.maxCost) {

@@ -1,4 +1,4 @@
-import { byParentKey, byTimestamps, one, TableModel } from '../../read/model';
+import { byEnum, byParentKey, byTimestamps, one, TableModel } from '../../read/model';
 import { visibleRef, oneOf } from '../../read/filters';
 import { quantityField } from '../../read/quantity';
 import { assertionConditions, assertionFields, CitedColumn } from './assertion.read';
@@ -10,8 +10,17 @@ export interface ActorStatementFilter extends AssertionFilter {
   categories?: string[] | null;
 }
 
-/** The read model of a statement about one actor with a category and a quantity (capability, challenge). */
-export function actorStatementModel(typeName: string, table: 'capability' | 'challenge', cited: CitedColumn, categoryType: string): TableModel<ActorStatementFilter> {
+/**
+ * The read model of a statement about one actor with a category and a quantity (capability, challenge); its
+ * categories are the enum type `categoryType`, with the labels of `categories`.
+ */
+export function actorStatementModel(
+  typeName: string,
+  table: 'capability' | 'challenge',
+  cited: CitedColumn,
+  categoryType: string,
+  categories: Record<string, string>,
+): TableModel<ActorStatementFilter> {
   return {
     typeName,
     table,
@@ -25,7 +34,7 @@ export function actorStatementModel(typeName: string, table: 'capability' | 'cha
       ...(f.actor ? [`${a}.actor_id = ${visibleRef(sql, 'actor', f.actor, 'filter.actor', 'Actor')}`] : []),
       ...oneOf(a, 'category', sql, f.categories, categoryType),
     ],
-    orderFields: { CATEGORY: { sql: (a) => `${a}.category`, cast: categoryType }, ...byTimestamps },
+    orderFields: { CATEGORY: byEnum('category', categoryType, categories), ...byTimestamps },
     defaultOrder: { field: 'CATEGORY', direction: 'ASC' },
   };
 }

@@ -1,5 +1,5 @@
 import { Field, InputType, Int, registerEnumType } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDate } from '../../common/local-date';
 import { Marking } from '../../common/marking';
 import { Reliability } from '../source/source-grades';
 
@@ -24,10 +24,10 @@ export class AssertionFilter {
   })
   minReliability?: Reliability | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Only statements cited to a source published on or after this day.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Only statements cited to a source published on or after this day.' })
   reportedFrom?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Only statements cited to a source published on or before this day.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Only statements cited to a source published on or before this day.' })
   reportedTo?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Only statements with at least this many distinct sources (2 = corroborated).' })

@@ -44,6 +44,9 @@ export class BriefRunResolver {
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
+    // DateTime takes any offset: in UTC the time may fall in year 0 or 10000, which it cannot write back.
+    const year = since.getUTCFullYear();
+    if (year < 1 || year > 9999) throw badUserInput('since', 'must fall in the years 1 to 9999 (UTC)');
     return byResponseKey(info, await briefDeltaFor(ctx.dataSource, ctx.viewer, input, since));
   }
 }

@@ -1,4 +1,4 @@
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDate } from '../../common/local-date';
 import { Field, ID, InputType, Int, registerEnumType } from 'type-graphql';
 import { Marking } from '../../common/marking';
 import { Reliability } from '../source/source-grades';
@@ -34,13 +34,13 @@ export class BriefInput {
   @Field(() => [ID], { nullable: true, description: 'Ids of the actors to cover. At least one topic or actor is required.' })
   actors?: string[] | null;
 
-  @Field(() => GraphQLLocalDate, {
+  @Field(() => LocalDate, {
     nullable: true,
     description: 'Start of the time window: events before it, and citations to sources published before it, are left out.',
   })
   from?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'End of the time window (inclusive).' })
+  @Field(() => LocalDate, { nullable: true, description: 'End of the time window (inclusive).' })
   to?: string | null;
 
   @Field(() => Int, { nullable: true, description: 'Only citations at least this credible (1 best ... 6): 3 keeps 1, 2 and 3.' })

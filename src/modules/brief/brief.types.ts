@@ -1,4 +1,4 @@
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDate } from '../../common/local-date';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Marking } from '../../common/marking';
 import { Quantity } from '../../common/quantity';
@@ -158,7 +158,7 @@ export class TimelineEntry {
   @Field(() => BriefStatement, { description: 'The event as a statement.' })
   statement: BriefStatement;
 
-  @Field(() => GraphQLLocalDate, { description: 'First day of the period the event is dated to.' })
+  @Field(() => LocalDate, { description: 'First day of the period the event is dated to.' })
   occurredOn: string;
 
   @Field(() => DatePrecision, { description: 'How precisely the date is known.' })
@@ -188,7 +188,7 @@ export class BibliographyEntry {
   @Field(() => String, { nullable: true, description: 'Who published it, when known and visible to the reader.' })
   publisher: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Publication date, when known.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Publication date, when known.' })
   publishedOn: string | null;
 
   @Field(() => Reliability, { description: 'Admiralty reliability grade.' })
@@ -278,7 +278,7 @@ export class Brief {
   @Field(() => Int, { description: 'Statements in scope (each counted once).' })
   statementCount: number;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Publication date of the newest dated source cited.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Publication date of the newest dated source cited.' })
   latestSourceDate: string | null;
 
   @Field({ description: 'The brief in Markdown: byte-identical for the same data and input.' })

@@ -1,3 +1,4 @@
 import { actorStatementModel } from '../assertion/actor-statement.read';
+import { ChallengeCategory } from './challenge.entity';
 
-export const challengeModel = actorStatementModel('Challenge', 'challenge', 'challenge_id', 'challenge_category');
+export const challengeModel = actorStatementModel('Challenge', 'challenge', 'challenge_id', 'challenge_category', ChallengeCategory);

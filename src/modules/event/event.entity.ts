@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne } from 'typeorm';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDate } from '../../common/local-date';
 import { Item, Node } from '../../common/columns';
 import { Quantity } from '../../common/quantity';
 import { Assertion } from '../assertion/assertion.entity';
@@ -33,7 +33,7 @@ export class Event extends Assertion {
   @Column('text', { nullable: true })
   description: string | null;
 
-  @Field(() => GraphQLLocalDate, { description: 'When it happened; read it with `precision`.' })
+  @Field(() => LocalDate, { description: 'When it happened; read it with `precision`.' })
   @Index()
   @Column('date')
   occurredOn: string;

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDate } from '../../common/local-date';
 import { orderInputOf, PageArgs } from '../../common/pagination';
 import { AssertionFilter } from '../assertion/assertion.inputs';
 
@@ -20,10 +20,10 @@ export class EventFilter extends AssertionFilter {
   @Field(() => ID, { nullable: true, description: 'Only events at this location.' })
   location?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Only events on or after this day.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Only events on or after this day.' })
   occurredFrom?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Only events on or before this day.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Only events on or before this day.' })
   occurredTo?: string | null;
 }
 

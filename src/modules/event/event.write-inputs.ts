@@ -1,4 +1,4 @@
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDate } from '../../common/local-date';
 import { Field, ID, InputType } from 'type-graphql';
 import { QuantityInput } from '../../common/quantity.inputs';
 import { NewStatementFields, StatementAccessPatch } from '../assertion/statement.write-inputs';
@@ -12,7 +12,7 @@ export class EventInput extends NewStatementFields {
   @Field(() => String, { nullable: true, description: 'What happened, in more words.' })
   description?: string | null;
 
-  @Field(() => GraphQLLocalDate, { description: 'When: the day, or the first day of the month or year it is known to.' })
+  @Field(() => LocalDate, { description: 'When: the day, or the first day of the month or year it is known to.' })
   occurredOn: string;
 
   @Field(() => DatePrecision, { description: 'How precisely the date is known.' })
@@ -33,7 +33,7 @@ export class EventPatch extends StatementAccessPatch {
   @Field(() => String, { nullable: true, description: 'New title.' })
   title?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'New date (with `precision`, checked together).' })
+  @Field(() => LocalDate, { nullable: true, description: 'New date (with `precision`, checked together).' })
   occurredOn?: string | null;
 
   @Field(() => DatePrecision, { nullable: true, description: 'New precision.' })

@@ -57,7 +57,7 @@ export class ApiKeyResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Query(() => [ApiKey], { description: 'API keys of your organisation (without one: your own), by name (ADMIN).' })
+  @Query(() => [ApiKey], { description: 'API keys of your organisation (without one: your own) at or below your clearance, by name (ADMIN).' })
   async apiKeys(@Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const keys = await ctx.dataSource.manager.find(ApiKey, { order: { name: 'ASC' } });
     return byResponseKey(info, keys.filter((k) => manages(ctx.viewer, k)).map(keyView));
@@ -72,7 +72,7 @@ export class ApiKeyResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => ApiKey, { description: 'Revoke an API key (ADMIN); it stops working on the next request.' })
+  @Mutation(() => ApiKey, { description: 'Revoke an API key you can list (ADMIN); it stops working on the next request.' })
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return byResponseKey(info, keyView(await revokeKey(ctx.dataSource.manager, id, ctx.viewer)));
   }

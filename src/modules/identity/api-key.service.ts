@@ -68,9 +68,13 @@ export function checkGrant(admin: Viewer, input: NewKey): void {
   }
 }
 
-/** Keys an admin manages: those of their organisation; without one, only their own. */
+/**
+ * Keys an admin manages: those of their organisation (without one, only their own) and at most their own clearance.
+ * Others do not exist for them: a key above them is NOT_FOUND, and not listed.
+ */
 export const manages = (admin: Viewer, key: ApiKey) =>
-  admin.organisation ? key.organisation === admin.organisation : key.principal === admin.principal;
+  (admin.organisation ? key.organisation === admin.organisation : key.principal === admin.principal) &&
+  MARKINGS.indexOf(key.clearance) <= MARKINGS.indexOf(admin.clearance);
 
 /** Revokes a key the admin manages; others are NOT_FOUND. */
 export async function revokeKey(em: EntityManager, globalId: string, admin: Viewer): Promise<ApiKey> {

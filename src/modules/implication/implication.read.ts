@@ -1,7 +1,8 @@
-import { byTimestamps, list, TableModel, through } from '../../read/model';
+import { byEnum, byTimestamps, list, TableModel, through } from '../../read/model';
 import { visibleRef, oneOf } from '../../read/filters';
 import { assertionConditions, assertionFields } from '../assertion/assertion.read';
 import type { ImplicationFilter } from './implication.inputs';
+import { Confidence, Likelihood } from './judgment-scales';
 
 export const implicationModel: TableModel<ImplicationFilter> = {
   typeName: 'Implication',
@@ -21,8 +22,8 @@ export const implicationModel: TableModel<ImplicationFilter> = {
     ...oneOf(a, 'horizon', sql, f.horizons, 'time_horizon'),
   ],
   orderFields: {
-    LIKELIHOOD: { sql: (a) => `${a}.likelihood`, cast: 'likelihood' },
-    CONFIDENCE: { sql: (a) => `${a}.confidence`, cast: 'analytic_confidence' },
+    LIKELIHOOD: byEnum('likelihood', 'likelihood', Likelihood),
+    CONFIDENCE: byEnum('confidence', 'analytic_confidence', Confidence),
     ...byTimestamps,
   },
   defaultOrder: { field: 'LIKELIHOOD', direction: 'DESC' },

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDate } from '../../common/local-date';
 import { Item, Node } from '../../common/columns';
 import { Assertion } from '../assertion/assertion.entity';
 import { Actor } from '../actor/actor.entity';
@@ -53,11 +53,11 @@ export class ActorRelation extends Assertion {
   @Column({ type: 'enum', enum: RelationType, enumName: 'relation_type' })
   type: RelationType;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'First day the relation holds, when known.' })
+  @Field(() => LocalDate, { nullable: true, description: 'First day the relation holds, when known.' })
   @Column('date', { nullable: true })
   validFrom: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Last day it holds; null while it goes on.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Last day it holds; null while it goes on.' })
   @Column('date', { nullable: true })
   validTo: string | null;
 

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDate } from '../../common/local-date';
 import { orderInputOf, PageArgs } from '../../common/pagination';
 import { AssertionFilter } from '../assertion/assertion.inputs';
 import { RelationType } from './relation.entity';
@@ -22,7 +22,7 @@ export class RelationFilter extends AssertionFilter {
   @Field(() => [RelationType], { nullable: true, description: 'Only these types.' })
   types?: RelationType[] | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Only relations that hold on this day (open ends count as holding).' })
+  @Field(() => LocalDate, { nullable: true, description: 'Only relations that hold on this day (open ends count as holding).' })
   validOn?: string | null;
 }
 

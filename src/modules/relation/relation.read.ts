@@ -1,6 +1,7 @@
-import { byParentKey, byTimestamps, one, TableModel } from '../../read/model';
+import { byEnum, byParentKey, byTimestamps, one, TableModel } from '../../read/model';
 import { visibleRef, oneOf } from '../../read/filters';
 import { assertionConditions, assertionFields } from '../assertion/assertion.read';
+import { RelationType } from './relation.entity';
 import type { RelationFilter } from './relation.inputs';
 
 export const relationModel: TableModel<RelationFilter> = {
@@ -24,7 +25,7 @@ export const relationModel: TableModel<RelationFilter> = {
     return conditions;
   },
   orderFields: {
-    TYPE: { sql: (a) => `${a}.type`, cast: 'relation_type' },
+    TYPE: byEnum('type', 'relation_type', RelationType),
     VALID_FROM: { sql: (a) => `coalesce(${a}.valid_from, '-infinity'::date)`, cast: 'date' },
     ...byTimestamps,
   },

@@ -1,4 +1,4 @@
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDate } from '../../common/local-date';
 import { Field, ID, InputType } from 'type-graphql';
 import { NewStatementFields, StatementAccessPatch } from '../assertion/statement.write-inputs';
 import { RelationType } from './relation.entity';
@@ -14,10 +14,10 @@ export class ActorRelationInput extends NewStatementFields {
   @Field(() => ID, { description: 'Object (an Actor id).' })
   to: string;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'First day it holds, when known.' })
+  @Field(() => LocalDate, { nullable: true, description: 'First day it holds, when known.' })
   validFrom?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Last day it holds; none while it goes on.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Last day it holds; none while it goes on.' })
   validTo?: string | null;
 
   @Field(() => String, { nullable: true, description: 'The relation in a sentence.' })
@@ -26,7 +26,7 @@ export class ActorRelationInput extends NewStatementFields {
 
 @InputType({ description: 'Changes to a relation: fields not given stay as they are.' })
 export class ActorRelationPatch extends StatementAccessPatch {
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'New last day (it ended).' })
+  @Field(() => LocalDate, { nullable: true, description: 'New last day (it ended).' })
   validTo?: string | null;
 
   @Field(() => String, { nullable: true, description: 'New sentence.' })

@@ -1,6 +1,6 @@
 import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Field, ObjectType } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDate } from '../../common/local-date';
 import { Item, Node } from '../../common/columns';
 import { Actor } from '../actor/actor.entity';
 import { Reliability, SourceKind } from './source-grades';
@@ -33,7 +33,7 @@ export class Source extends Item {
   @Column('text', { nullable: true })
   url: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Publication date, when known.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Publication date, when known.' })
   @Column('date', { nullable: true })
   publishedOn: string | null;
 

@@ -1,5 +1,5 @@
 import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDate } from '../../common/local-date';
 import { Marking } from '../../common/marking';
 import { orderInputOf, PageArgs } from '../../common/pagination';
 import { Reliability, SourceKind } from './source-grades';
@@ -29,10 +29,10 @@ export class SourceFilter {
   @Field(() => ID, { nullable: true, description: 'Only sources published by this actor.' })
   publisher?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Only sources published on or after this day.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Only sources published on or after this day.' })
   publishedFrom?: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'Only sources published on or before this day.' })
+  @Field(() => LocalDate, { nullable: true, description: 'Only sources published on or before this day.' })
   publishedTo?: string | null;
 
   @Field(() => String, { nullable: true, description: 'Name contains this text (case-insensitive).' })

@@ -1,6 +1,7 @@
-import { byChildKey, byParentKey, byTimestamps, connection, one, TableModel } from '../../read/model';
+import { byChildKey, byEnum, byParentKey, byTimestamps, connection, one, TableModel } from '../../read/model';
 import { visibleRef, markingAtMost, oneOf, textSearch } from '../../read/filters';
 import type { SqlBuilder } from '../../read/sql';
+import { Reliability } from './source-grades';
 import type { SourceFilter } from './source.inputs';
 
 const STATEMENT_TABLES = [
@@ -48,7 +49,7 @@ export const sourceModel: TableModel<SourceFilter> = {
   orderFields: {
     NAME: { sql: (a) => `${a}.name`, cast: 'text' },
     PUBLISHED_ON: { sql: (a) => `coalesce(${a}.published_on, '-infinity'::date)`, cast: 'date' },
-    RELIABILITY: { sql: (a) => `${a}.reliability`, cast: 'source_reliability' },
+    RELIABILITY: byEnum('reliability', 'source_reliability', Reliability),
     ...byTimestamps,
   },
   defaultOrder: { field: 'NAME', direction: 'ASC' },

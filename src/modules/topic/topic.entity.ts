@@ -1,6 +1,6 @@
 import { Column, Entity, JoinTable, ManyToMany } from 'typeorm';
 import { Field, ObjectType } from 'type-graphql';
-import { GraphQLLocalDate } from 'graphql-scalars';
+import { LocalDate } from '../../common/local-date';
 import { Item, Node } from '../../common/columns';
 import { Actor } from '../actor/actor.entity';
 
@@ -23,11 +23,11 @@ export class Topic extends Item {
   @Column('text')
   summary: string;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'When the situation under watch began.' })
+  @Field(() => LocalDate, { nullable: true, description: 'When the situation under watch began.' })
   @Column('date', { nullable: true })
   startsOn: string | null;
 
-  @Field(() => GraphQLLocalDate, { nullable: true, description: 'When it ended; null while it goes on.' })
+  @Field(() => LocalDate, { nullable: true, description: 'When it ended; null while it goes on.' })
   @Column('date', { nullable: true })
   endsOn: string | null;
 
