@@ -132,6 +132,15 @@ test('JSON nested deeper than the limit is refused as a bad request before Graph
   });
   expect({ status: get.status, body: await get.json() }).toEqual({ status: 400, body: refused });
 
+  // Query text nested a few thousand deep would overflow the recursive parser: refused before it parses.
+  const deepQuery = `{ topics(first: ${'['.repeat(2400)}1${']'.repeat(2400)}) { totalCount } }`; // within MAX_TOKENS
+  const deep = await post(server, 'application/json', { query: deepQuery });
+  expect(deep).toEqual({
+    status: 400,
+    body: { errors: [{ message: 'The query nests braces, parentheses or brackets deeper than 64 levels', extensions: { code: 'BAD_REQUEST' } }] },
+  });
+  expect(JSON.stringify(deep.body)).not.toContain('call stack');
+
   // At the limit, the request goes through.
   const atLimit = await post(server, 'application/json', `{"query": "{ topics { totalCount } }", "extensions": {"v": ${nested(62)}}}`);
   expect(atLimit).toEqual({ status: 200, body: { data: { topics: { totalCount: 1 } } } });

@@ -1,4 +1,5 @@
 import type { RequestHandler } from 'express';
+import { Lexer, Source, TokenKind } from 'graphql';
 
 /**
  * Deepest nesting of arrays and objects a request may have, the request itself being the first level. GraphQL
@@ -18,6 +19,32 @@ export function nestsDeeperThan(value: unknown, max: number): boolean {
   return false;
 }
 
+const OPENING = new Set<string>([TokenKind.BRACE_L, TokenKind.PAREN_L, TokenKind.BRACKET_L]);
+const CLOSING = new Set<string>([TokenKind.BRACE_R, TokenKind.PAREN_R, TokenKind.BRACKET_R]);
+
+/**
+ * Whether GraphQL text nests braces, parentheses and brackets deeper than `max`. graphql-js parses recursively, so
+ * text nested a few thousand deep overflows its stack: this counts with the (iterative) lexer instead. Text the
+ * lexer refuses is left for the parser to answer.
+ */
+export function queryNestsDeeperThan(text: unknown, max: number): boolean {
+  if (typeof text !== 'string') return false;
+  const lexer = new Lexer(new Source(text));
+  let depth = 0;
+  try {
+    for (let token = lexer.advance(); token.kind !== TokenKind.EOF; token = lexer.advance()) {
+      if (OPENING.has(token.kind) && ++depth > max) return true;
+      if (CLOSING.has(token.kind)) depth -= 1;
+    }
+  } catch {
+    return false;
+  }
+  return false;
+}
+
+const queriesOf = (request: unknown): unknown[] =>
+  (Array.isArray(request) ? request : [request]).map((r) => (r !== null && typeof r === 'object' ? (r as { query?: unknown }).query : undefined));
+
 /** A GET request's JSON parameters, parsed; text that is not JSON is left for Apollo to refuse. */
 function jsonParameters(query: Record<string, unknown>): Record<string, unknown> {
   const parsed: Record<string, unknown> = {};
@@ -33,11 +60,22 @@ function jsonParameters(query: Record<string, unknown>): Record<string, unknown>
   return parsed;
 }
 
-/** Refuses a request body (or GET parameters) nested deeper than MAX_JSON_DEPTH with HTTP 400, before GraphQL runs. */
+/**
+ * Refuses a request body (or GET parameters) nested deeper than MAX_JSON_DEPTH, or a query whose text is, with
+ * HTTP 400, before GraphQL runs.
+ */
 export const refuseDeepJson: RequestHandler = (req, res, next) => {
   const request = req.method === 'GET' ? jsonParameters(req.query as Record<string, unknown>) : req.body;
-  if (!nestsDeeperThan(request, MAX_JSON_DEPTH)) return next();
-  res.status(400).json({
-    errors: [{ message: `The request nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_REQUEST' } }],
-  });
+  const queries = req.method === 'GET' ? [(req.query as Record<string, unknown>).query] : queriesOf(req.body);
+  if (nestsDeeperThan(request, MAX_JSON_DEPTH)) {
+    return void res.status(400).json({
+      errors: [{ message: `The request nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_REQUEST' } }],
+    });
+  }
+  if (queries.some((q) => queryNestsDeeperThan(q, MAX_JSON_DEPTH))) {
+    return void res.status(400).json({
+      errors: [{ message: `The query nests braces, parentheses or brackets deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_REQUEST' } }],
+    });
+  }
+  next();
 };
