@@ -429,3 +429,34 @@ test('only the owner’s organisation may change a definition, and a run needs a
   const state = dataOf(await server.gql(`query($d: ID!) { briefDefinition(id: $d) { paused } }`, { d: d.id }));
   expect(state.briefDefinition.paused).toBe(true);
 });
+
+test('a statement marked higher and then deleted stays hidden in earlier runs, and withdrawn in the next delta', async () => {
+  const scheduler = instances[0].scheduler;
+  const d = await define('raised then deleted');
+  const created = dataOf(
+    await server.gql(`mutation($input: ChallengeInput!) { createChallenge(input: $input) { id } }`, {
+      input: {
+        topic: 'dprk-troops-in-russia',
+        actor: toGlobalId('Actor', fixtureId('actor', 'korean-peoples-army')),
+        category: 'LOGISTICS',
+        statement: 'RAISED-THEN-DELETED: supply lines to Kursk are thin.',
+        citations: [{ source: toGlobalId('Source', fixtureId('source', 'article')), verb: 'ASSESSES', quote: 'q', credibility: 3 }],
+      },
+    }),
+  ).createChallenge;
+  const id = fromGlobalId(created.id, 'id').id;
+  await scheduler.tick(at(2027));
+  await settled([d.id]);
+  expect(JSON.stringify(dataOf(await server.gql(RUNS, { d: d.id })))).toContain('RAISED-THEN-DELETED');
+  // Marked above the reader (GREEN), then deleted: neither undoes the other.
+  await server.dataSource.query(`UPDATE challenge SET marking = 'AMBER', updated_at = now() WHERE id = $1`, [id]);
+  expect(dataOf(await server.gql(RUNS, { d: d.id })).briefRuns).toEqual([]);
+  await server.dataSource.query(`DELETE FROM challenge WHERE id = $1`, [id]);
+  expect(dataOf(await server.gql(RUNS, { d: d.id })).briefRuns).toEqual([]);
+  await scheduler.tick(at(2028));
+  await settled([d.id]);
+  const runs = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
+  expect(runs.map((r: any) => r.scheduledFor.slice(0, 4))).toEqual(['2028']);
+  expect(runs[0].delta.removed).toEqual([{ id: created.id, text: WITHDRAWN }]);
+  expect(JSON.stringify(runs)).not.toContain('RAISED-THEN-DELETED');
+});

@@ -2,7 +2,7 @@ import { Marking } from '../src/common/marking';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { createKey } from '../src/modules/identity/api-key.service';
 import { Role } from '../src/modules/identity/role';
-import { toGlobalId } from '../src/read/global-id';
+import { fromGlobalId, toGlobalId } from '../src/read/global-id';
 import { dataOf, startTestServer, TestServer } from './support/server';
 
 // Markings hold through writes: lowering is a release (a role, an organisation, a reason, a record, a floor), and
@@ -37,10 +37,11 @@ const releaseCount = async () => (await server.dataSource.query(`SELECT count(*)
 const quotesAs = async (key: string | null, source = article) =>
   JSON.stringify(dataOf(await server.gqlAs(key, QUOTES, { id: source })).source?.citations.nodes ?? []);
 
+const make = async (name: string, role: Role, clearance: Marking, organisation: string) =>
+  (keys[`${organisation}/${name}`] = (await createKey(server.dataSource.manager, { name, role, clearance, organisation })).key);
+
 beforeAll(async () => {
   server = await startTestServer();
-  const make = async (name: string, role: Role, clearance: Marking, organisation: string) =>
-    (keys[`${organisation}/${name}`] = (await createKey(server.dataSource.manager, { name, role, clearance, organisation })).key);
   await make('analyst', Role.ANALYST, Marking.AMBER, 'org-a');
   await make('member', Role.ANALYST, Marking.RED, 'org-a');
   await make('viewer', Role.VIEWER, Marking.RED, 'org-a');
@@ -161,4 +162,84 @@ test('nothing is marked or released below what it was derived from', async () =>
   expect(fieldOf(remark)).toBe('input.marking');
   expect(await quotesAs(keys['org-a/releaser'], amber)).toContain('LIAISON-QUOTE');
   expect(codeOf(await server.gqlAs(null, QUOTES, { id: amber }))).toBe('NOT_FOUND');
+});
+
+test('a change never moves an item to the writer’s organisation, nor out of the writer’s sight', async () => {
+  const CHALLENGE = `mutation($id: ID!, $input: ChallengePatch!) { updateChallenge(id: $id, input: $input) { marking organisation } }`;
+  await make('analyst', Role.ANALYST, Marking.RED, 'org-b');
+  // The seed's AMBER challenge belongs to no organisation; a writer of org-b touching it does not make it org-b's.
+  expect(dataOf(await server.gqlAs(keys['org-b/analyst'], CHALLENGE, { id: interpreterShortage, input: { marking: 'AMBER' } })).updateChallenge)
+    .toEqual({ marking: 'AMBER', organisation: null });
+  expect(fieldOf(await server.gqlAs(keys['org-b/analyst'], CHALLENGE, { id: interpreterShortage, input: { marking: 'AMBER_STRICT' } }))).toBe('input.marking');
+  expect(codeOf(await server.gqlAs(keys['org-b/releaser'], CHALLENGE, { id: interpreterShortage, input: { marking: 'CLEAR', releaseReason: 'x' } }))).toBe('FORBIDDEN');
+
+  // An org-a item made AMBER+STRICT by a writer of org-b would vanish from that writer's sight: refused, unchanged.
+  const amber = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: judgment({ marking: 'AMBER' }) })).createImplication;
+  expect(fieldOf(await server.gqlAs(keys['org-b/analyst'], UPDATE, { id: amber.id, input: { marking: 'AMBER_STRICT' } }))).toBe('input.marking');
+  expect(dataOf(await server.gqlAs(keys['org-b/analyst'], NODE, { id: amber.id })).node.id).toBe(amber.id);
+  const [row] = await server.dataSource.query(`SELECT marking FROM implication WHERE id = $1`, [fromGlobalId(amber.id, 'id').id]);
+  expect(row.marking).toBe('AMBER');
+});
+
+test('a statement is never read by more people than its sources, and a citation only by readers of its source', async () => {
+  const strictSource = '00000000-0000-4000-8000-0000000a0502';
+  const redSource = '00000000-0000-4000-8000-0000000a0503';
+  await server.dataSource.query(
+    `INSERT INTO source (id, name, kind, reliability, marking, organisation, audience) VALUES
+       ($1, 'An org-a only report', 'INTELLIGENCE_ASSESSMENT', 'B', 'AMBER_STRICT', 'org-a', '{}'),
+       ($2, 'A report for one analyst', 'INTELLIGENCE_ASSESSMENT', 'B', 'RED', NULL, '{org-a/member}')`,
+    [strictSource, redSource],
+  );
+  const citing = (source: string, extra: Record<string, unknown>) =>
+    judgment({ ...extra, citations: [{ source: toGlobalId('Source', source), verb: 'ASSESSES', quote: 'SOURCE-WORDS', credibility: 2 }] });
+  for (const [source, extra] of [
+    [strictSource, { marking: 'RED', audience: ['org-b/viewer'] }],
+    [redSource, { marking: 'RED', audience: ['org-a/viewer'] }],
+  ] as const) {
+    expect(fieldOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: citing(source, extra) }))).toBe('input.marking');
+  }
+  const strict = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: citing(strictSource, { marking: 'AMBER_STRICT' }) })).createImplication;
+  const release = { id: strict.id, input: { marking: 'RED', audience: ['org-b/viewer'], releaseReason: 'share' } };
+  expect(fieldOf(await server.gqlAs(keys['org-a/releaser'], UPDATE, release))).toBe('input.marking');
+
+  // Even a citation stored below its source (as a loader might) is read only by readers of the source.
+  const capability = fixtureId('topic', 'dprk-troops-in-russia', 'capabilities', 'kpa-active-manpower');
+  await server.dataSource.query(
+    `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES (gen_random_uuid(), $1, 'STATES', 'STRICT-SOURCE-WORDS', 2, $2)`,
+    [strictSource, capability],
+  );
+  const CAPABILITY = `query($id: ID!) { node(id: $id) { ... on Capability { sourceCount citations { quote } } } }`;
+  const asAnonymous = dataOf(await server.gqlAs(null, CAPABILITY, { id: toGlobalId('Capability', capability) })).node;
+  expect(JSON.stringify(asAnonymous)).not.toContain('STRICT-SOURCE-WORDS');
+  expect(JSON.stringify(dataOf(await server.gqlAs(keys['org-a/viewer'], CAPABILITY, { id: toGlobalId('Capability', capability) })))).toContain('STRICT-SOURCE-WORDS');
+});
+
+test('a citation of a RED statement may carry a marking of its own', async () => {
+  const input = judgment({ marking: 'RED', audience: ['org-a/viewer'], citations: [{ source: article, verb: 'ASSESSES', quote: 'q', credibility: 4, marking: 'AMBER' }] });
+  const created = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input })).createImplication;
+  const CITATION = `query($id: ID!) { node(id: $id) { ... on Citation { marking audience } } }`;
+  expect(dataOf(await server.gqlAs(keys['org-a/member'], CITATION, { id: created.citations[0].id })).node).toEqual({ marking: 'AMBER', audience: [] });
+});
+
+test('an update racing a delete answers NOT_FOUND or the change, never an internal error', async () => {
+  const codes = new Set<string>();
+  for (let i = 0; i < 15; i += 1) {
+    const created = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: judgment({ marking: 'AMBER' }) })).createImplication;
+    const [update, remove] = await Promise.all([
+      server.gqlAs(keys['org-a/member'], UPDATE, { id: created.id, input: { marking: 'RED' } }),
+      server.gqlAs(keys['org-a/member'], `mutation($id: ID!) { deleteImplication(id: $id) }`, { id: created.id }),
+    ]);
+    for (const r of [update, remove]) codes.add(codeOf(r) ?? 'OK');
+  }
+  expect([...codes].filter((c) => c !== 'OK' && c !== 'NOT_FOUND')).toEqual([]);
+});
+
+test('an ADMIN of no organisation cannot keep an AMBER+STRICT brief definition nobody could see', async () => {
+  const { key } = await createKey(server.dataSource.manager, { name: 'orgless-admin', role: Role.ADMIN, clearance: Marking.AMBER_STRICT, organisation: null });
+  const response = await server.gqlAs(key, `mutation($input: BriefDefinitionInput!) { createBriefDefinition(input: $input) { id } }`, {
+    input: { name: 'strict', brief: { topics: ['dprk-troops-in-russia'] }, cron: '0 0 1 1 *' },
+  });
+  expect(fieldOf(response)).toBe('input.brief.clearance');
+  const [{ n }] = await server.dataSource.query(`SELECT count(*)::int AS n FROM brief_definition`);
+  expect(n).toBe(0);
 });

@@ -15,9 +15,11 @@ export abstract class Node {
   id: string;
 }
 
+/** Who may read a marked row must be decidable: an AMBER+STRICT row names its organisation, a RED row its audience. */
+export const ITEM_ACCESS_DECIDABLE = `(marking <> 'AMBER_STRICT' OR organisation IS NOT NULL) AND (marking <> 'RED' OR cardinality(audience) > 0)`;
+
 /** Columns every stored item has: a stable UUID, a TLP marking and its timestamps. */
-// Who may read it must be decidable: an AMBER+STRICT item names its organisation, a RED item its audience.
-@Check('item_access_decidable', `(marking <> 'AMBER_STRICT' OR organisation IS NOT NULL) AND (marking <> 'RED' OR cardinality(audience) > 0)`)
+@Check('item_access_decidable', ITEM_ACCESS_DECIDABLE)
 @InterfaceType('Item', {
   implements: Node,
   description: 'Anything Dossier stores: it carries a TLP marking and its timestamps.',

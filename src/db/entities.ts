@@ -10,6 +10,7 @@ import { FixtureLoad } from '../modules/fixture/fixture-load.entity';
 import { Implication } from '../modules/implication/implication.entity';
 import { Location } from '../modules/location/location.entity';
 import { ActorRelation } from '../modules/relation/relation.entity';
+import { DeletedItem } from '../modules/release/deleted-item.entity';
 import { Release } from '../modules/release/release.entity';
 import { Source } from '../modules/source/source.entity';
 import { Topic } from '../modules/topic/topic.entity';
@@ -30,4 +31,5 @@ export const entities = [
   BriefRun,
   ApiKey,
   Release,
+  DeletedItem,
 ];

@@ -16,7 +16,7 @@ export const CITED_STATEMENT = {
 export type StatementTable = (typeof CITED_STATEMENT)[keyof typeof CITED_STATEMENT];
 
 /** Tables whose rows are marked items (marking, organisation, audience). */
-export type ItemTable = 'topic' | 'actor' | 'location' | 'source' | 'citation' | StatementTable | 'brief_definition' | 'brief_run';
+export type ItemTable = 'topic' | 'actor' | 'location' | 'source' | 'citation' | StatementTable | 'brief_definition' | 'brief_run' | 'deleted_item';
 
 /**
  * The access seam: the SQL condition under which the row `alias` of `table` may be read by `viewer`. Every table the
@@ -25,8 +25,8 @@ export type ItemTable = 'topic' | 'actor' | 'location' | 'source' | 'citation' |
  * - CLEAR, GREEN and AMBER: by clearance (the PostgreSQL enum tlp_marking is ordered, so `<=` compares ranks);
  * - AMBER+STRICT: a reader cleared for it, and only within the item's organisation;
  * - RED: a reader cleared for it, and only when named in the item's audience.
- * A citation is read only by those who may read both it and its statement: re-marking a statement (higher, or to a
- * narrower audience) takes its citations with it, whatever the citations' own markings say.
+ * A citation is read only by those who may read it, its statement and its source: it quotes the source's words in
+ * support of the statement, so re-marking either takes the citation with it, whatever its own marking says.
  */
 export function visibleTo(viewer: Viewer, alias: string, table: ItemTable): string {
   const own = markingRule(viewer, alias);
@@ -36,7 +36,8 @@ export function visibleTo(viewer: Viewer, alias: string, table: ItemTable): stri
       `WHEN ${alias}.${column} IS NOT NULL THEN EXISTS (SELECT 1 FROM ${statementTable} ${alias}_st
         WHERE ${alias}_st.id = ${alias}.${column} AND ${markingRule(viewer, `${alias}_st`)})`,
   );
-  return `(${own} AND CASE ${statement.join(' ')} ELSE FALSE END)`;
+  const source = `EXISTS (SELECT 1 FROM source ${alias}_so WHERE ${alias}_so.id = ${alias}.source_id AND ${markingRule(viewer, `${alias}_so`)})`;
+  return `(${own} AND ${source} AND CASE ${statement.join(' ')} ELSE FALSE END)`;
 }
 
 /** The TLP 2.0 rule on the row's own marking, organisation and audience. */

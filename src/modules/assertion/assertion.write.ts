@@ -1,13 +1,15 @@
 import { v4 as uuid } from 'uuid';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput, notFound } from '../../common/errors';
-import { highestMarking, Marking, MARKINGS } from '../../common/marking';
+import { Marking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
-import { CITED_STATEMENT, visibleTo, type ItemTable, type StatementTable } from '../../read/access';
+import { visibleTo, type ItemTable, type StatementTable } from '../../read/access';
 import { fromGlobalId } from '../../read/global-id';
 import type { CitationInput } from '../citation/citation.write-inputs';
 import { ReportingVerb } from '../citation/reporting-verb';
-import { checkAndRecordRelease } from '../release/release.rules';
+import { changedAccess, changesAccess, type AccessChange } from '../release/access-change';
+import { statementEvidence, storedEvidence } from '../release/derivation';
+import { isRelease, withinDerivation } from '../release/release.rules';
 import { itemAccessFor, type ItemAccess } from './item-access';
 
 // The write path shared by statement kinds: checked input, one transaction, and only what the writer may see.
@@ -60,16 +62,18 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
       await requireVisible(em, viewer, table, s.references.filter((r) => r.table === table), table);
     }
     await requireVisible(em, viewer, 'source', citations.map((c) => ({ id: c.sourceId, path: `${c.path}.source` })), 'source');
-    const sourceMarkings = await markingsOf(em, 'source', citations.map((c) => c.sourceId));
-    // A citation quotes its source, so it is never marked below it; a statement never below all of its evidence.
+    const sources = await accessOf(em, 'source', citations.map((c) => c.sourceId));
+    // A citation is marked like its statement unless marked itself, and is never read by more people than its source.
     const cited = citations.map((c) => {
-      const floor = sourceMarkings.get(c.sourceId)!;
-      if (c.marking && below(c.marking, floor)) throw badUserInput(`${c.path}.marking`, `its source is marked ${floor}: a citation cannot be marked below it`);
-      return { ...c, access: itemAccessFor(viewer, c.marking ?? highestMarking([access.marking, floor]), access.audience, c.path) };
+      const source = sources.get(c.sourceId)!;
+      if (!c.marking) return { ...c, source, access };
+      const own = itemAccessFor(viewer, c.marking, c.marking === Marking.RED ? access.audience : [], c.path, access.organisation);
+      if (isRelease(source, own)) throw badUserInput(`${c.path}.marking`, 'a citation cannot be read by more people than its source');
+      return { ...c, source, access: own };
     });
-    const floor = evidenceFloor(cited.map((c) => ({ marking: c.access.marking, denies: c.verb === ReportingVerb.DENIES })));
-    if (floor && below(access.marking, floor)) {
-      throw badUserInput('input.marking', `its sources are marked ${floor} or higher: a statement cannot be marked below what it rests on`);
+    const evidence = statementEvidence(cited.map((c) => ({ source: c.source, denies: c.verb === ReportingVerb.DENIES })));
+    if (!withinDerivation(evidence, access)) {
+      throw badUserInput('input.marking', 'a statement cannot be read by more people than the sources it rests on');
     }
     const id = uuid();
     const row: Record<string, unknown> = { id, topic_id: topic.id, ...s.columns, ...accessColumns(access) };
@@ -90,77 +94,47 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
   });
 }
 
-const below = (marking: Marking, floor: Marking) => MARKINGS.indexOf(marking) < MARKINGS.indexOf(floor);
-
-/**
- * The lowest marking a statement may have: the least restricted of the citations that support it (a reader cleared
- * for that one reads the statement with its evidence). Denials count only when nothing supports it.
- */
-function evidenceFloor(citations: Array<{ marking: Marking; denies: boolean }>): Marking | null {
-  const supporting = citations.filter((c) => !c.denies);
-  const evidence = supporting.length ? supporting : citations;
-  if (!evidence.length) return null;
-  return evidence.reduce<Marking>((low, c) => (below(c.marking, low) ? c.marking : low), Marking.RED);
+/** Who may read rows of `table`, by id. */
+async function accessOf(em: EntityManager, table: ItemTable, ids: string[]): Promise<Map<string, ItemAccess>> {
+  const rows: Array<ItemAccess & { id: string }> = await em.query(`SELECT id, marking, organisation, audience FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
+  return new Map(rows.map(({ id, ...access }) => [id, access]));
 }
-
-/** The stored markings of rows of `table`, by id. */
-async function markingsOf(em: EntityManager, table: ItemTable, ids: string[]): Promise<Map<string, Marking>> {
-  const rows: Array<{ id: string; marking: Marking }> = await em.query(`SELECT id, marking FROM ${table} WHERE id = ANY($1::uuid[])`, [ids]);
-  return new Map(rows.map((r) => [r.id, r.marking]));
-}
-
-/** The floor of a stored statement, from its citations and their sources as they are now. */
-async function storedEvidenceFloor(em: EntityManager, table: StatementTable, id: string): Promise<Marking | null> {
-  const column = CITED_COLUMN[table];
-  const rows: Array<{ marking: Marking; denies: boolean }> = await em.query(
-    `SELECT greatest(c.marking, s.marking) AS marking, c.verb = 'DENIES' AS denies
-     FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${column} = $1`,
-    [id],
-  );
-  return evidenceFloor(rows);
-}
-
-const CITED_COLUMN = Object.fromEntries(Object.entries(CITED_STATEMENT).map(([column, table]) => [table, column])) as Record<StatementTable, string>;
 
 const accessColumns = (a: ItemAccess) => ({ marking: a.marking, organisation: a.organisation, audience: a.audience });
 
 /** The statement behind a global id, if the viewer may see it; NOT_FOUND otherwise, as for any other lookup. */
 export async function visibleStatement(em: EntityManager, viewer: Viewer, table: StatementTable, typeName: string, globalId: string): Promise<string> {
+  return (await lockVisible(em, viewer, table, typeName, globalId)).id;
+}
+
+/** Locks a statement the viewer may see, read with its access in the same statement; NOT_FOUND otherwise. */
+async function lockVisible(em: EntityManager, viewer: Viewer, table: StatementTable, typeName: string, globalId: string) {
   const { id } = fromGlobalId(globalId, 'id', [typeName]);
-  if (!(await visibleIds(em, viewer, table, [id])).has(id)) throw notFound(`${typeName} ${globalId}`);
-  return id;
+  const [row]: Array<ItemAccess & { id: string }> = await em.query(
+    `SELECT v.id, v.marking, v.organisation, v.audience FROM ${table} v WHERE v.id = $1 AND ${visibleTo(viewer, 'v', table)} FOR UPDATE`,
+    [id],
+  );
+  if (!row) throw notFound(`${typeName} ${globalId}`);
+  return row;
 }
 
 /**
  * Changes columns of a statement the viewer may see. A new marking or audience is checked as on creation; one that lets
- * more people read it is a release (see release.rules.ts), recorded with its reason in the same transaction.
+ * more people read it is a release (see release/), recorded with its reason in the same transaction.
  */
 export async function updateStatement(
   dataSource: DataSource,
   viewer: Viewer,
   target: { table: StatementTable; typeName: string; globalId: string },
   columns: Record<string, unknown>,
-  access: StatementAccessChange,
+  change: AccessChange,
 ): Promise<void> {
   await dataSource.transaction(async (em) => {
-    const id = await visibleStatement(em, viewer, target.table, target.typeName, target.globalId);
+    const { id, ...current } = await lockVisible(em, viewer, target.table, target.typeName, target.globalId);
     const row = { ...columns };
-    if (access.marking != null || access.audience != null) {
-      const [current]: ItemAccess[] = await em.query(`SELECT marking, organisation, audience FROM ${target.table} WHERE id = $1 FOR UPDATE`, [id]);
-      const marking = access.marking ?? current.marking;
-      // An audience belongs to a RED item: lowering the marking drops it.
-      const audience = access.audience ?? (marking === Marking.RED ? current.audience : []);
-      const next = itemAccessFor(viewer, marking, audience, 'input', current.organisation ?? viewer.organisation);
-      await checkAndRecordRelease(em, viewer, {
-        table: target.table,
-        id,
-        from: current,
-        to: next,
-        floor: await storedEvidenceFloor(em, target.table, id),
-        reason: access.releaseReason,
-        path: 'input',
-      });
-      Object.assign(row, accessColumns(next));
+    if (changesAccess(change)) {
+      const derivedFrom = () => storedEvidence(em, target.table, id);
+      Object.assign(row, accessColumns(await changedAccess(em, viewer, { table: target.table, id, current, derivedFrom }, change)));
     }
     const names = Object.keys(row);
     if (!names.length) return;
@@ -169,13 +143,6 @@ export async function updateStatement(
       [id, ...Object.values(row)],
     );
   });
-}
-
-/** A change of who may read an item: a new marking and/or audience, and the reason when it is a release. */
-export interface StatementAccessChange {
-  marking?: Marking | null;
-  audience?: string[] | null;
-  releaseReason?: string | null;
 }
 
 export async function deleteStatement(dataSource: DataSource, viewer: Viewer, target: { table: StatementTable; typeName: string; globalId: string }) {

@@ -1,6 +1,7 @@
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { ITEM_ACCESS_DECIDABLE } from '../../common/columns';
 import { Marking, MARKINGS } from '../../common/marking';
 import type { BriefScope } from '../brief/brief.scope';
 
@@ -15,6 +16,7 @@ registerEnumType(BriefFormat, {
 });
 
 @Entity()
+@Check('item_access_decidable', ITEM_ACCESS_DECIDABLE)
 // Unique per owner: a taken name must never tell anyone that somebody else's definition exists.
 @Unique('brief_definition_owner_name', ['ownerPrincipal', 'name'])
 @Index('brief_definition_due', ['nextRunAt'], { where: 'NOT paused' })

@@ -1,3 +1,4 @@
+import { Marking } from '../../common/marking';
 import { v4 as uuid } from 'uuid';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput, conflict, notFound } from '../../common/errors';
@@ -38,6 +39,9 @@ async function apply(dataSource: DataSource, viewer: Viewer, d: BriefDefinition,
     await composeForScope(dataSource, viewer, d.input, 'input.brief');
     // Its runs carry what a reader of that clearance may see, so the definition is marked with it.
     d.marking = d.input.clearance;
+    if (d.marking === Marking.AMBER_STRICT && !d.organisation) {
+      throw badUserInput('input.brief.clearance', 'an AMBER_STRICT brief is kept within an organisation, and you have none');
+    }
   }
   if (input.formats) {
     if (!input.formats.length) throw badUserInput('input.formats', 'keep at least one rendering');

@@ -38,7 +38,7 @@ const uuidOf = (globalId: string) => fromGlobalId(globalId, 'id').id;
 /**
  * Removed statements as `reader` may see them. One never shown at the reader's clearance is left out. One the reader
  * may no longer read today (marked higher, or shared with another organisation or audience) keeps its id but loses
- * its text. Deleted ones keep the text they had.
+ * its text. Deleted ones keep the text they had, unless they were marked beyond the reader when deleted.
  */
 async function forReader(dataSource: DataSource, delta: BriefDelta, reader: Viewer): Promise<BriefDelta> {
   const seen = delta.removed.filter((item) => !above(item.marking, reader.clearance));

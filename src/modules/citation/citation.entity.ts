@@ -28,7 +28,7 @@ export class Citation extends Item {
   @Column('uuid')
   sourceId: string;
 
-  @Field(() => Source, { nullable: true, description: 'The source; null when above your clearance.' })
+  @Field(() => Source, { nullable: true, description: 'The source: a citation is shown only to readers of its source and its statement.' })
   @ManyToOne(() => Source, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'source_id' })
   source: Source;

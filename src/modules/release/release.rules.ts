@@ -24,13 +24,17 @@ export function isRelease(from: ItemAccess, to: ItemAccess): boolean {
   return false;
 }
 
+/** Whether every reader of `access` may read at least one of the items it was derived from. */
+export const withinDerivation = (derivedFrom: ItemAccess[], access: ItemAccess) =>
+  !derivedFrom.length || derivedFrom.some((d) => !isRelease(d, access));
+
 export interface ReleaseRequest {
   table: ItemTable;
   id: string;
   from: ItemAccess;
   to: ItemAccess;
-  /** The lowest marking the item may have: that of what it was derived from. */
-  floor: Marking | null;
+  /** Who may read what the item was derived from (read only for a release). */
+  derivedFrom: () => Promise<ItemAccess[]>;
   reason: string | null | undefined;
   /** Where the reason goes in the input, for errors. */
   path: string;
@@ -38,8 +42,8 @@ export interface ReleaseRequest {
 
 /**
  * A release is a decision: it needs the RELEASER role (or ADMIN) within the item's organisation (an item of no
- * organisation is released by an ADMIN), a reason, and never goes below what the item was derived from. It is recorded
- * in the same transaction as the change. Returns whether the change was a release.
+ * organisation is released by an ADMIN), a reason, and never reaches readers beyond those of what the item was derived
+ * from. It is recorded in the same transaction as the change. Returns whether the change was a release.
  */
 export async function checkAndRecordRelease(em: EntityManager, viewer: Viewer, r: ReleaseRequest): Promise<boolean> {
   if (!isRelease(r.from, r.to)) return false;
@@ -52,8 +56,8 @@ export async function checkAndRecordRelease(em: EntityManager, viewer: Viewer, r
   }
   const reason = r.reason?.trim();
   if (!reason) throw badUserInput(`${r.path}.releaseReason`, 'a release needs the reason for it');
-  if (r.floor && rank(r.to.marking) < rank(r.floor)) {
-    throw badUserInput(`${r.path}.marking`, `it was derived from items marked ${r.floor}: it cannot be released below that`);
+  if (!withinDerivation(await r.derivedFrom(), r.to)) {
+    throw badUserInput(`${r.path}.marking`, 'it cannot be released beyond the readers of what it was derived from');
   }
   await em.query(
     `INSERT INTO release (id, item_table, item_id, from_marking, to_marking, from_organisation, to_organisation,

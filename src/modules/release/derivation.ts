@@ -1,0 +1,24 @@
+import type { EntityManager } from 'typeorm';
+import { CITED_STATEMENT, type StatementTable } from '../../read/access';
+import type { ItemAccess } from '../assertion/item-access';
+
+// What an item was derived from bounds who may ever read it: a citation quotes its source, and a statement says what
+// its sources say. A citation's own marking guards the link (who cites what), not the content.
+
+/** The sources a statement rests on: those of its supporting citations, or of its denials when nothing supports it. */
+export function statementEvidence(citations: Array<{ source: ItemAccess; denies: boolean }>): ItemAccess[] {
+  const supporting = citations.filter((c) => !c.denies);
+  return (supporting.length ? supporting : citations).map((c) => c.source);
+}
+
+const CITED_COLUMN = Object.fromEntries(Object.entries(CITED_STATEMENT).map(([column, table]) => [table, column])) as Record<StatementTable, string>;
+
+/** The evidence of a stored statement, from its citations and their sources as they are now. */
+export async function storedEvidence(em: EntityManager, table: StatementTable, id: string): Promise<ItemAccess[]> {
+  const rows: Array<{ source: ItemAccess; denies: boolean }> = await em.query(
+    `SELECT json_build_object('marking', s.marking, 'organisation', s.organisation, 'audience', s.audience) AS source, c.verb = 'DENIES' AS denies
+     FROM citation c JOIN source s ON s.id = c.source_id WHERE c.${CITED_COLUMN[table]} = $1`,
+    [id],
+  );
+  return statementEvidence(rows);
+}
