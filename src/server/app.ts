@@ -111,9 +111,9 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     express.json({ limit: config.MAX_BODY_BYTES }),
     ...(allowList ? [allowListGuard(allowList)] : []),
     expressMiddleware(apollo, {
-      context: async ({ res }) => {
+      context: async ({ req, res }) => {
         const viewer = res.locals.viewer as Viewer;
-        return { viewer, reader: new Reader(dataSource, viewer, pageSize, readModels), dataSource };
+        return { viewer, reader: new Reader(dataSource, viewer, pageSize, readModels), dataSource, idempotencyKey: req.get('idempotency-key') };
       },
     }),
   );

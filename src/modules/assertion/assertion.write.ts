@@ -6,6 +6,7 @@ import type { Viewer } from '../../common/viewer';
 import { visibleTo } from '../../read/access';
 import { fromGlobalId } from '../../read/global-id';
 import type { CitationInput } from '../citation/citation.write-inputs';
+import { writeTransaction } from '../idempotency/idempotency';
 import { itemAccessFor, type ItemAccess } from './item-access';
 
 // The write path shared by statement kinds: checked input, one transaction, and only what the writer may see.
@@ -51,7 +52,7 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
     const sourceId = fromGlobalId(c.source, `${path}.source`, ['Source']).id;
     return { ...c, sourceId, path: `${path}.source`, access: itemAccessFor(viewer, c.marking ?? access.marking, access.audience, path) };
   });
-  return dataSource.transaction(async (em) => {
+  return writeTransaction(dataSource, async (em) => {
     const [topic] = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleTo(viewer, 't')}`, [s.topic]);
     if (!topic) throw badUserInput('input.topic', `no topic "${s.topic}"`);
     for (const table of ['actor', 'location'] as const) {
@@ -94,7 +95,7 @@ export async function updateStatement(
   columns: Record<string, unknown>,
   access: { marking?: Marking | null; audience?: string[] | null },
 ): Promise<void> {
-  await dataSource.transaction(async (em) => {
+  await writeTransaction(dataSource, async (em) => {
     const id = await visibleStatement(em, viewer, target.table, target.typeName, target.globalId);
     const row = { ...columns };
     if (access.marking != null || access.audience != null) {
@@ -114,7 +115,7 @@ export async function updateStatement(
 }
 
 export async function deleteStatement(dataSource: DataSource, viewer: Viewer, target: { table: string; typeName: string; globalId: string }) {
-  await dataSource.transaction(async (em) => {
+  await writeTransaction(dataSource, async (em) => {
     const id = await visibleStatement(em, viewer, target.table, target.typeName, target.globalId);
     await em.query(`DELETE FROM ${target.table} WHERE id = $1`, [id]);
   });
