@@ -2,6 +2,7 @@ import { Actor } from '../modules/actor/actor.entity';
 import { BriefDefinition } from '../modules/brief-definition/brief-definition.entity';
 import { BriefRun } from '../modules/brief-run/brief-run.entity';
 import { ApiKey } from '../modules/identity/api-key.entity';
+import { IdempotencyKey } from '../modules/idempotency/idempotency-key.entity';
 import { Capability } from '../modules/capability/capability.entity';
 import { Challenge } from '../modules/challenge/challenge.entity';
 import { Citation } from '../modules/citation/citation.entity';
@@ -32,4 +33,5 @@ export const entities = [
   ApiKey,
   Release,
   DeletedItem,
+  IdempotencyKey,
 ];

@@ -116,9 +116,9 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     refuseDeepJson,
     ...(allowList ? [allowListGuard(allowList)] : []),
     expressMiddleware(apollo, {
-      context: async ({ res }) => {
+      context: async ({ req, res }) => {
         const viewer = res.locals.viewer as Viewer;
-        return { viewer, reader: new Reader(dataSource, viewer, pageSize, readModels), dataSource };
+        return { viewer, reader: new Reader(dataSource, viewer, pageSize, readModels), dataSource, idempotencyKey: req.get('idempotency-key') };
       },
     }),
   );

@@ -8,4 +8,6 @@ export interface Context {
   reader: Reader;
   /** For services that read or write outside the compiled read path (briefs, definitions). */
   dataSource: DataSource;
+  /** The `Idempotency-Key` header, as sent: a retried mutation is answered once (see modules/idempotency). */
+  idempotencyKey?: string;
 }

@@ -2,6 +2,7 @@ import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { BriefResolver } from '../modules/brief/brief.resolver';
 import { ApiKeyResolver } from '../modules/identity/api-key.resolver';
+import { scopeMutationsToIdempotencyKeys } from '../modules/idempotency/idempotency';
 import { authChecker } from '../modules/identity/auth-checker';
 import { BriefDefinitionResolver } from '../modules/brief-definition/brief-definition.resolver';
 import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
@@ -52,6 +53,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
   }
   const mutation = schema.getMutationType();
   if (mutation) mutation.description = 'Manage brief definitions and API keys (ADMIN).';
+  scopeMutationsToIdempotencyKeys(schema);
   return schema;
 }
 

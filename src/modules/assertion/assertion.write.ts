@@ -10,6 +10,7 @@ import { ReportingVerb } from '../citation/reporting-verb';
 import { changedAccess, changesAccess, type AccessChange } from '../release/access-change';
 import { statementEvidence, storedEvidence } from '../release/derivation';
 import { isRelease, withinDerivation } from '../release/release.rules';
+import { writeTransaction } from '../idempotency/idempotency';
 import { itemAccessFor, type ItemAccess } from './item-access';
 
 // The write path shared by statement kinds: checked input, one transaction, and only what the writer may see.
@@ -55,7 +56,7 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
     const sourceId = fromGlobalId(c.source, `${path}.source`, ['Source']).id;
     return { ...c, sourceId, path };
   });
-  return dataSource.transaction(async (em) => {
+  return writeTransaction(dataSource, async (em) => {
     const [topic] = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleTo(viewer, 't', 'topic')}`, [s.topic]);
     if (!topic) throw badUserInput('input.topic', `no topic "${s.topic}"`);
     for (const table of ['actor', 'location'] as const) {
@@ -129,7 +130,7 @@ export async function updateStatement(
   columns: Record<string, unknown>,
   change: AccessChange,
 ): Promise<void> {
-  await dataSource.transaction(async (em) => {
+  await writeTransaction(dataSource, async (em) => {
     const { id, ...current } = await lockVisible(em, viewer, target.table, target.typeName, target.globalId);
     const row = { ...columns };
     if (changesAccess(change)) {
@@ -146,7 +147,7 @@ export async function updateStatement(
 }
 
 export async function deleteStatement(dataSource: DataSource, viewer: Viewer, target: { table: StatementTable; typeName: string; globalId: string }) {
-  await dataSource.transaction(async (em) => {
+  await writeTransaction(dataSource, async (em) => {
     const id = await visibleStatement(em, viewer, target.table, target.typeName, target.globalId);
     await em.query(`DELETE FROM ${target.table} WHERE id = $1`, [id]);
   });

@@ -4,9 +4,10 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput, conflict, notFound } from '../../common/errors';
 import type { Viewer } from '../../common/viewer';
 import { visibleTo } from '../../read/access';
-import { fromGlobalId } from '../../read/global-id';
+import { fromGlobalId, toGlobalId } from '../../read/global-id';
 import { briefScopeOf } from '../brief/brief.scope';
 import { composeForScope } from '../brief/brief.service';
+import { writeTransaction } from '../idempotency/idempotency';
 import { BriefDefinition, BriefFormat } from './brief-definition.entity';
 import type { BriefDefinitionInput, BriefDefinitionPatch } from './brief-definition.inputs';
 import { checkSchedule, nextOccurrence } from './schedule';
@@ -25,9 +26,14 @@ export async function findDefinition(em: EntityManager, viewer: Viewer, globalId
   return definition;
 }
 
+/** A definition as it is after a write (or a replay of one), read afresh. */
+const definitionNow = (dataSource: DataSource, viewer: Viewer, id: string) =>
+  findDefinition(dataSource.manager, viewer, toGlobalId('BriefDefinition', id), 'id');
+
 /**
  * Sets the fields of a definition from checked input. The brief input is composed once as a check, so a
  * definition that names an unknown topic, or asks above the creator's clearance, is refused before it is stored.
+ * It reads on connections of its own: call it before the write transaction, never inside one.
  */
 async function apply(dataSource: DataSource, viewer: Viewer, d: BriefDefinition, input: BriefDefinitionPatch) {
   if (input.name !== undefined && input.name !== null) {
@@ -55,9 +61,9 @@ async function apply(dataSource: DataSource, viewer: Viewer, d: BriefDefinition,
   if (!d.paused && (scheduleGiven || !d.nextRunAt)) d.nextRunAt = nextOccurrence(d.cron, d.timeZone, new Date());
 }
 
-async function save(dataSource: DataSource, d: BriefDefinition): Promise<BriefDefinition> {
+async function save(em: EntityManager, d: BriefDefinition): Promise<string> {
   try {
-    return await dataSource.manager.save(d);
+    return (await em.save(d)).id;
   } catch (error) {
     if ((error as { driverError?: { code?: string } }).driverError?.code === UNIQUE_VIOLATION) {
       throw conflict(`a brief definition named "${d.name}" already exists`);
@@ -78,7 +84,7 @@ export async function createDefinition(dataSource: DataSource, viewer: Viewer, i
   });
   await apply(dataSource, viewer, d, { ...input, timeZone: input.timeZone ?? 'UTC', formats: input.formats ?? [BriefFormat.MARKDOWN] });
   d.id = uuid();
-  return save(dataSource, d);
+  return definitionNow(dataSource, viewer, await writeTransaction(dataSource, (em) => save(em, d)));
 }
 
 /**
@@ -95,21 +101,26 @@ async function definitionToChange(em: EntityManager, viewer: Viewer, globalId: s
 export async function updateDefinition(dataSource: DataSource, viewer: Viewer, id: string, patch: BriefDefinitionPatch) {
   const d = await definitionToChange(dataSource.manager, viewer, id);
   await apply(dataSource, viewer, d, patch);
-  return save(dataSource, d);
+  return definitionNow(dataSource, viewer, await writeTransaction(dataSource, (em) => save(em, d)));
 }
 
 /** Paused definitions fall due no more; resuming starts from the next occurrence, so a pause misses nothing. */
 export async function setPaused(dataSource: DataSource, viewer: Viewer, id: string, paused: boolean) {
-  const d = await definitionToChange(dataSource.manager, viewer, id);
-  // The scheduler pauses a definition whose stored schedule it cannot read: resuming needs a readable one.
-  if (!paused) checkSchedule(d.cron, d.timeZone, 'id');
-  d.paused = paused;
-  d.nextRunAt = paused ? null : nextOccurrence(d.cron, d.timeZone, new Date());
-  return save(dataSource, d);
+  const changed = await writeTransaction(dataSource, async (em) => {
+    const d = await definitionToChange(em, viewer, id);
+    // The scheduler pauses a definition whose stored schedule it cannot read: resuming needs a readable one.
+    if (!paused) checkSchedule(d.cron, d.timeZone, 'id');
+    d.paused = paused;
+    d.nextRunAt = paused ? null : nextOccurrence(d.cron, d.timeZone, new Date());
+    return save(em, d);
+  });
+  return definitionNow(dataSource, viewer, changed);
 }
 
 export async function deleteDefinition(dataSource: DataSource, viewer: Viewer, id: string) {
-  const d = await definitionToChange(dataSource.manager, viewer, id);
-  await dataSource.manager.delete(BriefDefinition, { id: d.id });
+  await writeTransaction(dataSource, async (em) => {
+    const d = await definitionToChange(em, viewer, id);
+    await em.delete(BriefDefinition, { id: d.id });
+  });
   return id;
 }

@@ -4,6 +4,7 @@ import type { Viewer } from '../../common/viewer';
 import { visibleTo } from '../../read/access';
 import { fromGlobalId } from '../../read/global-id';
 import type { ItemAccess } from '../assertion/item-access';
+import { writeTransaction } from '../idempotency/idempotency';
 import { changedAccess, changesAccess, type AccessChange } from '../release/access-change';
 
 /**
@@ -12,7 +13,7 @@ import { changedAccess, changesAccess, type AccessChange } from '../release/acce
  */
 export async function remarkCitation(dataSource: DataSource, viewer: Viewer, globalId: string, change: AccessChange): Promise<void> {
   const { id } = fromGlobalId(globalId, 'id', ['Citation']);
-  await dataSource.transaction(async (em) => {
+  await writeTransaction(dataSource, async (em) => {
     const [row]: Array<{ current: ItemAccess; source: ItemAccess }> = await em.query(
       `SELECT json_build_object('marking', c.marking, 'organisation', c.organisation, 'audience', c.audience) AS current,
               json_build_object('marking', s.marking, 'organisation', s.organisation, 'audience', s.audience) AS source

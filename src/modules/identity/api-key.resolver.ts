@@ -1,9 +1,11 @@
 import type { GraphQLResolveInfo } from 'graphql';
-import { Arg, Authorized, Ctx, Field, ID, Info, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { Arg, Authorized, Ctx, Extensions, Field, ID, Info, InputType, Mutation, ObjectType, Query, Resolver } from 'type-graphql';
+import { notFound } from '../../common/errors';
 import { Marking } from '../../common/marking';
 import { toGlobalId } from '../../read/global-id';
 import { byResponseKey } from '../../read/response-shape';
 import type { Context } from '../../server/context';
+import { writeTransaction } from '../idempotency/idempotency';
 import { ApiKey } from './api-key.entity';
 import { checkGrant, createKey, manages, revokeKey } from './api-key.service';
 import { Role } from './role';
@@ -64,7 +66,12 @@ export class ApiKeyResolver {
   }
 
   @Authorized(Role.ADMIN)
-  @Mutation(() => CreatedApiKey, { description: 'Create an API key (ADMIN). The secret is in the answer, and nowhere else.' })
+  // A retry could not be answered: the secret is not kept. Retried without a key, a name already taken is CONFLICT.
+  @Extensions({ replayable: false })
+  @Mutation(() => CreatedApiKey, {
+    description:
+      'Create an API key (ADMIN). The secret is in the answer, and nowhere else, so this takes no Idempotency-Key: if the answer was lost, a retry is CONFLICT on the name; revoke that key and create another.',
+  })
   async createApiKey(@Arg('input', () => ApiKeyInput) input: ApiKeyInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     checkGrant(ctx.viewer, input);
     const created = await createKey(ctx.dataSource.manager, { ...input, organisation: input.organisation ?? ctx.viewer.organisation });
@@ -74,6 +81,10 @@ export class ApiKeyResolver {
   @Authorized(Role.ADMIN)
   @Mutation(() => ApiKey, { description: 'Revoke an API key you can list (ADMIN); it stops working on the next request.' })
   async revokeApiKey(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    return byResponseKey(info, keyView(await revokeKey(ctx.dataSource.manager, id, ctx.viewer)));
+    const revoked = await writeTransaction(ctx.dataSource, async (em) => (await revokeKey(em, id, ctx.viewer)).id);
+    // Read afresh, as a replay answers too, and only if it is still the admin's to see.
+    const apiKey = await ctx.dataSource.manager.findOneBy(ApiKey, { id: revoked });
+    if (!apiKey || !manages(ctx.viewer, apiKey)) throw notFound(`ApiKey ${id}`);
+    return byResponseKey(info, keyView(apiKey));
   }
 }
