@@ -4,6 +4,9 @@ import { join } from 'node:path';
 import { startTestServer, TestServer } from './support/server';
 
 // The command-line generator, run as a scheduler would run it, against the real service.
+// Each command is a fresh Node.js process compiling TypeScript at start (1-3 s each, far more on a loaded machine),
+// and a test runs several in turn: these tests get room well beyond what they take.
+jest.setTimeout(120_000);
 const root = join(__dirname, '..');
 const golden = readFileSync(join(root, 'fixtures', 'briefs', 'dprk-troops-in-russia.md'), 'utf8');
 
