@@ -1,7 +1,51 @@
-// What the benchmarks share: summaries of timings.
+// What the benchmarks share: a throwaway seeded database, the service over HTTP on it, and summaries of timings.
+import 'reflect-metadata';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { DataSource } from 'typeorm';
+import { loadConfig, type Config } from '../src/config';
+import { openDatabase } from '../src/db/database';
+import { loadFixtures } from '../src/modules/fixture/fixture.loader';
+import { createApp } from '../src/server/app';
+import { buildDossierSchema } from '../src/server/schema';
+
 export const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
 
 export const summary = (ms: number[]) => {
   const s = [...ms].sort((a, b) => a - b);
   return `median ${percentile(s, 50).toFixed(2)} ms, p95 ${percentile(s, 95).toFixed(2)} ms, min ${s[0].toFixed(2)} ms (${s.length} runs)`;
 };
+
+/**
+ * Runs `work` on a seeded throwaway embedded PostgreSQL (or DATABASE_URL when set), without the scheduler, and with
+ * the service served over HTTP at `url`. Exits the process with 1 on failure.
+ */
+export function benchmark(env: Record<string, string>, work: (dataSource: DataSource, url: string, config: Config) => Promise<void>): void {
+  const run = async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'dossier-bench-'));
+    chmodSync(dir, 0o755); // the embedded server runs as user postgres when we are root
+    const config = loadConfig({ ...process.env, EMBEDDED_PG_DIR: join(dir, 'pg'), SCHEDULER: 'false', ...env });
+    const database = await openDatabase(config);
+    try {
+      await loadFixtures(database.dataSource, join(__dirname, '..', 'fixtures', 'seed'));
+      const { app, stop } = await createApp(config, await buildDossierSchema(), database.dataSource);
+      const server = app.listen(0, '127.0.0.1');
+      await new Promise((resolve) => server.once('listening', resolve));
+      try {
+        await work(database.dataSource, `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, config);
+      } finally {
+        server.close();
+        await stop();
+      }
+    } finally {
+      await database.close();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+  run().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+}

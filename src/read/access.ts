@@ -40,6 +40,23 @@ export function visibleTo(viewer: Viewer, alias: string, table: ItemTable): stri
   return `(${own} AND ${source} AND CASE ${statement.join(' ')} ELSE FALSE END)`;
 }
 
+/** The rows a citation is joined to: its statement (through the citation column `cited`) and its source. */
+export interface CitationJoin {
+  statement: string;
+  cited: keyof typeof CITED_STATEMENT;
+  source: string;
+}
+
+/**
+ * `visibleTo(viewer, alias, 'citation')` for a query that has joined the citation's statement and source already: the
+ * same rule (and the join itself), checked on those rows instead of looked up again, so the planner has less to do.
+ */
+export function citationVisibleWith(viewer: Viewer, alias: string, joined: CitationJoin): string {
+  if (!(joined.cited in CITED_STATEMENT)) throw new Error(`no statement column ${joined.cited}`);
+  return `(${markingRule(viewer, alias)} AND ${alias}.${joined.cited} = ${joined.statement}.id AND ${markingRule(viewer, joined.statement)}
+    AND ${alias}.source_id = ${joined.source}.id AND ${markingRule(viewer, joined.source)})`;
+}
+
 /** The TLP 2.0 rule on the row's own marking, organisation and audience. */
 function markingRule(viewer: Viewer, alias: string): string {
   if (!MARKINGS.includes(viewer.clearance)) throw new Error(`unknown clearance ${String(viewer.clearance)}`);

@@ -1,5 +1,5 @@
 import type { Viewer } from '../common/viewer';
-import { visibleTo, type ItemTable } from './access';
+import { citationVisibleWith, visibleTo, type CitationJoin, type ItemTable } from './access';
 
 /** Collects bind parameters and fresh table aliases while one GraphQL field is compiled into one SQL statement. */
 export class SqlBuilder {
@@ -26,6 +26,11 @@ export class SqlBuilder {
 
   visible(alias: string, table: ItemTable): string {
     return visibleTo(this.viewer, alias, table);
+  }
+
+  /** `visible(alias, 'citation')` where the citation's statement and source rows are joined already. */
+  visibleCitation(alias: string, joined: CitationJoin): string {
+    return citationVisibleWith(this.viewer, alias, joined);
   }
 }
 

@@ -1,17 +1,18 @@
 import { badUserInput } from '../../common/errors';
 import { credibilityBound, inTopic, markingAtMost } from '../../read/filters';
 import { byChildKey, byParentKey, FieldSpec, list, one } from '../../read/model';
+import type { CitationJoin } from '../../read/access';
 import { and, SqlBuilder } from '../../read/sql';
 import type { AssertionFilter } from './assertion.inputs';
 
 /** The citation column that points at statements of one kind. */
-export type CitedColumn = 'capability_id' | 'challenge_id' | 'implication_id' | 'event_id' | 'relation_id';
+export type CitedColumn = CitationJoin['cited'];
 
 /** Distinct visible sources with a visible citation of row `a`. */
 function sourceCount(a: string, cited: CitedColumn, sql: SqlBuilder): string {
   const [ct, s] = [sql.alias(), sql.alias()];
   return `(SELECT count(DISTINCT ${ct}.source_id)::int FROM citation ${ct} JOIN source ${s} ON ${s}.id = ${ct}.source_id
-    WHERE ${ct}.${cited} = ${a}.id AND ${sql.visible(ct, 'citation')} AND ${sql.visible(s, 'source')})`;
+    WHERE ${sql.visibleCitation(ct, { statement: a, cited, source: s })})`;
 }
 
 /** Fields every statement kind reads the same way. */
@@ -33,7 +34,7 @@ export function assertionConditions(f: AssertionFilter, a: string, sql: SqlBuild
   if (f.reportedTo) citation.push(`${s}.published_on <= ${sql.param(f.reportedTo, 'date')}`);
   if (citation.length) {
     conditions.push(`EXISTS (SELECT 1 FROM citation ${ct} JOIN source ${s} ON ${s}.id = ${ct}.source_id
-      WHERE ${ct}.${cited} = ${a}.id AND ${sql.visible(ct, 'citation')} AND ${sql.visible(s, 'source')} AND ${and(citation)})`);
+      WHERE ${sql.visibleCitation(ct, { statement: a, cited, source: s })} AND ${and(citation)})`);
   }
   for (const [bound, op] of [['minSources', '>='], ['maxSources', '<=']] as const) {
     const value = f[bound];

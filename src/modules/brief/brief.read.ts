@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Marking } from '../../common/marking';
 import { and, SqlBuilder } from '../../read/sql';
-import type { StatementTable } from '../../read/access';
+import type { CitationJoin, StatementTable } from '../../read/access';
 import { dateAt } from './brief.phrases';
 import type { BriefScope } from './brief.scope';
 
@@ -90,7 +90,7 @@ const linkedActorNames = (sql: SqlBuilder, table: string, owner: string, x: stri
 
 interface KindSpec {
   table: StatementTable;
-  cited: string;
+  cited: CitationJoin['cited'];
   text: string;
   /** Extra JSON fields of the kind. */
   fields: (x: string, sql: SqlBuilder) => string;
@@ -173,8 +173,7 @@ function citations(spec: KindSpec, x: string, scope: BriefScope, sql: SqlBuilder
   const [c, s, p] = [sql.alias(), sql.alias(), sql.alias()];
   const conditions = [
     `${c}.${spec.cited} = ${x}.id`,
-    sql.visible(c, 'citation'),
-    sql.visible(s, 'source'),
+    sql.visibleCitation(c, { statement: x, cited: spec.cited, source: s }),
     `${c}.credibility <= ${sql.param(scope.minCredibility)}`,
     `${s}.reliability <= ${sql.param(scope.minReliability, 'source_reliability')}`,
   ];
