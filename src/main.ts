@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
-import { openDatabase } from './db/database';
+import { DatabaseUnavailableError, openDatabase } from './db/database';
 import { databaseUrl } from './db/database-url';
 import { BriefScheduler } from './modules/brief-run/brief-scheduler';
 import { loadFixtures } from './modules/fixture/fixture.loader';
@@ -40,7 +40,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError || error instanceof FixtureError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof FixtureError || error instanceof DatabaseUnavailableError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });
