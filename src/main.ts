@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { DatabaseUnavailableError, openDatabase } from './db/database';
 import { databaseUrl } from './db/database-url';
+import { DatabaseMonitor } from './db/monitor';
 import { BriefScheduler } from './modules/brief-run/brief-scheduler';
 import { loadFixtures } from './modules/fixture/fixture.loader';
 import { FixtureError } from './modules/fixture/fixture.parse';
@@ -19,7 +20,12 @@ async function main() {
     const { loaded, unchanged } = await loadFixtures(database.dataSource, FIXTURE_DIR);
     console.log(`fixtures: ${loaded.length} loaded${loaded.length ? ` (${loaded.join(', ')})` : ''}, ${unchanged.length} unchanged`);
   }
-  const { app, stop } = await createApp(config, await buildDossierSchema(), database.dataSource);
+  const monitor = await new DatabaseMonitor(databaseUrl(config), {
+    intervalMs: config.DATABASE_CHECK_INTERVAL_MS,
+    timeoutMs: config.DATABASE_CHECK_TIMEOUT_MS,
+    log: console.error,
+  }).start();
+  const { app, stop } = await createApp(config, await buildDossierSchema(), database.dataSource, { monitor });
   const scheduler = config.SCHEDULER
     ? await BriefScheduler.start(database.dataSource, { connectionString: databaseUrl(config), tickMs: config.SCHEDULER_TICK_MS })
     : undefined;
@@ -32,6 +38,7 @@ async function main() {
     server.close();
     await scheduler?.stop();
     await stop();
+    await monitor.stop();
     await database.close();
     process.exit(0);
   };
