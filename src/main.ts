@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
+import { databaseTimeouts } from './db/data-source';
 import { DatabaseUnavailableError, openDatabase } from './db/database';
 import { databaseUrl } from './db/database-url';
 import { DatabaseMonitor } from './db/monitor';
 import { BriefScheduler } from './modules/brief-run/brief-scheduler';
 import { loadFixtures } from './modules/fixture/fixture.loader';
 import { FixtureError } from './modules/fixture/fixture.parse';
+import { installProcessGuard } from './process-guard';
 import { createApp } from './server/app';
 import { buildDossierSchema } from './server/schema';
 
@@ -14,6 +16,7 @@ export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'seed');
 
 async function main() {
   const started = process.hrtime.bigint();
+  installProcessGuard();
   const config = loadConfig();
   const database = await openDatabase(config);
   if (config.SEED) {
@@ -25,10 +28,18 @@ async function main() {
     timeoutMs: config.DATABASE_CHECK_TIMEOUT_MS,
     log: console.error,
   }).start();
-  const { app, stop } = await createApp(config, await buildDossierSchema(), database.dataSource, { monitor });
   const scheduler = config.SCHEDULER
-    ? await BriefScheduler.start(database.dataSource, { connectionString: databaseUrl(config), tickMs: config.SCHEDULER_TICK_MS })
+    ? await BriefScheduler.start(database.dataSource, {
+        connectionString: databaseUrl(config),
+        tickMs: config.SCHEDULER_TICK_MS,
+        monitor,
+        timeouts: databaseTimeouts(config),
+      })
     : undefined;
+  const { app, stop } = await createApp(config, await buildDossierSchema(), database.dataSource, {
+    monitor,
+    scheduler: scheduler && (() => scheduler.health()),
+  });
   const server = app.listen(config.PORT, config.HOST, () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = config.DATABASE_URL ? 'external PostgreSQL' : `embedded PostgreSQL in ${config.EMBEDDED_PG_DIR}`;

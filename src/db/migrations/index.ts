@@ -2,5 +2,11 @@
 import { CreateIntelligenceSchema1795793014046 } from './1795793014046-CreateIntelligenceSchema';
 import { CreateBriefSchedules1795797759488 } from './1795797759488-CreateBriefSchedules';
 import { AddIdentitiesAndAudiences1795800187641 } from './1795800187641-AddIdentitiesAndAudiences';
+import { AddBriefRunLease1795812000000 } from './1795812000000-AddBriefRunLease';
 
-export const migrations = [CreateIntelligenceSchema1795793014046, CreateBriefSchedules1795797759488, AddIdentitiesAndAudiences1795800187641];
+export const migrations = [
+  CreateIntelligenceSchema1795793014046,
+  CreateBriefSchedules1795797759488,
+  AddIdentitiesAndAudiences1795800187641,
+  AddBriefRunLease1795812000000,
+];
