@@ -126,7 +126,8 @@ export class BriefScheduler {
         if (queued + requeued) this.worker.notify();
         return queued;
       } catch (error) {
-        this.lastTickError = isDatabaseUnavailable(error) ? `the database is away (${unavailableReason(error)})` : String(error);
+        // Shown by /readyz, which anyone may ask: no error text, the log has it.
+        this.lastTickError = isDatabaseUnavailable(error) ? `the database is away (${unavailableReason(error)})` : 'failed (see the log)';
         throw error;
       }
     });
