@@ -27,6 +27,17 @@ const schema = z.object({
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),
   /** PostgreSQL cancels any statement running longer (ms). */
   STATEMENT_TIMEOUT_MS: z.coerce.number().int().min(100).default(10_000),
+  /** Connecting to the database, and waiting for a pooled connection, give up after this long (ms). */
+  DATABASE_CONNECT_TIMEOUT_MS: z.coerce.number().int().min(100).default(5_000),
+  /** A query with no answer this long (ms) counts as lost: a silent or frozen server. Longer than STATEMENT_TIMEOUT_MS; by default 5 s longer. */
+  DATABASE_QUERY_TIMEOUT_MS: z.coerce.number().int().min(200).optional(),
+  /** PostgreSQL ends a session left idle inside a transaction this long (ms), releasing its locks. */
+  DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS: z.coerce.number().int().min(1000).default(60_000),
+  /** At start, how long to keep retrying a database that refuses or does not answer (s); 0 tries once. */
+  DATABASE_WAIT_S: z.coerce.number().int().min(0).max(3600).default(60),
+  /** How often a dedicated connection checks the database (ms), and how long a check may take (ms): /readyz and fast 503s. */
+  DATABASE_CHECK_INTERVAL_MS: z.coerce.number().int().min(100).max(60_000).default(1_000),
+  DATABASE_CHECK_TIMEOUT_MS: z.coerce.number().int().min(100).max(60_000).default(2_000),
   /** Requests per identity (or client address, for anonymous requests) and window. */
   RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
@@ -57,12 +68,19 @@ const schema = z.object({
 });
 
 // Tokens are only trusted for one issuer and audience.
-const checked = schema.refine((c) => !c.JWT_JWKS_URL || (c.JWT_ISSUER && c.JWT_AUDIENCE), {
-  message: 'JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE',
-  path: ['JWT_JWKS_URL'],
-});
+const checked = schema
+  .refine((c) => !c.JWT_JWKS_URL || (c.JWT_ISSUER && c.JWT_AUDIENCE), {
+    message: 'JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE',
+    path: ['JWT_JWKS_URL'],
+  })
+  // The server's statement timeout must answer first: the client's is for a server that does not answer at all.
+  .refine((c) => c.DATABASE_QUERY_TIMEOUT_MS === undefined || c.DATABASE_QUERY_TIMEOUT_MS > c.STATEMENT_TIMEOUT_MS, {
+    message: 'must be longer than STATEMENT_TIMEOUT_MS',
+    path: ['DATABASE_QUERY_TIMEOUT_MS'],
+  })
+  .transform((c) => ({ ...c, DATABASE_QUERY_TIMEOUT_MS: c.DATABASE_QUERY_TIMEOUT_MS ?? c.STATEMENT_TIMEOUT_MS + 5_000 }));
 
-export type Config = z.infer<typeof schema>;
+export type Config = z.output<typeof checked>;
 
 export class ConfigError extends Error {}
 

@@ -1,11 +1,14 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
-import { openDatabase } from './db/database';
+import { databaseTimeouts } from './db/data-source';
+import { DatabaseUnavailableError, openDatabase } from './db/database';
 import { databaseUrl } from './db/database-url';
+import { DatabaseMonitor } from './db/monitor';
 import { BriefScheduler } from './modules/brief-run/brief-scheduler';
 import { loadFixtures } from './modules/fixture/fixture.loader';
 import { FixtureError } from './modules/fixture/fixture.parse';
+import { installProcessGuard } from './process-guard';
 import { createApp } from './server/app';
 import { buildDossierSchema } from './server/schema';
 
@@ -13,16 +16,30 @@ export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'seed');
 
 async function main() {
   const started = process.hrtime.bigint();
+  installProcessGuard();
   const config = loadConfig();
   const database = await openDatabase(config);
   if (config.SEED) {
     const { loaded, unchanged } = await loadFixtures(database.dataSource, FIXTURE_DIR);
     console.log(`fixtures: ${loaded.length} loaded${loaded.length ? ` (${loaded.join(', ')})` : ''}, ${unchanged.length} unchanged`);
   }
-  const { app, stop } = await createApp(config, await buildDossierSchema(), database.dataSource);
+  const monitor = await new DatabaseMonitor(databaseUrl(config), {
+    intervalMs: config.DATABASE_CHECK_INTERVAL_MS,
+    timeoutMs: config.DATABASE_CHECK_TIMEOUT_MS,
+    log: console.error,
+  }).start();
   const scheduler = config.SCHEDULER
-    ? await BriefScheduler.start(database.dataSource, { connectionString: databaseUrl(config), tickMs: config.SCHEDULER_TICK_MS })
+    ? await BriefScheduler.start(database.dataSource, {
+        connectionString: databaseUrl(config),
+        tickMs: config.SCHEDULER_TICK_MS,
+        monitor,
+        timeouts: databaseTimeouts(config),
+      })
     : undefined;
+  const { app, stop } = await createApp(config, await buildDossierSchema(), database.dataSource, {
+    monitor,
+    scheduler: scheduler && (() => scheduler.health()),
+  });
   const server = app.listen(config.PORT, config.HOST, () => {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = config.DATABASE_URL ? 'external PostgreSQL' : `embedded PostgreSQL in ${config.EMBEDDED_PG_DIR}`;
@@ -32,6 +49,7 @@ async function main() {
     server.close();
     await scheduler?.stop();
     await stop();
+    await monitor.stop();
     await database.close();
     process.exit(0);
   };
@@ -40,7 +58,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError || error instanceof FixtureError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof FixtureError || error instanceof DatabaseUnavailableError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

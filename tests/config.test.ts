@@ -12,7 +12,16 @@ test.each([
   [{ DATABASE_URL: 'mysql://localhost/db' }, 'DATABASE_URL'],
   [{ ANONYMOUS: 'sometimes' }, 'ANONYMOUS'],
   [{ SEED: 'maybe' }, 'SEED'],
+  [{ DATABASE_QUERY_TIMEOUT_MS: '5000', STATEMENT_TIMEOUT_MS: '10000' }, 'DATABASE_QUERY_TIMEOUT_MS'],
+  [{ DATABASE_WAIT_S: 'forever' }, 'DATABASE_WAIT_S'],
+  [{ DATABASE_CONNECT_TIMEOUT_MS: '0' }, 'DATABASE_CONNECT_TIMEOUT_MS'],
 ])('a wrong value stops the start with a message naming the variable: %j', (env, name) => {
   expect(() => loadConfig(env)).toThrow(ConfigError);
   expect(() => loadConfig(env)).toThrow(new RegExp(`\\b${name}\\b`));
+});
+
+test('the client gives up on a query only after the server would have cancelled it', () => {
+  expect(loadConfig({}).DATABASE_QUERY_TIMEOUT_MS).toBe(15_000);
+  expect(loadConfig({ STATEMENT_TIMEOUT_MS: '2000' }).DATABASE_QUERY_TIMEOUT_MS).toBe(7_000);
+  expect(loadConfig({ STATEMENT_TIMEOUT_MS: '2000', DATABASE_QUERY_TIMEOUT_MS: '2500' }).DATABASE_QUERY_TIMEOUT_MS).toBe(2_500);
 });

@@ -1,4 +1,5 @@
 import { serverAudits } from 'graphql-http';
+import { startDatabaseProxy } from './support/database-proxy';
 import { startTestServer, TestServer } from './support/server';
 
 let server: TestServer;
@@ -11,7 +12,11 @@ test('/healthz answers while the process is up, /readyz while the database is re
   expect(await (await fetch(`${server.url}/healthz`)).json()).toEqual({ status: 'ok' });
   const ready = await fetch(`${server.url}/readyz`);
   expect(ready.status).toBe(200);
-  expect(await ready.json()).toEqual({ status: 'ready' });
+  expect(await ready.json()).toEqual({
+    status: 'ready',
+    database: { status: 'up', checkedAt: expect.any(String), latencyMs: expect.any(Number), since: expect.any(String) },
+    scheduler: { status: 'off' },
+  });
 });
 
 test('/ serves a self-contained GraphiQL with the example operations, loading nothing from elsewhere', async () => {
@@ -47,11 +52,21 @@ test('the GraphQL-over-HTTP conformance audit finds no error and at most two war
 });
 
 test('/readyz answers 503 when the database cannot be reached, while /healthz still answers', async () => {
-  const lonely = await startTestServer();
-  await lonely.dataSource.destroy();
-  const ready = await fetch(`${lonely.url}/readyz`);
-  expect(ready.status).toBe(503);
-  expect(await ready.json()).toEqual({ status: 'database unreachable' });
-  expect((await fetch(`${lonely.url}/healthz`)).status).toBe(200);
-  await lonely.close();
+  const proxy = await startDatabaseProxy(server.databaseUrl);
+  const lonely = await startTestServer({ DATABASE_CHECK_INTERVAL_MS: '100' }, proxy.url);
+  try {
+    await proxy.cut();
+    let ready = await fetch(`${lonely.url}/readyz`);
+    for (let waited = 0; ready.status === 200 && waited < 5_000; waited += 50) {
+      await new Promise((r) => setTimeout(r, 50));
+      ready = await fetch(`${lonely.url}/readyz`);
+    }
+    expect(ready.status).toBe(503);
+    expect(await ready.json()).toMatchObject({ status: 'database unreachable', database: { status: 'down', reason: 'connection refused' } });
+    expect((await fetch(`${lonely.url}/healthz`)).status).toBe(200);
+  } finally {
+    await proxy.restore();
+    await lonely.close();
+    await proxy.close();
+  }
 });

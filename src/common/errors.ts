@@ -9,6 +9,8 @@ export enum ErrorCode {
   FORBIDDEN = 'FORBIDDEN',
   QUERY_LIMIT_EXCEEDED = 'QUERY_LIMIT_EXCEEDED',
   QUERY_TIMEOUT = 'QUERY_TIMEOUT',
+  /** The database is away: retry after the Retry-After header's seconds (HTTP 503). */
+  SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
 }
 

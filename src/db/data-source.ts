@@ -1,18 +1,48 @@
 import 'reflect-metadata';
 import { DataSource, DataSourceOptions } from 'typeorm';
+import { type Config, loadConfig } from '../config';
+import { TimeoutSafeClient } from './client';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { SnakeNamingStrategy } from './naming-strategy';
 import { StatementCounter } from './statement-counter';
 
-/** Statements PostgreSQL cancels when they run longer: a backstop behind the query limits. */
-const DEFAULT_STATEMENT_TIMEOUT_MS = 10_000;
+/** How long the service waits on the database, in milliseconds (see Configuration in the README). */
+export interface DatabaseTimeouts {
+  /** The server cancels a statement running longer: a backstop behind the query limits. */
+  statement: number;
+  /** Connecting, and waiting for a pooled connection. */
+  connect: number;
+  /** A query with no answer (a silent or frozen server): its connection is closed. */
+  query: number;
+  /** The server ends a session idle inside a transaction this long. */
+  idleInTransaction: number;
+}
 
-export function dataSourceOptions(url: string, statementTimeoutMs = DEFAULT_STATEMENT_TIMEOUT_MS): DataSourceOptions {
+export const databaseTimeouts = (config: Config): DatabaseTimeouts => ({
+  statement: config.STATEMENT_TIMEOUT_MS,
+  connect: config.DATABASE_CONNECT_TIMEOUT_MS,
+  query: config.DATABASE_QUERY_TIMEOUT_MS,
+  idleInTransaction: config.DATABASE_IDLE_IN_TRANSACTION_TIMEOUT_MS,
+});
+
+/** node-postgres settings for every pool of the service (TypeORM's and pg-boss's). */
+export const poolSettings = (timeouts: DatabaseTimeouts) => ({
+  Client: TimeoutSafeClient,
+  statement_timeout: timeouts.statement,
+  query_timeout: timeouts.query,
+  connectionTimeoutMillis: timeouts.connect,
+  idle_in_transaction_session_timeout: timeouts.idleInTransaction,
+  // Notices a peer that vanished without closing (a host gone, a dropped network) on idle connections.
+  keepAlive: true,
+  keepAliveInitialDelayMillis: 10_000,
+});
+
+export function dataSourceOptions(url: string, timeouts: DatabaseTimeouts = databaseTimeouts(loadConfig({}))): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    extra: { statement_timeout: statementTimeoutMs },
+    extra: poolSettings(timeouts),
     entities,
     migrations,
     namingStrategy: new SnakeNamingStrategy(),
@@ -23,4 +53,4 @@ export function dataSourceOptions(url: string, statementTimeoutMs = DEFAULT_STAT
   };
 }
 
-export const createDataSource = (url: string, statementTimeoutMs?: number) => new DataSource(dataSourceOptions(url, statementTimeoutMs));
+export const createDataSource = (url: string, timeouts?: DatabaseTimeouts) => new DataSource(dataSourceOptions(url, timeouts));

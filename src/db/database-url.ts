@@ -11,3 +11,14 @@ export function databaseUrl(config: Pick<Config, 'DATABASE_URL' | 'EMBEDDED_PG_P
     `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${config.EMBEDDED_PG_PORT}/${EMBEDDED_DATABASE}`
   );
 }
+
+/** A database URL fit for logs: the password, if any, replaced. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString();
+  } catch {
+    return url.replace(/(\/\/[^:/@]*):[^@]*@/, '$1:***@');
+  }
+}

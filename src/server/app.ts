@@ -8,6 +8,7 @@ import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { Viewer } from '../common/viewer';
+import { DatabaseMonitor } from '../db/monitor';
 import { identify } from '../modules/identity/authenticate';
 import { jwtVerifier } from '../modules/identity/jwt';
 import { readModels } from '../read/models';
@@ -21,6 +22,7 @@ import { refuseNulStrings } from './input-guards';
 import { queryLimitsPlugin } from './limits';
 import { allowListGuard, AllowListStore, loadAllowList } from './persisted-queries';
 import { createRateLimiter } from './rate-limit';
+import { failFastWhileDown, unavailableStatus } from './unavailable';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
 
@@ -33,7 +35,16 @@ export interface App {
   stop(): Promise<void>;
 }
 
-export async function createApp(config: Config, schema: GraphQLSchema, dataSource: DataSource): Promise<App> {
+export interface AppHealth {
+  /** Checks the database for /readyz and fast 503s; the app starts its own when none is given. */
+  monitor?: DatabaseMonitor;
+  /** The scheduler's state for /readyz, when this instance runs one. */
+  scheduler?: () => object;
+}
+
+export async function createApp(config: Config, schema: GraphQLSchema, dataSource: DataSource, health: AppHealth = {}): Promise<App> {
+  const ownMonitor = health.monitor ? undefined : await monitorFor(config, dataSource).start();
+  const monitor = health.monitor ?? ownMonitor!;
   const production = config.NODE_ENV === 'production';
   const pageSize = { max: config.MAX_PAGE_SIZE, default: Math.min(config.DEFAULT_PAGE_SIZE, config.MAX_PAGE_SIZE) };
   // Automatic persisted queries are on; with an allow-list, the list is the only store and nothing else runs.
@@ -53,6 +64,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
       legacyJsonStatus,
+      unavailableStatus,
       refuseNulStrings,
       queryLimitsPlugin({
         maxDepth: config.MAX_DEPTH,
@@ -80,13 +92,16 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  app.get('/readyz', async (_req, res) => {
-    try {
-      await dataSource.query('SELECT 1');
-      res.json({ status: 'ready' });
-    } catch {
-      res.status(503).json({ status: 'database unreachable' });
-    }
+  // Answered from the monitor's latest check, made on its own connection: instant, and true under load.
+  app.get('/readyz', (_req, res) => {
+    const database = monitor.health;
+    const ready = database.status === 'up';
+    res.setHeader('Cache-Control', 'no-store');
+    res.status(ready ? 200 : 503).json({
+      status: ready ? 'ready' : 'database unreachable',
+      database,
+      scheduler: health.scheduler?.() ?? { status: 'off' },
+    });
   });
   const jwt = config.JWT_JWKS_URL
     ? jwtVerifier({
@@ -110,6 +125,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   app.use(
     '/graphql',
     helmet.contentSecurityPolicy({ directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }),
+    failFastWhileDown(monitor),
     identify(dataSource, { anonymous: config.ANONYMOUS, jwt }, rateLimiter.refusedCredentials),
     rateLimiter.middleware,
     express.json({ limit: config.MAX_BODY_BYTES }),
@@ -128,6 +144,13 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     stop: async () => {
       await apollo.stop();
       await rateLimiter.close();
+      await ownMonitor?.stop();
     },
   };
 }
+
+const monitorFor = (config: Config, dataSource: DataSource) =>
+  new DatabaseMonitor((dataSource.options as { url: string }).url, {
+    intervalMs: config.DATABASE_CHECK_INTERVAL_MS,
+    timeoutMs: config.DATABASE_CHECK_TIMEOUT_MS,
+  });

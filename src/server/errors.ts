@@ -2,6 +2,8 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { ErrorRequestHandler } from 'express';
 import { ErrorCode } from '../common/errors';
+import { isDatabaseUnavailable } from '../db/unavailable';
+import { sendUnavailable, unavailableError } from './unavailable';
 
 /** PostgreSQL's code for a statement cancelled by statement_timeout. */
 const QUERY_CANCELED = '57014';
@@ -19,6 +21,8 @@ export function formatError(production: boolean, hideSchemaDetails: boolean) {
     const formatted = hideSchemaDetails ? { ...unhidden, message: unhidden.message.replace(SUGGESTION, '') } : unhidden;
     const code = formatted.extensions?.code;
     if (code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+    // Not logged one by one: the database monitor reports the outage once.
+    if (isDatabaseUnavailable(error)) return { ...unavailableError(), locations: formatted.locations, path: formatted.path };
     if ((unwrapResolverError(error) as { driverError?: { code?: string } }).driverError?.code === QUERY_CANCELED) {
       const message = 'The query ran longer than the database allows (STATEMENT_TIMEOUT_MS): ask for less.';
       return { message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.QUERY_TIMEOUT } };
@@ -29,9 +33,10 @@ export function formatError(production: boolean, hideSchemaDetails: boolean) {
   };
 }
 
-/** A body that is not valid JSON gets a GraphQL-shaped JSON error, not Express's HTML page. */
+/** A body that is not valid JSON gets a GraphQL-shaped JSON error, not Express's HTML page; a database away, a 503. */
 export const jsonBodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
   if (res.headersSent) return next(error);
+  if (isDatabaseUnavailable(error)) return sendUnavailable(res);
   const status = typeof error?.status === 'number' ? error.status : 500;
   const message =
     error?.type === 'entity.parse.failed'

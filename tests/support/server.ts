@@ -7,7 +7,7 @@ import { loadConfig } from '../../src/config';
 import type { Marking } from '../../src/common/marking';
 import { createKey } from '../../src/modules/identity/api-key.service';
 import { Role } from '../../src/modules/identity/role';
-import { createDataSource } from '../../src/db/data-source';
+import { createDataSource, databaseTimeouts } from '../../src/db/data-source';
 import { createApp } from '../../src/server/app';
 import { buildDossierSchema } from '../../src/server/schema';
 import { createTestDatabase } from './test-database';
@@ -42,7 +42,7 @@ export async function startTestServer(env: Record<string, string> = {}, sharedDa
   // VIEWER_CLEARANCE is not a setting of the service: it picks the clearance of the key `gql` sends.
   const { VIEWER_CLEARANCE: clearance = 'GREEN', ...rest } = env;
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ...rest });
-  const dataSource = createDataSource(database.url, config.STATEMENT_TIMEOUT_MS);
+  const dataSource = createDataSource(database.url, databaseTimeouts(config));
   await dataSource.initialize();
   keys += 1;
   const { key } = await createKey(dataSource.manager, {

@@ -2,6 +2,7 @@
 import { CreateIntelligenceSchema1795793014046 } from './1795793014046-CreateIntelligenceSchema';
 import { CreateBriefSchedules1795797759488 } from './1795797759488-CreateBriefSchedules';
 import { AddIdentitiesAndAudiences1795800187641 } from './1795800187641-AddIdentitiesAndAudiences';
+import { AddBriefRunLease1795812000000 } from './1795812000000-AddBriefRunLease';
 import { AddIdempotencyKeys1796172551503 } from './1796172551503-AddIdempotencyKeys';
 import { AddReleases1796172568854 } from './1796172568854-AddReleases';
 import { RecordDeletedItems1796174254517 } from './1796174254517-RecordDeletedItems';
@@ -10,6 +11,7 @@ export const migrations = [
   CreateIntelligenceSchema1795793014046,
   CreateBriefSchedules1795797759488,
   AddIdentitiesAndAudiences1795800187641,
+  AddBriefRunLease1795812000000,
   AddIdempotencyKeys1796172551503,
   AddReleases1796172568854,
   RecordDeletedItems1796174254517,

@@ -101,6 +101,10 @@ export class BriefRun {
   @Column('uuid', { nullable: true })
   attempt: string | null;
 
+  /** Until when the attempt composing it holds it; the attempt renews it while alive, and then another may take over. */
+  @Column('timestamptz', { nullable: true })
+  leaseExpiresAt: Date | null;
+
   /** Fingerprints of the statements it carried, for the next run's delta. */
   @Column('jsonb', { nullable: true })
   snapshot: Snapshot | null;

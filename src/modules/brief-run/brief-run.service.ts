@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { v4 as uuid } from 'uuid';
 import { highestMarking } from '../../common/marking';
+import { isDatabaseUnavailable } from '../../db/unavailable';
 import { atClearance, type Viewer } from '../../common/viewer';
 import { visibleTo } from '../../read/access';
 import { fromGlobalId, toGlobalId } from '../../read/global-id';
@@ -15,8 +16,11 @@ import { ApiKey } from '../identity/api-key.entity';
 import { BriefRun, BriefRunStatus } from './brief-run.entity';
 import { above, contentsOf, contentsVisibleTo, hiddenFrom, withStatements } from './run-contents';
 
-/** A run still RUNNING this long after its start was abandoned (its process died): a retried job may take it over. */
+/** The longest a run may compose: pg-boss expires its job after this, and a run claimed without a lease is abandoned. */
 export const RUN_TIMEOUT_SECONDS = 300;
+
+/** An attempt holds its run this long and renews the hold every third of it; a run not renewed was abandoned. */
+export const RUN_LEASE_SECONDS = 30;
 
 /** Runs of a definition the viewer may see (both the definition and the run), newest occurrence first. */
 export async function listRuns(dataSource: DataSource, viewer: Viewer, definitionId: string, limit: number, status?: BriefRunStatus | null) {
@@ -49,23 +53,23 @@ async function forReader(dataSource: DataSource, delta: BriefDelta, reader: View
 
 export const WITHDRAWN = 'Withdrawn: now marked above this brief’s clearance.';
 
-class RunBusyError extends Error {}
+export class RunBusyError extends Error {}
 
 /**
- * Runs one queued occurrence. The claim stamps the run with a fresh attempt token, and every later write checks it,
- * so a redelivered job never composes a run twice nor overwrites another attempt. A run another attempt is still
- * composing makes this one fail, and the queue retries it later; after RUN_TIMEOUT_SECONDS (by the database clock)
- * a RUNNING run counts as abandoned and may be taken over.
+ * Runs one queued occurrence. The claim stamps the run with an attempt token and a lease, and every later write checks
+ * the token, so a redelivered job never composes a run twice nor overwrites another attempt. A run another attempt
+ * holds makes this one fail, and the queue retries it later; one whose lease ran out (by the database clock: its
+ * process died) may be taken over. The same attempt may claim its run again: after losing the database mid-way, it
+ * resumes where it is sure to be alone.
  */
-export async function executeRun(dataSource: DataSource, runId: string): Promise<void> {
-  const attempt = uuid();
+export async function executeRun(dataSource: DataSource, runId: string, attempt: string = uuid()): Promise<void> {
   const claimed = await dataSource.manager
     .createQueryBuilder()
     .update(BriefRun)
-    .set({ status: BriefRunStatus.RUNNING, startedAt: () => 'now()', attempt, error: null })
+    .set({ status: BriefRunStatus.RUNNING, startedAt: () => 'now()', attempt, leaseExpiresAt: () => LEASE_END, error: null })
     .where(
-      `id = :runId AND (status IN (:...open) OR (status = :running AND started_at < now() - make_interval(secs => :timeout)))`,
-      { runId, open: [BriefRunStatus.QUEUED, BriefRunStatus.FAILED], running: BriefRunStatus.RUNNING, timeout: RUN_TIMEOUT_SECONDS },
+      `id = :runId AND (status IN (:...open) OR (status = :running AND (attempt = :attempt OR ${LEASE_OVER})))`,
+      { runId, attempt, open: [BriefRunStatus.QUEUED, BriefRunStatus.FAILED], running: BriefRunStatus.RUNNING },
     )
     .execute();
   if (!claimed.affected) {
@@ -73,6 +77,22 @@ export async function executeRun(dataSource: DataSource, runId: string): Promise
     if (current?.status === BriefRunStatus.RUNNING) throw new RunBusyError(`run ${runId} is being composed by another attempt`);
     return; // done, missed, or its definition deleted
   }
+  const renewal = setInterval(() => void renewLease(dataSource, runId, attempt).catch(() => undefined), (RUN_LEASE_SECONDS * 1000) / 3);
+  try {
+    await compose(dataSource, runId, attempt);
+  } finally {
+    clearInterval(renewal);
+  }
+}
+
+/** The end of a lease taken now, and whether a run's lease is over (runs claimed before leases: RUN_TIMEOUT_SECONDS). */
+const LEASE_END = `now() + make_interval(secs => ${RUN_LEASE_SECONDS})`;
+export const LEASE_OVER = `coalesce(lease_expires_at, started_at + make_interval(secs => ${RUN_TIMEOUT_SECONDS})) < now()`;
+
+const renewLease = (dataSource: DataSource, runId: string, attempt: string) =>
+  dataSource.query(`UPDATE brief_run SET lease_expires_at = ${LEASE_END} WHERE id = $1 AND attempt = $2 AND status = 'RUNNING'`, [runId, attempt]);
+
+async function compose(dataSource: DataSource, runId: string, attempt: string): Promise<void> {
   const mine = { id: runId, status: BriefRunStatus.RUNNING, attempt };
   const run = await dataSource.manager.findOneOrFail(BriefRun, { where: { id: runId }, relations: { definition: true } });
   const scope = run.input ?? run.definition.input;
@@ -117,7 +137,10 @@ export async function executeRun(dataSource: DataSource, runId: string): Promise
       delta,
     } as never);
   } catch (error) {
-    await dataSource.manager.update(BriefRun, mine, { status: BriefRunStatus.FAILED, finishedAt: new Date(), error: String(error) });
+    // Losing the database is no failure of the run: the attempt resumes once it is back, or its lease runs out.
+    if (!isDatabaseUnavailable(error)) {
+      await dataSource.manager.update(BriefRun, mine, { status: BriefRunStatus.FAILED, finishedAt: new Date(), error: String(error) });
+    }
     throw error;
   }
 }

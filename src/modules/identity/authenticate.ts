@@ -3,6 +3,8 @@ import type { Request, RequestHandler, Response } from 'express';
 import type { DataSource } from 'typeorm';
 import { ANONYMOUS, type Viewer } from '../../common/viewer';
 import { ErrorCode } from '../../common/errors';
+import { isDatabaseUnavailable } from '../../db/unavailable';
+import { sendUnavailable } from '../../server/unavailable';
 import { identityOfKey, KEY_PREFIX } from './api-key.service';
 import type { JwtVerifier } from './jwt';
 
@@ -48,6 +50,8 @@ export const identify =
       res.locals.viewer = await authenticate(dataSource, req.headers.authorization, options);
       next();
     } catch (error) {
+      // A key that cannot be looked up now is neither accepted nor refused: the client is told to retry.
+      if (isDatabaseUnavailable(error)) return sendUnavailable(res);
       if (!(error instanceof GraphQLError)) return next(error);
       // Guessing keys costs a lookup each time: an address that keeps failing is told to wait (429).
       if (await refused(req, res)) return;

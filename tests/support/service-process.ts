@@ -1,0 +1,69 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { join } from 'node:path';
+
+const ROOT = join(__dirname, '..', '..');
+
+/** The real service (`npm start`'s command) as a child process, with what it prints kept line by line. */
+export interface ServiceProcess {
+  child: ChildProcess;
+  /** Every line of stdout and stderr so far, in order. */
+  lines: string[];
+  /** Resolves with the first line matching, or rejects when the process ends or the time is up. */
+  waitFor(pattern: RegExp, withinMs: number): Promise<string>;
+  /** Resolves with the exit code once the process has ended (null: killed by a signal). */
+  exited: Promise<number | null>;
+  /** SIGTERM (a graceful stop), then SIGKILL if it is still there after `graceMs`. */
+  stop(graceMs?: number): Promise<number | null>;
+}
+
+export function startService(env: Record<string, string>): ServiceProcess {
+  const child = spawn(process.execPath, ['-r', '@swc-node/register', 'src/main.ts'], {
+    cwd: ROOT,
+    env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', ...env },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const lines: string[] = [];
+  const listeners = new Set<() => void>();
+  for (const stream of [child.stdout!, child.stderr!]) {
+    let partial = '';
+    stream.setEncoding('utf8');
+    stream.on('data', (chunk: string) => {
+      const parts = (partial + chunk).split('\n');
+      partial = parts.pop()!;
+      lines.push(...parts);
+      for (const listener of listeners) listener();
+    });
+  }
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  let ended = false;
+  void exited.then(() => {
+    ended = true;
+    for (const listener of listeners) listener();
+  });
+  const waitFor = (pattern: RegExp, withinMs: number) =>
+    new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => finish(new Error(`no line matching ${pattern} within ${withinMs} ms; output:\n${lines.join('\n')}`)), withinMs);
+      const check = () => {
+        const line = lines.find((l) => pattern.test(l));
+        if (line !== undefined) finish(undefined, line);
+        else if (ended) finish(new Error(`the service ended before printing ${pattern}; output:\n${lines.join('\n')}`));
+      };
+      const finish = (error?: Error, line?: string) => {
+        clearTimeout(timer);
+        listeners.delete(check);
+        if (error) reject(error);
+        else resolve(line!);
+      };
+      listeners.add(check);
+      check();
+    });
+  const stop = async (graceMs = 10_000) => {
+    if (ended) return exited;
+    child.kill('SIGTERM');
+    const killer = setTimeout(() => child.kill('SIGKILL'), graceMs);
+    const code = await exited;
+    clearTimeout(killer);
+    return code;
+  };
+  return { child, lines, waitFor, exited, stop };
+}
