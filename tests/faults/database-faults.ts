@@ -86,7 +86,8 @@ async function main() {
     check('the process stayed up', !exitedEarly && healthz === 200, exitedEarly ? `it exited; its last words:\n${serviceUp.lines.slice(-15).join('\n')}` : 'up, /healthz 200');
     const caught = serviceUp.lines.filter((l) => /unhandled rejection|uncaught/.test(l));
     check('nothing reached the process guard', caught.length === 0, caught.length ? caught.slice(0, 3).join(' | ') : 'no unhandled rejection or uncaught exception');
-    await acknowledgedWrites(db, load.outcomes);
+    const unfinished = await load.finish(20_000);
+    await acknowledgedWrites(db, load.outcomes, unfinished);
     // Runs the every-minute schedule queued meanwhile may still be composing: they get a while to finish.
     const settling = Date.now();
     const open = async () => (await db(`SELECT count(*)::int AS n FROM brief_run WHERE status IN ('QUEUED', 'RUNNING')`))?.[0].n as number | undefined;
@@ -197,15 +198,21 @@ async function runStates(db: Context['db'], definitions: string[]): Promise<Reco
   return Object.fromEntries((rows ?? []).map((r: { status: string; n: number }) => [r.status, r.n]));
 }
 
-async function acknowledgedWrites(db: Context['db'], outcomes: Outcome[]) {
+async function acknowledgedWrites(db: Context['db'], outcomes: Outcome[], unfinished: number) {
   const writes = outcomes.filter((o) => o.kind === 'write');
   const acknowledged = writes.filter((o) => o.ok);
-  const statements = writes.map((o) => o.statement!);
-  const stored = new Set(((await db(`SELECT statement FROM implication WHERE statement = ANY($1)`, [statements])) ?? []).map((r: { statement: string }) => r.statement));
+  const statements = [...new Set(writes.map((o) => o.statement!))];
+  const rows: Array<{ statement: string; n: number }> =
+    (await db(`SELECT statement, count(*)::int AS n FROM implication WHERE statement = ANY($1) GROUP BY statement`, [statements])) ?? [];
+  const stored = new Map(rows.map((r) => [r.statement, r.n]));
   const lost = acknowledged.filter((o) => !stored.has(o.statement!));
-  const unacknowledgedStored = writes.filter((o) => !o.ok && stored.has(o.statement!));
   check('every acknowledged write is there afterwards', acknowledged.length > 0 && lost.length === 0,
-    `${acknowledged.length} acknowledged, ${lost.length} lost; ${unacknowledgedStored.length} of ${writes.length - acknowledged.length} unacknowledged writes were stored anyway`);
+    `${acknowledged.length} acknowledged, ${lost.length} lost`);
+  // Each failed write was sent again under its Idempotency-Key until acknowledged: each is stored exactly once.
+  const duplicated = rows.filter((r) => r.n > 1).length;
+  const retried = statements.filter((st) => writes.filter((o) => o.statement === st).length > 1).length;
+  check('a write retried under its Idempotency-Key is stored once', unfinished === 0 && duplicated === 0 && stored.size === statements.length,
+    `${statements.length} writes, ${retried} of them retried (${writes.length - acknowledged.length} failed attempts); ${stored.size} stored, ${duplicated} more than once, ${unfinished} never acknowledged`);
 }
 
 function report(faults: FaultFigures[], requests: number) {
