@@ -81,7 +81,8 @@ test('a database lost while a run composes ends nothing: the attempt resumes whe
     expect(await until('its job is completed', () => jobsOf(done.id), (jobs) => jobs[0]?.state === 'completed', 5_000)).toEqual([
       { state: 'completed', retry_count: 0 },
     ]);
-    expect(scheduler.health()).toMatchObject({ status: 'running', worker: 'idle' });
+    // The worker turns idle once it has settled the job, a moment after the job reads as completed.
+    await until('the worker is idle', async () => scheduler.health(), (h) => h.status === 'running' && h.worker === 'idle', 5_000);
   } finally {
     await locker.end();
   }

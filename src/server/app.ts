@@ -60,6 +60,8 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     // Without introspection, "Did you mean ...?" suggestions would hand out the schema's names one by one.
     hideSchemaDetailsFromClientErrors: !introspection,
     parseOptions: { maxTokens: config.MAX_TOKENS },
+    // main.ts stops everything in order on SIGINT and SIGTERM; Apollo's own handlers would re-raise the signal first.
+    stopOnTerminationSignals: false,
     // CSRF prevention stays on (the default): a GET or simple POST needs a JSON content type or a preflight header.
     plugins: [
       ApolloServerPluginLandingPageDisabled(),
