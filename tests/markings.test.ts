@@ -173,9 +173,12 @@ test('a change never moves an item to the writer’s organisation, nor out of th
   expect(fieldOf(await server.gqlAs(keys['org-b/analyst'], CHALLENGE, { id: interpreterShortage, input: { marking: 'AMBER_STRICT' } }))).toBe('input.marking');
   expect(codeOf(await server.gqlAs(keys['org-b/releaser'], CHALLENGE, { id: interpreterShortage, input: { marking: 'CLEAR', releaseReason: 'x' } }))).toBe('FORBIDDEN');
 
-  // An org-a item made AMBER+STRICT by a writer of org-b would vanish from that writer's sight: refused, unchanged.
+  // Who may read an org-a item is org-a's to decide: a writer of org-b may neither take it away from org-a (RED for
+  // itself alone, AMBER+STRICT out of its own sight) nor change it otherwise; refused, unchanged.
   const amber = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: judgment({ marking: 'AMBER' }) })).createImplication;
-  expect(fieldOf(await server.gqlAs(keys['org-b/analyst'], UPDATE, { id: amber.id, input: { marking: 'AMBER_STRICT' } }))).toBe('input.marking');
+  for (const input of [{ marking: 'AMBER_STRICT' }, { marking: 'RED', audience: [] }]) {
+    expect(codeOf(await server.gqlAs(keys['org-b/analyst'], UPDATE, { id: amber.id, input }))).toBe('FORBIDDEN');
+  }
   expect(dataOf(await server.gqlAs(keys['org-b/analyst'], NODE, { id: amber.id })).node.id).toBe(amber.id);
   const [row] = await server.dataSource.query(`SELECT marking FROM implication WHERE id = $1`, [fromGlobalId(amber.id, 'id').id]);
   expect(row.marking).toBe('AMBER');
@@ -196,7 +199,8 @@ test('a statement is never read by more people than its sources, and a citation 
     [strictSource, { marking: 'RED', audience: ['org-b/viewer'] }],
     [redSource, { marking: 'RED', audience: ['org-a/viewer'] }],
   ] as const) {
-    expect(fieldOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: citing(source, extra) }))).toBe('input.marking');
+    // Its citation, marked like the statement, would be read beyond the source's readers: refused there first.
+    expect(fieldOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: citing(source, extra) }))).toBe('input.citations[0].marking');
   }
   const strict = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: citing(strictSource, { marking: 'AMBER_STRICT' }) })).createImplication;
   const release = { id: strict.id, input: { marking: 'RED', audience: ['org-b/viewer'], releaseReason: 'share' } };
@@ -242,4 +246,60 @@ test('an ADMIN of no organisation cannot keep an AMBER+STRICT brief definition n
   expect(fieldOf(response)).toBe('input.brief.clearance');
   const [{ n }] = await server.dataSource.query(`SELECT count(*)::int AS n FROM brief_definition`);
   expect(n).toBe(0);
+});
+
+describe('brief definitions', () => {
+  const DEFINE = `mutation($input: BriefDefinitionInput!) { createBriefDefinition(input: $input) { id name } }`;
+  const CHANGE = `mutation($id: ID!, $input: BriefDefinitionPatch!) { updateBriefDefinition(id: $id, input: $input) { id name input } }`;
+  const define = async (name: string, clearance: string) =>
+    dataOf(await server.gqlAs(keys['org-a/admin'], DEFINE, { input: { name, brief: { topics: ['dprk-troops-in-russia'], clearance }, cron: '0 0 1 1 *' } }))
+      .createBriefDefinition;
+  afterEach(() => server.dataSource.query('DELETE FROM brief_definition'));
+
+  test('a taken name tells nothing of definitions the renamer cannot see', async () => {
+    await make('admin2', Role.ADMIN, Marking.RED, 'org-a');
+    const open = await define('open', 'AMBER');
+    await define('visible', 'AMBER');
+    await define('operation-nightfall', 'RED'); // the owner's alone
+    expect(codeOf(await server.gqlAs(keys['org-a/admin2'], CHANGE, { id: open.id, input: { name: 'visible' } }))).toBe('CONFLICT');
+    expect(dataOf(await server.gqlAs(keys['org-a/admin2'], CHANGE, { id: open.id, input: { name: 'operation-nightfall' } })).updateBriefDefinition.name)
+      .toBe('operation-nightfall');
+  });
+
+  test('an edit keeps the clearance, and never leaves the editor unable to read the definition', async () => {
+    const amber = await define('amber', 'AMBER');
+    const edited = dataOf(await server.gqlAs(keys['org-a/admin2'], CHANGE, { id: amber.id, input: { brief: { topics: ['dprk-troops-in-russia'], limitPerSection: 3 } } }));
+    expect(edited.updateBriefDefinition.input).toMatchObject({ clearance: 'AMBER', limitPerSection: 3 });
+    const red = { id: amber.id, input: { brief: { topics: ['dprk-troops-in-russia'], clearance: 'RED' } } };
+    expect(fieldOf(await server.gqlAs(keys['org-a/admin2'], CHANGE, red))).toBe('input.brief.clearance');
+    const [{ marking }] = await server.dataSource.query(`SELECT marking FROM brief_definition WHERE id = $1`, [fromGlobalId(amber.id, 'id').id]);
+    expect(marking).toBe('AMBER');
+  });
+
+  test('a change racing a delete never brings the definition back', async () => {
+    for (let i = 0; i < 5; i += 1) {
+      const d = await define(`raced-${i}`, 'AMBER');
+      const [change, remove] = await Promise.all([
+        server.gqlAs(keys['org-a/admin'], CHANGE, { id: d.id, input: { brief: { topics: ['dprk-troops-in-russia'], limitPerSection: 4 } } }),
+        new Promise((r) => setTimeout(r, 3)).then(() => server.gqlAs(keys['org-a/admin'], `mutation($id: ID!) { deleteBriefDefinition(id: $id) }`, { id: d.id })),
+      ]);
+      const [{ n }] = await server.dataSource.query(`SELECT count(*)::int AS n FROM brief_definition WHERE id = $1`, [fromGlobalId(d.id, 'id').id]);
+      expect({ i, change: codeOf(change) ?? 'OK', remove: codeOf(remove) ?? 'OK', left: n }).toEqual({ i, change: codeOf(change) ?? 'OK', remove: 'OK', left: 0 });
+      expect(['OK', 'NOT_FOUND']).toContain(codeOf(change) ?? 'OK');
+    }
+  });
+
+  test('over-long names and aliases are refused or handled, never an internal error', async () => {
+    const long = await server.gqlAs(keys['org-a/admin'], DEFINE, { input: { name: 'n'.repeat(8000), brief: { topics: ['dprk-troops-in-russia'] }, cron: '0 0 1 1 *' } });
+    expect(fieldOf(long)).toBe('input.name');
+    const alias = `a${'x'.repeat(8000)}`;
+    const response = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${keys['org-a/member']}`, 'idempotency-key': 'long-alias' },
+      body: JSON.stringify({ query: `mutation($input: ImplicationInput!) { ${alias}: createImplication(input: $input) { id } }`, variables: { input: judgment({}) } }),
+    });
+    const body = await response.json();
+    expect(body.errors).toBeUndefined();
+    expect(body.data[alias].id).toEqual(expect.any(String));
+  });
 });

@@ -6,6 +6,7 @@ import { AddBriefRunLease1795812000000 } from './1795812000000-AddBriefRunLease'
 import { AddIdempotencyKeys1796172551503 } from './1796172551503-AddIdempotencyKeys';
 import { AddReleases1796172568854 } from './1796172568854-AddReleases';
 import { RecordDeletedItems1796174254517 } from './1796174254517-RecordDeletedItems';
+import { BriefNamesPerMarking1796177680200 } from './1796177680200-BriefNamesPerMarking';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -15,4 +16,5 @@ export const migrations = [
   AddIdempotencyKeys1796172551503,
   AddReleases1796172568854,
   RecordDeletedItems1796174254517,
+  BriefNamesPerMarking1796177680200,
 ];

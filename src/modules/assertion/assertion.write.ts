@@ -1,7 +1,7 @@
 import { v4 as uuid } from 'uuid';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput, notFound } from '../../common/errors';
-import { Marking } from '../../common/marking';
+import { highestMarking, Marking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
 import { visibleTo, type ItemTable, type StatementTable } from '../../read/access';
 import { fromGlobalId } from '../../read/global-id';
@@ -64,11 +64,13 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
     }
     await requireVisible(em, viewer, 'source', citations.map((c) => ({ id: c.sourceId, path: `${c.path}.source` })), 'source');
     const sources = await accessOf(em, 'source', citations.map((c) => c.sourceId));
-    // A citation is marked like its statement unless marked itself, and is never read by more people than its source.
+    // A citation is marked like its statement, or like its source when that is marked higher, unless it is marked
+    // itself; it is never read by more people than its source.
     const cited = citations.map((c) => {
       const source = sources.get(c.sourceId)!;
-      if (!c.marking) return { ...c, source, access };
-      const own = itemAccessFor(viewer, c.marking, c.marking === Marking.RED ? access.audience : [], c.path, access.organisation);
+      const marking = c.marking ?? highestMarking([access.marking, source.marking]);
+      const audience = marking !== Marking.RED ? [] : marking === access.marking ? access.audience : source.audience;
+      const own = itemAccessFor(viewer, marking, audience, c.path, access.organisation);
       if (isRelease(source, own)) throw badUserInput(`${c.path}.marking`, 'a citation cannot be read by more people than its source');
       return { ...c, source, access: own };
     });

@@ -17,8 +17,9 @@ registerEnumType(BriefFormat, {
 
 @Entity()
 @Check('item_access_decidable', ITEM_ACCESS_DECIDABLE)
-// Unique per owner: a taken name must never tell anyone that somebody else's definition exists.
-@Unique('brief_definition_owner_name', ['ownerPrincipal', 'name'])
+// Unique per owner and marking: whoever may rename one of an owner's definitions sees all of theirs at its marking,
+// so a taken name never tells that a definition exists that the renamer may not see.
+@Unique('brief_definition_owner_marking_name', ['ownerPrincipal', 'marking', 'name'])
 @Index('brief_definition_due', ['nextRunAt'], { where: 'NOT paused' })
 @ObjectType({ description: 'A saved brief: what to compose, on which schedule, and which renderings to keep.' })
 export class BriefDefinition {

@@ -38,13 +38,20 @@ const definitionNow = (dataSource: DataSource, viewer: Viewer, id: string) =>
 async function apply(dataSource: DataSource, viewer: Viewer, d: BriefDefinition, input: BriefDefinitionPatch) {
   if (input.name !== undefined && input.name !== null) {
     if (!input.name.trim()) throw badUserInput('input.name', 'a name cannot be empty');
+    if (input.name.trim().length > MAX_NAME) throw badUserInput('input.name', `a name has at most ${MAX_NAME} characters`);
     d.name = input.name.trim();
   }
   if (input.brief) {
-    d.input = briefScopeOf(input.brief, viewer, 'input.brief');
+    // A changed brief keeps the definition's clearance unless it names another, so an edit never re-marks it unasked.
+    const brief = d.id && input.brief.clearance == null ? { ...input.brief, clearance: d.marking } : input.brief;
+    d.input = briefScopeOf(brief, viewer, 'input.brief');
     await composeForScope(dataSource, viewer, d.input, 'input.brief');
     // Its runs carry what a reader of that clearance may see, so the definition is marked with it.
     d.marking = d.input.clearance;
+    // Whoever saves it can still read it: a RED definition is its owner's alone.
+    if (d.marking === Marking.RED && d.ownerPrincipal !== viewer.principal) {
+      throw badUserInput('input.brief.clearance', 'a RED brief is its owner’s alone: only the owner may make it RED');
+    }
     if (d.marking === Marking.AMBER_STRICT && !d.organisation) {
       throw badUserInput('input.brief.clearance', 'an AMBER_STRICT brief is kept within an organisation, and you have none');
     }
@@ -72,6 +79,9 @@ async function save(em: EntityManager, d: BriefDefinition): Promise<string> {
   }
 }
 
+/** Longest name of a definition. */
+const MAX_NAME = 200;
+
 export async function createDefinition(dataSource: DataSource, viewer: Viewer, input: BriefDefinitionInput) {
   const d = Object.assign(new BriefDefinition(), {
     paused: false,
@@ -98,15 +108,26 @@ async function definitionToChange(em: EntityManager, viewer: Viewer, globalId: s
   return d;
 }
 
+/** Locks a definition for its change; NOT_FOUND when it was deleted meanwhile, so a change never brings it back. */
+async function lockDefinition(em: EntityManager, d: BriefDefinition, globalId: string): Promise<void> {
+  const [row] = await em.query(`SELECT id FROM brief_definition WHERE id = $1 FOR UPDATE`, [d.id]);
+  if (!row) throw notFound(`BriefDefinition ${globalId}`);
+}
+
 export async function updateDefinition(dataSource: DataSource, viewer: Viewer, id: string, patch: BriefDefinitionPatch) {
   const d = await definitionToChange(dataSource.manager, viewer, id);
   await apply(dataSource, viewer, d, patch);
-  return definitionNow(dataSource, viewer, await writeTransaction(dataSource, (em) => save(em, d)));
+  const changed = await writeTransaction(dataSource, async (em) => {
+    await lockDefinition(em, d, id);
+    return save(em, d);
+  });
+  return definitionNow(dataSource, viewer, changed);
 }
 
 /** Paused definitions fall due no more; resuming starts from the next occurrence, so a pause misses nothing. */
 export async function setPaused(dataSource: DataSource, viewer: Viewer, id: string, paused: boolean) {
   const changed = await writeTransaction(dataSource, async (em) => {
+    await lockDefinition(em, await definitionToChange(em, viewer, id), id);
     const d = await definitionToChange(em, viewer, id);
     // The scheduler pauses a definition whose stored schedule it cannot read: resuming needs a readable one.
     if (!paused) checkSchedule(d.cron, d.timeZone, 'id');

@@ -36,6 +36,9 @@ function canonicalJson(value: unknown): string {
   return JSON.stringify(value) ?? 'null';
 }
 
+// An alias may be long: the field is kept by its hash, which fits any index.
+const fieldKey = (responseKey: string) => createHash('sha256').update(responseKey).digest('hex');
+
 const requestHash = (fieldName: string, args: unknown) => createHash('sha256').update(`${fieldName}\n${canonicalJson(args)}`).digest('hex');
 
 /**
@@ -54,7 +57,7 @@ export function scopeMutationsToIdempotencyKeys(schema: GraphQLSchema): void {
       }
       // Anonymous requests write nothing: the field refuses them on its own.
       if (!ctx.viewer.principal) return resolve(source, args, ctx, info);
-      const scope = { principal: ctx.viewer.principal, key, field: String(info.path.key), requestHash: requestHash(info.fieldName, args), used: false };
+      const scope = { principal: ctx.viewer.principal, key, field: fieldKey(String(info.path.key)), requestHash: requestHash(info.fieldName, args), used: false };
       return running.run(scope, () => resolve(source, args, ctx, info));
     };
   }

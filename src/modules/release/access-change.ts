@@ -1,4 +1,5 @@
 import type { EntityManager } from 'typeorm';
+import { forbidden } from '../../common/errors';
 import { Marking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
 import type { ItemTable } from '../../read/access';
@@ -15,8 +16,9 @@ export interface AccessChange {
 export const changesAccess = (change: AccessChange) => change.marking != null || change.audience != null;
 
 /**
- * The access an item has after `change`, checked as on creation: it stays in its organisation, and one that lets more
- * people read it is a release (release.rules.ts), recorded in the transaction of `em`.
+ * The access an item has after `change`, checked as on creation: only writers of its organisation change it, it stays
+ * in its organisation, and one that lets more people read it is a release (release.rules.ts), recorded in the
+ * transaction of `em`.
  */
 export async function changedAccess(
   em: EntityManager,
@@ -25,6 +27,10 @@ export async function changedAccess(
   change: AccessChange,
 ): Promise<ItemAccess> {
   const { current } = item;
+  // Who may read an item is its organisation's to decide: nobody else may take it away from them, nor release it.
+  if (current.organisation && viewer.organisation !== current.organisation) {
+    throw forbidden(`who may read this item is decided within ${current.organisation}`);
+  }
   const marking = change.marking ?? current.marking;
   // An audience belongs to a RED item: lowering the marking drops it.
   const audience = change.audience ?? (marking === Marking.RED ? current.audience : []);
