@@ -13,6 +13,8 @@ import { createApp } from './server/app';
 import { buildDossierSchema } from './server/schema';
 
 export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'seed');
+/** How long a stop waits for requests in flight. */
+const SHUTDOWN_GRACE_MS = 10_000;
 
 async function main() {
   const started = process.hrtime.bigint();
@@ -40,13 +42,23 @@ async function main() {
     monitor,
     scheduler: scheduler && (() => scheduler.health()),
   });
-  const server = app.listen(config.PORT, config.HOST, () => {
+  const server = app.listen(config.PORT, config.HOST, (error?: Error) => {
+    // Express 5 hands a failed listen (a port in use) to this callback: a service that cannot listen must not say ready.
+    if (error) {
+      console.error(`Dossier cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`);
+      process.exit(1);
+    }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = config.DATABASE_URL ? 'external PostgreSQL' : `embedded PostgreSQL in ${config.EMBEDDED_PG_DIR}`;
     console.log(`Dossier ready in ${ms.toFixed(0)} ms at http://${config.HOST}:${config.PORT} (GraphQL at /graphql, ${where})`);
   });
   const shutdown = async () => {
-    server.close();
+    // Requests in flight are answered before the database closes (for at most SHUTDOWN_GRACE_MS).
+    await new Promise((resolve) => {
+      server.close(resolve);
+      server.closeIdleConnections();
+      setTimeout(resolve, SHUTDOWN_GRACE_MS).unref();
+    });
     await scheduler?.stop();
     await stop();
     await monitor.stop();

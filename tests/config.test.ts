@@ -1,4 +1,5 @@
 import { ConfigError, loadConfig } from '../src/config';
+import { redactedUrl } from '../src/db/database-url';
 
 test('defaults give port 4000 and the embedded database', () => {
   const config = loadConfig({});
@@ -24,4 +25,10 @@ test('the client gives up on a query only after the server would have cancelled 
   expect(loadConfig({}).DATABASE_QUERY_TIMEOUT_MS).toBe(15_000);
   expect(loadConfig({ STATEMENT_TIMEOUT_MS: '2000' }).DATABASE_QUERY_TIMEOUT_MS).toBe(7_000);
   expect(loadConfig({ STATEMENT_TIMEOUT_MS: '2000', DATABASE_QUERY_TIMEOUT_MS: '2500' }).DATABASE_QUERY_TIMEOUT_MS).toBe(2_500);
+});
+
+test('database URLs are logged without their secrets, in the authority or in the query', () => {
+  expect(redactedUrl('postgres://u:pw@db:5432/dossier')).toBe('postgres://u:***@db:5432/dossier');
+  expect(redactedUrl('postgres://u@db/dossier?password=s3cret&sslmode=require')).toBe('postgres://u@db/dossier?password=***&sslmode=require');
+  expect(redactedUrl('postgres://u@db/dossier?sslpassword=k3y')).not.toContain('k3y');
 });

@@ -48,3 +48,20 @@ test('a database that refuses connections at first is waited for, and the servic
     await database.drop();
   }
 });
+
+test('a port already in use stops the start with a message, never a "ready" that listens on nothing', async () => {
+  const database = await createTestDatabase();
+  const taken: Server = createServer();
+  await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+  const port = String((taken.address() as { port: number }).port);
+  const service = startService({ ...QUIET, DATABASE_URL: database.url, PORT: port });
+  try {
+    await service.waitFor(/cannot listen/, 30_000);
+    expect(await service.exited).toBe(1);
+    expect(service.lines.some((l) => /^Dossier ready/.test(l))).toBe(false);
+  } finally {
+    await service.stop();
+    taken.close();
+    await database.drop();
+  }
+});

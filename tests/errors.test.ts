@@ -180,3 +180,33 @@ test('a time outside the years 1 to 9999 is BAD_USER_INPUT on since, not an inte
   }
   expect(dataOf(await server.gql(DELTA, { s: '0001-01-01T00:00:00Z' })).briefDelta.since).toBe('0001-01-01T00:00:00.000Z');
 });
+
+test('a huge list of bad values in the variables is one coded refusal', async () => {
+  const horizons = Array.from({ length: 100_000 }, () => 'WEEKS');
+  const { status, body } = await post(server, 'application/graphql-response+json', {
+    query: 'query($h: [TimeHorizon!]) { implications(filter: { horizons: $h }) { totalCount } }',
+    variables: { h: horizons },
+  });
+  expect({ status, codes: body.errors?.map((e: any) => e.extensions?.code) }).toEqual({ status: 400, codes: ['BAD_USER_INPUT'] });
+});
+
+test('a key that cannot be looked up in time is a 503 to retry, not a 500', async () => {
+  const slow = await startTestServer({ STATEMENT_TIMEOUT_MS: '300' }, server.databaseUrl);
+  const locker = await slow.dataSource.createQueryRunner();
+  await locker.connect();
+  try {
+    await locker.startTransaction();
+    await locker.query('LOCK TABLE api_key IN ACCESS EXCLUSIVE MODE');
+    const response = await fetch(`${slow.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${slow.key}` },
+      body: JSON.stringify({ query: '{ topics { totalCount } }' }),
+    });
+    expect({ status: response.status, retryAfter: response.headers.get('retry-after'), code: (await response.json()).errors?.[0]?.extensions?.code })
+      .toEqual({ status: 503, retryAfter: '2', code: 'SERVICE_UNAVAILABLE' });
+  } finally {
+    await locker.rollbackTransaction();
+    await locker.release();
+    await slow.close();
+  }
+});

@@ -130,7 +130,7 @@ const WRONG_VALUES: Record<string, unknown[]> = {
   text: [42, null, { a: 1 }, 'with a \u0000 inside'],
   enum: ['NOT_A_VALUE', 3, 'LIKELY\u0000'],
   date: ['0000-01-01', '2024-02-30', '10000-01-01', 'soon', 20240101, '2024-01-01\u0000'],
-  timestamp: ['yesterday', '0000-01-01T00:00:00+00:00', '2024-13-01T00:00:00+00:00', '2024-01-01T25:00:00+00:00', 1e308],
+  timestamp: ['yesterday', '0000-01-01T00:00:00+00:00', '2024-13-01T00:00:00+00:00', '2024-01-01T25:00:00+00:00', '2024-01-01T00:00:00+16', 1e308],
   smallint: ['2', 1.5, 40000, 1e308, null],
 };
 const KIND: Record<string, keyof typeof WRONG_VALUES> = {

@@ -59,3 +59,17 @@ test('allow-list mode runs registered operations only, by hash or by their text,
     await server.close();
   }
 });
+
+test('a persisted query that cannot be used is the client’s error, coded, never an internal one', async () => {
+  const server = await startTestServer();
+  try {
+    const query = '{ topics { totalCount } }';
+    for (const extensions of [persisted(queryHash('{ other }')), { persistedQuery: { version: 2, sha256Hash: queryHash(query) } }]) {
+      const answer = await post(server, { query, extensions });
+      expect(answer.errors?.map((e) => e.extensions?.code)).toEqual(['BAD_REQUEST']);
+      expect(answer.errors?.[0].message).not.toMatch(/internal/i);
+    }
+  } finally {
+    await server.close();
+  }
+});

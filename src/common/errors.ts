@@ -3,6 +3,7 @@ import { GraphQLError } from 'graphql';
 /** Error codes are the contract with clients; messages are for people. */
 export enum ErrorCode {
   BAD_USER_INPUT = 'BAD_USER_INPUT',
+  BAD_REQUEST = 'BAD_REQUEST',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
   UNAUTHENTICATED = 'UNAUTHENTICATED',

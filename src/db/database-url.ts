@@ -17,8 +17,10 @@ export function redactedUrl(url: string): string {
   try {
     const parsed = new URL(url);
     if (parsed.password) parsed.password = '***';
-    return parsed.toString();
+    // The driver also takes secrets as query parameters.
+    for (const name of ['password', 'sslpassword', 'sslkey']) if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
+    return parsed.toString().replace(/%2A%2A%2A/g, '***');
   } catch {
-    return url.replace(/(\/\/[^:/@]*):[^@]*@/, '$1:***@');
+    return url.replace(/(\/\/[^:/@]*):[^@]*@/, '$1:***@').replace(/([?&](ssl)?password=)[^&]*/g, '$1***');
   }
 }

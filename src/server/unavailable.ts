@@ -8,15 +8,15 @@ import { isDatabaseUnavailable } from '../db/unavailable';
 export const RETRY_AFTER_SECONDS = 2;
 export const UNAVAILABLE_MESSAGE = 'The service cannot reach its database just now: retry later.';
 
-export const unavailableError = () => ({
-  message: UNAVAILABLE_MESSAGE,
+export const unavailableError = (message = UNAVAILABLE_MESSAGE) => ({
+  message,
   extensions: { code: ErrorCode.SERVICE_UNAVAILABLE, retryAfterSeconds: RETRY_AFTER_SECONDS },
 });
 
 /** HTTP 503 with Retry-After and a GraphQL-shaped body. */
-export function sendUnavailable(res: Response): void {
+export function sendUnavailable(res: Response, message?: string): void {
   res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
-  res.status(503).json({ errors: [unavailableError()] });
+  res.status(503).json({ errors: [unavailableError(message)] });
 }
 
 /** While the monitor knows the database is away, requests are answered at once rather than left to time out. */

@@ -11,6 +11,8 @@ import type { Context } from '../../server/context';
 /** How long a key is remembered; after that the same key is a new request. */
 export const KEY_LIFETIME = '24 hours';
 const KEY_FORMAT = /^[\x20-\x7E]{1,255}$/;
+/** How long a retry waits for an attempt that holds its key before it is told to retry later (503). */
+const CLAIM_WAIT_MS = 5_000;
 
 /** What a write hands back to its resolver, stored as JSON for a retry. */
 export type Outcome = string | number | boolean | null | void | Outcome[] | { [name: string]: Outcome };
@@ -79,10 +81,13 @@ export async function writeTransaction<T extends Outcome>(dataSource: DataSource
   return dataSource.transaction(async (em) => {
     const id = [scope.principal, scope.key, scope.field];
     const where = 'principal = $1 AND key = $2 AND field = $3';
+    // A claim held by another attempt is waited for, but not for ever: that attempt may be a session the network lost.
+    await em.query(`SET LOCAL lock_timeout = ${CLAIM_WAIT_MS}`);
     const claimed = await em.query(
       `INSERT INTO idempotency_key (principal, key, field, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1`,
       [...id, scope.requestHash],
     );
+    await em.query(`SET LOCAL lock_timeout TO DEFAULT`);
     if (!claimed.length) {
       const [first] = await em.query(`SELECT request_hash, outcome FROM idempotency_key WHERE ${where}`, id);
       if (first?.request_hash !== scope.requestHash) throw conflict('Idempotency-Key reused with a different request');

@@ -6,7 +6,7 @@ import { ErrorCode } from '../../common/errors';
 import { isDatabaseUnavailable } from '../../db/unavailable';
 import { sendUnavailable } from '../../server/unavailable';
 import { identityOfKey, KEY_PREFIX } from './api-key.service';
-import type { JwtVerifier } from './jwt';
+import { IdentityProviderUnavailable, type JwtVerifier } from './jwt';
 
 /** Refused before anything runs: the response is HTTP 401. */
 export const unauthenticated = (message: string, status?: 401) =>
@@ -50,9 +50,13 @@ export const identify =
       res.locals.viewer = await authenticate(dataSource, req.headers.authorization, options);
       next();
     } catch (error) {
-      // A key that cannot be looked up now is neither accepted nor refused: the client is told to retry.
-      if (isDatabaseUnavailable(error)) return sendUnavailable(res);
-      if (!(error instanceof GraphQLError)) return next(error);
+      // Credentials that cannot be checked now (the database, or the identity provider, failing or slow) are neither
+      // accepted nor refused: the client is told to retry, and it is not counted as a refused credential.
+      if (error instanceof IdentityProviderUnavailable) return sendUnavailable(res, 'The identity provider cannot be reached just now: retry later.');
+      if (!(error instanceof GraphQLError)) {
+        if (!isDatabaseUnavailable(error)) console.error('credential check failed:', error);
+        return sendUnavailable(res);
+      }
       // Guessing keys costs a lookup each time: an address that keeps failing is told to wait (429).
       if (await refused(req, res)) return;
       res.status(401).json({ errors: [{ message: error.message, extensions: { code: error.extensions.code } }] });

@@ -1,4 +1,4 @@
-import { createRemoteJWKSet, jwtVerify, type JWTPayload } from 'jose';
+import { createRemoteJWKSet, errors, jwtVerify, type JWTPayload } from 'jose';
 import { MARKINGS, type Marking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
 import { NAME, PRINCIPAL } from './api-key.service';
@@ -19,6 +19,13 @@ const MAX_TOKEN_AGE = '12h';
 
 export type JwtVerifier = (token: string) => Promise<Viewer | null>;
 
+/** The identity provider's keys could not be fetched in time: the token can be neither accepted nor refused now. */
+export class IdentityProviderUnavailable extends Error {
+  constructor() {
+    super('the identity provider did not answer');
+  }
+}
+
 /**
  * Tokens of an external identity provider, verified with jose against its JWKS (keys cached, refetched for an
  * unknown key id). A token that does not verify, or whose claims are missing or unknown, identifies nobody.
@@ -35,7 +42,9 @@ export function jwtVerifier(options: JwtOptions): JwtVerifier {
         requiredClaims: ['exp', 'iat'],
         maxTokenAge: MAX_TOKEN_AGE,
       }));
-    } catch {
+    } catch (error) {
+      // A token that fails its checks identifies nobody; a key set that cannot be fetched says nothing of the token.
+      if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) throw new IdentityProviderUnavailable();
       return null;
     }
     const claim = (name: string) => (typeof payload[name] === 'string' ? (payload[name] as string) : undefined);
