@@ -105,11 +105,11 @@ test('exits 3 when the service cannot be reached or its database fails', async (
   expect(unreachable).toMatchObject({ code: 3, stdout: '' });
   expect(unreachable.stderr).toContain('cannot reach the Dossier service');
   await server.dataSource.destroy();
-  // The service logs the internal error it hides from the client.
+  // The service logs what it hides from the client, and tells it to retry.
   const log = jest.spyOn(console, 'error').mockImplementation(() => undefined);
   const broken = await brief('--url', url, '--topic', 'dprk-troops-in-russia');
   expect(log).toHaveBeenCalled();
   log.mockRestore();
   expect(broken).toMatchObject({ code: 3, stdout: '' });
-  expect(broken.stderr).toContain('INTERNAL_SERVER_ERROR');
+  expect(broken.stderr).toContain('SERVICE_UNAVAILABLE');
 });
