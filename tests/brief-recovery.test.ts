@@ -71,7 +71,8 @@ test('a database lost while a run composes ends nothing: the attempt resumes whe
     await proxy.cut();
     await locker.query('ROLLBACK');
     await until('the monitor notices', async () => monitor.down, (down) => down, 5_000);
-    expect(scheduler.health()).toMatchObject({ status: 'waiting for the database', worker: 'waiting for the database' });
+    // The composing attempt notices when its own query fails, a moment after the monitor does.
+    await until('the scheduler waits', async () => scheduler.health(), (h) => h.status === 'waiting for the database' && h.worker === 'waiting for the database', 10_000);
     await proxy.restore();
     const returned = Date.now();
     const [done] = await until('the run is composed', () => runsOf(definition), (runs) => runs[0]?.status === 'SUCCEEDED', 10_000);
@@ -85,6 +86,7 @@ test('a database lost while a run composes ends nothing: the attempt resumes whe
     await until('the worker is idle', async () => scheduler.health(), (h) => h.status === 'running' && h.worker === 'idle', 5_000);
   } finally {
     await locker.end();
+    await proxy.restore(); // so a failure here leaves the next test a database
   }
 });
 
