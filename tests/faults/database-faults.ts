@@ -6,7 +6,6 @@
 import 'reflect-metadata';
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
@@ -17,6 +16,7 @@ import { fromGlobalId, toGlobalId } from '../../src/read/global-id';
 import { startService, type ServiceProcess } from '../support/service-process';
 import { Load, type Outcome } from './load';
 import { FaultyPostgres } from './postgres';
+import { freePort } from '../support/free-port';
 
 const ROOT = join(__dirname, '..', '..');
 const TICK_MS = 5_000;
@@ -288,15 +288,6 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, wi
   }
 }
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 const started = Date.now();
 main()

@@ -1,6 +1,5 @@
 import 'reflect-metadata';
 import { mkdtempSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createDataSource } from '../../src/db/data-source';
@@ -8,16 +7,8 @@ import { EMBEDDED_PASSWORD, EMBEDDED_USER } from '../../src/db/database-url';
 import { startEmbeddedPostgres } from '../../src/db/embedded';
 import { loadFixtures } from '../../src/modules/fixture/fixture.loader';
 import { adminUrl, databaseUrl, TEMPLATE_DATABASE, withAdmin } from './test-database';
+import { freePort } from './free-port';
 
-const freePort = () =>
-  new Promise<number>((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
-    });
-  });
 
 /**
  * Starts a throwaway embedded PostgreSQL (or uses DATABASE_URL), and builds the template database every test
