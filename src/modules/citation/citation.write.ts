@@ -8,8 +8,8 @@ import { writeTransaction } from '../idempotency/idempotency';
 import { changedAccess, changesAccess, type AccessChange } from '../release/access-change';
 
 /**
- * Re-marks a citation the viewer may read (with its statement and source). Raising is open to any writer who reads
- * it; lowering or widening is a release, never beyond the readers of the source it quotes.
+ * Re-marks a citation the viewer may read (with its statement and source). Raising is open to the writers of its
+ * organisation who read it; lowering or widening is a release, never beyond the readers of the source it quotes.
  */
 export async function remarkCitation(dataSource: DataSource, viewer: Viewer, globalId: string, change: AccessChange): Promise<void> {
   const { id } = fromGlobalId(globalId, 'id', ['Citation']);
