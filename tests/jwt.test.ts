@@ -59,3 +59,24 @@ test('a token that does not verify, or whose claims are unknown, is refused with
     expect({ status: response.status, code: response.body.errors?.[0]?.extensions?.code }).toEqual({ status: 401, code: 'UNAUTHENTICATED' });
   }
 });
+
+test('while the identity provider’s keys cannot be fetched, a token is neither accepted nor refused: 503', async () => {
+  const silent = createServer(() => undefined); // accepts, never answers
+  await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+  const jwks = `http://127.0.0.1:${(silent.address() as AddressInfo).port}/jwks.json`;
+  const waiting = await startTestServer({ JWT_JWKS_URL: jwks, JWT_ISSUER: ISSUER, JWT_AUDIENCE: 'dossier' }, server.databaseUrl);
+  try {
+    const response = await fetch(`${waiting.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${await token({})}` },
+      body: JSON.stringify({ query: '{ viewer { principal } }' }),
+    });
+    const body = await response.json();
+    expect({ status: response.status, retryAfter: response.headers.get('retry-after'), code: body.errors?.[0]?.extensions?.code })
+      .toEqual({ status: 503, retryAfter: '2', code: 'SERVICE_UNAVAILABLE' });
+  } finally {
+    await waiting.close();
+    silent.closeAllConnections();
+    await new Promise((resolve) => silent.close(resolve));
+  }
+});
