@@ -17,6 +17,9 @@ export type WorkerState = 'idle' | 'composing' | 'waiting for the database' | 's
 export class RunWorker {
   state: WorkerState = 'idle';
   private stopping = false;
+  private stopped!: () => void;
+  /** Settles when stop() is called, so no wait outlives the worker. */
+  private readonly stopRequested = new Promise<void>((resolve) => (this.stopped = resolve));
   private wake = new AbortController();
   private loop: Promise<void> | undefined;
 
@@ -39,6 +42,7 @@ export class RunWorker {
 
   async stop(): Promise<void> {
     this.stopping = true;
+    this.stopped();
     this.notify();
     await this.loop;
     this.state = 'stopped';
@@ -48,8 +52,15 @@ export class RunWorker {
     while (!this.stopping) {
       // pg-boss 10's fetch answers [] when the database fails, so a lost database only slows the loop to its poll.
       const [job] = await this.boss.fetch<{ runId: string }>(this.queue).catch(() => []);
-      if (job) await this.work(job);
-      else await this.pause(this.pollMs);
+      if (!job) {
+        await this.pause(this.pollMs);
+        continue;
+      }
+      // Whatever one job does, the loop goes on: a worker that died would strand every later run.
+      await this.work(job).catch((error) => {
+        console.error(`brief scheduler: job ${job.id} failed unexpectedly:`, error);
+        this.state = 'idle';
+      });
     }
   }
 
@@ -96,7 +107,7 @@ export class RunWorker {
     this.state = 'waiting for the database';
     // The monitor may not have noticed yet: give it a check interval before asking.
     await this.pause(this.pollMs);
-    await this.monitor.whenUp();
+    await Promise.race([this.monitor.whenUp(), this.stopRequested]);
     this.state = 'composing';
   }
 
