@@ -6,6 +6,7 @@ import { ANONYMOUS } from '../src/common/viewer';
 import { statementCount } from '../src/db/statement-counter';
 import { composeBrief } from '../src/modules/brief/brief.compose';
 import { briefQuery, readBriefData } from '../src/modules/brief/brief.read';
+import { compile } from '../src/read/fragment';
 import { renderMarkdown } from '../src/modules/brief/brief.render';
 import { briefScopeOf } from '../src/modules/brief/brief.scope';
 import { SqlBuilder } from '../src/read/sql';
@@ -311,8 +312,8 @@ test('a hidden actor costs a brief exactly what a missing one does: no statement
     const green = { ...ANONYMOUS, clearance: Marking.GREEN };
     const planOf = async (actorId: string) => {
       const sql = new SqlBuilder(green, 0);
-      const query = briefQuery(sql, briefScopeOf({ actors: [toGlobalId('Actor', actorId)] }, green));
-      const [{ 'QUERY PLAN': plan }] = await s.dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query}`, sql.params);
+      const query = compile(briefQuery(sql, briefScopeOf({ actors: [toGlobalId('Actor', actorId)] }, green)));
+      const [{ 'QUERY PLAN': plan }] = await s.dataSource.query(`EXPLAIN (ANALYZE, FORMAT JSON) ${query.text}`, query.values);
       return plan[0].Plan;
     };
     // What each plan node did: rows produced and times run (timings and rows filtered out aside).

@@ -1,22 +1,17 @@
 import { MARKINGS, Marking } from '../common/marking';
 import type { Viewer } from '../common/viewer';
+import { STATEMENT_KINDS, statementKinds, type CitedColumn, type StatementTable } from '../registry/statement-kinds';
+import { sql, textOf, type Sql } from './fragment';
 
-// Organisations and principals are checked to this shape when stored, and quoted here anyway.
-const literal = (value: string) => `'${value.replace(/'/g, "''")}'`;
+export type { StatementTable } from '../registry/statement-kinds';
+
 const rank = (marking: Marking) => MARKINGS.indexOf(marking);
-
-/** The statement a citation supports, by the citation column that points at it (exactly one is set). */
-export const CITED_STATEMENT = {
-  capability_id: 'capability',
-  challenge_id: 'challenge',
-  implication_id: 'implication',
-  event_id: 'event',
-  relation_id: 'actor_relation',
-} as const;
-export type StatementTable = (typeof CITED_STATEMENT)[keyof typeof CITED_STATEMENT];
 
 /** Tables whose rows are marked items (marking, organisation, audience). */
 export type ItemTable = 'topic' | 'actor' | 'location' | 'source' | 'citation' | StatementTable | 'brief_definition' | 'brief_run' | 'deleted_item';
+
+/** An alias derived from another one (`t3_st` from `t3`), for subqueries of the seam. */
+const derived = (alias: Sql, suffix: string) => sql.identifier(`${textOf(alias)}_${suffix}`);
 
 /**
  * The access seam: the SQL condition under which the row `alias` of `table` may be read by `viewer`. Every table the
@@ -28,45 +23,53 @@ export type ItemTable = 'topic' | 'actor' | 'location' | 'source' | 'citation' |
  * A citation is read only by those who may read it, its statement and its source: it quotes the source's words in
  * support of the statement, so re-marking either takes the citation with it, whatever its own marking says.
  */
-export function visibleTo(viewer: Viewer, alias: string, table: ItemTable): string {
+export function visibleTo(viewer: Viewer, alias: Sql, table: ItemTable): Sql {
   const own = markingRule(viewer, alias);
   if (table !== 'citation') return own;
-  const statement = Object.entries(CITED_STATEMENT).map(
-    ([column, statementTable]) =>
-      `WHEN ${alias}.${column} IS NOT NULL THEN EXISTS (SELECT 1 FROM ${statementTable} ${alias}_st
-        WHERE ${alias}_st.id = ${alias}.${column} AND ${markingRule(viewer, `${alias}_st`)})`,
-  );
-  const source = `EXISTS (SELECT 1 FROM source ${alias}_so WHERE ${alias}_so.id = ${alias}.source_id AND ${markingRule(viewer, `${alias}_so`)})`;
-  return `(${own} AND ${source} AND CASE ${statement.join(' ')} ELSE FALSE END)`;
+  const [st, so] = [derived(alias, 'st'), derived(alias, 'so')];
+  const statement = statementKinds.map((kind) => {
+    const { cited, table: statementTable } = STATEMENT_KINDS[kind];
+    const column = sql.identifier(cited);
+    return sql`WHEN ${alias}.${column} IS NOT NULL THEN EXISTS (SELECT 1 FROM ${sql.identifier(statementTable)} ${st}
+        WHERE ${st}.id = ${alias}.${column} AND ${markingRule(viewer, st)})`;
+  });
+  const source = sql`EXISTS (SELECT 1 FROM source ${so} WHERE ${so}.id = ${alias}.source_id AND ${markingRule(viewer, so)})`;
+  return sql`(${own} AND ${source} AND CASE ${sql.join(statement, ' ')} ELSE FALSE END)`;
 }
 
 /** The rows a citation is joined to: its statement (through the citation column `cited`) and its source. */
 export interface CitationJoin {
-  statement: string;
-  cited: keyof typeof CITED_STATEMENT;
-  source: string;
+  statement: Sql;
+  cited: CitedColumn;
+  source: Sql;
 }
 
 /**
  * `visibleTo(viewer, alias, 'citation')` for a query that has joined the citation's statement and source already: the
  * same rule (and the join itself), checked on those rows instead of looked up again, so the planner has less to do.
  */
-export function citationVisibleWith(viewer: Viewer, alias: string, joined: CitationJoin): string {
-  if (!(joined.cited in CITED_STATEMENT)) throw new Error(`no statement column ${joined.cited}`);
-  return `(${markingRule(viewer, alias)} AND ${alias}.${joined.cited} = ${joined.statement}.id AND ${markingRule(viewer, joined.statement)}
+export function citationVisibleWith(viewer: Viewer, alias: Sql, joined: CitationJoin): Sql {
+  const cited = sql.identifier(joined.cited);
+  return sql`(${markingRule(viewer, alias)} AND ${alias}.${cited} = ${joined.statement}.id AND ${markingRule(viewer, joined.statement)}
     AND ${alias}.source_id = ${joined.source}.id AND ${markingRule(viewer, joined.source)})`;
 }
 
 /** The TLP 2.0 rule on the row's own marking, organisation and audience. */
-function markingRule(viewer: Viewer, alias: string): string {
+function markingRule(viewer: Viewer, alias: Sql): Sql {
   if (!MARKINGS.includes(viewer.clearance)) throw new Error(`unknown clearance ${String(viewer.clearance)}`);
   const byClearance = rank(viewer.clearance) < rank(Marking.AMBER) ? viewer.clearance : Marking.AMBER;
-  const rules = [`${alias}.marking <= '${byClearance}'::tlp_marking`];
+  const rules = [sql`${alias}.marking <= ${sql.literal(byClearance)}::tlp_marking`];
   if (rank(viewer.clearance) >= rank(Marking.AMBER_STRICT) && viewer.organisation) {
-    rules.push(`(${alias}.marking = 'AMBER_STRICT' AND ${alias}.organisation = ${literal(viewer.organisation)})`);
+    rules.push(sql`(${alias}.marking = 'AMBER_STRICT' AND ${alias}.organisation = ${sql.literal(viewer.organisation)})`);
   }
   if (rank(viewer.clearance) >= rank(Marking.RED) && viewer.principal) {
-    rules.push(`(${alias}.marking = 'RED' AND ${literal(viewer.principal)} = ANY(${alias}.audience))`);
+    rules.push(sql`(${alias}.marking = 'RED' AND ${sql.literal(viewer.principal)} = ANY(${alias}.audience))`);
   }
-  return rules.length === 1 ? rules[0] : `(${rules.join(' OR ')})`;
+  return rules.length === 1 ? rules[0] : sql`(${sql.join(rules, ' OR ')})`;
 }
+
+/**
+ * `visibleTo` as condition text, for query builders and the hand-written statements of write services. It carries no
+ * parameters: the viewer's values are checked and quoted by the seam itself.
+ */
+export const visibleCondition = (viewer: Viewer, alias: string, table: ItemTable): string => textOf(visibleTo(viewer, sql.identifier(alias), table));

@@ -9,9 +9,10 @@ import {
 } from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields';
 import { getArgumentValues } from 'graphql/execution/values';
+import { sql, type Sql } from './fragment';
 import { globalIdSql } from './global-id';
 import { ConnectionArgs, pageSql } from './page';
-import type { FieldSpec, TableModel } from './model';
+import type { ReadModel } from './model';
 import { jsonObject, SqlBuilder } from './sql';
 
 /**
@@ -23,11 +24,11 @@ export class Compiler {
     readonly schema: GraphQLSchema,
     readonly fragments: Record<string, FragmentDefinitionNode>,
     readonly variables: Record<string, unknown>,
-    readonly sql: SqlBuilder,
-    readonly models: ReadonlyMap<string, TableModel<any>>,
+    readonly q: SqlBuilder,
+    readonly models: ReadonlyMap<string, ReadModel>,
   ) {}
 
-  model(typeName: string): TableModel<any> {
+  model(typeName: string): ReadModel {
     const model = this.models.get(typeName);
     if (!model) throw new Error(`no read model for ${typeName}`);
     return model;
@@ -43,14 +44,14 @@ export class Compiler {
     return collectSubfields(this.schema, this.fragments, this.variables, type, nodes);
   }
 
-  args(field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[]): Record<string, any> {
+  args(field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[]): Record<string, unknown> {
     return getArgumentValues(field, nodes[0], this.variables);
   }
 
   /** JSON object of the selected fields of row `alias` of `model`. */
-  object(model: TableModel<any>, alias: string, nodes: readonly FieldNode[]): string {
+  object(model: ReadModel, alias: Sql, nodes: readonly FieldNode[]): Sql {
     const type = this.objectType(model.typeName);
-    const entries: Array<[string, string]> = [['__typename', `'${model.typeName}'`]];
+    const entries: Array<[string, Sql]> = [['__typename', sql.key(model.typeName)]];
     for (const [key, fieldNodes] of this.subfields(type, nodes)) {
       const name = fieldNodes[0].name.value;
       if (name === '__typename') continue;
@@ -60,61 +61,66 @@ export class Compiler {
   }
 
   /** One object, found by `where` over alias `row`; null when missing or not visible. */
-  single(model: TableModel<any>, nodes: readonly FieldNode[], where: (row: string) => string): string {
-    const row = this.sql.alias();
-    return `(SELECT ${this.object(model, row, nodes)} FROM ${model.table} ${row} WHERE ${where(row)} AND ${this.sql.visible(row, model.table)})`;
+  single(model: ReadModel, nodes: readonly FieldNode[], where: (row: Sql) => Sql): Sql {
+    const row = this.q.alias();
+    return sql`(SELECT ${this.object(model, row, nodes)} FROM ${sql.identifier(model.table)} ${row} WHERE ${where(row)} AND ${this.q.visible(row, model.table)})`;
   }
 
-  private field(model: TableModel<any>, alias: string, field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[]): string {
-    if (field.name === 'id') return globalIdSql(model.typeName, alias);
-    const spec: FieldSpec = model.fields[field.name] ?? { kind: 'column', column: snakeCase(field.name) };
+  private field(model: ReadModel, alias: Sql, field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[]): Sql {
+    const spec = model.fields[field.name];
+    if (!spec) throw new Error(`${model.typeName}.${field.name} has no read spec in the registry`);
     switch (spec.kind) {
+      case 'id':
+        return globalIdSql(model.typeName, alias);
       case 'column':
-        return `${alias}.${spec.column}`;
+        return sql`${alias}.${sql.identifier(spec.column)}`;
       case 'computed':
-        return spec.sql(alias, this.sql);
+        return spec.sql(alias, this.q);
       case 'embedded':
         return this.embedded(spec.columns, alias, field, nodes);
       case 'one':
-        return this.single(this.model(spec.target), nodes, (row) => spec.join(alias, row, this.sql));
+        return this.single(this.model(spec.target), nodes, (row) => spec.join(alias, row, this.q));
       case 'list':
-        return this.list(this.model(spec.target), nodes, (row) => spec.join(alias, row, this.sql), spec.order);
+        return this.list(this.model(spec.target), nodes, (row) => spec.join(alias, row, this.q), spec.order);
       case 'connection':
-        return this.connection(this.model(spec.target), field, nodes, this.args(field, nodes), (row) => spec.join(alias, row, this.sql));
-      case 'either':
-        return `CASE ${spec.options
-          .map((o) => `WHEN ${o.when(alias)} THEN ${this.single(this.model(o.target), nodes, (row) => o.join(alias, row, this.sql))}`)
-          .join(' ')} END`;
+        return this.connection(this.model(spec.target), field, nodes, this.args(field, nodes), (row) => spec.join(alias, row, this.q));
+      case 'either': {
+        const cases = spec.options.map(
+          (o) => sql`WHEN ${o.when(alias)} THEN ${this.single(this.model(o.target), nodes, (row) => o.join(alias, row, this.q))}`,
+        );
+        return sql`CASE ${sql.join(cases, ' ')} END`;
+      }
     }
   }
 
-  private embedded(columns: Record<string, string>, alias: string, field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[]) {
+  private embedded(columns: Record<string, string>, alias: Sql, field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[]): Sql {
     const type = getNamedType(field.type) as GraphQLObjectType;
-    const entries: Array<[string, string]> = [];
+    const entries: Array<[string, Sql]> = [];
     for (const [key, fieldNodes] of this.subfields(type, nodes)) {
       const name = fieldNodes[0].name.value;
-      if (name !== '__typename') entries.push([key, `${alias}.${columns[name]}`]);
+      if (name !== '__typename') entries.push([key, sql`${alias}.${sql.identifier(columns[name])}`]);
     }
-    const allNull = Object.values(columns).map((c) => `${alias}.${c} IS NULL`).join(' AND ');
-    return `CASE WHEN ${allNull} THEN NULL ELSE ${jsonObject(entries)} END`;
+    const allNull = sql.join(
+      Object.values(columns).map((c) => sql`${alias}.${sql.identifier(c)} IS NULL`),
+      ' AND ',
+    );
+    return sql`CASE WHEN ${allNull} THEN NULL ELSE ${jsonObject(entries)} END`;
   }
 
-  private list(model: TableModel<any>, nodes: readonly FieldNode[], join: (row: string) => string, order: (row: string) => string) {
-    const row = this.sql.alias();
-    return `(SELECT coalesce(json_agg(${this.object(model, row, nodes)} ORDER BY ${order(row)}), '[]'::json)
-      FROM ${model.table} ${row} WHERE ${join(row)} AND ${this.sql.visible(row, model.table)})`;
+  private list(model: ReadModel, nodes: readonly FieldNode[], join: (row: Sql) => Sql, order: (row: Sql) => Sql): Sql {
+    const row = this.q.alias();
+    return sql`(SELECT coalesce(json_agg(${this.object(model, row, nodes)} ORDER BY ${order(row)}), '[]'::json)
+      FROM ${sql.identifier(model.table)} ${row} WHERE ${join(row)} AND ${this.q.visible(row, model.table)})`;
   }
 
   /** A Relay connection over `model`, optionally tied to a parent row by `join`. */
   connection(
-    model: TableModel<any>,
+    model: ReadModel,
     field: GraphQLField<unknown, unknown>,
     nodes: readonly FieldNode[],
     args: ConnectionArgs,
-    join?: (row: string) => string,
-  ): string {
+    join?: (row: Sql) => Sql,
+  ): Sql {
     return pageSql(this, model, getNamedType(field.type) as GraphQLObjectType, nodes, args, join);
   }
 }
-
-const snakeCase = (name: string) => name.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);

@@ -1,10 +1,11 @@
 import { badUserInput } from '../common/errors';
+import { sql, type Sql } from './fragment';
 
 export const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** SQL for the global id of row `alias` of `typeName`: base64 of "Type:uuid", opaque to clients. */
-export const globalIdSql = (typeName: string, alias: string) =>
-  `translate(encode(convert_to('${typeName}:' || ${alias}.id, 'UTF8'), 'base64'), E'\\n', '')`;
+export const globalIdSql = (typeName: string, alias: Sql) =>
+  sql`translate(encode(convert_to(${sql.key(typeName)} || ':' || ${alias}.id, 'UTF8'), 'base64'), E'\\n', '')`;
 
 export const toGlobalId = (typeName: string, id: string) => Buffer.from(`${typeName}:${id}`).toString('base64');
 

@@ -1,61 +1,107 @@
+import type { ClassType } from 'type-graphql';
+import type { StatementWrites } from '../registry/statement-mutations';
 import type { ItemTable } from './access';
+import { sql, type Sql } from './fragment';
 import type { SqlBuilder } from './sql';
 
 /** SQL condition tying a child row (alias `child`) to its parent row (alias `parent`). */
-export type Join = (parent: string, child: string, sql: SqlBuilder) => string;
+export type Join = (parent: Sql, child: Sql, q: SqlBuilder) => Sql;
 
-/** How one GraphQL field of a type is read from SQL. Fields not described read the snake_case column of their name. */
+/**
+ * How one GraphQL field of a type is read from SQL. Every field of a registered type has one: a field without it is
+ * an error when the schema is built (see registry.test), never a guess at a column.
+ */
 export type FieldSpec =
+  | { kind: 'id' }
   | { kind: 'column'; column: string }
-  | { kind: 'computed'; sql: (alias: string, sql: SqlBuilder) => string }
+  | { kind: 'computed'; sql: (alias: Sql, q: SqlBuilder) => Sql }
   | { kind: 'one'; target: string; join: Join }
-  | { kind: 'list'; target: string; join: Join; order: (child: string) => string }
-  | { kind: 'connection'; target: string; join: Join }
+  | { kind: 'list'; target: string; join: Join; order: (child: Sql) => Sql }
+  | { kind: 'connection'; target: string; join: Join; description: string }
   | { kind: 'embedded'; columns: Record<string, string> }
-  | { kind: 'either'; options: Array<{ target: string; join: Join; when: (alias: string) => string }> };
+  | { kind: 'either'; options: Array<{ target: string; join: Join; when: (alias: Sql) => Sql }> };
 
 export interface OrderField {
   /** A non-null SQL expression over the row, so keyset cursors can compare it. */
-  sql: (alias: string) => string;
+  sql: (alias: Sql) => Sql;
   /** Its SQL type: text, smallint, date or timestamptz, or an enum type with its `labels`. */
   cast: string;
   /** The labels of an enum type: the only values a cursor may carry for it. */
   labels?: readonly string[];
+  /** Said in the schema, when the ordering needs explaining. */
+  description?: string;
 }
 
-/** The read side of one GraphQL object type stored in one table. */
-export interface TableModel<Filter = never> {
-  typeName: string;
-  table: ItemTable;
-  fields: Record<string, FieldSpec>;
-  /** SQL conditions for a connection's `filter` argument. */
-  filter?: (filter: Filter, alias: string, sql: SqlBuilder) => string[];
-  orderFields: Record<string, OrderField>;
-  defaultOrder: { field: string; direction: 'ASC' | 'DESC' };
+/** Root query fields a type gets: one object by global id, and a connection over all of it. */
+export interface RootFields {
+  byId?: { name: string; description: string };
+  list?: { name: string; description: string };
 }
+
+/**
+ * The one declaration of a GraphQL object type stored in one table: its entity (columns, for migrations and the
+ * GraphQL fields), how every other field is read, its filter and orderings, and its root fields. The read model,
+ * the connection, order and argument types and the relation resolvers are all derived from it.
+ */
+export interface TypeSpec<Filter = object> {
+  typeName: string;
+  /** Lower-case plural, for descriptions ("capabilities"). */
+  plural: string;
+  table: ItemTable;
+  /** The TypeORM entity, also the type-graphql object type. */
+  entity: ClassType;
+  /** Fields that are not plain columns of the entity, and column fields whose column is not the entity's. */
+  fields: Record<string, FieldSpec>;
+  /** The connection's `filter` argument: its input type and the SQL conditions of each of its fields. */
+  filter?: { input: ClassType; conditions(filter: Filter, alias: Sql, q: SqlBuilder): Sql[] };
+  orderFields: Record<string, OrderField>;
+  defaultOrder: { field: string; direction: 'ASC' | 'DESC'; description: string };
+  root?: RootFields;
+  /** For a statement kind: its create, update and delete mutations. */
+  writes?: StatementWrites;
+}
+
+/** A read model: a TypeSpec with every field resolved, columns included. */
+export type ReadModel = TypeSpec & { fields: Record<string, FieldSpec> };
 
 export const one = (target: string, join: Join): FieldSpec => ({ kind: 'one', target, join });
-export const connection = (target: string, join: Join): FieldSpec => ({ kind: 'connection', target, join });
-export const list = (target: string, join: Join, order: (child: string) => string): FieldSpec => ({ kind: 'list', target, join, order });
+export const connection = (target: string, join: Join, description: string): FieldSpec => ({ kind: 'connection', target, join, description });
+export const list = (target: string, join: Join, order: (child: Sql) => Sql): FieldSpec => ({ kind: 'list', target, join, order });
+export const computed = (build: (alias: Sql, q: SqlBuilder) => Sql): FieldSpec => ({ kind: 'computed', sql: build });
 
 /** Parent row points at the child: `parent.<fk> = child.id`. */
-export const byParentKey = (fk: string): Join => (parent, child) => `${child}.id = ${parent}.${fk}`;
+export const byParentKey =
+  (fk: string): Join =>
+  (parent, child) =>
+    sql`${child}.id = ${parent}.${sql.identifier(fk)}`;
 /** Child row points at the parent: `child.<fk> = parent.id`. */
-export const byChildKey = (fk: string): Join => (parent, child) => `${child}.${fk} = ${parent}.id`;
+export const byChildKey =
+  (fk: string): Join =>
+  (parent, child) =>
+    sql`${child}.${sql.identifier(fk)} = ${parent}.id`;
 /** Through a link table of (ownerColumn, targetColumn) pairs. */
 export const through =
   (table: string, ownerColumn: string, targetColumn: string): Join =>
   (parent, child) =>
-    `${child}.id IN (SELECT ${targetColumn} FROM ${table} WHERE ${ownerColumn} = ${parent}.id)`;
+    sql`${child}.id IN (SELECT ${sql.identifier(targetColumn)} FROM ${sql.identifier(table)} WHERE ${sql.identifier(ownerColumn)} = ${parent}.id)`;
+
+/** Ordering by a column of type `cast`. */
+export const byColumn = (column: string, cast: string): OrderField => ({ sql: (a) => sql`${a}.${sql.identifier(column)}`, cast });
+
+/** Ordering by a nullable date column, undated rows first. */
+export const byDate = (column: string): OrderField => ({
+  sql: (a) => sql`coalesce(${a}.${sql.identifier(column)}, '-infinity'::date)`,
+  cast: 'date',
+  description: 'Undated ones count as oldest.',
+});
 
 /** Ordering by an enum column, whose labels are those of the TypeScript enum `values`. */
 export const byEnum = (column: string, cast: string, values: Record<string, string>): OrderField => ({
-  sql: (a) => `${a}.${column}`,
-  cast,
+  ...byColumn(column, cast),
   labels: Object.values(values),
 });
 
 export const byTimestamps: Record<string, OrderField> = {
-  CREATED_AT: { sql: (a) => `${a}.created_at`, cast: 'timestamptz' },
-  UPDATED_AT: { sql: (a) => `${a}.updated_at`, cast: 'timestamptz' },
+  CREATED_AT: byColumn('created_at', 'timestamptz'),
+  UPDATED_AT: byColumn('updated_at', 'timestamptz'),
 };

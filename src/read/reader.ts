@@ -3,8 +3,9 @@ import type { DataSource } from 'typeorm';
 import { notFound } from '../common/errors';
 import type { Viewer } from '../common/viewer';
 import { Compiler } from './compile';
+import { compile, sql, type Sql } from './fragment';
 import { fromGlobalId } from './global-id';
-import type { TableModel } from './model';
+import type { ReadModel } from './model';
 import type { ConnectionArgs } from './page';
 import { SqlBuilder } from './sql';
 
@@ -17,12 +18,12 @@ export class Reader {
     private readonly dataSource: DataSource,
     private readonly viewer: Viewer,
     private readonly pageSize: { max: number; default: number },
-    private readonly models: ReadonlyMap<string, TableModel<any>>,
+    private readonly models: ReadonlyMap<string, ReadModel>,
   ) {}
 
   /** One object of `typeName` matching `where`; NOT_FOUND when there is none the viewer may see. */
-  async one(info: GraphQLResolveInfo, typeName: string, what: string, where: (row: string, sql: SqlBuilder) => string) {
-    const result = await this.run(info, (c) => c.single(c.model(typeName), info.fieldNodes, (row) => where(row, c.sql)));
+  async one(info: GraphQLResolveInfo, typeName: string, what: string, where: (row: Sql, q: SqlBuilder) => Sql) {
+    const result = await this.run(info, (c) => c.single(c.model(typeName), info.fieldNodes, (row) => where(row, c.q)));
     if (result === null) throw notFound(what);
     return result;
   }
@@ -31,7 +32,7 @@ export class Reader {
   byId(info: GraphQLResolveInfo, globalId: string, argumentName: string, types?: string[]) {
     const { typeName, id } = fromGlobalId(globalId, argumentName, types);
     if (!this.models.has(typeName)) throw notFound(`${typeName} ${globalId}`);
-    return this.one(info, typeName, `${typeName} ${globalId}`, (row, sql) => `${row}.id = ${sql.param(id, 'uuid')}`);
+    return this.one(info, typeName, `${typeName} ${globalId}`, (row) => sql`${row}.id = ${sql.value(id, 'uuid')}`);
   }
 
   /** A Relay connection over all rows of `typeName` the viewer may see. */
@@ -40,11 +41,11 @@ export class Reader {
     return this.run(info, (c) => c.connection(c.model(typeName), field, info.fieldNodes, args));
   }
 
-  private async run(info: GraphQLResolveInfo, build: (c: Compiler) => string): Promise<any> {
-    const sql = new SqlBuilder(this.viewer, this.pageSize.max, this.pageSize.default);
-    const compiler = new Compiler(info.schema, info.fragments, info.variableValues, sql, this.models);
-    const expression = build(compiler);
-    const rows = await this.dataSource.query(`SELECT ${expression} AS result`, sql.params);
+  private async run(info: GraphQLResolveInfo, build: (c: Compiler) => Sql): Promise<unknown> {
+    const q = new SqlBuilder(this.viewer, this.pageSize.max, this.pageSize.default);
+    const compiler = new Compiler(info.schema, info.fragments, info.variableValues, q, this.models);
+    const statement = compile(sql`SELECT ${build(compiler)} AS result`);
+    const rows: Array<{ result: unknown }> = await this.dataSource.query(statement.text, statement.values);
     return rows[0].result;
   }
 }

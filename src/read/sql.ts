@@ -1,9 +1,9 @@
 import type { Viewer } from '../common/viewer';
 import { citationVisibleWith, visibleTo, type CitationJoin, type ItemTable } from './access';
+import { sql, type Sql } from './fragment';
 
-/** Collects bind parameters and fresh table aliases while one GraphQL field is compiled into one SQL statement. */
+/** What compiling one GraphQL root field into one SQL statement needs: the viewer, page sizes and fresh aliases. */
 export class SqlBuilder {
-  readonly params: unknown[] = [];
   private aliases = 0;
 
   constructor(
@@ -13,35 +13,30 @@ export class SqlBuilder {
     readonly defaultPageSize = maxPageSize,
   ) {}
 
-  /** A placeholder for `value`, with an optional cast (`$3::uuid`). */
-  param(value: unknown, cast?: string): string {
-    this.params.push(value);
-    return `$${this.params.length}${cast ? `::${cast}` : ''}`;
-  }
-
-  alias(): string {
+  alias(): Sql {
     this.aliases += 1;
-    return `t${this.aliases}`;
+    return sql.identifier(`t${this.aliases}`);
   }
 
-  visible(alias: string, table: ItemTable): string {
+  visible(alias: Sql, table: ItemTable): Sql {
     return visibleTo(this.viewer, alias, table);
   }
 
   /** `visible(alias, 'citation')` where the citation's statement and source rows are joined already. */
-  visibleCitation(alias: string, joined: CitationJoin): string {
+  visibleCitation(alias: Sql, joined: CitationJoin): Sql {
     return citationVisibleWith(this.viewer, alias, joined);
   }
 }
 
 /** json_build_object takes at most 100 arguments: larger objects are built in parts and merged. */
-export function jsonObject(entries: Array<[string, string]>): string {
-  const chunks: string[] = [];
+export function jsonObject(entries: Array<[string, Sql]>): Sql {
+  const chunks: Sql[] = [];
   for (let i = 0; i < entries.length; i += 50) {
-    chunks.push(`json_build_object(${entries.slice(i, i + 50).map(([k, v]) => `'${k}', ${v}`).join(', ')})`);
+    const args = entries.slice(i, i + 50).map(([k, v]) => sql`${sql.key(k)}, ${v}`);
+    chunks.push(sql`json_build_object(${sql.join(args, ', ')})`);
   }
-  if (chunks.length === 0) return `'{}'::json`;
-  return chunks.length === 1 ? chunks[0] : `(${chunks.map((c) => `${c}::jsonb`).join(' || ')})::json`;
+  if (chunks.length === 0) return sql`'{}'::json`;
+  return chunks.length === 1 ? chunks[0] : sql`(${sql.join(chunks.map((c) => sql`${c}::jsonb`), ' || ')})::json`;
 }
 
-export const and = (conditions: string[]) => (conditions.length ? conditions.join(' AND ') : 'TRUE');
+export { and } from './fragment';

@@ -11,7 +11,7 @@ import type { Viewer } from '../common/viewer';
 import { DatabaseMonitor } from '../db/monitor';
 import { identify } from '../modules/identity/authenticate';
 import { jwtVerifier } from '../modules/identity/jwt';
-import { readModels } from '../read/models';
+import { readModels } from '../registry/registry';
 import { Reader } from '../read/reader';
 import type { Context } from './context';
 import { formatError, jsonBodyErrors } from './errors';

@@ -6,43 +6,27 @@ import { scopeMutationsToIdempotencyKeys } from '../modules/idempotency/idempote
 import { authChecker } from '../modules/identity/auth-checker';
 import { BriefDefinitionResolver } from '../modules/brief-definition/brief-definition.resolver';
 import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
-import { ActorResolver } from '../modules/actor/actor.resolver';
-import { CapabilityResolver } from '../modules/capability/capability.resolver';
-import { ChallengeResolver } from '../modules/challenge/challenge.resolver';
 import { CitationResolver } from '../modules/citation/citation.resolver';
-import { EventResolver } from '../modules/event/event.resolver';
-import { ImplicationResolver } from '../modules/implication/implication.resolver';
-import { LocationResolver } from '../modules/location/location.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
-import { ActorRelationResolver } from '../modules/relation/relation.resolver';
 import { ReleaseResolver } from '../modules/release/release.resolver';
-import { SourceResolver } from '../modules/source/source.resolver';
 import { TopicResolver } from '../modules/topic/topic.resolver';
-import { Location } from '../modules/location/location.entity';
-import { Citation } from '../modules/citation/citation.entity';
+import { registeredEntities, registeredResolvers } from '../registry/registry';
 
 export async function buildDossierSchema(): Promise<GraphQLSchema> {
   const schema = await buildSchema({
     resolvers: [
       TopicResolver,
-      ActorResolver,
-      SourceResolver,
-      CapabilityResolver,
-      ChallengeResolver,
-      ImplicationResolver,
-      EventResolver,
-      ActorRelationResolver,
       CitationResolver,
       ReleaseResolver,
-      LocationResolver,
       NodeResolver,
       BriefResolver,
       BriefDefinitionResolver,
       BriefRunResolver,
       ApiKeyResolver,
+      ...registeredResolvers(),
     ],
     // Types reachable only through interfaces must be named so they are in the schema.
-    orphanedTypes: [Location, Citation],
+    orphanedTypes: registeredEntities,
     validate: false,
     authChecker,
   });

@@ -3,7 +3,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput, notFound } from '../../common/errors';
 import { highestMarking, Marking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
-import { visibleTo, type ItemTable, type StatementTable } from '../../read/access';
+import { visibleCondition, type ItemTable, type StatementTable } from '../../read/access';
 import { fromGlobalId } from '../../read/global-id';
 import type { CitationInput } from '../citation/citation.write-inputs';
 import { ReportingVerb } from '../citation/reporting-verb';
@@ -18,7 +18,7 @@ import { itemAccessFor, type ItemAccess } from './item-access';
 /** Ids among `ids` of rows of `table` the viewer may see. */
 export async function visibleIds(em: EntityManager, viewer: Viewer, table: ItemTable, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows: Array<{ id: string }> = await em.query(`SELECT v.id FROM ${table} v WHERE v.id = ANY($1::uuid[]) AND ${visibleTo(viewer, 'v', table)}`, [ids]);
+  const rows: Array<{ id: string }> = await em.query(`SELECT v.id FROM ${table} v WHERE v.id = ANY($1::uuid[]) AND ${visibleCondition(viewer, 'v', table)}`, [ids]);
   return new Set(rows.map((r) => r.id));
 }
 
@@ -57,7 +57,7 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
     return { ...c, sourceId, path };
   });
   return writeTransaction(dataSource, async (em) => {
-    const [topic] = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleTo(viewer, 't', 'topic')}`, [s.topic]);
+    const [topic] = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleCondition(viewer, 't', 'topic')}`, [s.topic]);
     if (!topic) throw badUserInput('input.topic', `no topic "${s.topic}"`);
     for (const table of ['actor', 'location'] as const) {
       await requireVisible(em, viewer, table, s.references.filter((r) => r.table === table), table);
@@ -114,7 +114,7 @@ export async function visibleStatement(em: EntityManager, viewer: Viewer, table:
 async function lockVisible(em: EntityManager, viewer: Viewer, table: StatementTable, typeName: string, globalId: string) {
   const { id } = fromGlobalId(globalId, 'id', [typeName]);
   const [row]: Array<ItemAccess & { id: string }> = await em.query(
-    `SELECT v.id, v.marking, v.organisation, v.audience FROM ${table} v WHERE v.id = $1 AND ${visibleTo(viewer, 'v', table)} FOR UPDATE`,
+    `SELECT v.id, v.marking, v.organisation, v.audience FROM ${table} v WHERE v.id = $1 AND ${visibleCondition(viewer, 'v', table)} FOR UPDATE`,
     [id],
   );
   if (!row) throw notFound(`${typeName} ${globalId}`);

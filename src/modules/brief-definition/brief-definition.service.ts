@@ -3,7 +3,7 @@ import { v4 as uuid } from 'uuid';
 import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput, conflict, notFound } from '../../common/errors';
 import type { Viewer } from '../../common/viewer';
-import { visibleTo } from '../../read/access';
+import { visibleCondition } from '../../read/access';
 import { fromGlobalId, toGlobalId } from '../../read/global-id';
 import { briefScopeOf } from '../brief/brief.scope';
 import { composeForScope } from '../brief/brief.service';
@@ -16,7 +16,7 @@ const UNIQUE_VIOLATION = '23505';
 
 /** Definitions `viewer` may see: those composed for a clearance at most theirs. */
 export const visibleDefinitions = (em: EntityManager, viewer: Viewer) =>
-  em.createQueryBuilder(BriefDefinition, 'd').where(visibleTo(viewer, 'd', 'brief_definition'));
+  em.createQueryBuilder(BriefDefinition, 'd').where(visibleCondition(viewer, 'd', 'brief_definition'));
 
 /** The definition behind a global id; NOT_FOUND when there is none the viewer may see. */
 export async function findDefinition(em: EntityManager, viewer: Viewer, globalId: string, argumentName: string): Promise<BriefDefinition> {

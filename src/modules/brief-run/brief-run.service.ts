@@ -3,7 +3,7 @@ import { v4 as uuid } from 'uuid';
 import { highestMarking } from '../../common/marking';
 import { isDatabaseUnavailable } from '../../db/unavailable';
 import { atClearance, type Viewer } from '../../common/viewer';
-import { visibleTo } from '../../read/access';
+import { visibleCondition } from '../../read/access';
 import { fromGlobalId, toGlobalId } from '../../read/global-id';
 import type { BriefInput } from '../brief/brief.inputs';
 import { briefScopeOf } from '../brief/brief.scope';
@@ -29,7 +29,7 @@ export async function listRuns(dataSource: DataSource, viewer: Viewer, definitio
     .createQueryBuilder(BriefRun, 'r')
     .leftJoinAndSelect('r.definition', 'd')
     .where('r.definition_id = :id', { id: definition.id })
-    .andWhere(visibleTo(viewer, 'r', 'brief_run'))
+    .andWhere(visibleCondition(viewer, 'r', 'brief_run'))
     .andWhere(contentsVisibleTo(viewer, 'r'))
     .orderBy('r.scheduled_for', 'DESC')
     .limit(limit);
@@ -174,9 +174,9 @@ export async function briefDeltaFor(dataSource: DataSource, viewer: Viewer, inpu
       ok: BriefRunStatus.SUCCEEDED,
       since,
     })
-    .andWhere(visibleTo(viewer, 'r', 'brief_run'))
+    .andWhere(visibleCondition(viewer, 'r', 'brief_run'))
     .andWhere(contentsVisibleTo(viewer, 'r'))
-    .andWhere(visibleTo(viewer, 'd', 'brief_definition'))
+    .andWhere(visibleCondition(viewer, 'd', 'brief_definition'))
     .orderBy('r.finished_at', 'DESC')
     .getOne();
   if (!baseline?.snapshot) return deltaByTimestamps(data.statements, since);

@@ -1,21 +1,17 @@
 import { MARKINGS, type Marking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
-import { visibleTo, type ItemTable, type StatementTable } from '../../read/access';
+import { visibleTo } from '../../read/access';
+import { compile, sql, textOf, type Sql } from '../../read/fragment';
+import { STATEMENT_KINDS, statementKinds, statementTables, type StatementTable } from '../../registry/statement-kinds';
 import type { BriefData } from '../brief/brief.read';
 
 /** The ids of everything a stored run shows, by table. */
 export type RunContents = Record<ContentTable, string[]>;
 
-const TABLES = ['topic', 'actor', 'location', 'source', 'citation', 'capability', 'challenge', 'implication', 'event', 'actor_relation'] as const;
-type ContentTable = (typeof TABLES)[number] & ItemTable;
+const TABLES = ['topic', 'actor', 'location', 'source', 'citation', ...statementTables] as const;
+type ContentTable = (typeof TABLES)[number];
 
-const STATEMENT_TABLE: Record<string, StatementTable> = {
-  CAPABILITY: 'capability',
-  CHALLENGE: 'challenge',
-  IMPLICATION: 'implication',
-  EVENT: 'event',
-  RELATION: 'actor_relation',
-};
+const STATEMENT_TABLE = Object.fromEntries(statementKinds.map((k) => [k, STATEMENT_KINDS[k].table])) as Record<string, StatementTable>;
 
 export function contentsOf(data: BriefData): RunContents {
   const sets = Object.fromEntries(TABLES.map((t) => [t, new Set<string>()])) as Record<ContentTable, Set<string>>;
@@ -40,35 +36,45 @@ export function contentsOf(data: BriefData): RunContents {
  * is a copy: when one of its items is later marked higher, the copy is hidden from readers below the new marking; when
  * one is deleted, it stays hidden from those the item's last marking excluded.
  */
-export const contentsVisibleTo = (viewer: Viewer, alias: string) =>
-  TABLES.map((table) => {
-    const ids = `SELECT jsonb_array_elements_text(coalesce(${alias}.contents -> '${table}', '[]'::jsonb))::uuid`;
-    return `NOT EXISTS (SELECT 1 FROM ${table} c_${table} WHERE c_${table}.id IN (${ids}) AND (${visibleTo(viewer, `c_${table}`, table)}) IS NOT TRUE)
-      AND NOT EXISTS (SELECT 1 FROM deleted_item d_${table} WHERE d_${table}.id IN (${ids}) AND ${deletedFrom(table, `d_${table}`)}
-        AND (${visibleTo(viewer, `d_${table}`, 'deleted_item')}) IS NOT TRUE)`;
-  }).join(' AND ');
+export const contentsVisibleTo = (viewer: Viewer, alias: string): string => {
+  const run = sql.identifier(alias);
+  const conditions = TABLES.map((table) => {
+    const [t, current, deleted] = [sql.identifier(table), sql.identifier(`c_${table}`), sql.identifier(`d_${table}`)];
+    const ids = sql`SELECT jsonb_array_elements_text(coalesce(${run}.contents -> ${sql.key(table)}, '[]'::jsonb))::uuid`;
+    return sql`NOT EXISTS (SELECT 1 FROM ${t} ${current} WHERE ${current}.id IN (${ids}) AND (${visibleTo(viewer, current, table)}) IS NOT TRUE)
+      AND NOT EXISTS (SELECT 1 FROM deleted_item ${deleted} WHERE ${deleted}.id IN (${ids}) AND ${deletedFrom(table, deleted)}
+        AND (${visibleTo(viewer, deleted, 'deleted_item')}) IS NOT TRUE)`;
+  });
+  return textOf(sql.join(conditions, ' AND '));
+};
 
 /** The deleted row `alias` was of `table`, and has not been stored again since (a fixture reload keeps its ids). */
-const deletedFrom = (table: ContentTable, alias: string) =>
-  `${alias}.item_table = '${table}' AND NOT EXISTS (SELECT 1 FROM ${table} l WHERE l.id = ${alias}.id)`;
+const deletedFrom = (table: ContentTable, alias: Sql) =>
+  sql`${alias}.item_table = ${sql.key(table)} AND NOT EXISTS (SELECT 1 FROM ${sql.identifier(table)} l WHERE l.id = ${alias}.id)`;
 
 /**
  * Statements among `ids` that `viewer` may not read today, or that were deleted while marked beyond the viewer. A
  * relation is hidden when it or either of its actors is, since its text names both.
  */
-export async function hiddenFrom(query: (sql: string, params: unknown[]) => Promise<any[]>, viewer: Viewer, ids: string[]): Promise<Set<string>> {
+export async function hiddenFrom(
+  query: (text: string, params: unknown[]) => Promise<Array<{ id: string }>>,
+  viewer: Viewer,
+  ids: string[],
+): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const hidden = (table: StatementTable) => `SELECT x.id FROM ${table} x WHERE x.id = ANY($1::uuid[]) AND (${visibleTo(viewer, 'x', table)}) IS NOT TRUE`;
+  const idList = sql.value(ids, 'uuid[]');
+  const [x, d, r, f, t] = ['x', 'd', 'r', 'f', 't'].map((a) => sql.identifier(a));
+  const hidden = (table: StatementTable) =>
+    sql`SELECT x.id FROM ${sql.identifier(table)} x WHERE x.id = ANY(${idList}) AND (${visibleTo(viewer, x, table)}) IS NOT TRUE`;
   const deleted = (table: StatementTable) =>
-    `SELECT d.id FROM deleted_item d WHERE d.id = ANY($1::uuid[]) AND ${deletedFrom(table, 'd')} AND (${visibleTo(viewer, 'd', 'deleted_item')}) IS NOT TRUE`;
-  const rows: Array<{ id: string }> = await query(
-    `${Object.values(STATEMENT_TABLE).filter((t) => t !== 'actor_relation').map(hidden).join(' UNION ALL ')}
-     UNION ALL SELECT r.id FROM actor_relation r JOIN actor f ON f.id = r.from_actor_id JOIN actor t ON t.id = r.to_actor_id
-       WHERE r.id = ANY($1::uuid[]) AND (${visibleTo(viewer, 'r', 'actor_relation')} AND ${visibleTo(viewer, 'f', 'actor')} AND ${visibleTo(viewer, 't', 'actor')}) IS NOT TRUE
-     UNION ALL ${Object.values(STATEMENT_TABLE).map(deleted).join(' UNION ALL ')}`,
-    [ids],
+    sql`SELECT d.id FROM deleted_item d WHERE d.id = ANY(${idList}) AND ${deletedFrom(table, d)} AND (${visibleTo(viewer, d, 'deleted_item')}) IS NOT TRUE`;
+  const relation = sql`SELECT r.id FROM actor_relation r JOIN actor f ON f.id = r.from_actor_id JOIN actor t ON t.id = r.to_actor_id
+       WHERE r.id = ANY(${idList}) AND (${visibleTo(viewer, r, 'actor_relation')} AND ${visibleTo(viewer, f, 'actor')} AND ${visibleTo(viewer, t, 'actor')}) IS NOT TRUE`;
+  const statement = compile(
+    sql.join([...statementTables.filter((table) => table !== 'actor_relation').map(hidden), relation, ...statementTables.map(deleted)], '\nUNION ALL\n'),
   );
-  return new Set(rows.map((r) => r.id));
+  const rows = await query(statement.text, statement.values);
+  return new Set(rows.map((row) => row.id));
 }
 
 /** Adds statements by global id (the ones a delta names) to what a run shows. */

@@ -8,24 +8,15 @@ import { DatePrecision } from '../event/event.entity';
 import { Confidence, ImplicationScope, Likelihood, TimeHorizon } from '../implication/judgment-scales';
 import { Reliability, SourceKind } from '../source/source-grades';
 import { BriefSection } from './brief.inputs';
+import { STATEMENT_KINDS, statementKinds, type StatementKind as StatementKindName } from '../../registry/statement-kinds';
 
-export enum StatementKind {
-  CAPABILITY = 'CAPABILITY',
-  CHALLENGE = 'CHALLENGE',
-  IMPLICATION = 'IMPLICATION',
-  EVENT = 'EVENT',
-  RELATION = 'RELATION',
-}
+/** The statement kinds of the registry, as a GraphQL enum. */
+export const StatementKind = Object.fromEntries(statementKinds.map((k) => [k, k])) as { [K in StatementKindName]: K };
+export type StatementKind = StatementKindName;
 registerEnumType(StatementKind, { name: 'StatementKind', description: 'What kind of statement a brief item is.' });
 
 /** The GraphQL type of each statement kind, for global ids. */
-export const STATEMENT_TYPE_NAME: Record<StatementKind, string> = {
-  CAPABILITY: 'Capability',
-  CHALLENGE: 'Challenge',
-  IMPLICATION: 'Implication',
-  EVENT: 'Event',
-  RELATION: 'ActorRelation',
-};
+export const STATEMENT_TYPE_NAME = Object.fromEntries(statementKinds.map((k) => [k, STATEMENT_KINDS[k].typeName])) as Record<StatementKind, string>;
 
 export enum GapReason {
   SINGLE_SOURCED = 'SINGLE_SOURCED',

@@ -4,18 +4,11 @@ import { Item, Node } from '../../common/columns';
 import { Source } from '../source/source.entity';
 import { Assertion } from '../assertion/assertion.entity';
 import { ReportingVerb } from './reporting-verb';
-// Type-only imports, and relations named by string: the statement entities extend Assertion, which imports this file.
-import type { Capability } from '../capability/capability.entity';
-import type { Challenge } from '../challenge/challenge.entity';
-import type { Implication } from '../implication/implication.entity';
-import type { Event } from '../event/event.entity';
-import type { ActorRelation } from '../relation/relation.entity';
-
-/** The statement a citation supports: exactly one of these columns is set. */
-export const CITED_COLUMNS = ['capability_id', 'challenge_id', 'implication_id', 'event_id', 'relation_id'] as const;
+// Relations to statements are named by string: the statement entities extend Assertion, which imports this file.
+import { citedColumns, STATEMENT_KINDS, statementKinds } from '../../registry/statement-kinds';
 
 @Entity()
-@Check('citation_cites_one_statement', `num_nonnulls(${CITED_COLUMNS.join(', ')}) = 1`)
+@Check('citation_cites_one_statement', `num_nonnulls(${citedColumns.join(', ')}) = 1`)
 @Check('citation_credibility_range', 'credibility BETWEEN 1 AND 6')
 @ObjectType({
   implements: [Node, Item],
@@ -50,20 +43,14 @@ export class Citation extends Item {
 
   @Field(() => Assertion, { nullable: true, description: 'The statement this citation supports; null when above your clearance.' })
   statement: Assertion | null;
+}
 
-  // One foreign key per statement table (a citation dies with its statement).
-  @Index() @Column('uuid', { nullable: true }) capabilityId: string | null;
-  @ManyToOne('Capability', { onDelete: 'CASCADE' }) @JoinColumn({ name: 'capability_id' }) capability?: Capability;
-
-  @Index() @Column('uuid', { nullable: true }) challengeId: string | null;
-  @ManyToOne('Challenge', { onDelete: 'CASCADE' }) @JoinColumn({ name: 'challenge_id' }) challenge?: Challenge;
-
-  @Index() @Column('uuid', { nullable: true }) implicationId: string | null;
-  @ManyToOne('Implication', { onDelete: 'CASCADE' }) @JoinColumn({ name: 'implication_id' }) implication?: Implication;
-
-  @Index() @Column('uuid', { nullable: true }) eventId: string | null;
-  @ManyToOne('Event', { onDelete: 'CASCADE' }) @JoinColumn({ name: 'event_id' }) event?: Event;
-
-  @Index() @Column('uuid', { nullable: true }) relationId: string | null;
-  @ManyToOne('ActorRelation', { onDelete: 'CASCADE' }) @JoinColumn({ name: 'relation_id' }) relation?: ActorRelation;
+// One foreign key per statement kind (a citation dies with its statement): `capabilityId` and its relation, ...
+for (const kind of statementKinds) {
+  const { typeName, cited, citedProperty } = STATEMENT_KINDS[kind];
+  const relation = citedProperty.replace(/Id$/, '');
+  Index()(Citation.prototype, citedProperty);
+  Column('uuid', { nullable: true })(Citation.prototype, citedProperty);
+  ManyToOne(typeName, { onDelete: 'CASCADE' })(Citation.prototype, relation);
+  JoinColumn({ name: cited })(Citation.prototype, relation);
 }

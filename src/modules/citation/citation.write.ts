@@ -1,7 +1,7 @@
 import type { DataSource } from 'typeorm';
 import { notFound } from '../../common/errors';
 import type { Viewer } from '../../common/viewer';
-import { visibleTo } from '../../read/access';
+import { visibleCondition } from '../../read/access';
 import { fromGlobalId } from '../../read/global-id';
 import type { ItemAccess } from '../assertion/item-access';
 import { writeTransaction } from '../idempotency/idempotency';
@@ -17,7 +17,7 @@ export async function remarkCitation(dataSource: DataSource, viewer: Viewer, glo
     const [row]: Array<{ current: ItemAccess; source: ItemAccess }> = await em.query(
       `SELECT json_build_object('marking', c.marking, 'organisation', c.organisation, 'audience', c.audience) AS current,
               json_build_object('marking', s.marking, 'organisation', s.organisation, 'audience', s.audience) AS source
-       FROM citation c JOIN source s ON s.id = c.source_id WHERE c.id = $1 AND ${visibleTo(viewer, 'c', 'citation')} FOR UPDATE OF c`,
+       FROM citation c JOIN source s ON s.id = c.source_id WHERE c.id = $1 AND ${visibleCondition(viewer, 'c', 'citation')} FOR UPDATE OF c`,
       [id],
     );
     if (!row) throw notFound(`Citation ${globalId}`);

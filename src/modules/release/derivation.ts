@@ -1,5 +1,5 @@
 import type { EntityManager } from 'typeorm';
-import { CITED_STATEMENT, type StatementTable } from '../../read/access';
+import { STATEMENT_KINDS, statementKinds, type CitedColumn, type StatementTable } from '../../registry/statement-kinds';
 import type { ItemAccess } from '../assertion/item-access';
 
 // What an item was derived from bounds who may ever read it: a citation quotes its source, and a statement says what
@@ -11,7 +11,7 @@ export function statementEvidence(citations: Array<{ source: ItemAccess; denies:
   return (supporting.length ? supporting : citations).map((c) => c.source);
 }
 
-const CITED_COLUMN = Object.fromEntries(Object.entries(CITED_STATEMENT).map(([column, table]) => [table, column])) as Record<StatementTable, string>;
+const CITED_COLUMN = Object.fromEntries(statementKinds.map((k) => [STATEMENT_KINDS[k].table, STATEMENT_KINDS[k].cited])) as Record<StatementTable, CitedColumn>;
 
 /** The evidence of a stored statement, from its citations and their sources as they are now. */
 export async function storedEvidence(em: EntityManager, table: StatementTable, id: string): Promise<ItemAccess[]> {

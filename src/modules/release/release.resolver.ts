@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import { notFound } from '../../common/errors';
 import { fromGlobalId, toGlobalId } from '../../read/global-id';
-import { readModels } from '../../read/models';
+import { readModels } from '../../registry/registry';
 import { byResponseKey } from '../../read/response-shape';
 import type { Context } from '../../server/context';
 import { visibleIds } from '../assertion/assertion.write';

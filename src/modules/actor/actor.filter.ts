@@ -1,16 +1,6 @@
-import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import { Marking } from '../../common/marking';
-import { orderInputOf, PageArgs } from '../../common/pagination';
 import { ActorKind } from './actor-kind';
-
-export enum ActorOrderField {
-  NAME = 'NAME',
-  CREATED_AT = 'CREATED_AT',
-  UPDATED_AT = 'UPDATED_AT',
-}
-registerEnumType(ActorOrderField, { name: 'ActorOrderField', description: 'What to order actors by.' });
-
-export const ActorOrder = orderInputOf(ActorOrderField, 'Actor');
 
 @InputType({ description: 'Narrows a list of actors; all conditions must hold.' })
 export class ActorFilter {
@@ -31,13 +21,4 @@ export class ActorFilter {
 
   @Field(() => Marking, { nullable: true, description: 'Only items marked at most this (never above your clearance).' })
   markingAtMost?: Marking | null;
-}
-
-@ArgsType()
-export class ActorConnectionArgs extends PageArgs {
-  @Field(() => ActorFilter, { nullable: true })
-  filter?: ActorFilter | null;
-
-  @Field(() => ActorOrder, { nullable: true, description: 'Default: by name.' })
-  orderBy?: InstanceType<typeof ActorOrder> | null;
 }

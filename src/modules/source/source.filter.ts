@@ -1,19 +1,7 @@
-import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType } from 'type-graphql';
 import { LocalDate } from '../../common/local-date';
 import { Marking } from '../../common/marking';
-import { orderInputOf, PageArgs } from '../../common/pagination';
 import { Reliability, SourceKind } from './source-grades';
-
-export enum SourceOrderField {
-  NAME = 'NAME',
-  PUBLISHED_ON = 'PUBLISHED_ON',
-  RELIABILITY = 'RELIABILITY',
-  CREATED_AT = 'CREATED_AT',
-  UPDATED_AT = 'UPDATED_AT',
-}
-registerEnumType(SourceOrderField, { name: 'SourceOrderField', description: 'What to order sources by (undated sources count as oldest).' });
-
-export const SourceOrder = orderInputOf(SourceOrderField, 'Source');
 
 @InputType({ description: 'Narrows a list of sources; all conditions must hold.' })
 export class SourceFilter {
@@ -40,13 +28,4 @@ export class SourceFilter {
 
   @Field(() => Marking, { nullable: true, description: 'Only items marked at most this (never above your clearance).' })
   markingAtMost?: Marking | null;
-}
-
-@ArgsType()
-export class SourceConnectionArgs extends PageArgs {
-  @Field(() => SourceFilter, { nullable: true })
-  filter?: SourceFilter | null;
-
-  @Field(() => SourceOrder, { nullable: true, description: 'Default: by name.' })
-  orderBy?: InstanceType<typeof SourceOrder> | null;
 }

@@ -1,17 +1,6 @@
-import { ArgsType, Field, ID, InputType, registerEnumType } from 'type-graphql';
-import { orderInputOf, PageArgs } from '../../common/pagination';
+import { Field, ID, InputType } from 'type-graphql';
 import { AssertionFilter } from '../assertion/assertion.inputs';
 import { Confidence, ImplicationScope, Likelihood, TimeHorizon } from './judgment-scales';
-
-export enum ImplicationOrderField {
-  LIKELIHOOD = 'LIKELIHOOD',
-  CONFIDENCE = 'CONFIDENCE',
-  CREATED_AT = 'CREATED_AT',
-  UPDATED_AT = 'UPDATED_AT',
-}
-registerEnumType(ImplicationOrderField, { name: 'ImplicationOrderField', description: 'What to order judgments by.' });
-
-export const ImplicationOrder = orderInputOf(ImplicationOrderField, 'Implication');
 
 @InputType({ description: 'Narrows a list of judgments; all conditions must hold.' })
 export class ImplicationFilter extends AssertionFilter {
@@ -29,13 +18,4 @@ export class ImplicationFilter extends AssertionFilter {
 
   @Field(() => [TimeHorizon], { nullable: true, description: 'Only these time horizons.' })
   horizons?: TimeHorizon[] | null;
-}
-
-@ArgsType()
-export class ImplicationConnectionArgs extends PageArgs {
-  @Field(() => ImplicationFilter, { nullable: true })
-  filter?: ImplicationFilter | null;
-
-  @Field(() => ImplicationOrder, { nullable: true, description: 'Default: most likely first.' })
-  orderBy?: InstanceType<typeof ImplicationOrder> | null;
 }

@@ -1,0 +1,139 @@
+import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Item, Node } from '../../common/columns';
+import { Quantity } from '../../common/quantity';
+import { QuantityInput } from '../../common/quantity.inputs';
+import { sql } from '../../read/fragment';
+import { oneOf, visibleRef } from '../../read/filters';
+import { byEnum, byParentKey, byTimestamps, one, TypeSpec } from '../../read/model';
+import { quantityField } from '../../read/quantity';
+import type { StatementWrites } from '../../registry/statement-mutations';
+import { STATEMENT_KINDS } from '../../registry/statement-kinds';
+import { Actor } from '../actor/actor.entity';
+import { Assertion } from '../assertion/assertion.entity';
+import { AssertionFilter } from './assertion.inputs';
+import { assertionConditions, assertionFields } from './assertion.read';
+import { createActorStatement, deleteActorStatement, updateActorStatement } from './actor-statement.write';
+import { NewStatementFields, StatementAccessPatch } from './statement.write-inputs';
+
+/** What differs between kinds of statement about one actor in a category (capabilities, challenges). */
+export interface ActorStatementKind<C extends Record<string, string>> {
+  kind: 'CAPABILITY' | 'CHALLENGE';
+  plural: string;
+  /** The categories, and the PostgreSQL enum type that holds them. */
+  categories: C;
+  categoryType: string;
+  describe: {
+    type: string;
+    categories: string;
+    category: string;
+    actor: string;
+    /** "capabilities of this actor". */
+    ofActor: string;
+    /** The root list field. */
+    list: string;
+  };
+}
+
+/**
+ * One kind of statement about one actor, with a category, a sentence and perhaps a number: its entity and object
+ * type, filter, write inputs, registry declaration and mutations, all from one description.
+ */
+export function actorStatementKind<C extends Record<string, string>>(k: ActorStatementKind<C>) {
+  const { typeName, table, cited } = STATEMENT_KINDS[k.kind];
+  const noun = typeName.toLowerCase();
+  registerEnumType(k.categories, { name: `${typeName}Category`, description: k.describe.categories });
+
+  @Entity(table)
+  @ObjectType(typeName, { implements: [Node, Item, Assertion], simpleResolvers: true, description: k.describe.type })
+  class Statement extends Assertion {
+    @Index()
+    @Column('uuid')
+    actorId: string;
+
+    @Field(() => Actor, { nullable: true, description: `${k.describe.actor}; null when the actor is above your clearance.` })
+    @ManyToOne(() => Actor, { onDelete: 'CASCADE' })
+    @JoinColumn({ name: 'actor_id' })
+    actor: Actor;
+
+    @Field(() => k.categories, { description: k.describe.category })
+    @Column({ type: 'enum', enum: k.categories, enumName: k.categoryType })
+    category: C[keyof C];
+
+    @Field({ description: `The ${noun} in one plain sentence.` })
+    @Column('text')
+    statement: string;
+
+    @Field(() => Quantity, { nullable: true, description: 'The number behind it, as a range, when there is one.' })
+    @Column(() => Quantity)
+    quantity: Quantity;
+  }
+  Object.defineProperty(Statement, 'name', { value: typeName });
+
+  @InputType(`${typeName}Filter`, { description: `Narrows a list of ${k.plural}; all conditions must hold.` })
+  class Filter extends AssertionFilter {
+    @Field(() => ID, { nullable: true, description: `Only ${k.describe.ofActor}.` })
+    actor?: string | null;
+
+    @Field(() => [k.categories], { nullable: true, description: 'Only these categories.' })
+    categories?: string[] | null;
+  }
+
+  @InputType(`${typeName}Input`, { description: `A new ${noun} and the sources behind it.` })
+  class Input extends NewStatementFields {
+    @Field(() => ID, { description: `Whose ${noun} (an Actor id).` })
+    actor: string;
+
+    @Field(() => k.categories, { description: k.describe.category })
+    category: string;
+
+    @Field({ description: `The ${noun} in one plain sentence.` })
+    statement: string;
+
+    @Field(() => QuantityInput, { nullable: true, description: 'The number behind it, as a range.' })
+    quantity?: QuantityInput | null;
+  }
+
+  @InputType(`${typeName}Patch`, { description: `Changes to a ${noun}: fields not given stay as they are.` })
+  class Patch extends StatementAccessPatch {
+    @Field(() => k.categories, { nullable: true, description: 'New category.' })
+    category?: string | null;
+
+    @Field(() => String, { nullable: true, description: 'New statement.' })
+    statement?: string | null;
+
+    @Field(() => QuantityInput, { nullable: true, description: 'New number (null removes it).' })
+    quantity?: QuantityInput | null;
+  }
+
+  const target = { table, typeName } as const;
+  const writes: StatementWrites = {
+    name: typeName,
+    noun,
+    input: Input,
+    patch: Patch,
+    create: (dataSource, viewer, input) => createActorStatement(dataSource, viewer, target, input as Input),
+    update: (dataSource, viewer, id, patch) => updateActorStatement(dataSource, viewer, target, id, patch as Patch),
+    remove: (dataSource, viewer, id) => deleteActorStatement(dataSource, viewer, target, id),
+  };
+  const type: TypeSpec<Filter> = {
+    typeName,
+    plural: k.plural,
+    table,
+    entity: Statement,
+    fields: { ...assertionFields(cited), actor: one('Actor', byParentKey('actor_id')), quantity: quantityField },
+    filter: {
+      input: Filter,
+      conditions: (f, a, q) => [
+        ...assertionConditions(f, a, q, cited),
+        ...(f.actor ? [sql`${a}.actor_id = ${visibleRef(q, 'actor', f.actor, 'filter.actor', 'Actor')}`] : []),
+        ...oneOf(a, 'category', f.categories, k.categoryType),
+      ],
+    },
+    orderFields: { CATEGORY: byEnum('category', k.categoryType, k.categories), ...byTimestamps },
+    defaultOrder: { field: 'CATEGORY', direction: 'ASC', description: 'by category' },
+    root: { list: { name: k.plural, description: k.describe.list } },
+    writes,
+  };
+  return { entity: Statement, type };
+}

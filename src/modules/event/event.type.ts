@@ -1,0 +1,49 @@
+import { sql } from '../../read/fragment';
+import { compare, visibleRef } from '../../read/filters';
+import { byColumn, byParentKey, byTimestamps, list, one, TypeSpec, through } from '../../read/model';
+import { quantityField } from '../../read/quantity';
+import type { StatementWrites } from '../../registry/statement-mutations';
+import { assertionConditions, assertionFields } from '../assertion/assertion.read';
+import { Event } from './event.entity';
+import { EventFilter } from './event.filter';
+import { createEvent, deleteEvent, updateEvent } from './event.write';
+import { EventInput, EventPatch } from './event.write-inputs';
+
+const writes: StatementWrites = {
+  name: 'Event',
+  noun: 'event',
+  input: EventInput,
+  patch: EventPatch,
+  create: (dataSource, viewer, input) => createEvent(dataSource, viewer, input as EventInput),
+  update: (dataSource, viewer, id, patch) => updateEvent(dataSource, viewer, id, patch as EventPatch),
+  remove: deleteEvent,
+};
+
+export const eventType: TypeSpec<EventFilter> = {
+  typeName: 'Event',
+  plural: 'events',
+  table: 'event',
+  entity: Event,
+  fields: {
+    ...assertionFields('event_id'),
+    location: one('Location', byParentKey('location_id')),
+    actors: list('Actor', through('event_actor', 'event_id', 'actor_id'), (a) => sql`${a}.name, ${a}.id`),
+    quantity: quantityField,
+  },
+  filter: {
+    input: EventFilter,
+    conditions: (f, a, q) => [
+      ...assertionConditions(f, a, q, 'event_id'),
+      ...(f.actor
+        ? [sql`${a}.id IN (SELECT event_id FROM event_actor WHERE actor_id = ${visibleRef(q, 'actor', f.actor, 'filter.actor', 'Actor')})`]
+        : []),
+      ...(f.location ? [sql`${a}.location_id = ${visibleRef(q, 'location', f.location, 'filter.location', 'Location')}`] : []),
+      ...compare(a, 'occurred_on', '>=', f.occurredFrom, 'date'),
+      ...compare(a, 'occurred_on', '<=', f.occurredTo, 'date'),
+    ],
+  },
+  orderFields: { OCCURRED_ON: byColumn('occurred_on', 'date'), ...byTimestamps },
+  defaultOrder: { field: 'OCCURRED_ON', direction: 'ASC', description: 'in the order they happened' },
+  root: { list: { name: 'events', description: 'Events, in the order they happened; filtered and paginated.' } },
+  writes,
+};

@@ -1,0 +1,115 @@
+/**
+ * SQL fragments, after pg-sql2: a statement is built only from fragments, never from plain strings. Text comes from
+ * template literals written in code, values enter only as bind parameters (`sql.value`), identifiers only through
+ * `sql.identifier`, which accepts plain lower-case names. Interpolating a plain string is a compile error (and a
+ * runtime error for untyped callers), so client input can never become SQL text by accident.
+ */
+
+type Part = { text: string } | { value: unknown; cast?: string };
+
+const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
+/** A GraphQL name (response keys, type names): what `sql.key` accepts as a JSON key literal. */
+const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
+const CAST = /^[a-z_][a-z0-9_]*(\[\])?$/;
+
+export class Sql {
+  /** The brand: only this module makes fragments. */
+  readonly #parts: readonly Part[];
+
+  private constructor(parts: readonly Part[]) {
+    this.#parts = parts;
+  }
+
+  static of(parts: readonly Part[]): Sql {
+    return new Sql(parts);
+  }
+
+  static partsOf(fragment: Sql): readonly Part[] {
+    return fragment.#parts;
+  }
+
+  static is(value: unknown): value is Sql {
+    return typeof value === 'object' && value !== null && #parts in value;
+  }
+}
+
+const text = (t: string) => Sql.of([{ text: t }]);
+
+/** `sql\`SELECT ... ${fragment}\``: every interpolation must itself be a fragment. */
+export function sql(strings: TemplateStringsArray, ...fragments: Sql[]): Sql {
+  const parts: Part[] = [];
+  strings.forEach((s, i) => {
+    if (s) parts.push({ text: s });
+    if (i < fragments.length) {
+      const fragment = fragments[i];
+      if (!Sql.is(fragment)) throw new Error(`only SQL fragments may be interpolated into SQL, not ${typeof fragment}`);
+      parts.push(...Sql.partsOf(fragment));
+    }
+  });
+  return Sql.of(parts);
+}
+
+/** A bind parameter, with an optional cast (`$3::uuid`). */
+sql.value = (value: unknown, cast?: string): Sql => {
+  if (cast !== undefined && !CAST.test(cast)) throw new Error(`not a type name: ${cast}`);
+  return Sql.of([{ value, cast }]);
+};
+
+/** A table, column or alias name chosen by code. */
+sql.identifier = (name: string): Sql => {
+  if (!IDENTIFIER.test(name)) throw new Error(`not an identifier: ${name}`);
+  return text(name);
+};
+
+/** A string literal of a GraphQL name (a JSON key, a type name): inlined, since it is checked to hold no quote. */
+sql.key = (name: string): Sql => {
+  if (!GRAPHQL_NAME.test(name)) throw new Error(`not a GraphQL name: ${name}`);
+  return text(`'${name}'`);
+};
+
+/**
+ * A string literal, quoted. Only for values the service itself checked (the viewer's clearance, organisation and
+ * principal, checked when the key or token was accepted): the access seam inlines them so every plan sees them.
+ */
+sql.literal = (value: string): Sql => {
+  if (value.includes('\u0000')) throw new Error('a literal cannot hold NUL');
+  return text(`'${value.replace(/'/g, "''")}'`);
+};
+
+/** An integer inlined as text (a LIMIT, a page size already checked to be an integer). */
+sql.int = (value: number): Sql => {
+  if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);
+  return text(String(value));
+};
+
+/** What fragments may be joined with. */
+type Separator = ', ' | ' AND ' | ' OR ' | ' ' | ' || ' | '\nUNION ALL\n';
+
+sql.join = (fragments: readonly Sql[], separator: Separator): Sql =>
+  Sql.of(fragments.flatMap((f, i) => (i === 0 ? Sql.partsOf(f) : [{ text: separator }, ...Sql.partsOf(f)])));
+
+export const TRUE = sql`TRUE`;
+
+/** All conditions; TRUE when there are none. */
+export const and = (conditions: readonly Sql[]) => (conditions.length ? sql.join(conditions, ' AND ') : TRUE);
+
+/** The statement text with $n placeholders, and its parameters in order. */
+export function compile(fragment: Sql): { text: string; values: unknown[] } {
+  const values: unknown[] = [];
+  let out = '';
+  for (const part of Sql.partsOf(fragment)) {
+    if ('text' in part) out += part.text;
+    else {
+      values.push(part.value);
+      out += `$${values.length}${part.cast ? `::${part.cast}` : ''}`;
+    }
+  }
+  return { text: out, values };
+}
+
+/** The text of a fragment that carries no parameters, for query builders that take a string condition. */
+export function textOf(fragment: Sql): string {
+  const { text: t, values } = compile(fragment);
+  if (values.length) throw new Error('this fragment carries parameters: run it with compile()');
+  return t;
+}

@@ -1,0 +1,32 @@
+import { getMetadataArgsStorage } from 'typeorm';
+import { snake } from '../db/naming-strategy';
+import type { FieldSpec, ReadModel, TypeSpec } from '../read/model';
+
+/** The entity and the classes it extends, most derived first: TypeORM declares inherited columns on the parent. */
+function inheritanceOf(entity: Function): Function[] {
+  const chain: Function[] = [];
+  for (let t = entity; t && t !== Function.prototype; t = Object.getPrototypeOf(t) as Function) chain.push(t);
+  return chain;
+}
+
+/** The GraphQL fields that read a column of the entity as it is: its TypeORM columns and embedded column groups. */
+export function columnFieldsOf(entity: Function): Record<string, FieldSpec> {
+  const storage = getMetadataArgsStorage();
+  const targets = inheritanceOf(entity);
+  const fields: Record<string, FieldSpec> = {};
+  for (const column of storage.filterColumns(targets)) {
+    fields[column.propertyName] = { kind: 'column', column: column.options.name ?? snake(column.propertyName) };
+  }
+  for (const embedded of storage.filterEmbeddeds(targets)) {
+    const type = embedded.type() as Function;
+    const prefix = snake(embedded.prefix === undefined || embedded.prefix === true ? embedded.propertyName : String(embedded.prefix));
+    const columns = Object.fromEntries(storage.filterColumns(type).map((c) => [c.propertyName, `${prefix}_${snake(c.propertyName)}`]));
+    fields[embedded.propertyName] = { kind: 'embedded', columns };
+  }
+  fields.id = { kind: 'id' };
+  return fields;
+}
+
+/** A type's read model: the fields it declares over the columns of its entity. */
+export const readModelOf = (spec: TypeSpec<never>): ReadModel =>
+  ({ ...spec, fields: { ...columnFieldsOf(spec.entity), ...spec.fields } }) as ReadModel;

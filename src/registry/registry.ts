@@ -1,0 +1,51 @@
+import type { ClassType } from 'type-graphql';
+import type { ReadModel, TypeSpec } from '../read/model';
+import { actorType } from '../modules/actor/actor.type';
+import { capability } from '../modules/capability/capability';
+import { challenge } from '../modules/challenge/challenge';
+import { citationType } from '../modules/citation/citation.type';
+import { eventType } from '../modules/event/event.type';
+import { implicationType } from '../modules/implication/implication.type';
+import { locationType } from '../modules/location/location.type';
+import { relationType } from '../modules/relation/relation.type';
+import { sourceType } from '../modules/source/source.type';
+import { topicType } from '../modules/topic/topic.type';
+import { readModelOf } from './read-model';
+import { registryResolvers } from './resolvers';
+import { statementMutations } from './statement-mutations';
+import { kindOfType, statementKinds, STATEMENT_KINDS } from './statement-kinds';
+
+/** Every object type stored in a table of its own, each declared once. */
+const TYPES: readonly TypeSpec[] = [
+  topicType,
+  actorType,
+  locationType,
+  sourceType,
+  citationType,
+  capability.type,
+  challenge.type,
+  implicationType,
+  eventType,
+  relationType,
+] as TypeSpec[];
+
+export const registry: ReadonlyMap<string, TypeSpec> = new Map(TYPES.map((t) => [t.typeName, t]));
+
+/** The read model of every registered type, by GraphQL type name. */
+export const readModels: ReadonlyMap<string, ReadModel> = new Map(TYPES.map((t) => [t.typeName, readModelOf(t as TypeSpec<never>)]));
+
+/** The TypeORM entities of the registered types. */
+export const registeredEntities: ClassType[] = TYPES.map((t) => t.entity);
+
+/** Resolver classes of the registered types: root fields, connection fields and statement mutations. */
+export const registeredResolvers = (): ClassType[] => [
+  ...registryResolvers(registry),
+  ...TYPES.flatMap((t) => (t.writes ? [statementMutations(t, t.writes)] : [])),
+];
+
+// Every statement kind is a registered type that is written like one, and every statement type is a kind.
+for (const kind of statementKinds) {
+  const type = registry.get(STATEMENT_KINDS[kind].typeName);
+  if (!type || type.table !== STATEMENT_KINDS[kind].table || !type.writes) throw new Error(`statement kind ${kind} is not registered as one`);
+}
+for (const type of TYPES) if (type.writes && !kindOfType(type.typeName)) throw new Error(`${type.typeName} has writes but is no statement kind`);
