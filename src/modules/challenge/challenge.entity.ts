@@ -1,5 +1,6 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { QUANTITY_HAS_VALUE, QUANTITY_ORDERED, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Quantity } from '../../common/quantity';
 import { Assertion } from '../assertion/assertion.entity';
@@ -24,6 +25,9 @@ registerEnumType(ChallengeCategory, {
 });
 
 @Entity()
+@Check('statement_not_blank', trimmedText('statement'))
+@Check('quantity_ordered', QUANTITY_ORDERED)
+@Check('quantity_has_value', QUANTITY_HAS_VALUE)
 @ObjectType({
   implements: [Node, Item, Assertion],
   simpleResolvers: true,

@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Source } from '../source/source.entity';
 import { Assertion } from '../assertion/assertion.entity';
@@ -17,6 +18,7 @@ export const CITED_COLUMNS = ['capability_id', 'challenge_id', 'implication_id',
 @Entity()
 @Check('citation_cites_one_statement', `num_nonnulls(${CITED_COLUMNS.join(', ')}) = 1`)
 @Check('citation_credibility_range', 'credibility BETWEEN 1 AND 6')
+@Check('quote_not_blank', trimmedText('quote'))
 @ObjectType({
   implements: [Node, Item],
   simpleResolvers: true,
