@@ -1,6 +1,7 @@
 import { Check, Column, CreateDateColumn, PrimaryColumn, UpdateDateColumn } from 'typeorm';
 import { Field, ID, InterfaceType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
+import { AUDIENCE_ONLY_RED, ORGANISATION_FORMAT } from './checks';
 import { Marking, MARKINGS } from './marking';
 
 /** The compiled read path puts each object's concrete type name here, so interfaces can resolve it. */
@@ -20,6 +21,8 @@ export const ITEM_ACCESS_DECIDABLE = `(marking <> 'AMBER_STRICT' OR organisation
 
 /** Columns every stored item has: a stable UUID, a TLP marking and its timestamps. */
 @Check('item_access_decidable', ITEM_ACCESS_DECIDABLE)
+@Check('organisation_format', ORGANISATION_FORMAT)
+@Check('audience_only_red', AUDIENCE_ONLY_RED)
 @InterfaceType('Item', {
   implements: Node,
   description: 'Anything Dossier stores: it carries a TLP marking and its timestamps.',

@@ -3,6 +3,7 @@ import { unwrapResolverError } from '@apollo/server/errors';
 import type { ErrorRequestHandler } from 'express';
 import { ErrorCode } from '../common/errors';
 import { isDatabaseUnavailable } from '../db/unavailable';
+import { constraintError } from './constraint-errors';
 import { sendUnavailable, unavailableError } from './unavailable';
 
 /** PostgreSQL's code for a statement cancelled by statement_timeout. */
@@ -27,6 +28,9 @@ export function formatError(production: boolean, hideSchemaDetails: boolean) {
     if (status && status >= 400 && status < 500) return { ...formatted, extensions: { code: ErrorCode.BAD_REQUEST } };
     // Not logged one by one: the database monitor reports the outage once.
     if (isDatabaseUnavailable(error)) return { ...unavailableError(), locations: formatted.locations, path: formatted.path };
+    // A write that breaks a rule the database holds: the client's input, named.
+    const violation = constraintError(unwrapResolverError(error));
+    if (violation) return { message: violation.message, locations: formatted.locations, path: formatted.path, extensions: violation.extensions };
     if ((unwrapResolverError(error) as { driverError?: { code?: string } }).driverError?.code === QUERY_CANCELED) {
       const message = 'The query ran longer than the database allows (STATEMENT_TIMEOUT_MS): ask for less.';
       return { message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.QUERY_TIMEOUT } };

@@ -7,6 +7,7 @@ import { AddIdempotencyKeys1796172551503 } from './1796172551503-AddIdempotencyK
 import { AddReleases1796172568854 } from './1796172568854-AddReleases';
 import { RecordDeletedItems1796174254517 } from './1796174254517-RecordDeletedItems';
 import { BriefNamesPerMarking1796177680200 } from './1796177680200-BriefNamesPerMarking';
+import { AddBusinessRuleChecks1796185871574 } from './1796185871574-AddBusinessRuleChecks';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -17,4 +18,5 @@ export const migrations = [
   AddReleases1796172568854,
   RecordDeletedItems1796174254517,
   BriefNamesPerMarking1796177680200,
+  AddBusinessRuleChecks1796185871574,
 ];

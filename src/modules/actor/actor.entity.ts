@@ -1,9 +1,13 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Field, ObjectType } from 'type-graphql';
+import { COUNTRY_CODE_FORMAT, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { ActorKind } from './actor-kind';
 
 @Entity()
+@Check('name_not_blank', trimmedText('name'))
+@Check('country_code_format', COUNTRY_CODE_FORMAT)
+@Check('actor_not_own_parent', 'parent_id <> id')
 @ObjectType({
   implements: [Node, Item],
   simpleResolvers: true,

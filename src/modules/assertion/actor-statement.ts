@@ -1,5 +1,6 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { QUANTITY_HAS_VALUE, QUANTITY_ORDERED, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Quantity } from '../../common/quantity';
 import { QuantityInput } from '../../common/quantity.inputs';
@@ -45,6 +46,9 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
   registerEnumType(k.categories, { name: `${typeName}Category`, description: k.describe.categories });
 
   @Entity(table)
+  @Check('statement_not_blank', trimmedText('statement'))
+  @Check('quantity_ordered', QUANTITY_ORDERED)
+  @Check('quantity_has_value', QUANTITY_HAS_VALUE)
   @ObjectType(typeName, { implements: [Node, Item, Assertion], simpleResolvers: true, description: k.describe.type })
   class Statement extends Assertion {
     @Index()

@@ -52,9 +52,10 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
   const citations = s.citations.map((c, i) => {
     const path = `input.citations[${i}]`;
     if (!Number.isInteger(c.credibility) || c.credibility < 1 || c.credibility > 6) throw badUserInput(`${path}.credibility`, 'credibility is graded 1 to 6');
-    if (!c.quote.trim()) throw badUserInput(`${path}.quote`, 'a citation needs the words of its source');
+    const quote = c.quote.trim();
+    if (!quote) throw badUserInput(`${path}.quote`, 'a citation needs the words of its source');
     const sourceId = fromGlobalId(c.source, `${path}.source`, ['Source']).id;
-    return { ...c, sourceId, path };
+    return { ...c, quote, sourceId, path };
   });
   return writeTransaction(dataSource, async (em) => {
     const [topic] = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleCondition(viewer, 't', 'topic')}`, [s.topic]);
@@ -123,7 +124,8 @@ async function lockVisible(em: EntityManager, viewer: Viewer, table: StatementTa
 
 /**
  * Changes columns of a statement the viewer may see. A new marking or audience is checked as on creation; one that lets
- * more people read it is a release (see release/), recorded with its reason in the same transaction.
+ * more people read it is a release (see release/), recorded with its reason in the same transaction. `check` sees the
+ * locked row before it changes, for rules that join new values to stored ones.
  */
 export async function updateStatement(
   dataSource: DataSource,
@@ -131,9 +133,11 @@ export async function updateStatement(
   target: { table: StatementTable; typeName: string; globalId: string },
   columns: Record<string, unknown>,
   change: AccessChange,
+  check?: (em: EntityManager, id: string) => Promise<void>,
 ): Promise<void> {
   await writeTransaction(dataSource, async (em) => {
     const { id, ...current } = await lockVisible(em, viewer, target.table, target.typeName, target.globalId);
+    await check?.(em, id);
     const row = { ...columns };
     if (changesAccess(change)) {
       const derivedFrom = () => storedEvidence(em, target.table, id);

@@ -1,6 +1,7 @@
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
+import { ORGANISATION_FORMAT, trimmedText } from '../../common/checks';
 import { ITEM_ACCESS_DECIDABLE } from '../../common/columns';
 import { Marking, MARKINGS } from '../../common/marking';
 import type { BriefScope } from '../brief/brief.scope';
@@ -17,6 +18,14 @@ registerEnumType(BriefFormat, {
 
 @Entity()
 @Check('item_access_decidable', ITEM_ACCESS_DECIDABLE)
+@Check('organisation_format', ORGANISATION_FORMAT)
+@Check('name_not_blank', trimmedText('name'))
+@Check('brief_definition_name_length', 'char_length(name) <= 200')
+@Check('brief_definition_formats_given', 'cardinality(formats) > 0')
+@Check('brief_definition_schedule_given', `cron ~ '\\S' AND time_zone ~ '\\S'`)
+// Runs carry what a reader of the brief's clearance may see: the definition is marked with that clearance.
+@Check('brief_definition_marking_is_clearance', `input->>'clearance' = marking::text`)
+@Check('brief_definition_paused_not_due', 'NOT paused OR next_run_at IS NULL')
 // Unique per owner and marking: whoever may rename one of an owner's definitions sees all of theirs at its marking,
 // so a taken name never tells that a definition exists that the renamer may not see.
 @Unique('brief_definition_owner_marking_name', ['ownerPrincipal', 'marking', 'name'])

@@ -1,6 +1,7 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Check, Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
+import { ORGANISATION_FORMAT } from '../../common/checks';
 import { ITEM_ACCESS_DECIDABLE } from '../../common/columns';
 import { Marking, MARKINGS } from '../../common/marking';
 import { Brief } from '../brief/brief.types';
@@ -30,6 +31,7 @@ registerEnumType(BriefRunStatus, {
 
 @Entity()
 @Check('item_access_decidable', ITEM_ACCESS_DECIDABLE)
+@Check('organisation_format', ORGANISATION_FORMAT)
 @Unique('brief_run_once', ['definitionId', 'scheduledFor'])
 @ObjectType({ description: 'One scheduled run of a brief definition: its outputs, their hash, and what changed since the run before.' })
 export class BriefRun {

@@ -1,5 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Field, Int, ObjectType } from 'type-graphql';
+import { trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Source } from '../source/source.entity';
 import { Assertion } from '../assertion/assertion.entity';
@@ -10,6 +11,7 @@ import { citedColumns, STATEMENT_KINDS, statementKinds } from '../../registry/st
 @Entity()
 @Check('citation_cites_one_statement', `num_nonnulls(${citedColumns.join(', ')}) = 1`)
 @Check('citation_credibility_range', 'credibility BETWEEN 1 AND 6')
+@Check('quote_not_blank', trimmedText('quote'))
 @ObjectType({
   implements: [Node, Item],
   simpleResolvers: true,

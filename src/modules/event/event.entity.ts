@@ -1,6 +1,7 @@
-import { Column, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne } from 'typeorm';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDate } from '../../common/local-date';
+import { QUANTITY_HAS_VALUE, QUANTITY_ORDERED, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Quantity } from '../../common/quantity';
 import { Assertion } from '../assertion/assertion.entity';
@@ -19,6 +20,14 @@ registerEnumType(DatePrecision, {
 });
 
 @Entity()
+@Check('title_not_blank', trimmedText('title'))
+// "In August 2024" is stored as 2024-08-01: a month's date is its first day, a year's 1 January.
+@Check(
+  'event_date_fits_precision',
+  `(precision <> 'MONTH' OR extract(day FROM occurred_on) = 1) AND (precision <> 'YEAR' OR (extract(month FROM occurred_on) = 1 AND extract(day FROM occurred_on) = 1))`,
+)
+@Check('quantity_ordered', QUANTITY_ORDERED)
+@Check('quantity_has_value', QUANTITY_HAS_VALUE)
 @ObjectType({
   implements: [Node, Item, Assertion],
   simpleResolvers: true,

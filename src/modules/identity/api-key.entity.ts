@@ -1,10 +1,15 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, PrimaryColumn } from 'typeorm';
+import { ORGANISATION_FORMAT } from '../../common/checks';
 import { Marking, MARKINGS } from '../../common/marking';
 import { Role } from './role';
 
 @Entity()
+@Check('organisation_format', ORGANISATION_FORMAT)
+@Check('api_key_name_format', `name ~ '^[A-Za-z0-9][A-Za-z0-9._@-]{0,127}$'`)
+// The principal is "<organisation>/<name>", or the name alone without an organisation (api-key.service.ts keyPrincipal).
+@Check('api_key_principal_of_name', `principal = CASE WHEN organisation IS NULL THEN name ELSE organisation || '/' || name END`)
 @ObjectType({ description: 'An API key: an identity with a role, a clearance and an organisation. The key itself is shown once.' })
 export class ApiKey {
   @Field(() => ID, { description: 'Global id of the key.' })

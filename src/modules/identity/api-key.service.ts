@@ -33,7 +33,8 @@ export interface NewKey {
 export async function createKey(em: EntityManager, input: NewKey, path = 'input'): Promise<{ key: string; apiKey: ApiKey }> {
   const field = (name: string) => (path ? `${path}.${name}` : name);
   if (!NAME.test(input.name)) throw badUserInput(field('name'), 'letters, digits and . _ @ : - only, at most 128');
-  if (input.organisation && !NAME.test(input.organisation)) throw badUserInput(field('organisation'), 'letters, digits and . _ @ : - only');
+  // "" is refused too, not stored as an organisation without a name.
+  if (input.organisation != null && !NAME.test(input.organisation)) throw badUserInput(field('organisation'), 'letters, digits and . _ @ : - only');
   const key = `${KEY_PREFIX}${randomBytes(32).toString('base64url')}`;
   const apiKey = Object.assign(new ApiKey(), {
     id: uuid(),

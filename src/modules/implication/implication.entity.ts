@@ -1,11 +1,13 @@
-import { Column, Entity, JoinTable, ManyToMany } from 'typeorm';
+import { Check, Column, Entity, JoinTable, ManyToMany } from 'typeorm';
 import { Field, ObjectType } from 'type-graphql';
+import { trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Assertion } from '../assertion/assertion.entity';
 import { Actor } from '../actor/actor.entity';
 import { Confidence, ImplicationScope, Likelihood, TimeHorizon } from './judgment-scales';
 
 @Entity()
+@Check('statement_not_blank', trimmedText('statement'))
 @ObjectType({
   implements: [Node, Item, Assertion],
   simpleResolvers: true,

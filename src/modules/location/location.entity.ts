@@ -1,5 +1,6 @@
-import { Column, Entity } from 'typeorm';
+import { Check, Column, Entity } from 'typeorm';
 import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
+import { COUNTRY_CODE_FORMAT, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 
 export enum LocationKind {
@@ -23,6 +24,10 @@ registerEnumType(LocationKind, {
 });
 
 @Entity()
+@Check('name_not_blank', trimmedText('name'))
+@Check('country_code_format', COUNTRY_CODE_FORMAT)
+// Both coordinates or neither, on the globe.
+@Check('location_coordinates_valid', '(latitude IS NULL) = (longitude IS NULL) AND latitude BETWEEN -90 AND 90 AND longitude BETWEEN -180 AND 180')
 @ObjectType({ implements: [Node, Item], simpleResolvers: true, description: 'A place where events happen.' })
 export class Location extends Item {
   @Field({ description: 'Usual name of the place.' })

@@ -1,4 +1,4 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDate } from '../../common/local-date';
 import { Item, Node } from '../../common/columns';
@@ -25,6 +25,8 @@ registerEnumType(RelationType, {
 });
 
 @Entity()
+@Check('relation_validity_ordered', 'valid_from <= valid_to')
+@Check('relation_distinct_actors', 'from_actor_id <> to_actor_id')
 @ObjectType({
   implements: [Node, Item, Assertion],
   simpleResolvers: true,

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput } from '../../common/errors';
 import type { Viewer } from '../../common/viewer';
 import { actorRef, createStatement, deleteStatement, updateStatement } from '../assertion/assertion.write';
@@ -6,11 +6,11 @@ import type { ActorRelationInput, ActorRelationPatch } from './relation.write-in
 
 const target = (globalId: string) => ({ table: 'actor_relation' as const, typeName: 'ActorRelation', globalId });
 
+// A relation ending before it begins, or between an actor and itself, is refused by the table's checks
+// (relation_validity_ordered, relation_distinct_actors), which name input.validTo and input.to as well as a check here would.
 export function createRelation(dataSource: DataSource, viewer: Viewer, input: ActorRelationInput): Promise<string> {
-  if (input.validFrom && input.validTo && input.validFrom > input.validTo) throw badUserInput('input.validTo', 'it ends before it begins');
   const from = actorRef(input.from, 'input.from');
   const to = actorRef(input.to, 'input.to');
-  if (from.id === to.id) throw badUserInput('input.to', 'an actor has no relation to itself');
   return createStatement(dataSource, viewer, {
     table: 'actor_relation',
     cited: 'relation_id',
@@ -34,7 +34,13 @@ export function updateRelation(dataSource: DataSource, viewer: Viewer, globalId:
   const columns: Record<string, unknown> = {};
   if (patch.validTo != null) columns.valid_to = patch.validTo;
   if (patch.description != null) columns.description = patch.description.trim() || null;
-  return updateStatement(dataSource, viewer, target(globalId), columns, patch);
+  // A new end is checked against the stored beginning.
+  const endsAfterItBegins = async (em: EntityManager, id: string) => {
+    if (patch.validTo == null) return;
+    const [{ valid_from: validFrom }] = await em.query(`SELECT valid_from::text FROM actor_relation WHERE id = $1`, [id]);
+    if (validFrom && validFrom > patch.validTo) throw badUserInput('input.validTo', `the relation begins on ${validFrom}: it cannot end before`);
+  };
+  return updateStatement(dataSource, viewer, target(globalId), columns, patch, endsAfterItBegins);
 }
 
 export const deleteRelation = (dataSource: DataSource, viewer: Viewer, globalId: string) => deleteStatement(dataSource, viewer, target(globalId));

@@ -1,10 +1,12 @@
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, ObjectType } from 'type-graphql';
-import { Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn } from 'typeorm';
+import { trimmedText } from '../../common/checks';
 import { Marking, MARKINGS } from '../../common/marking';
 
 /** One release decision: an item made readable by more people than before, by whom, and why. Never changed. */
 @Entity()
+@Check('release_reason_given', trimmedText('reason'))
 @ObjectType({ description: 'A release decision: a marking lowered or an audience widened, by whom, when and why.' })
 export class Release {
   @Field(() => ID, { description: 'Id of the decision.' })

@@ -1,11 +1,13 @@
-import { Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
+import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Field, ObjectType } from 'type-graphql';
 import { LocalDate } from '../../common/local-date';
+import { trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Actor } from '../actor/actor.entity';
 import { Reliability, SourceKind } from './source-grades';
 
 @Entity()
+@Check('name_not_blank', trimmedText('name'))
 @ObjectType({
   implements: [Node, Item],
   simpleResolvers: true,

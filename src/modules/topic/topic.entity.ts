@@ -1,10 +1,16 @@
-import { Column, Entity, JoinTable, ManyToMany } from 'typeorm';
+import { Check, Column, Entity, JoinTable, ManyToMany } from 'typeorm';
 import { Field, ObjectType } from 'type-graphql';
 import { LocalDate } from '../../common/local-date';
+import { trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Actor } from '../actor/actor.entity';
 
 @Entity()
+// Slugs are the fixture keys: lowercase kebab-case.
+@Check('topic_slug_format', `slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`)
+@Check('title_not_blank', trimmedText('title'))
+@Check('summary_not_blank', trimmedText('summary'))
+@Check('topic_period_ordered', 'starts_on <= ends_on')
 @ObjectType({
   implements: [Node, Item],
   simpleResolvers: true,

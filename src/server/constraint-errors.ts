@@ -1,0 +1,103 @@
+import type { GraphQLError } from 'graphql';
+import { badUserInput, conflict } from '../common/errors';
+
+// The database holds the business rules (CHECK, UNIQUE, NOT NULL and foreign keys); a write that breaks one is the
+// client's mistake, told as BAD_USER_INPUT naming the input field, never a 500. The write paths check most rules
+// themselves first, with more precise messages: what reaches here is the rest, and races.
+
+/** What a violated rule means to the client: the input field at fault, and why. */
+interface Rule {
+  field: string;
+  message: string;
+}
+
+/** Named constraints (see common/checks.ts and the entities), by name: one name means one rule on every table. */
+const RULES: Record<string, Rule> = {
+  item_access_decidable: { field: 'input.marking', message: 'an AMBER_STRICT item needs an organisation, a RED one an audience' },
+  organisation_format: { field: 'input.organisation', message: 'an organisation is a plain name: letters, digits and . _ @ -' },
+  audience_only_red: { field: 'input.audience', message: 'only a RED item has an audience' },
+  name_not_blank: { field: 'input.name', message: 'a name cannot be empty' },
+  title_not_blank: { field: 'input.title', message: 'a title cannot be empty' },
+  summary_not_blank: { field: 'input.summary', message: 'a summary cannot be empty' },
+  statement_not_blank: { field: 'input.statement', message: 'a statement cannot be empty' },
+  quote_not_blank: { field: 'input.citations', message: 'a citation needs the words of its source' },
+  country_code_format: { field: 'input.countryCode', message: 'an ISO 3166-1 alpha-2 code such as KP' },
+  quantity_ordered: { field: 'input.quantity', message: 'must satisfy low <= best <= high' },
+  quantity_has_value: { field: 'input.quantity', message: 'needs at least one of low, best, high' },
+  topic_slug_format: { field: 'input.slug', message: 'a slug is lowercase kebab-case' },
+  topic_period_ordered: { field: 'input.endsOn', message: 'a topic cannot end before it begins' },
+  actor_not_own_parent: { field: 'input.parent', message: 'an actor is not part of itself' },
+  location_coordinates_valid: { field: 'input.latitude', message: 'give latitude (-90 to 90) and longitude (-180 to 180) together' },
+  citation_credibility_range: { field: 'input.citations', message: 'credibility is graded 1 to 6' },
+  citation_cites_one_statement: { field: 'input.citations', message: 'a citation supports exactly one statement' },
+  event_date_fits_precision: { field: 'input.occurredOn', message: 'a MONTH date is the first of its month, a YEAR date 1 January' },
+  relation_validity_ordered: { field: 'input.validTo', message: 'a relation cannot end before it begins' },
+  relation_distinct_actors: { field: 'input.to', message: 'an actor has no relation to itself' },
+  brief_definition_name_length: { field: 'input.name', message: 'a name has at most 200 characters' },
+  brief_definition_formats_given: { field: 'input.formats', message: 'keep at least one rendering' },
+  brief_definition_schedule_given: { field: 'input.cron', message: 'a schedule needs a cron expression and a time zone' },
+  brief_definition_marking_is_clearance: { field: 'input.brief.clearance', message: 'a definition is marked with the clearance of its brief' },
+  brief_definition_paused_not_due: { field: 'id', message: 'a paused definition has no next run' },
+  api_key_name_format: { field: 'input.name', message: 'letters, digits and . _ @ - only, at most 128' },
+  api_key_principal_of_name: { field: 'input.name', message: 'a key’s principal is its organisation and name' },
+  release_reason_given: { field: 'input.releaseReason', message: 'a release needs the reason for it' },
+};
+
+/** Input fields behind referencing columns, by `table.column` or by column alone. */
+const REFERENCES: Record<string, string> = {
+  topic_id: 'input.topic',
+  actor_id: 'input.actor',
+  'event_actor.actor_id': 'input.actors',
+  'implication_actor.actor_id': 'input.affectedActors',
+  from_actor_id: 'input.from',
+  to_actor_id: 'input.to',
+  location_id: 'input.location',
+  source_id: 'input.citations',
+  definition_id: 'id',
+};
+
+const CHECK_VIOLATION = '23514';
+const UNIQUE_VIOLATION = '23505';
+const FOREIGN_KEY_VIOLATION = '23503';
+const NOT_NULL_VIOLATION = '23502';
+
+/** The fields node-postgres gives a database error. */
+interface DatabaseError {
+  code?: string;
+  constraint?: string;
+  table?: string;
+  column?: string;
+  detail?: string;
+}
+
+/** The input field behind a column: a reference by REFERENCES, any other by its camelCase name. */
+const fieldOf = (table: string | undefined, column: string | undefined) =>
+  !column ? 'input' : (REFERENCES[`${table}.${column}`] ?? REFERENCES[column] ?? `input.${column.replace(/_([a-z])/g, (_, c: string) => c.toUpperCase())}`);
+
+/**
+ * The client's error for a violated constraint, or null when `error` is no such violation. A constraint missing from
+ * RULES is still the client's, but logged: it wants an entry.
+ */
+export function constraintError(error: unknown): GraphQLError | null {
+  const db: DatabaseError | undefined = (error as { driverError?: DatabaseError } | null)?.driverError;
+  switch (db?.code) {
+    case CHECK_VIOLATION: {
+      const rule = RULES[db.constraint ?? ''];
+      if (rule) return badUserInput(rule.field, rule.message);
+      console.error(`constraint ${db.constraint} of ${db.table} has no rule in constraint-errors.ts`);
+      return badUserInput('input', 'the input breaks a rule of the data');
+    }
+    // The unique names a client can meet are told apart where they are written (a brief definition's or a key's name).
+    case UNIQUE_VIOLATION:
+      return conflict('something with these values exists already');
+    case FOREIGN_KEY_VIOLATION: {
+      // "Key (actor_id)=(...) is not present in table "actor"."
+      const column = /^Key \(([a-z_]+)\)=/.exec(db.detail ?? '')?.[1];
+      return badUserInput(fieldOf(db.table, column), 'refers to something that does not exist (any more)');
+    }
+    case NOT_NULL_VIOLATION:
+      return badUserInput(fieldOf(db.table, db.column), 'is required');
+    default:
+      return null;
+  }
+}
