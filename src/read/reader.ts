@@ -41,12 +41,33 @@ export class Reader {
   }
 
   private async run(info: GraphQLResolveInfo, build: (c: Compiler) => string): Promise<any> {
-    const sql = new SqlBuilder(this.viewer, this.pageSize.max, this.pageSize.default);
-    const compiler = new Compiler(info.schema, info.fragments, info.variableValues, sql, this.models);
-    const expression = build(compiler);
-    const rows = await this.dataSource.query(`SELECT ${expression} AS result`, sql.params);
+    const statement = compileRootField(info, this.viewer, this.pageSize, this.models, build);
+    const rows = await this.dataSource.query(statement.text, statement.params);
     return rows[0].result;
   }
+}
+
+/** One SQL statement as sent to PostgreSQL. */
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+/**
+ * The statement that reads one root field for `viewer`: `build` compiles the field's selection into one JSON
+ * expression. Pure (no database), so the SQL of an operation can be compiled and reviewed offline (operation-sql.ts).
+ */
+export function compileRootField(
+  info: Pick<GraphQLResolveInfo, 'schema' | 'fragments' | 'variableValues'>,
+  viewer: Viewer,
+  pageSize: { max: number; default: number },
+  models: ReadonlyMap<string, TableModel<any>>,
+  build: (c: Compiler) => string,
+): Statement {
+  const sql = new SqlBuilder(viewer, pageSize.max, pageSize.default);
+  const compiler = new Compiler(info.schema, info.fragments, info.variableValues, sql, models);
+  const expression = build(compiler);
+  return { text: `SELECT ${expression} AS result`, params: sql.params };
 }
 
 /** Fields below the root: the compiled JSON already holds the value under the field's response key. */
