@@ -93,16 +93,26 @@ export const TRUE = sql`TRUE`;
 /** All conditions; TRUE when there are none. */
 export const and = (conditions: readonly Sql[]) => (conditions.length ? sql.join(conditions, ' AND ') : TRUE);
 
-/** The statement text with $n placeholders, and its parameters in order. */
+/**
+ * The statement text with $n placeholders, and its parameters in order. A fragment used twice (a filter in a page
+ * and in its count) binds its values once: the same parameter is referred to again.
+ */
 export function compile(fragment: Sql): { text: string; values: unknown[] } {
   const values: unknown[] = [];
+  const numbers = new Map<Part, number>();
   let out = '';
   for (const part of Sql.partsOf(fragment)) {
-    if ('text' in part) out += part.text;
-    else {
-      values.push(part.value);
-      out += `$${values.length}${part.cast ? `::${part.cast}` : ''}`;
+    if ('text' in part) {
+      out += part.text;
+      continue;
     }
+    let n = numbers.get(part);
+    if (n === undefined) {
+      values.push(part.value);
+      n = values.length;
+      numbers.set(part, n);
+    }
+    out += `$${n}${part.cast ? `::${part.cast}` : ''}`;
   }
   return { text: out, values };
 }

@@ -42,12 +42,33 @@ export class Reader {
   }
 
   private async run(info: GraphQLResolveInfo, build: (c: Compiler) => Sql): Promise<unknown> {
-    const q = new SqlBuilder(this.viewer, this.pageSize.max, this.pageSize.default);
-    const compiler = new Compiler(info.schema, info.fragments, info.variableValues, q, this.models);
-    const statement = compile(sql`SELECT ${build(compiler)} AS result`);
-    const rows: Array<{ result: unknown }> = await this.dataSource.query(statement.text, statement.values);
+    const statement = compileRootField(info, this.viewer, this.pageSize, this.models, build);
+    const rows: Array<{ result: unknown }> = await this.dataSource.query(statement.text, statement.params);
     return rows[0].result;
   }
+}
+
+/** One SQL statement as sent to PostgreSQL. */
+export interface Statement {
+  text: string;
+  params: unknown[];
+}
+
+/**
+ * The statement that reads one root field for `viewer`: `build` compiles the field's selection into one JSON
+ * expression. Pure (no database), so the SQL of an operation can be compiled and reviewed offline (operation-sql.ts).
+ */
+export function compileRootField(
+  info: Pick<GraphQLResolveInfo, 'schema' | 'fragments' | 'variableValues'>,
+  viewer: Viewer,
+  pageSize: { max: number; default: number },
+  models: ReadonlyMap<string, ReadModel>,
+  build: (c: Compiler) => Sql,
+): Statement {
+  const q = new SqlBuilder(viewer, pageSize.max, pageSize.default);
+  const compiler = new Compiler(info.schema, info.fragments, info.variableValues, q, models);
+  const { text, values } = compile(sql`SELECT ${build(compiler)} AS result`);
+  return { text, params: values };
 }
 
 /** Fields below the root: the compiled JSON already holds the value under the field's response key. */
