@@ -51,5 +51,5 @@ export const jsonBodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
           ? String(error.message)
           : 'Internal server error';
   if (status >= 500) console.error(error);
-  res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+  res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR } }] });
 };
