@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { databaseTimeouts } from './db/data-source';
-import { DatabaseUnavailableError, openDatabase } from './db/database';
+import { openDatabase } from './db/database';
 import { databaseUrl } from './db/database-url';
 import { DatabaseMonitor } from './db/monitor';
+import { DatabaseStartError } from './db/start-errors';
 import { BriefScheduler } from './modules/brief-run/brief-scheduler';
 import { loadFixtures } from './modules/fixture/fixture.loader';
 import { FixtureError } from './modules/fixture/fixture.parse';
@@ -70,7 +71,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError || error instanceof FixtureError || error instanceof DatabaseUnavailableError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof FixtureError || error instanceof DatabaseStartError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });
