@@ -11,6 +11,7 @@ import { loadFixtures } from './modules/fixture/fixture.loader';
 import { FixtureError } from './modules/fixture/fixture.parse';
 import { installProcessGuard } from './process-guard';
 import { createApp } from './server/app';
+import { modeSummary } from './server/mode';
 import { buildDossierSchema } from './server/schema';
 
 export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'seed');
@@ -52,6 +53,7 @@ async function main() {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = config.DATABASE_URL ? 'external PostgreSQL' : `embedded PostgreSQL in ${config.EMBEDDED_PG_DIR}`;
     console.log(`Dossier ready in ${ms.toFixed(0)} ms at http://${config.HOST}:${config.PORT} (GraphQL at /graphql, ${where})`);
+    console.log(`Dossier mode: ${modeSummary(config)}`);
   });
   const shutdown = async () => {
     // Requests in flight are answered before the database closes (for at most SHUTDOWN_GRACE_MS).

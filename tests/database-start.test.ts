@@ -182,3 +182,22 @@ test('a DATABASE_URL that no wait would mend stops the start at once, in one sen
   },
   120_000,
 );
+
+test('the start-up log says the mode: production or not, anonymous reads, seed, introspection and GraphiQL', async () => {
+  const databases = await Promise.all([createTestDatabase(), createTestDatabase()]);
+  const [trying, production] = [
+    startService({ NODE_ENV: 'development', SCHEDULER: 'false', PORT: '0', DATABASE_URL: databases[0].url }),
+    startService({ NODE_ENV: 'production', ANONYMOUS: 'off', SEED: 'false', SCHEDULER: 'false', PORT: '0', DATABASE_URL: databases[1].url }),
+  ];
+  try {
+    expect(await trying.waitFor(/^Dossier mode: /, 30_000)).toBe(
+      'Dossier mode: development; anonymous reads on, TLP:CLEAR only (ANONYMOUS=read); seed loaded (SEED=true); introspection on; GraphiQL at /',
+    );
+    expect(await production.waitFor(/^Dossier mode: /, 30_000)).toBe(
+      'Dossier mode: production; anonymous requests refused (ANONYMOUS=off); seed not loaded (SEED=false); introspection off; GraphiQL off',
+    );
+  } finally {
+    await Promise.all([trying.stop(), production.stop()]);
+    await Promise.all(databases.map((d) => d.drop()));
+  }
+}, 60_000);
