@@ -2,14 +2,16 @@ import 'reflect-metadata';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { databaseTimeouts } from './db/data-source';
-import { DatabaseUnavailableError, openDatabase } from './db/database';
+import { openDatabase } from './db/database';
 import { databaseUrl } from './db/database-url';
 import { DatabaseMonitor } from './db/monitor';
+import { DatabaseStartError } from './db/start-errors';
 import { BriefScheduler } from './modules/brief-run/brief-scheduler';
 import { loadFixtures } from './modules/fixture/fixture.loader';
 import { FixtureError } from './modules/fixture/fixture.parse';
 import { installProcessGuard } from './process-guard';
 import { createApp } from './server/app';
+import { modeSummary } from './server/mode';
 import { buildDossierSchema } from './server/schema';
 
 export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'seed');
@@ -51,6 +53,7 @@ async function main() {
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = config.DATABASE_URL ? 'external PostgreSQL' : `embedded PostgreSQL in ${config.EMBEDDED_PG_DIR}`;
     console.log(`Dossier ready in ${ms.toFixed(0)} ms at http://${config.HOST}:${config.PORT} (GraphQL at /graphql, ${where})`);
+    console.log(`Dossier mode: ${modeSummary(config)}`);
   });
   const shutdown = async () => {
     // Requests in flight are answered before the database closes (for at most SHUTDOWN_GRACE_MS).
@@ -70,7 +73,7 @@ async function main() {
 }
 
 main().catch((error) => {
-  if (error instanceof ConfigError || error instanceof FixtureError || error instanceof DatabaseUnavailableError) console.error(error.message);
+  if (error instanceof ConfigError || error instanceof FixtureError || error instanceof DatabaseStartError) console.error(error.message);
   else console.error(error);
   process.exit(1);
 });

@@ -126,6 +126,19 @@ test('in production, introspection and GraphiQL are off unless turned on', async
   try {
     const introspect = await production.gql('{ __schema { queryType { name } } }');
     expect(introspect.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+    // The refusal names the setting that lifts it, not Apollo's constructor option.
+    expect(introspect.body.errors?.map((e) => e.message)).toEqual(['Introspection is off in production; set INTROSPECTION=true to allow it.']);
+    expect((await production.gql('{ __type(name: "Query") { name } }')).body.errors?.[0]?.message).toBe(
+      'Introspection is off in production; set INTROSPECTION=true to allow it.',
+    );
+    const off = await startTestServer({ INTROSPECTION: 'false' }, server.databaseUrl);
+    try {
+      expect((await off.gql('{ __schema { queryType { name } } }')).body.errors?.[0]?.message).toBe(
+        'Introspection is off (INTROSPECTION=false); set INTROSPECTION=true to allow it.',
+      );
+    } finally {
+      await off.close();
+    }
     expect((await fetch(`${production.url}/`)).status).toBe(404);
     expect(dataOf(await chosen.gql('{ __schema { queryType { name } } }')).__schema.queryType.name).toBe('Query');
     expect((await fetch(`${chosen.url}/`)).status).toBe(200);

@@ -30,6 +30,16 @@ test('/ serves a self-contained GraphiQL with the example operations, loading no
   expect(page).not.toMatch(/<link[^>]+href=["']https?:/i);
 });
 
+test('GraphiQL opens on the whole brief, the tab the README runs first, then its parts', async () => {
+  const page = await (await fetch(`${server.url}/`)).text();
+  const options = page.match(/renderYogaGraphiQL\(\s*window\.document\.querySelector\('#root'\),\s*(\{.*\}),\s*\);/s);
+  expect(options).not.toBeNull();
+  const { defaultTabs, defaultQuery } = JSON.parse(options![1]) as { defaultTabs: { query: string }[]; defaultQuery: string };
+  const names = defaultTabs.map((tab) => tab.query.match(/^(?:query|mutation) (\w+)/m)?.[1]);
+  expect(names).toEqual(['DprkBrief', 'DprkBottomLine', 'ActorProfile', 'WellSourcedTimeline', 'SingleSourced']);
+  expect(defaultQuery).toBe(defaultTabs[0].query);
+});
+
 test('a malformed JSON body gets a JSON GraphQL error, not an HTML page', async () => {
   const response = await fetch(`${server.url}/graphql`, {
     method: 'POST',

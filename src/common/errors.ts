@@ -1,18 +1,35 @@
 import { GraphQLError } from 'graphql';
 
-/** Error codes are the contract with clients; messages are for people. */
+/**
+ * Error codes are the contract with clients; messages are for people. Every code the service answers with is here,
+ * those Apollo Server gives included (tests/error-codes.test.ts checks it, and the README lists them).
+ */
 export enum ErrorCode {
+  /** An argument (named in `argumentName`) or a variable that does not fit. */
   BAD_USER_INPUT = 'BAD_USER_INPUT',
+  /** A request that is not a GraphQL request the service can run: malformed or too deeply nested JSON, a bad method. */
   BAD_REQUEST = 'BAD_REQUEST',
   NOT_FOUND = 'NOT_FOUND',
   CONFLICT = 'CONFLICT',
   UNAUTHENTICATED = 'UNAUTHENTICATED',
   FORBIDDEN = 'FORBIDDEN',
+  /** A query over a limit (depth, aliases, directives, cost), refused before it runs; `limit` names it. */
   QUERY_LIMIT_EXCEEDED = 'QUERY_LIMIT_EXCEEDED',
+  /** A statement ran longer than STATEMENT_TIMEOUT_MS. */
   QUERY_TIMEOUT = 'QUERY_TIMEOUT',
+  /** Too many requests this window (HTTP 429): retry after the Retry-After header's seconds. */
+  RATE_LIMITED = 'RATE_LIMITED',
+  /** With ALLOWLIST_FILE, an operation that is not on the list (HTTP 403). */
+  OPERATION_NOT_ALLOWED = 'OPERATION_NOT_ALLOWED',
   /** The database is away: retry after the Retry-After header's seconds (HTTP 503). */
   SERVICE_UNAVAILABLE = 'SERVICE_UNAVAILABLE',
   INTERNAL_SERVER_ERROR = 'INTERNAL_SERVER_ERROR',
+  // Apollo Server's own, for a query it cannot parse, validate or pick an operation from, or a hash it does not know.
+  GRAPHQL_PARSE_FAILED = 'GRAPHQL_PARSE_FAILED',
+  GRAPHQL_VALIDATION_FAILED = 'GRAPHQL_VALIDATION_FAILED',
+  OPERATION_RESOLUTION_FAILURE = 'OPERATION_RESOLUTION_FAILURE',
+  /** An automatic persisted query sent by hash alone before its text: send it again with the text. */
+  PERSISTED_QUERY_NOT_FOUND = 'PERSISTED_QUERY_NOT_FOUND',
 }
 
 export const badUserInput = (argumentName: string, message: string) =>

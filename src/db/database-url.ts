@@ -21,6 +21,7 @@ export function redactedUrl(url: string): string {
     for (const name of ['password', 'sslpassword', 'sslkey']) if (parsed.searchParams.has(name)) parsed.searchParams.set(name, '***');
     return parsed.toString().replace(/%2A%2A%2A/g, '***');
   } catch {
-    return url.replace(/(\/\/[^:/@]*):[^@]*@/, '$1:***@').replace(/([?&](ssl)?password=)[^&]*/g, '$1***');
+    // Unparsed, the password may hold '@' or '/': everything up to the last '@' is masked.
+    return url.replace(/(\/\/[^:/?#@]*):.*@/, '$1:***@').replace(/([?&](ssl)?password=)[^&]*/g, '$1***');
   }
 }

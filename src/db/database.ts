@@ -5,6 +5,7 @@ import type { Config } from '../config';
 import { createDataSource, databaseTimeouts } from './data-source';
 import { databaseUrl, EMBEDDED_DATABASE, redactedUrl } from './database-url';
 import { EmbeddedServer, startEmbeddedPostgres } from './embedded';
+import { DatabaseStartError, gaveUpWaiting, refusedStart } from './start-errors';
 import { isDatabaseUnavailable, unavailableReason } from './unavailable';
 
 export interface Database {
@@ -13,7 +14,7 @@ export interface Database {
 }
 
 /** The database did not answer at start within DATABASE_WAIT_S. */
-export class DatabaseUnavailableError extends Error {}
+export class DatabaseUnavailableError extends DatabaseStartError {}
 
 /**
  * Connects to DATABASE_URL, or starts the embedded server first; then applies pending migrations. A database that
@@ -29,16 +30,18 @@ export async function openDatabase(config: Config, log: (line: string) => void =
     });
   }
   const url = databaseUrl(config);
-  const dataSource = createDataSource(url, databaseTimeouts(config));
+  const name = config.DATABASE_URL ? `DATABASE_URL ${redactedUrl(url)}` : `the embedded PostgreSQL at ${redactedUrl(url)}`;
+  let dataSource: DataSource | undefined;
   try {
-    const name = config.DATABASE_URL ? `DATABASE_URL ${redactedUrl(url)}` : `the embedded PostgreSQL at ${redactedUrl(url)}`;
+    dataSource = createDataSource(url, databaseTimeouts(config));
     await waitForDatabase(url, { name, waitSeconds: config.DATABASE_WAIT_S, timeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, log });
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });
   } catch (error) {
-    if (dataSource.isInitialized) await dataSource.destroy();
+    if (dataSource?.isInitialized) await dataSource.destroy();
     await embedded?.stop();
-    throw error;
+    // A login refused, a database missing, a URL that cannot be read: said plainly, at once.
+    throw refusedStart(error, name) ?? error;
   }
   return {
     dataSource,
@@ -64,9 +67,7 @@ export async function waitForDatabase(
       if (!isDatabaseUnavailable(error)) throw error;
       const left = deadline - Date.now();
       if (left <= 0) {
-        throw new DatabaseUnavailableError(
-          `The database did not answer within DATABASE_WAIT_S=${options.waitSeconds} s: ${options.name} (${unavailableReason(error)})`,
-        );
+        throw new DatabaseUnavailableError(gaveUpWaiting(options.name, options.waitSeconds, unavailableReason(error)));
       }
       options.log(`database: waiting for ${options.name} (${unavailableReason(error)}); retrying for up to ${Math.ceil(left / 1000)} s`);
       waited = true;

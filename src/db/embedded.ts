@@ -2,6 +2,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { EMBEDDED_PASSWORD, EMBEDDED_USER } from './database-url';
+import { DatabaseStartError, embeddedInUse } from './start-errors';
 
 export interface EmbeddedServer {
   stop(): Promise<void>;
@@ -40,11 +41,16 @@ export async function startEmbeddedPostgres(options: {
     if (!existsSync(resolve(databaseDir, 'PG_VERSION'))) await pg.initialise();
     await pg.start();
   } catch (error) {
+    // Another server on the same data directory or port is the common case: said plainly.
+    const inUse = embeddedInUse({ dir: options.dir, databaseDir, port: options.port, log: log.join('\n') });
+    if (inUse) throw inUse;
     const detail = [error instanceof Error ? error.message : '', ...log.slice(-8)].filter(Boolean).join('\n  ');
-    throw new Error(
+    throw new DatabaseStartError(
       `The embedded PostgreSQL server could not start (data directory ${databaseDir}, port ${options.port}).\n  ${detail}\n` +
-        'When running as root, the user "postgres" must be able to traverse every folder down to this checkout ' +
-        'and the data directory; otherwise set DATABASE_URL to an external PostgreSQL server.',
+        (process.getuid?.() === 0
+          ? 'When running as root, the user "postgres" must be able to traverse every folder down to this checkout ' +
+            'and the data directory; otherwise set DATABASE_URL to an external PostgreSQL server.'
+          : 'Set DATABASE_URL to use an external PostgreSQL server instead.'),
     );
   }
   const client = pg.getPgClient('postgres', '127.0.0.1');
@@ -74,7 +80,7 @@ function assertReachableByPostgres(paths: string[]): void {
   for (const path of paths) {
     const check = spawnSync('runuser', ['-u', 'postgres', '--', 'test', '-x', path]);
     if (check.status === 1) {
-      throw new Error(
+      throw new DatabaseStartError(
         `The embedded PostgreSQL cannot start: the system user "postgres" cannot traverse ${path}.\n` +
           'Move the checkout (and EMBEDDED_PG_DIR) somewhere every user can traverse, or set DATABASE_URL to an external PostgreSQL server.',
       );

@@ -18,6 +18,7 @@ import { formatError, jsonBodyErrors } from './errors';
 import { graphiqlPage } from './graphiql';
 import { refuseDeepJson } from './json-depth';
 import { legacyJsonStatus } from './legacy-json-status';
+import { graphiqlOn, introspectionOn } from './mode';
 import { refuseNulStrings } from './input-guards';
 import { queryLimitsPlugin } from './limits';
 import { allowListGuard, AllowListStore, loadAllowList } from './persisted-queries';
@@ -49,12 +50,16 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   const pageSize = { max: config.MAX_PAGE_SIZE, default: Math.min(config.DEFAULT_PAGE_SIZE, config.MAX_PAGE_SIZE) };
   // Automatic persisted queries are on; with an allow-list, the list is the only store and nothing else runs.
   const allowList = config.ALLOWLIST_FILE ? loadAllowList(config.ALLOWLIST_FILE) : undefined;
-  const introspection = config.INTROSPECTION ?? !production;
+  const introspection = introspectionOn(config);
+  const introspectionRefused =
+    config.INTROSPECTION === false
+      ? 'Introspection is off (INTROSPECTION=false); set INTROSPECTION=true to allow it.'
+      : 'Introspection is off in production; set INTROSPECTION=true to allow it.';
   const apollo = new ApolloServer<Context>({
     persistedQueries: allowList ? { cache: new AllowListStore(allowList) } : {},
     schema,
     fieldResolver: readResponseKey,
-    formatError: formatError(production, !introspection),
+    formatError: formatError(production, !introspection, introspection ? undefined : introspectionRefused),
     includeStacktraceInErrorResponses: !production,
     introspection,
     // Without introspection, "Did you mean ...?" suggestions would hand out the schema's names one by one.
@@ -85,7 +90,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
   // Security headers everywhere; the GraphiQL page needs its inline script, the API answers with JSON only.
   app.use(helmet({ contentSecurityPolicy: false }));
-  if (config.GRAPHIQL ?? !production) {
+  if (graphiqlOn(config)) {
     const page = graphiqlPage(OPERATIONS_DIR);
     app.get('/', (_req, res) => {
       res.type('html').send(page);

@@ -12,13 +12,18 @@ const QUERY_CANCELED = '57014';
 /** graphql-js ends some messages with the names it knows that are close to the one asked for. */
 const SUGGESTION = / ?Did you mean .+\?$/;
 
+/** Apollo's refusal of introspection, which speaks of its own constructor option rather than the service's setting. */
+const INTROSPECTION_REFUSED = /^GraphQL introspection is not allowed/;
+
 /**
  * The one place errors leave the service. Coded errors pass as they are; anything unexpected is logged and,
  * in production, reduced to a generic message so no SQL or stack trace reaches a client. With `hideSchemaDetails`
  * no message suggests a name: Apollo's option of that name covers validation only, not variable values.
+ * `introspectionRefused` replaces Apollo's message when introspection is off, naming the setting that turns it on.
  */
-export function formatError(production: boolean, hideSchemaDetails: boolean) {
+export function formatError(production: boolean, hideSchemaDetails: boolean, introspectionRefused?: string) {
   return (unhidden: GraphQLFormattedError, error: unknown): GraphQLFormattedError => {
+    if (introspectionRefused && INTROSPECTION_REFUSED.test(unhidden.message)) return { ...unhidden, message: introspectionRefused };
     const formatted = hideSchemaDetails ? { ...unhidden, message: unhidden.message.replace(SUGGESTION, '') } : unhidden;
     const code = formatted.extensions?.code;
     if (code !== ErrorCode.INTERNAL_SERVER_ERROR) return formatted;
@@ -55,5 +60,5 @@ export const jsonBodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
           ? String(error.message)
           : 'Internal server error';
   if (status >= 500) console.error(error);
-  res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? 'BAD_REQUEST' : 'INTERNAL_SERVER_ERROR' } }] });
+  res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR } }] });
 };

@@ -1,5 +1,6 @@
 import type { RequestHandler } from 'express';
 import { Lexer, Source, TokenKind } from 'graphql';
+import { ErrorCode } from '../common/errors';
 
 /**
  * Deepest nesting of arrays and objects a request may have, the request itself being the first level. GraphQL
@@ -69,12 +70,12 @@ export const refuseDeepJson: RequestHandler = (req, res, next) => {
   const queries = req.method === 'GET' ? [(req.query as Record<string, unknown>).query] : queriesOf(req.body);
   if (nestsDeeperThan(request, MAX_JSON_DEPTH)) {
     return void res.status(400).json({
-      errors: [{ message: `The request nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_REQUEST' } }],
+      errors: [{ message: `The request nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: ErrorCode.BAD_REQUEST } }],
     });
   }
   if (queries.some((q) => queryNestsDeeperThan(q, MAX_JSON_DEPTH))) {
     return void res.status(400).json({
-      errors: [{ message: `The query nests braces, parentheses or brackets deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: 'BAD_REQUEST' } }],
+      errors: [{ message: `The query nests braces, parentheses or brackets deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: ErrorCode.BAD_REQUEST } }],
     });
   }
   next();

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RequestHandler } from 'express';
+import { ErrorCode } from '../common/errors';
 
 /** Apollo's persisted query manifest: the operations a deployment accepts, each under the SHA-256 of its text. */
 export interface OperationManifest {
@@ -74,5 +75,5 @@ export const allowListGuard =
   (req, res, next) => {
     const requests = req.method === 'GET' ? [req.query] : Array.isArray(req.body) ? req.body : [req.body];
     if (requests.every((r: unknown) => allowed.has(requestedHash(r) ?? ''))) return next();
-    res.status(403).json({ errors: [{ message: 'This deployment accepts registered operations only.', extensions: { code: 'OPERATION_NOT_ALLOWED' } }] });
+    res.status(403).json({ errors: [{ message: 'This deployment accepts registered operations only.', extensions: { code: ErrorCode.OPERATION_NOT_ALLOWED } }] });
   };

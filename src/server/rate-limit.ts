@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { ErrorCode } from '../common/errors';
 import type { Viewer } from '../common/viewer';
 
 export interface RateLimitOptions {
@@ -44,7 +45,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const tooMany = (res: Response, rejection: RateLimiterRes, message: string) => {
     const seconds = Math.ceil(rejection.msBeforeNext / 1000);
     res.setHeader('Retry-After', String(seconds));
-    res.status(429).json({ errors: [{ message: `${message} Retry in ${seconds} s.`, extensions: { code: 'RATE_LIMITED', retryAfterSeconds: seconds } }] });
+    res.status(429).json({ errors: [{ message: `${message} Retry in ${seconds} s.`, extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: seconds } }] });
   };
   const middleware: RequestHandler = async (req, res, next) => {
     const viewer = res.locals.viewer as Viewer;

@@ -36,7 +36,10 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       'Compose a brief: start from a topic, an actor, a source or a list of statements, and choose the fields and filters you need.';
   }
   const mutation = schema.getMutationType();
-  if (mutation) mutation.description = 'Manage brief definitions and API keys (ADMIN).';
+  if (mutation) {
+    mutation.description =
+      'Writes, each all or nothing, each naming the role it needs: record, change and delete statements with their citations, and re-mark citations (ANALYST; lowering a marking or widening an audience is a release, RELEASER); manage brief definitions and API keys (ADMIN).';
+  }
   scopeMutationsToIdempotencyKeys(schema);
   return schema;
 }

@@ -8,6 +8,8 @@ export interface ServiceProcess {
   child: ChildProcess;
   /** Every line of stdout and stderr so far, in order. */
   lines: string[];
+  /** The lines of stderr alone. */
+  stderr: string[];
   /** Resolves with the first line matching, or rejects when the process ends or the time is up. */
   waitFor(pattern: RegExp, withinMs: number): Promise<string>;
   /** Resolves with the exit code once the process has ended (null: killed by a signal). */
@@ -23,18 +25,26 @@ export function startService(env: Record<string, string>): ServiceProcess {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const lines: string[] = [];
+  const stderr: string[] = [];
   const listeners = new Set<() => void>();
   for (const stream of [child.stdout!, child.stderr!]) {
     let partial = '';
     stream.setEncoding('utf8');
+    const take = (parts: string[]) => {
+      lines.push(...parts);
+      if (stream === child.stderr) stderr.push(...parts);
+      for (const listener of listeners) listener();
+    };
     stream.on('data', (chunk: string) => {
       const parts = (partial + chunk).split('\n');
       partial = parts.pop()!;
-      lines.push(...parts);
-      for (const listener of listeners) listener();
+      take(parts);
     });
+    // A last line without a newline counts too.
+    stream.on('end', () => partial && take([partial]));
   }
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  // 'close', not 'exit': by then everything the process printed has been read.
+  const exited = new Promise<number | null>((resolve) => child.once('close', (code) => resolve(code)));
   let ended = false;
   void exited.then(() => {
     ended = true;
@@ -65,5 +75,5 @@ export function startService(env: Record<string, string>): ServiceProcess {
     clearTimeout(killer);
     return code;
   };
-  return { child, lines, waitFor, exited, stop };
+  return { child, lines, stderr, waitFor, exited, stop };
 }

@@ -2,7 +2,7 @@
 import type { Marking } from '../../common/marking';
 import type { QuantityRow } from './brief.read';
 
-/** ICD 203 likelihood terms with their probability ranges (shared/reference/analytic-standards.json). */
+/** ICD 203 likelihood terms with their probability ranges (ICD 203, Analytic Standards, 2015: its table of expressions of likelihood). */
 export const LIKELIHOOD: Record<string, { term: string; range: string }> = {
   ALMOST_NO_CHANCE: { term: 'Almost no chance', range: '1-5%' },
   VERY_UNLIKELY: { term: 'Very unlikely', range: '5-20%' },
