@@ -17,6 +17,7 @@ import {
 } from 'graphql';
 import { getMetadataArgsStorage } from 'typeorm';
 import { Marking } from '../src/common/marking';
+import { loadConfig } from '../src/config';
 import { ANONYMOUS } from '../src/common/viewer';
 import { Compiler } from '../src/read/compile';
 import { compile, type Sql } from '../src/read/fragment';
@@ -202,4 +203,13 @@ test('every field of every registered type reads from the database as declared',
   } finally {
     await server.close();
   }
+});
+
+test('every `first` argument describes the page size a connection really has without it', () => {
+  const pageArgs = Object.values(schema.getTypeMap())
+    .filter(isObjectType)
+    .flatMap((t) => Object.values(t.getFields()).flatMap((f) => f.args.filter((a) => a.name === 'first').map((a) => `${t.name}.${f.name}: ${a.description}`)));
+  expect(pageArgs.length).toBeGreaterThan(20);
+  const { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } = loadConfig({});
+  expect(pageArgs.filter((d) => !d.includes(`DEFAULT_PAGE_SIZE (${DEFAULT_PAGE_SIZE} unless`) || !d.includes(`MAX_PAGE_SIZE (${MAX_PAGE_SIZE} unless`))).toEqual([]);
 });
