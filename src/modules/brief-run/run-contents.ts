@@ -56,12 +56,12 @@ const deletedFrom = (table: ContentTable, alias: string) =>
  * Statements among `ids` that `viewer` may not read today, or that were deleted while marked beyond the viewer. A
  * relation is hidden when it or either of its actors is, since its text names both.
  */
-export async function hiddenFrom(query: (sql: string, params: unknown[]) => Promise<any[]>, viewer: Viewer, ids: string[]): Promise<Set<string>> {
+export async function hiddenFrom(query: (sql: string, params: unknown[]) => Promise<Array<{ id: string }>>, viewer: Viewer, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
   const hidden = (table: StatementTable) => `SELECT x.id FROM ${table} x WHERE x.id = ANY($1::uuid[]) AND (${visibleTo(viewer, 'x', table)}) IS NOT TRUE`;
   const deleted = (table: StatementTable) =>
     `SELECT d.id FROM deleted_item d WHERE d.id = ANY($1::uuid[]) AND ${deletedFrom(table, 'd')} AND (${visibleTo(viewer, 'd', 'deleted_item')}) IS NOT TRUE`;
-  const rows: Array<{ id: string }> = await query(
+  const rows = await query(
     `${Object.values(STATEMENT_TABLE).filter((t) => t !== 'actor_relation').map(hidden).join(' UNION ALL ')}
      UNION ALL SELECT r.id FROM actor_relation r JOIN actor f ON f.id = r.from_actor_id JOIN actor t ON t.id = r.to_actor_id
        WHERE r.id = ANY($1::uuid[]) AND (${visibleTo(viewer, 'r', 'actor_relation')} AND ${visibleTo(viewer, 'f', 'actor')} AND ${visibleTo(viewer, 't', 'actor')}) IS NOT TRUE
