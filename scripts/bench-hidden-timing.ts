@@ -14,7 +14,7 @@ const MISSING = '00000000-0000-4000-8000-0000000b1d02';
 benchmark({ EMBEDDED_PG_PORT: '54338', RATE_LIMIT_POINTS: '1000000' }, async (ds, url) => {
   // An AMBER actor that fifty CLEAR statements (each with a citation) are about: the work a leak would show.
   await ds.query(`INSERT INTO actor (id, name, kind, marking) VALUES ($1, 'Hidden unit', 'MILITARY_UNIT', 'AMBER')`, [HIDDEN]);
-  const [source] = await ds.query(`SELECT id FROM source ORDER BY name LIMIT 1`);
+  const [source] = await ds.query<Array<{ id: string }>>(`SELECT id FROM source ORDER BY name LIMIT 1`);
   await ds.query(
     `WITH c AS (INSERT INTO capability (id, topic_id, actor_id, category, statement)
        SELECT gen_random_uuid(), $1, $2, 'TACTICS', 'Statement ' || g FROM generate_series(1, 50) g RETURNING id)
@@ -25,7 +25,7 @@ benchmark({ EMBEDDED_PG_PORT: '54338', RATE_LIMIT_POINTS: '1000000' }, async (ds
     const body = JSON.stringify({ query: 'query($a: ID!) { brief(input: { actors: [$a] }) { marking } }', variables: { a: toGlobalId('Actor', actor) } });
     const start = process.hrtime.bigint();
     const response = await fetch(url, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
-    const answer = await response.json();
+    const answer = (await response.json()) as { errors?: Array<{ extensions?: { code?: unknown } }> };
     const ms = Number(process.hrtime.bigint() - start) / 1e6;
     if (answer.errors?.[0]?.extensions?.code !== 'BAD_USER_INPUT') throw new Error(`expected a refusal, got ${JSON.stringify(answer)}`);
     return ms;

@@ -8,8 +8,8 @@ import { createTestDatabase } from './support/test-database';
 const TIGHT = { DATABASE_CONNECT_TIMEOUT_MS: '1000', STATEMENT_TIMEOUT_MS: '1000', DATABASE_QUERY_TIMEOUT_MS: '2000' };
 
 let database: Awaited<ReturnType<typeof createTestDatabase>>;
-let proxies: DatabaseProxy[] = [];
-let servers: TestServer[] = [];
+const proxies: DatabaseProxy[] = [];
+const servers: TestServer[] = [];
 /** Its monitor checked once, at start: requests meet the outage themselves. */
 let unwatched: { server: TestServer; proxy: DatabaseProxy };
 /** Its monitor checks five times a second. */

@@ -192,7 +192,7 @@ test('a huge list of bad values in the variables is one coded refusal', async ()
 
 test('a key that cannot be looked up in time is a 503 to retry, not a 500', async () => {
   const slow = await startTestServer({ STATEMENT_TIMEOUT_MS: '300' }, server.databaseUrl);
-  const locker = await slow.dataSource.createQueryRunner();
+  const locker = slow.dataSource.createQueryRunner();
   await locker.connect();
   try {
     await locker.startTransaction();

@@ -29,7 +29,7 @@ let dataSource: ReturnType<typeof createDataSource>;
 let drop: () => Promise<void>;
 beforeAll(async () => {
   const database = await createTestDatabase();
-  drop = database.drop;
+  drop = () => database.drop();
   dataSource = createDataSource(database.url);
   await dataSource.initialize();
 });

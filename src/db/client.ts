@@ -18,9 +18,10 @@ export class TimeoutSafeClient extends Client {
       const last = args.length - 1;
       const callback = args[last];
       if (typeof callback === 'function') {
+        const done = callback as (error: unknown, result: unknown) => void;
         args[last] = (error: unknown, result: unknown) => {
           abandonOnTimeout(error);
-          callback(error, result);
+          done(error, result);
         };
         return query(...args);
       }

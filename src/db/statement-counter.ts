@@ -1,4 +1,4 @@
-import { AbstractLogger, LogLevel, LogMessage } from 'typeorm';
+import { AbstractLogger } from 'typeorm';
 
 let statements = 0;
 
@@ -8,7 +8,7 @@ export class StatementCounter extends AbstractLogger {
     statements += 1;
   }
 
-  protected writeLog(_level: LogLevel, _message: LogMessage | LogMessage[]): void {}
+  protected writeLog(): void {}
 }
 
 export const statementCount = () => statements;

@@ -33,7 +33,7 @@ const readResponseKey: GraphQLFieldResolver<Record<string, unknown>, Context> = 
 
 export interface App {
   app: express.Express;
-  stop(): Promise<void>;
+  stop: () => Promise<void>;
 }
 
 export interface AppHealth {

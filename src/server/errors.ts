@@ -47,17 +47,19 @@ export function formatError(production: boolean, hideSchemaDetails: boolean, int
 }
 
 /** A body that is not valid JSON gets a GraphQL-shaped JSON error, not Express's HTML page; a database away, a 503. */
-export const jsonBodyErrors: ErrorRequestHandler = (error, _req, res, next) => {
+export const jsonBodyErrors: ErrorRequestHandler = (error: unknown, _req, res, next) => {
   if (res.headersSent) return next(error);
   if (isDatabaseUnavailable(error)) return sendUnavailable(res);
-  const status = typeof error?.status === 'number' ? error.status : 500;
+  // What Express's body parser puts on the errors it raises.
+  const { status: given, type, message: text } = (error ?? {}) as { status?: unknown; type?: unknown; message?: unknown };
+  const status = typeof given === 'number' ? given : 500;
   const message =
-    error?.type === 'entity.parse.failed'
+    type === 'entity.parse.failed'
       ? 'The request body is not valid JSON'
-      : error?.type === 'entity.too.large'
+      : type === 'entity.too.large'
         ? 'The request body is too large'
         : status < 500
-          ? String(error.message)
+          ? String(text)
           : 'Internal server error';
   if (status >= 500) console.error(error);
   res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR } }] });

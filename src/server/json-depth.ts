@@ -66,7 +66,7 @@ function jsonParameters(query: Record<string, unknown>): Record<string, unknown>
  * HTTP 400, before GraphQL runs.
  */
 export const refuseDeepJson: RequestHandler = (req, res, next) => {
-  const request = req.method === 'GET' ? jsonParameters(req.query as Record<string, unknown>) : req.body;
+  const request: unknown = req.method === 'GET' ? jsonParameters(req.query) : req.body;
   const queries = req.method === 'GET' ? [(req.query as Record<string, unknown>).query] : queriesOf(req.body);
   if (nestsDeeperThan(request, MAX_JSON_DEPTH)) {
     return void res.status(400).json({

@@ -17,8 +17,8 @@ export interface RateLimitOptions {
 export interface RateLimiter {
   middleware: RequestHandler;
   /** Counts a refused credential against the client address; answers 429 (and returns true) past the budget. */
-  refusedCredentials(req: Request, res: Response): Promise<boolean>;
-  close(): Promise<void>;
+  refusedCredentials: (req: Request, res: Response) => Promise<boolean>;
+  close: () => Promise<void>;
 }
 
 /** Refused credentials a client address may send per window, before it is told to wait. */

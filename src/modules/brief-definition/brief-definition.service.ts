@@ -110,7 +110,7 @@ async function definitionToChange(em: EntityManager, viewer: Viewer, globalId: s
 
 /** Locks a definition for its change; NOT_FOUND when it was deleted meanwhile, so a change never brings it back. */
 async function lockDefinition(em: EntityManager, d: BriefDefinition, globalId: string): Promise<void> {
-  const [row] = await em.query(`SELECT id FROM brief_definition WHERE id = $1 FOR UPDATE`, [d.id]);
+  const [row] = await em.query<Array<{ id: string }>>(`SELECT id FROM brief_definition WHERE id = $1 FOR UPDATE`, [d.id]);
   if (!row) throw notFound(`BriefDefinition ${globalId}`);
 }
 

@@ -135,7 +135,7 @@ async function compose(dataSource: DataSource, runId: string, attempt: string): 
       contents: withStatements(contentsOf(data), delta?.removed.filter((item) => item.text !== WITHDRAWN) ?? [], uuidOf),
       snapshot,
       delta,
-    } as never);
+    });
   } catch (error) {
     // Losing the database is no failure of the run: the attempt resumes once it is back, or its lease runs out.
     if (!isDatabaseUnavailable(error)) {

@@ -141,7 +141,7 @@ export class BriefScheduler {
    */
   private async requeueStranded(): Promise<number> {
     return this.inTransaction(async (runner) => {
-      const stranded: Array<{ id: string; status: string }> = await runner.query(
+      const stranded = (await runner.query(
         `SELECT r.id, r.status FROM brief_run r
          WHERE (r.status = 'QUEUED' OR (r.status = 'RUNNING' AND ${LEASE_OVER}))
            AND NOT EXISTS (
@@ -150,7 +150,7 @@ export class BriefScheduler {
                AND (j.state < 'active' OR (r.status = 'QUEUED' AND j.state = 'active' AND j.started_on > now() - make_interval(secs => $2))))
          ORDER BY r.scheduled_for FOR UPDATE OF r SKIP LOCKED LIMIT 100`,
         [BRIEF_RUN_QUEUE, RUN_LEASE_SECONDS],
-      );
+      )) as Array<{ id: string; status: string }>;
       for (const run of stranded) {
         await this.queueRun(runner, run.id);
         console.error(`brief scheduler: queued run ${run.id} again (${run.status === 'QUEUED' ? 'its job was lost' : 'its attempt stopped renewing its lease'})`);
@@ -179,11 +179,11 @@ export class BriefScheduler {
 
   private claimDue(now: Date): Promise<number> {
     return this.inTransaction(async (runner) => {
-      const due: DueDefinition[] = await runner.query(
+      const due = (await runner.query(
         `SELECT id, cron, time_zone, next_run_at, marking, organisation, audience, input FROM brief_definition
          WHERE NOT paused AND next_run_at <= $1 ORDER BY next_run_at FOR UPDATE SKIP LOCKED LIMIT 100`,
         [now],
-      );
+      )) as DueDefinition[];
       let queued = 0;
       for (const d of due) queued += await this.queueDue(runner, d, now);
       return queued;

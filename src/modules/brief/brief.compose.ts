@@ -78,8 +78,8 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
     CONFIDENCE_ORDER.indexOf(b.confidence!) - CONFIDENCE_ORDER.indexOf(a.confidence!) ||
     bySupport(a, b);
 
-  const ofKind = (kind: StatementKind) => data.statements.filter((s) => s.kind === kind);
-  const implications = ofKind(StatementKind.IMPLICATION).sort(byJudgment);
+  const ofKind = (kind: StatementRow['kind']) => data.statements.filter((s) => s.kind === kind);
+  const implications = ofKind('IMPLICATION').sort(byJudgment);
   const limit = scope.limitPerSection;
   const wanted = (section: BriefSection) => scope.sections.includes(section);
   const sizes: SectionSize[] = [];
@@ -111,9 +111,9 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
     );
     actors = ranked.slice(0, limit).map((statements) => {
       const actor = statements[0].actor!;
-      const capabilities = statements.filter((s) => s.kind === StatementKind.CAPABILITY).sort(bySupport);
-      const challenges = statements.filter((s) => s.kind === StatementKind.CHALLENGE).sort(bySupport);
-      const relations = statements.filter((s) => s.kind === StatementKind.RELATION).sort(bySupport);
+      const capabilities = statements.filter((s) => s.kind === 'CAPABILITY').sort(bySupport);
+      const challenges = statements.filter((s) => s.kind === 'CHALLENGE').sort(bySupport);
+      const relations = statements.filter((s) => s.kind === 'RELATION').sort(bySupport);
       return {
         id: toGlobalId('Actor', actor.id),
         name: actor.name,
@@ -137,7 +137,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
 
   let timeline: TimelineEntry[] | null = null;
   if (wanted(BriefSection.TIMELINE)) {
-    const events = ofKind(StatementKind.EVENT).sort(
+    const events = ofKind('EVENT').sort(
       (a, b) =>
         compareText(a.occurredOn!, b.occurredOn!) ||
         PRECISION_ORDER.indexOf(a.precision!) - PRECISION_ORDER.indexOf(b.precision!) ||

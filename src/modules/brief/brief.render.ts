@@ -2,12 +2,13 @@ import { createHash } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
 import { BriefSection } from './brief.inputs';
 import { dateAt, esc, RELIABILITY_LABEL, tlpLabel } from './brief.phrases';
-import type { BriefSections, BriefStatement, KeyJudgment, SectionSize } from './brief.types';
+import { ReportingVerb } from '../citation/reporting-verb';
+import { GapReason, StatementKind, type BriefSections, type BriefStatement, type KeyJudgment, type SectionSize } from './brief.types';
 
 
 const refs = (s: BriefStatement) =>
   s.sources.length
-    ? ` [${s.sources.map((r) => `${r.number} ${r.reliability}${r.credibility}${r.verb === 'DENIES' ? ' denies' : ''}`).join(', ')}]`
+    ? ` [${s.sources.map((r) => `${r.number} ${r.reliability}${r.credibility}${r.verb === ReportingVerb.DENIES ? ' denies' : ''}`).join(', ')}]`
     : '';
 
 const corroboration = (s: BriefStatement) =>
@@ -25,7 +26,7 @@ function judgmentLine(j: KeyJudgment, withContext: boolean): string {
 
 function statementLine(s: BriefStatement): string {
   // A relation's sentence already says its type.
-  const category = s.category && s.kind !== 'RELATION' ? `${words(s.category).replace(/^./, (c) => c.toUpperCase())}: ` : '';
+  const category = s.category && s.kind !== StatementKind.RELATION ? `${words(s.category).replace(/^./, (c) => c.toUpperCase())}: ` : '';
   const quantity = s.quantityText ? ` Quantity: ${esc(s.quantityText)}.` : '';
   return `- ${category}${sentence(esc(s.text))}${quantity}${corroboration(s)}${refs(s)}`;
 }
@@ -104,13 +105,13 @@ export function renderMarkdown(brief: BriefSections): string {
   return lines.join('\n');
 }
 
-const GAP_COUNTS: Array<[string, string]> = [
-  ['SINGLE_SOURCED', 'single-sourced'],
-  ['SAME_PUBLISHER_ONLY', 'from one publisher only'],
-  ['UNRELIABLE_SOURCES_ONLY', 'resting only on unreliable sources (D/E)'],
-  ['UNGRADED_SOURCES_ONLY', 'resting only on sources whose reliability cannot be judged (F)'],
-  ['LOW_CREDIBILITY_ONLY', 'resting only on low-credibility information (4-6)'],
-  ['CONTESTED', 'contested'],
+const GAP_COUNTS: Array<[GapReason, string]> = [
+  [GapReason.SINGLE_SOURCED, 'single-sourced'],
+  [GapReason.SAME_PUBLISHER_ONLY, 'from one publisher only'],
+  [GapReason.UNRELIABLE_SOURCES_ONLY, 'resting only on unreliable sources (D/E)'],
+  [GapReason.UNGRADED_SOURCES_ONLY, 'resting only on sources whose reliability cannot be judged (F)'],
+  [GapReason.LOW_CREDIBILITY_ONLY, 'resting only on low-credibility information (4-6)'],
+  [GapReason.CONTESTED, 'contested'],
 ];
 
 /** The weak spots counted by reason, over every statement in scope (not only those listed). */

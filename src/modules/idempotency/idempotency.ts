@@ -83,13 +83,13 @@ export async function writeTransaction<T extends Outcome>(dataSource: DataSource
     const where = 'principal = $1 AND key = $2 AND field = $3';
     // A claim held by another attempt is waited for, but not for ever: that attempt may be a session the network lost.
     await em.query(`SET LOCAL lock_timeout = ${CLAIM_WAIT_MS}`);
-    const claimed = await em.query(
+    const claimed = await em.query<unknown[]>(
       `INSERT INTO idempotency_key (principal, key, field, request_hash) VALUES ($1, $2, $3, $4) ON CONFLICT DO NOTHING RETURNING 1`,
       [...id, scope.requestHash],
     );
     await em.query(`SET LOCAL lock_timeout TO DEFAULT`);
     if (!claimed.length) {
-      const [first] = await em.query(`SELECT request_hash, outcome FROM idempotency_key WHERE ${where}`, id);
+      const [first] = await em.query<Array<{ request_hash: string; outcome: unknown }>>(`SELECT request_hash, outcome FROM idempotency_key WHERE ${where}`, id);
       if (first?.request_hash !== scope.requestHash) throw conflict('Idempotency-Key reused with a different request');
       return first.outcome as T;
     }

@@ -47,7 +47,7 @@ export function jwtVerifier(options: JwtOptions): JwtVerifier {
       if (error instanceof errors.JWKSTimeout || !(error instanceof errors.JOSEError)) throw new IdentityProviderUnavailable();
       return null;
     }
-    const claim = (name: string) => (typeof payload[name] === 'string' ? (payload[name] as string) : undefined);
+    const claim = (name: string) => (typeof payload[name] === 'string' ? payload[name] : undefined);
     const subject = claim(options.claims.principal);
     // Token identities live apart from key identities: a token cannot pass for a key, nor a key for a token.
     const principal = subject ? `jwt:${subject}` : undefined;
