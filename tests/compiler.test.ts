@@ -73,7 +73,7 @@ function itemReads(text: string): Array<{ alias: string; query: string }> {
     .map((read) => {
       const alias = read[2];
       if (!alias || /^(WHERE|ON|JOIN|LEFT|CROSS|ORDER|GROUP|LIMIT)$/i.test(alias)) throw new Error(`an item table is read without an alias: ${read[0]}`);
-      return { alias, query: restOfQuery(text, blank, read.index!) };
+      return { alias, query: restOfQuery(text, blank, read.index) };
     });
 }
 

@@ -1,7 +1,7 @@
 import 'reflect-metadata';
 import {
   getNamedType,
-  GraphQLInputObjectType,
+
   GraphQLSchema,
   isCompositeType,
   isEnumType,
@@ -20,7 +20,7 @@ import { Marking } from '../src/common/marking';
 import { loadConfig } from '../src/config';
 import { ANONYMOUS } from '../src/common/viewer';
 import { Compiler } from '../src/read/compile';
-import { compile, type Sql } from '../src/read/fragment';
+import { compile } from '../src/read/fragment';
 import { toGlobalId } from '../src/read/global-id';
 import { SqlBuilder } from '../src/read/sql';
 import { readModels, registry } from '../src/registry/registry';
@@ -46,7 +46,7 @@ function connectionSql(typeName: string, selection: string, args: Record<string,
   const q = new SqlBuilder(cleared, 100, 20);
   const compiler = new Compiler(schema, {}, {}, q, readModels);
   const field = schema.getQueryType()!.getFields()[listFieldOf(typeName)];
-  return compile(compiler.connection(compiler.model(typeName), field, nodes, args) as Sql).text;
+  return compile(compiler.connection(compiler.model(typeName), field, nodes, args)).text;
 }
 
 /** A root connection field over `typeName`, or a type's connection field of it (for types without a root list). */
@@ -142,7 +142,7 @@ test('every field of every filter changes the SQL it compiles to', () => {
     const unfiltered = connectionSql(typeName, selection);
     const filterArg = schema.getQueryType()!.getFields()[spec.root.list.name].args.find((a) => a.name === 'filter');
     const input = filterArg && getNamedType(filterArg.type);
-    const fields = isInputObjectType(input) ? Object.values((input as GraphQLInputObjectType).getFields()) : [];
+    const fields = isInputObjectType(input) ? Object.values((input).getFields()) : [];
     expect(fields.length).toBeGreaterThan(0);
     for (const field of fields) {
       const filtered = connectionSql(typeName, selection, { filter: { [field.name]: sampleOf(field.type, field.name) } });

@@ -30,6 +30,7 @@ export function refusedStart(error: unknown, name: string): DatabaseStartError |
       return new DatabaseStartError(`${name} may not create the service's tables (${message}): connect as the database's owner, or grant that role CREATE on its schema.`);
     case 'ERR_INVALID_URL':
       return unreadableUrl(name);
+    case undefined: // not an error of the server or the driver
     default:
       return undefined;
   }

@@ -2,6 +2,7 @@ import {
   execute,
   getOperationAST,
   Kind,
+  OperationTypeNode,
   validate,
   type DocumentNode,
   type FragmentDefinitionNode,
@@ -53,7 +54,7 @@ export async function compileOperation(schema: GraphQLSchema, document: Document
   if (invalid.length) throw invalid[0];
   const operation = getOperationAST(document, options.operationName);
   if (!operation) throw new Error(`no operation ${options.operationName ?? ''} in the document`);
-  if (operation.operation !== 'query') throw new Error(`only queries compile to SQL, not a ${operation.operation}`);
+  if (operation.operation !== OperationTypeNode.QUERY) throw new Error(`only queries compile to SQL, not a ${operation.operation}`);
   const coerced = getVariableValues(schema, operation.variableDefinitions ?? [], options.variables ?? {});
   if (coerced.errors) throw coerced.errors[0];
 

@@ -2,15 +2,18 @@ import { getMetadataArgsStorage } from 'typeorm';
 import { snake } from '../db/naming-strategy';
 import type { FieldSpec, ReadModel, TypeSpec } from '../read/model';
 
+/** An entity class (TypeORM keys its metadata by the class). */
+type EntityClass = abstract new (...args: never[]) => unknown;
+
 /** The entity and the classes it extends, most derived first: TypeORM declares inherited columns on the parent. */
-function inheritanceOf(entity: Function): Function[] {
-  const chain: Function[] = [];
-  for (let t = entity; t && t !== Function.prototype; t = Object.getPrototypeOf(t) as Function) chain.push(t);
+function inheritanceOf(entity: EntityClass): EntityClass[] {
+  const chain: EntityClass[] = [];
+  for (let t = entity; t && t !== Function.prototype; t = Object.getPrototypeOf(t) as EntityClass) chain.push(t);
   return chain;
 }
 
 /** The GraphQL fields that read a column of the entity as it is: its TypeORM columns and embedded column groups. */
-export function columnFieldsOf(entity: Function): Record<string, FieldSpec> {
+export function columnFieldsOf(entity: EntityClass): Record<string, FieldSpec> {
   const storage = getMetadataArgsStorage();
   const targets = inheritanceOf(entity);
   const fields: Record<string, FieldSpec> = {};
@@ -18,7 +21,7 @@ export function columnFieldsOf(entity: Function): Record<string, FieldSpec> {
     fields[column.propertyName] = { kind: 'column', column: column.options.name ?? snake(column.propertyName) };
   }
   for (const embedded of storage.filterEmbeddeds(targets)) {
-    const type = embedded.type() as Function;
+    const type = embedded.type() as EntityClass;
     const prefix = snake(embedded.prefix === undefined || embedded.prefix === true ? embedded.propertyName : String(embedded.prefix));
     const columns = Object.fromEntries(storage.filterColumns(type).map((c) => [c.propertyName, `${prefix}_${snake(c.propertyName)}`]));
     fields[embedded.propertyName] = { kind: 'embedded', columns };
@@ -29,4 +32,4 @@ export function columnFieldsOf(entity: Function): Record<string, FieldSpec> {
 
 /** A type's read model: the fields it declares over the columns of its entity. */
 export const readModelOf = (spec: TypeSpec<never>): ReadModel =>
-  ({ ...spec, fields: { ...columnFieldsOf(spec.entity), ...spec.fields } }) as ReadModel;
+  ({ ...spec, fields: { ...columnFieldsOf(spec.entity), ...spec.fields } });

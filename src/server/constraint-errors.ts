@@ -97,6 +97,7 @@ export function constraintError(error: unknown): GraphQLError | null {
     }
     case NOT_NULL_VIOLATION:
       return badUserInput(fieldOf(db.table, db.column), 'is required');
+    case undefined: // not a database error
     default:
       return null;
   }

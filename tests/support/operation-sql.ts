@@ -23,6 +23,7 @@ export function literal(value: unknown): string {
   if (Array.isArray(value)) return `ARRAY[${value.map(literal).join(', ')}]`;
   if (typeof value === 'string') {
     // A control character would break the comment line: such a value is shown JSON-escaped.
+    // eslint-disable-next-line no-control-regex -- control characters are exactly what this looks for
     return /[\u0000-\u001f]/.test(value) ? `E${JSON.stringify(value)}` : `'${value.replace(/'/g, "''")}'`;
   }
   if (typeof value === 'number' || typeof value === 'boolean') return String(value);

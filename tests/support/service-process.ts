@@ -27,7 +27,7 @@ export function startService(env: Record<string, string>): ServiceProcess {
   const lines: string[] = [];
   const stderr: string[] = [];
   const listeners = new Set<() => void>();
-  for (const stream of [child.stdout!, child.stderr!]) {
+  for (const stream of [child.stdout, child.stderr]) {
     let partial = '';
     stream.setEncoding('utf8');
     const take = (parts: string[]) => {

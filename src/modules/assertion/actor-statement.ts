@@ -117,7 +117,7 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
     input: Input,
     patch: Patch,
     create: (dataSource, viewer, input) => createActorStatement(dataSource, viewer, target, input as Input),
-    update: (dataSource, viewer, id, patch) => updateActorStatement(dataSource, viewer, target, id, patch as Patch),
+    update: (dataSource, viewer, id, patch) => updateActorStatement(dataSource, viewer, target, id, patch),
     remove: (dataSource, viewer, id) => deleteActorStatement(dataSource, viewer, target, id),
   };
   const type: TypeSpec<Filter> = {

@@ -58,7 +58,7 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
     return { ...c, quote, sourceId, path };
   });
   return writeTransaction(dataSource, async (em) => {
-    const [topic] = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleCondition(viewer, 't', 'topic')}`, [s.topic]);
+    const [topic]: Array<{ id: string }> = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleCondition(viewer, 't', 'topic')}`, [s.topic]);
     if (!topic) throw badUserInput('input.topic', `no topic "${s.topic}"`);
     for (const table of ['actor', 'location'] as const) {
       await requireVisible(em, viewer, table, s.references.filter((r) => r.table === table), table);

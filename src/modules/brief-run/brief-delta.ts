@@ -3,7 +3,7 @@ import { highestMarking } from '../../common/marking';
 import { toGlobalId } from '../../read/global-id';
 import type { StatementRow } from '../brief/brief.read';
 import { compareText } from '../brief/brief.phrases';
-import { STATEMENT_TYPE_NAME, type StatementKind } from '../brief/brief.types';
+import { STATEMENT_TYPE_NAME } from '../brief/brief.types';
 import { DeltaBaseline, type BriefDelta, type DeltaItem, type Snapshot } from './brief-delta.types';
 
 
@@ -34,7 +34,7 @@ export function snapshotOf(statements: StatementRow[]): Snapshot {
   for (const s of statements) {
     // A relation's text names both its actors: it is marked at least as they are.
     const marking = highestMarking([s.marking, ...(s.kind === 'RELATION' ? [s.actor!.marking, s.counterpart!.marking] : [])]);
-    snapshot[toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id)] = { kind: s.kind as StatementKind, text: s.text, marking, facets: facetsOf(s) };
+    snapshot[toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id)] = { kind: s.kind, text: s.text, marking, facets: facetsOf(s) };
   }
   return snapshot;
 }

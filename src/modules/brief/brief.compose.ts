@@ -20,7 +20,6 @@ import {
   KeyJudgment,
   SectionSize,
   STATEMENT_TYPE_NAME,
-  StatementKind,
   TimelineEntry,
 } from './brief.types';
 
@@ -48,7 +47,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
     const e = ev(s);
     return {
       id: toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id),
-      kind: s.kind as StatementKind,
+      kind: s.kind,
       text: s.text,
       marking: s.marking,
       category: s.category ?? null,

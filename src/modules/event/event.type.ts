@@ -15,7 +15,7 @@ const writes: StatementWrites = {
   input: EventInput,
   patch: EventPatch,
   create: (dataSource, viewer, input) => createEvent(dataSource, viewer, input as EventInput),
-  update: (dataSource, viewer, id, patch) => updateEvent(dataSource, viewer, id, patch as EventPatch),
+  update: (dataSource, viewer, id, patch) => updateEvent(dataSource, viewer, id, patch),
   remove: deleteEvent,
 };
 

@@ -15,7 +15,7 @@ const writes: StatementWrites = {
   input: ImplicationInput,
   patch: ImplicationPatch,
   create: (dataSource, viewer, input) => createImplication(dataSource, viewer, input as ImplicationInput),
-  update: (dataSource, viewer, id, patch) => updateImplication(dataSource, viewer, id, patch as ImplicationPatch),
+  update: (dataSource, viewer, id, patch) => updateImplication(dataSource, viewer, id, patch),
   remove: deleteImplication,
 };
 

@@ -14,7 +14,7 @@ const writes: StatementWrites = {
   input: ActorRelationInput,
   patch: ActorRelationPatch,
   create: (dataSource, viewer, input) => createRelation(dataSource, viewer, input as ActorRelationInput),
-  update: (dataSource, viewer, id, patch) => updateRelation(dataSource, viewer, id, patch as ActorRelationPatch),
+  update: (dataSource, viewer, id, patch) => updateRelation(dataSource, viewer, id, patch),
   remove: deleteRelation,
 };
 

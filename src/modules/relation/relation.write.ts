@@ -37,7 +37,7 @@ export function updateRelation(dataSource: DataSource, viewer: Viewer, globalId:
   // A new end is checked against the stored beginning.
   const endsAfterItBegins = async (em: EntityManager, id: string) => {
     if (patch.validTo == null) return;
-    const [{ valid_from: validFrom }] = await em.query(`SELECT valid_from::text FROM actor_relation WHERE id = $1`, [id]);
+    const [{ valid_from: validFrom }]: Array<{ valid_from: string | null }> = await em.query(`SELECT valid_from::text FROM actor_relation WHERE id = $1`, [id]);
     if (validFrom && validFrom > patch.validTo) throw badUserInput('input.validTo', `the relation begins on ${validFrom}: it cannot end before`);
   };
   return updateStatement(dataSource, viewer, target(globalId), columns, patch, endsAfterItBegins);
