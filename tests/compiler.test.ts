@@ -125,7 +125,7 @@ describe('access', () => {
   test("a viewer's organisation is quoted as an SQL literal", async () => {
     const viewer = { ...STRICT_READER, organisation: "o'rg" };
     const { text } = await statementOf('{ actors { totalCount } }', undefined, viewer);
-    expect(text).toContain(`organisation = 'o''rg'`);
+    expect(text).toContain(`organisation = E'o''rg'`);
   });
 });
 

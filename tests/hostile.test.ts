@@ -146,3 +146,28 @@ test('in production, introspection and GraphiQL are off unless turned on', async
     await Promise.all([production.close(), chosen.close()]);
   }
 });
+
+test('an alias beginning with "__" is refused as invalid, never an internal error', async () => {
+  const capability = await server.gql(`{ capabilities(first: 1) { nodes { id } } }`);
+  const id = dataOf(capability).capabilities.nodes[0].id;
+  // Answered as any invalid document is (200 under application/json, as GraphQL over HTTP says).
+  const invalid = await server.gql(`{ capabilities(first: 1) { nodes { noSuchField } } }`);
+  expect(invalid.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
+  for (const [query, variables] of [
+    [`query($id: ID!) { node(id: $id) { ... on Capability { __typename: statement } } }`, { id }],
+    [`{ sources(first: 1) { nodes { citations(first: 1) { nodes { statement { __typename: marking } } } } } }`, {}],
+    [`{ capabilities(first: 1) { nodes { __schema: statement } } }`, {}],
+  ] as const) {
+    const response = await server.gql(query, variables);
+    expect({ query, status: response.status, code: response.body.errors?.[0]?.extensions?.code }).toEqual({
+      query,
+      status: invalid.status,
+      code: 'GRAPHQL_VALIDATION_FAILED',
+    });
+  }
+  // __typename itself, aliased or not, still answers.
+  expect(dataOf(await server.gql(`{ capabilities(first: 1) { nodes { kind: __typename __typename } } }`)).capabilities.nodes[0]).toEqual({
+    kind: 'Capability',
+    __typename: 'Capability',
+  });
+});

@@ -85,7 +85,7 @@ const ORDERINGS: Array<[string, string, string[]]> = [
   ['implications', 'ImplicationOrderField', ['LIKELIHOOD', 'CONFIDENCE', 'UPDATED_AT']],
   ['events', 'EventOrderField', ['OCCURRED_ON', 'CREATED_AT']],
   ['sources', 'SourceOrderField', ['NAME', 'PUBLISHED_ON', 'RELIABILITY']],
-  ['relations', 'ActorRelationOrderField', ['TYPE', 'VALID_FROM']],
+  ['relations', 'RelationOrderField', ['TYPE', 'VALID_FROM']],
   ['topics', 'TopicOrderField', ['TITLE', 'STARTS_ON']],
   ['citations', 'CitationOrderField', ['CREDIBILITY', 'CREATED_AT']],
 ];

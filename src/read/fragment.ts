@@ -12,28 +12,29 @@ const IDENTIFIER = /^[a-z_][a-z0-9_]*$/;
 const GRAPHQL_NAME = /^[_A-Za-z][_0-9A-Za-z]*$/;
 const CAST = /^[a-z_][a-z0-9_]*(\[\])?$/;
 
+/** A fragment. Only this module makes them (their parts are kept here, frozen), so holding one proves its origin. */
 export class Sql {
-  /** The brand: only this module makes fragments. */
-  readonly #parts: readonly Part[];
+  /** Makes the type nominal: a string or a look-alike object is not a fragment. */
+  private readonly brand = 'sql';
 
-  private constructor(parts: readonly Part[]) {
-    this.#parts = parts;
-  }
-
-  static of(parts: readonly Part[]): Sql {
-    return new Sql(parts);
-  }
-
-  static partsOf(fragment: Sql): readonly Part[] {
-    return fragment.#parts;
-  }
-
-  static is(value: unknown): value is Sql {
-    return typeof value === 'object' && value !== null && #parts in value;
-  }
+  private constructor() {}
 }
 
-const text = (t: string) => Sql.of([{ text: t }]);
+const PARTS = new WeakMap<Sql, readonly Part[]>();
+
+function make(parts: readonly Part[]): Sql {
+  const fragment = Object.create(Sql.prototype) as Sql;
+  PARTS.set(fragment, Object.freeze(parts.map((part) => Object.freeze(part))));
+  return fragment;
+}
+
+function partsOf(fragment: Sql): readonly Part[] {
+  const parts = PARTS.get(fragment);
+  if (!parts) throw new Error(`only SQL fragments may be interpolated into SQL, not ${typeof fragment}`);
+  return parts;
+}
+
+const text = (t: string) => make([{ text: t }]);
 
 /** `sql\`SELECT ... ${fragment}\``: every interpolation must itself be a fragment. */
 export function sql(strings: TemplateStringsArray, ...fragments: Sql[]): Sql {
@@ -41,23 +42,21 @@ export function sql(strings: TemplateStringsArray, ...fragments: Sql[]): Sql {
   strings.forEach((s, i) => {
     if (s) parts.push({ text: s });
     if (i < fragments.length) {
-      const fragment = fragments[i];
-      if (!Sql.is(fragment)) throw new Error(`only SQL fragments may be interpolated into SQL, not ${typeof fragment}`);
-      parts.push(...Sql.partsOf(fragment));
+      parts.push(...partsOf(fragments[i]));
     }
   });
-  return Sql.of(parts);
+  return make(parts);
 }
 
 /** A bind parameter, with an optional cast (`$3::uuid`). */
 sql.value = (value: unknown, cast?: string): Sql => {
   if (cast !== undefined && !CAST.test(cast)) throw new Error(`not a type name: ${cast}`);
-  return Sql.of([{ value, cast }]);
+  return make([{ value, cast }]);
 };
 
 /** A table, column or alias name chosen by code. */
 sql.identifier = (name: string): Sql => {
-  if (!IDENTIFIER.test(name)) throw new Error(`not an identifier: ${name}`);
+  if (typeof name !== 'string' || !IDENTIFIER.test(name)) throw new Error(`not an identifier: ${name}`);
   return text(name);
 };
 
@@ -72,8 +71,10 @@ sql.key = (name: string): Sql => {
  * principal, checked when the key or token was accepted): the access seam inlines them so every plan sees them.
  */
 sql.literal = (value: string): Sql => {
-  if (value.includes('\u0000')) throw new Error('a literal cannot hold NUL');
-  return text(`'${value.replace(/'/g, "''")}'`);
+  if (typeof value !== 'string' || value.includes('\u0000')) throw new Error('a literal is a string without NUL');
+  // An escape string, with its colons escaped too: query builders that take the text read `:name` as a parameter.
+  const escaped = value.replace(/\\/g, '\\\\').replace(/'/g, "''").replace(/:/g, '\\x3a');
+  return text(escaped === value ? `'${value}'` : `E'${escaped}'`);
 };
 
 /** An integer inlined as text (a LIMIT, a page size already checked to be an integer). */
@@ -86,7 +87,7 @@ sql.int = (value: number): Sql => {
 type Separator = ', ' | ' AND ' | ' OR ' | ' ' | ' || ' | '\nUNION ALL\n';
 
 sql.join = (fragments: readonly Sql[], separator: Separator): Sql =>
-  Sql.of(fragments.flatMap((f, i) => (i === 0 ? Sql.partsOf(f) : [{ text: separator }, ...Sql.partsOf(f)])));
+  make(fragments.flatMap((f, i) => (i === 0 ? partsOf(f) : [{ text: separator }, ...partsOf(f)])));
 
 export const TRUE = sql`TRUE`;
 
@@ -101,7 +102,7 @@ export function compile(fragment: Sql): { text: string; values: unknown[] } {
   const values: unknown[] = [];
   const numbers = new Map<Part, number>();
   let out = '';
-  for (const part of Sql.partsOf(fragment)) {
+  for (const part of partsOf(fragment)) {
     if ('text' in part) {
       out += part.text;
       continue;

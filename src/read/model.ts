@@ -56,6 +56,8 @@ export interface TypeSpec<Filter = object> {
   filter?: { input: ClassType; conditions(filter: Filter, alias: Sql, q: SqlBuilder): Sql[] };
   orderFields: Record<string, OrderField>;
   defaultOrder: { field: string; direction: 'ASC' | 'DESC'; description: string };
+  /** The name of its order-field enum, when it is not `<typeName>OrderField` (kept as clients know it). */
+  orderFieldEnum?: string;
   root?: RootFields;
   /** For a statement kind: its create, update and delete mutations. */
   writes?: StatementWrites;

@@ -16,7 +16,7 @@ export function derivedTypesOf(spec: TypeSpec): DerivedTypes {
   if (known) return known;
   const orderField = Object.fromEntries(Object.keys(spec.orderFields).map((name) => [name, name]));
   const valuesConfig = Object.fromEntries(Object.entries(spec.orderFields).map(([name, o]) => [name, { description: o.description }]));
-  registerEnumType(orderField, { name: `${spec.typeName}OrderField`, description: `What to order ${spec.plural} by.`, valuesConfig });
+  registerEnumType(orderField, { name: spec.orderFieldEnum ?? `${spec.typeName}OrderField`, description: `What to order ${spec.plural} by.`, valuesConfig });
   const Order = orderInputOf(orderField, spec.typeName);
 
   @ArgsType()

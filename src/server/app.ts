@@ -12,6 +12,7 @@ import { DatabaseMonitor } from '../db/monitor';
 import { identify } from '../modules/identity/authenticate';
 import { jwtVerifier } from '../modules/identity/jwt';
 import { readModels } from '../registry/registry';
+import { reservedAliasesRule } from './reserved-aliases';
 import { Reader } from '../read/reader';
 import type { Context } from './context';
 import { formatError, jsonBodyErrors } from './errors';
@@ -59,6 +60,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     persistedQueries: allowList ? { cache: new AllowListStore(allowList) } : {},
     schema,
     fieldResolver: readResponseKey,
+    validationRules: [reservedAliasesRule],
     formatError: formatError(production, !introspection, introspection ? undefined : introspectionRefused),
     includeStacktraceInErrorResponses: !production,
     introspection,

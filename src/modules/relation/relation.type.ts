@@ -45,6 +45,7 @@ export const relationType: TypeSpec<RelationFilter> = {
   },
   orderFields: { TYPE: byEnum('type', 'relation_type', RelationType), VALID_FROM: byDate('valid_from'), ...byTimestamps },
   defaultOrder: { field: 'TYPE', direction: 'ASC', description: 'by type' },
+  orderFieldEnum: 'RelationOrderField',
   root: { list: { name: 'relations', description: 'Relations between actors; filtered and paginated.' } },
   writes,
 };
