@@ -1,6 +1,7 @@
 import { execFile } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { NODE_TS } from './support/node-ts';
 import { startTestServer, TestServer } from './support/server';
 
 // The command-line generator, run as a scheduler would run it, against the real service.
@@ -18,7 +19,7 @@ interface Result {
 
 function run(script: string, args: string[], env: Record<string, string>): Promise<Result> {
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-r', '@swc-node/register', script, ...args], { cwd: root, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
+    execFile(process.execPath, [...NODE_TS, script, ...args], { cwd: root, env: { ...process.env, ...env } }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });
