@@ -48,14 +48,11 @@ function store(file, content) {
 
 require.extensions['.ts'] = (module, filename) => module._compile(compile(fs.readFileSync(filename, 'utf8'), filename), filename);
 
-// `node scripts/register.js DIR...` compiles every .ts file below the folders given ahead of time (the container image).
+// `node scripts/register.js src ...` compiles every .ts file of the folders or files given ahead of time (the image).
 if (require.main === module) {
-  for (const dir of process.argv.slice(2)) {
-    for (const file of fs.readdirSync(dir, { recursive: true })) {
-      if (file.endsWith('.ts') && !file.endsWith('.d.ts')) {
-        const filename = path.resolve(dir, file);
-        compile(fs.readFileSync(filename, 'utf8'), filename);
-      }
-    }
+  const below = (target) =>
+    fs.statSync(target).isDirectory() ? fs.readdirSync(target, { recursive: true }).map((file) => path.join(target, file)) : [target];
+  for (const file of process.argv.slice(2).flatMap(below)) {
+    if (file.endsWith('.ts') && !file.endsWith('.d.ts')) compile(fs.readFileSync(file, 'utf8'), path.resolve(file));
   }
 }
