@@ -1,12 +1,5 @@
-/** Jest runs TypeScript through SWC, with the decorator metadata type-graphql and TypeORM need. */
-const swc = {
-  jsc: {
-    parser: { syntax: 'typescript', decorators: true },
-    transform: { legacyDecorator: true, decoratorMetadata: true },
-    target: 'es2022',
-  },
-  module: { type: 'commonjs' },
-};
+/** Jest compiles TypeScript with SWC exactly as the service's start does (scripts/swc-options.js), decorator metadata included. */
+const swc = require('./scripts/swc-options');
 
 module.exports = {
   testEnvironment: 'node',

@@ -1,28 +1,39 @@
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
-import { databaseTimeouts } from './db/data-source';
 import { openDatabase } from './db/database';
 import { databaseUrl } from './db/database-url';
-import { DatabaseMonitor } from './db/monitor';
 import { DatabaseStartError } from './db/start-errors';
-import { BriefScheduler } from './modules/brief-run/brief-scheduler';
-import { loadFixtures } from './modules/fixture/fixture.loader';
-import { FixtureError } from './modules/fixture/fixture.parse';
 import { installProcessGuard } from './process-guard';
-import { createApp } from './server/app';
 import { modeSummary } from './server/mode';
-import { buildDossierSchema } from './server/schema';
 
 export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'seed');
 /** How long a stop waits for requests in flight. */
 const SHUTDOWN_GRACE_MS = 10_000;
 
+/** The rest of the service, required once an embedded PostgreSQL is starting: a second of loading overlaps its start. */
+const loadService = () => ({
+  ...(require('./db/data-source') as typeof import('./db/data-source')),
+  ...(require('./db/monitor') as typeof import('./db/monitor')),
+  ...(require('./modules/brief-run/brief-scheduler') as typeof import('./modules/brief-run/brief-scheduler')),
+  ...(require('./modules/fixture/fixture.loader') as typeof import('./modules/fixture/fixture.loader')),
+  ...(require('./server/app') as typeof import('./server/app')),
+  ...(require('./server/schema') as typeof import('./server/schema')),
+});
+
 async function main() {
   const started = process.hrtime.bigint();
   installProcessGuard();
   const config = loadConfig();
-  const database = await openDatabase(config);
+  // An embedded PostgreSQL starts in processes of its own (initdb first, on a first start): once they run, the rest of
+  // the service loads meanwhile.
+  let embeddedStarting = () => {};
+  const starting = new Promise<void>((resolve) => (embeddedStarting = resolve));
+  const opening = openDatabase(config, console.error, embeddedStarting);
+  await Promise.race([starting, opening]);
+  const { databaseTimeouts, DatabaseMonitor, BriefScheduler, loadFixtures, createApp, buildDossierSchema } = loadService();
+  // The schema is built while the database is still on its way.
+  const [database, schema] = await Promise.all([opening, buildDossierSchema()]);
   if (config.SEED) {
     const { loaded, unchanged } = await loadFixtures(database.dataSource, FIXTURE_DIR);
     console.log(`fixtures: ${loaded.length} loaded${loaded.length ? ` (${loaded.join(', ')})` : ''}, ${unchanged.length} unchanged`);
@@ -40,7 +51,7 @@ async function main() {
         timeouts: databaseTimeouts(config),
       })
     : undefined;
-  const { app, stop } = await createApp(config, await buildDossierSchema(), database.dataSource, {
+  const { app, stop } = await createApp(config, schema, database.dataSource, {
     monitor,
     scheduler: scheduler && (() => scheduler.health()),
   });
@@ -68,11 +79,14 @@ async function main() {
     await database.close();
     process.exit(0);
   };
-  process.once('SIGINT', shutdown);
-  process.once('SIGTERM', shutdown);
+  // A failed stop reaches the process guard, which logs it.
+  process.once('SIGINT', () => void shutdown());
+  process.once('SIGTERM', () => void shutdown());
 }
 
 main().catch((error) => {
+  // Not imported on top: the fixture schema comes with much of the service, which main() loads later.
+  const { FixtureError } = require('./modules/fixture/fixture.parse') as typeof import('./modules/fixture/fixture.parse');
   if (error instanceof ConfigError || error instanceof FixtureError || error instanceof DatabaseStartError) console.error(error.message);
   else console.error(error);
   process.exit(1);

@@ -1,5 +1,6 @@
 import { execFile } from 'node:child_process';
 import { join } from 'node:path';
+import { NODE_TS } from './support/node-ts';
 
 // The guard src/main.ts installs first, tried in a process of its own.
 const root = join(__dirname, '..');
@@ -11,7 +12,7 @@ function runGuarded(trouble: string): Promise<{ code: number; stdout: string; st
     setTimeout(() => { console.log('still serving'); process.exit(0); }, 300);
   `;
   return new Promise((resolve) => {
-    execFile(process.execPath, ['-r', '@swc-node/register', '-e', script], { cwd: root }, (error, stdout, stderr) =>
+    execFile(process.execPath, [...NODE_TS, '-e', script], { cwd: root }, (error, stdout, stderr) =>
       resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
     );
   });

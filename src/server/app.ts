@@ -93,8 +93,9 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   // Security headers everywhere; the GraphiQL page needs its inline script, the API answers with JSON only.
   app.use(helmet({ contentSecurityPolicy: false }));
   if (graphiqlOn(config)) {
-    const page = graphiqlPage(OPERATIONS_DIR);
+    let page: string | undefined; // made on the first visit
     app.get('/', (_req, res) => {
+      page ??= graphiqlPage(OPERATIONS_DIR);
       res.type('html').send(page);
     });
   }

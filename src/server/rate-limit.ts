@@ -1,5 +1,5 @@
 import type { Request, RequestHandler, Response } from 'express';
-import Redis from 'ioredis';
+import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ErrorCode } from '../common/errors';
 import type { Viewer } from '../common/viewer';
@@ -37,7 +37,9 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   let refused: RateLimiterAbstract = new RateLimiterMemory(failures);
   if (options.redisUrl) {
     // A Redis that stops answering must not hold requests: after this, the in-memory insurance counts instead.
-    redis = new Redis(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false, commandTimeout: 500 });
+    // Required here: loading it takes a tenth of a second of every start, and most run without Redis.
+    const { Redis: RedisClient } = require('ioredis') as typeof import('ioredis');
+    redis = new RedisClient(options.redisUrl, { enableOfflineQueue: false, maxRetriesPerRequest: 1, lazyConnect: false, commandTimeout: 500 });
     redis.on('error', () => undefined); // reported by the insurance limiter taking over
     limiter = new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) });
     refused = new RateLimiterRedis({ ...failures, storeClient: redis, insuranceLimiter: new RateLimiterMemory(failures) });

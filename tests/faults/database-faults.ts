@@ -17,6 +17,7 @@ import { startService, type ServiceProcess } from '../support/service-process';
 import { Load, type Outcome } from './load';
 import { FaultyPostgres } from './postgres';
 import { freePort } from '../support/free-port';
+import { NODE_TS } from '../support/node-ts';
 
 const ROOT = join(__dirname, '..', '..');
 const TICK_MS = 5_000;
@@ -271,7 +272,7 @@ function directQueries(url: string) {
 
 /** The first admin key, made the way an operator makes it: `npm run keys`. */
 function createKey(databaseUrl: string): Promise<string> {
-  const args = ['-r', '@swc-node/register', 'src/cli/keys.ts', 'create', '--name', 'fault-admin', '--role', 'ADMIN', '--clearance', 'GREEN', '--organisation', 'fault-org'];
+  const args = [...NODE_TS, 'src/cli/keys.ts', 'create', '--name', 'fault-admin', '--role', 'ADMIN', '--clearance', 'GREEN', '--organisation', 'fault-org'];
   return new Promise((resolve, reject) =>
     execFile(process.execPath, args, { cwd: ROOT, env: { ...process.env, DATABASE_URL: databaseUrl } }, (error, stdout, stderr) =>
       error ? reject(new Error(`keys create failed: ${stderr}`)) : resolve(stdout.trim()),

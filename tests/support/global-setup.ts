@@ -20,7 +20,7 @@ export default async function globalSetup() {
   } else {
     const port = await freePort();
     const dir = mkdtempSync(join(tmpdir(), 'dossier-test-pg-'));
-    const server = await startEmbeddedPostgres({ dir, port, databases: [], settings: ['fsync=off', 'full_page_writes=off'] });
+    const server = await startEmbeddedPostgres({ dir, port, databases: [], throwaway: true });
     (globalThis as Record<string, unknown>).__DOSSIER_TEST_PG__ = { server, dir };
     process.env.DOSSIER_TEST_ADMIN_URL = `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${port}/postgres`;
   }
