@@ -61,15 +61,22 @@ async function request(url: string, key: string | undefined, query: string, vari
   } catch (error) {
     throw new ExitError(`cannot reach the Dossier service at ${url}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`, 3);
   }
-  let body: { data?: any; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  let body: { data?: BriefData; errors?: Array<{ message: string; extensions?: { code?: string } }> };
   try {
-    body = await response.json();
+    body = (await response.json()) as typeof body;
   } catch {
     throw new ExitError(`the service at ${url} answered HTTP ${response.status} without a GraphQL response`, 3);
   }
   const error = body.errors?.[0];
   if (error) throw new ExitError(`${error.extensions?.code ?? 'ERROR'}: ${error.message}`, CALLER_ERRORS.has(error.extensions?.code ?? '') ? 2 : 3);
+  if (!body.data) throw new ExitError(`the service at ${url} answered HTTP ${response.status} without data`, 3);
   return body.data;
+}
+
+/** What the brief query returns: the brief (Markdown or its JSON fields) and, with --since, the delta. */
+interface BriefData {
+  brief: { markdown?: string } & Record<string, unknown>;
+  briefDelta?: DeltaJson;
 }
 
 async function main() {
@@ -88,7 +95,10 @@ async function main() {
   }`;
   const data = await request(url, config.DOSSIER_API_KEY, query, { input, since: args.since ?? new Date(0).toISOString(), withDelta: Boolean(args.since) });
   if (args.format === 'json') process.stdout.write(`${JSON.stringify(args.since ? data : { brief: data.brief }, null, 2)}\n`);
-  else process.stdout.write(args.since ? `${data.brief.markdown}\n${renderDeltaMarkdown(data.briefDelta as DeltaJson)}` : data.brief.markdown);
+  else {
+    const markdown = data.brief.markdown ?? '';
+    process.stdout.write(args.since && data.briefDelta ? `${markdown}\n${renderDeltaMarkdown(data.briefDelta)}` : markdown);
+  }
   console.error(`dossier brief: done in ${Date.now() - started} ms`);
 }
 
