@@ -46,8 +46,14 @@ benchmark({ EMBEDDED_PG_PORT: '54338', RATE_LIMIT_POINTS: '1000000' }, async (ds
   const differences = hidden.map((h, i) => h - missing[i]);
   const mean = differences.reduce((a, b) => a + b, 0) / PAIRS;
   const sd = Math.sqrt(differences.reduce((a, d) => a + (d - mean) ** 2, 0) / (PAIRS - 1));
-  const median = (xs: number[]) => percentile([...xs].sort((a, b) => a - b), 50);
+  const median = (xs: number[]) =>
+    percentile(
+      [...xs].sort((a, b) => a - b),
+      50,
+    );
   console.log(`brief for a hidden actor (50 statements about it): median ${median(hidden).toFixed(3)} ms`);
   console.log(`brief for a missing actor:                         median ${median(missing).toFixed(3)} ms`);
-  console.log(`paired difference hidden - missing: mean ${(mean * 1000).toFixed(0)} µs, median ${(median(differences) * 1000).toFixed(0)} µs, z = ${(mean / (sd / Math.sqrt(PAIRS))).toFixed(2)} over ${PAIRS} pairs`);
+  console.log(
+    `paired difference hidden - missing: mean ${(mean * 1000).toFixed(0)} µs, median ${(median(differences) * 1000).toFixed(0)} µs, z = ${(mean / (sd / Math.sqrt(PAIRS))).toFixed(2)} over ${PAIRS} pairs`,
+  );
 });

@@ -50,8 +50,7 @@ require.extensions['.ts'] = (module, filename) => module._compile(compile(fs.rea
 
 // `node scripts/register.js src ...` compiles every .ts file of the folders or files given ahead of time (the image).
 if (require.main === module) {
-  const below = (target) =>
-    fs.statSync(target).isDirectory() ? fs.readdirSync(target, { recursive: true }).map((file) => path.join(target, file)) : [target];
+  const below = (target) => (fs.statSync(target).isDirectory() ? fs.readdirSync(target, { recursive: true }).map((file) => path.join(target, file)) : [target]);
   for (const file of process.argv.slice(2).flatMap(below)) {
     if (file.endsWith('.ts') && !file.endsWith('.d.ts')) compile(fs.readFileSync(file, 'utf8'), path.resolve(file));
   }

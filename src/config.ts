@@ -13,7 +13,10 @@ const schema = z.object({
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Requests without credentials: `read` lets them read TLP:CLEAR items, `off` refuses them. */
   ANONYMOUS: z.enum(['off', 'read']).default('read'),
-  SEED: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  SEED: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10000).default(100),
   /** Page size of a list asked for without `first`. */
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(10000).default(20),
@@ -42,7 +45,10 @@ const schema = z.object({
   RATE_LIMIT_POINTS: z.coerce.number().int().min(1).default(600),
   RATE_LIMIT_WINDOW_S: z.coerce.number().int().min(1).default(60),
   /** Redis shared by all instances for rate limits; in memory without it. */
-  REDIS_URL: z.string().regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL').optional(),
+  REDIS_URL: z
+    .string()
+    .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
+    .optional(),
   RATE_LIMIT_PREFIX: z.string().min(1).default('dossier-rate'),
   /** Proxies in front of the service whose X-Forwarded-For to trust (0: none). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
@@ -57,9 +63,18 @@ const schema = z.object({
   /** An Apollo persisted query manifest: when set, only its operations are accepted (by hash or by their exact text). */
   ALLOWLIST_FILE: z.string().min(1).optional(),
   /** Schema introspection and the GraphiQL page: on by default, off by default when NODE_ENV=production. */
-  INTROSPECTION: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
-  GRAPHIQL: z.enum(['true', 'false']).optional().transform((v) => (v === undefined ? undefined : v === 'true')),
-  SCHEDULER: z.enum(['true', 'false']).default('true').transform((v) => v === 'true'),
+  INTROSPECTION: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+  GRAPHIQL: z
+    .enum(['true', 'false'])
+    .optional()
+    .transform((v) => (v === undefined ? undefined : v === 'true')),
+  SCHEDULER: z
+    .enum(['true', 'false'])
+    .default('true')
+    .transform((v) => v === 'true'),
   SCHEDULER_TICK_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** Where `npm run brief` finds the service. */
   DOSSIER_URL: z.string().url().optional(),

@@ -67,23 +67,53 @@ test('a database lost while a run composes ends nothing: the attempt resumes whe
     await locker.query('BEGIN');
     await locker.query('LOCK TABLE capability IN ACCESS EXCLUSIVE MODE');
     expect(await scheduler.tick(at(2027))).toBe(1);
-    const [running] = await until('the run starts', () => runsOf(definition), (runs) => runs[0]?.status === 'RUNNING', 10_000);
+    const [running] = await until(
+      'the run starts',
+      () => runsOf(definition),
+      (runs) => runs[0]?.status === 'RUNNING',
+      10_000,
+    );
     await proxy.cut();
     await locker.query('ROLLBACK');
-    await until('the monitor notices', async () => monitor.down, (down) => down, 5_000);
+    await until(
+      'the monitor notices',
+      async () => monitor.down,
+      (down) => down,
+      5_000,
+    );
     // The composing attempt notices when its own query fails, a moment after the monitor does.
-    await until('the scheduler waits', async () => scheduler.health(), (h) => h.status === 'waiting for the database' && h.worker === 'waiting for the database', 10_000);
+    await until(
+      'the scheduler waits',
+      async () => scheduler.health(),
+      (h) => h.status === 'waiting for the database' && h.worker === 'waiting for the database',
+      10_000,
+    );
     await proxy.restore();
     const returned = Date.now();
-    const [done] = await until('the run is composed', () => runsOf(definition), (runs) => runs[0]?.status === 'SUCCEEDED', 10_000);
+    const [done] = await until(
+      'the run is composed',
+      () => runsOf(definition),
+      (runs) => runs[0]?.status === 'SUCCEEDED',
+      10_000,
+    );
     // Well within a tick of the database's return (this scheduler's tick is an hour).
     expect(Date.now() - returned).toBeLessThan(5_000);
     expect(done.attempt).toBe(running.attempt);
-    expect(await until('its job is completed', () => jobsOf(done.id), (jobs) => jobs[0]?.state === 'completed', 5_000)).toEqual([
-      { state: 'completed', retry_count: 0 },
-    ]);
+    expect(
+      await until(
+        'its job is completed',
+        () => jobsOf(done.id),
+        (jobs) => jobs[0]?.state === 'completed',
+        5_000,
+      ),
+    ).toEqual([{ state: 'completed', retry_count: 0 }]);
     // The worker turns idle once it has settled the job, a moment after the job reads as completed.
-    await until('the worker is idle', async () => scheduler.health(), (h) => h.status === 'running' && h.worker === 'idle', 5_000);
+    await until(
+      'the worker is idle',
+      async () => scheduler.health(),
+      (h) => h.status === 'running' && h.worker === 'idle',
+      5_000,
+    );
   } finally {
     await locker.end();
     await proxy.restore(); // so a failure here leaves the next test a database
@@ -106,7 +136,12 @@ test('runs a dead process left behind are queued again by the next tick, and a r
   const lost = await insert(2031, 'QUEUED', null); // queued, but its job is gone
   const held = await insert(2032, 'RUNNING', '30 seconds'); // another attempt is alive
   expect(await scheduler.tick()).toBe(0); // nothing due: the yearly definition waits for next January
-  const runs = await until('the stranded runs are composed', () => runsOf(definition), (r) => r.filter((x: any) => x.status === 'SUCCEEDED').length === 2, 10_000);
+  const runs = await until(
+    'the stranded runs are composed',
+    () => runsOf(definition),
+    (r) => r.filter((x: any) => x.status === 'SUCCEEDED').length === 2,
+    10_000,
+  );
   expect(runs.map((r: any) => [r.id, r.status])).toEqual([
     [abandoned.id, 'SUCCEEDED'],
     [lost.id, 'SUCCEEDED'],

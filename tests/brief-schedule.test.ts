@@ -161,7 +161,12 @@ test('a change to the data shows up in the next run’s delta, and nothing else 
     baseline: 'RUN',
     baselineRunId: first.id,
     added: [{ id: toGlobalId('Capability', added), text: 'The KPA fields new artillery.' }],
-    removed: [{ id: toGlobalId('Challenge', challenge('no-joint-training-history')), text: 'Russia and North Korea have historically lacked joint training exercises.' }],
+    removed: [
+      {
+        id: toGlobalId('Challenge', challenge('no-joint-training-history')),
+        text: 'Russia and North Korea have historically lacked joint training exercises.',
+      },
+    ],
     changed: [{ id: toGlobalId('Capability', capability('kpa-reserve-manpower')), changes: ['text'] }],
     unchanged: 48,
   };
@@ -411,7 +416,8 @@ test('when an actor a relation names is marked higher, earlier runs hide and the
 
 test('only the owner’s organisation may change a definition, and a run needs an owner who still holds the clearance', async () => {
   const scheduler = instances[0].scheduler;
-  const other = (await createKey(server.dataSource.manager, { name: 'other-admin', role: Role.ADMIN, clearance: Marking.GREEN, organisation: 'other-org' })).key;
+  const other = (await createKey(server.dataSource.manager, { name: 'other-admin', role: Role.ADMIN, clearance: Marking.GREEN, organisation: 'other-org' }))
+    .key;
   const owner = (await createKey(server.dataSource.manager, { name: 'owner', role: Role.ADMIN, clearance: Marking.GREEN, organisation: 'test-org' })).key;
   const d = dataOf(await server.gqlAs(owner, CREATE, { input: { name: 'owned', brief: DPRK, cron: YEARLY } })).createBriefDefinition;
   const pause = await server.gqlAs(other, `mutation($id: ID!) { pauseBriefDefinition(id: $id) { id } }`, { id: d.id });

@@ -96,10 +96,11 @@ test('corroboration needs two publishers: two sources of one publisher are not i
   const language = fixtureId('topic', 'dprk-troops-in-russia', 'challenges', 'language-barrier');
   const source = (key: string) => fixtureId('source', key);
   const cite = (sourceKey: string, verb: string) =>
-    server.dataSource.query(
-      `INSERT INTO citation (id, source_id, verb, quote, credibility, challenge_id) VALUES (gen_random_uuid(), $1, $2, 'q', 2, $3)`,
-      [source(sourceKey), verb, language],
-    );
+    server.dataSource.query(`INSERT INTO citation (id, source_id, verb, quote, credibility, challenge_id) VALUES (gen_random_uuid(), $1, $2, 'q', 2, $3)`, [
+      source(sourceKey),
+      verb,
+      language,
+    ]);
   const languageGap = async () => {
     const b = await brief({ ...DPRK, limitPerSection: 100 });
     const entry = b.actors.flatMap((a: any) => a.challenges).find((c: any) => c.id === toGlobalId('Challenge', language));
@@ -143,8 +144,7 @@ test('the timeline keeps date precision and the time window', async () => {
 
 test('relations appear under their subject, dated, and only while valid in the window', async () => {
   const RELATIONS = `query($input: BriefInput!) { brief(input: $input) { actors { name relations { kind category text } } } }`;
-  const russia = async (input: Record<string, unknown>) =>
-    dataOf(await server.gql(RELATIONS, { input })).brief.actors.find((a: any) => a.name === 'Russia');
+  const russia = async (input: Record<string, unknown>) => dataOf(await server.gql(RELATIONS, { input })).brief.actors.find((a: any) => a.name === 'Russia');
   const treaty = 'Russia: treaty partner of North Korea since 24 October 2024.';
   const all = await russia(DPRK);
   expect(all.relations.map((r: any) => r.text)).toEqual(expect.arrayContaining([expect.stringContaining(treaty)]));
@@ -162,7 +162,8 @@ test('minimum credibility and reliability drop the citations below them', async 
   for (const ref of refs) expect(ref.reliability <= 'B').toBe(true);
   const judgmentRefs = b.bottomLine.flatMap((j: any) => j.statement.sources);
   expect(judgmentRefs.length).toBeGreaterThan(0);
-  for (const ref of judgmentRefs) expect({ reliability: ref.reliability <= 'B', credibility: ref.credibility <= 2 }).toEqual({ reliability: true, credibility: true });
+  for (const ref of judgmentRefs)
+    expect({ reliability: ref.reliability <= 'B', credibility: ref.credibility <= 2 }).toEqual({ reliability: true, credibility: true });
   expect(b.statementCount).toBeGreaterThan(0);
   expect(b.statementCount).toBeLessThan((await brief(DPRK)).statementCount);
 });
@@ -231,13 +232,19 @@ test('a publisher the reader cannot see tells nothing: its sources count as thei
     // Below the publisher's marking: nothing tells that the two reports share a publisher, and the brief says how it judged.
     const green = await briefAs(s);
     expect(green).toMatchObject({ marking: 'CLEAR', statement: { corroborated: true, independentSources: 2 }, gap: null });
-    expect(green.sources).toEqual([{ title: 'Hidden report one', publisher: null }, { title: 'Hidden report two', publisher: null }]);
+    expect(green.sources).toEqual([
+      { title: 'Hidden report one', publisher: null },
+      { title: 'Hidden report two', publisher: null },
+    ]);
     expect(green.markdown).not.toContain('Hidden agency');
     expect(green.markdown).toContain("as known at this brief's clearance: a source whose publisher is unknown counts as its own");
     // A reader cleared for the publisher sees one publisher, named, and the brief is marked for it.
     const amber = await briefAs(amberReader);
     expect(amber).toMatchObject({ marking: 'AMBER', statement: { corroborated: false, independentSources: 1 }, gap: ['SAME_PUBLISHER_ONLY'] });
-    expect(amber.sources).toEqual([{ title: 'Hidden report one', publisher: 'Hidden agency' }, { title: 'Hidden report two', publisher: 'Hidden agency' }]);
+    expect(amber.sources).toEqual([
+      { title: 'Hidden report one', publisher: 'Hidden agency' },
+      { title: 'Hidden report two', publisher: 'Hidden agency' },
+    ]);
   } finally {
     await amberReader.close();
     await s.close();
@@ -286,10 +293,12 @@ test('composing a brief takes one SQL statement, at 5 actors as at 500', async (
 
 test('text from the data stays text: line breaks and Markdown syntax cannot change the brief’s structure', async () => {
   const id = '00000000-0000-4000-8000-00000000f001';
-  await server.dataSource.query(
-    `INSERT INTO capability (id, topic_id, actor_id, category, statement) VALUES ($1, $2, $3, 'TACTICS', $4)`,
-    [id, fixtureId('topic', 'dprk-troops-in-russia'), fixtureId('actor', 'russia'), 'Line one\n# Not a heading\n- not an item *bold* <b>'],
-  );
+  await server.dataSource.query(`INSERT INTO capability (id, topic_id, actor_id, category, statement) VALUES ($1, $2, $3, 'TACTICS', $4)`, [
+    id,
+    fixtureId('topic', 'dprk-troops-in-russia'),
+    fixtureId('actor', 'russia'),
+    'Line one\n# Not a heading\n- not an item *bold* <b>',
+  ]);
   await server.dataSource.query(
     `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES (gen_random_uuid(), $1, 'STATES', 'q', 2, $2)`,
     [fixtureId('source', 'article'), id],
@@ -297,7 +306,12 @@ test('text from the data stays text: line breaks and Markdown syntax cannot chan
   try {
     const b = await brief({ ...DPRK, sections: ['ACTORS'], limitPerSection: 100 });
     expect(b.markdown).toContain('- Tactics: Line one \\# Not a heading - not an item \\*bold\\* \\<b\\>.');
-    expect(b.markdown.split('\n').filter((line: string) => line.startsWith('#')).every((line: string) => !line.includes('Not a heading'))).toBe(true);
+    expect(
+      b.markdown
+        .split('\n')
+        .filter((line: string) => line.startsWith('#'))
+        .every((line: string) => !line.includes('Not a heading')),
+    ).toBe(true);
     expect(b.html).not.toContain('<b>');
   } finally {
     await server.dataSource.query(`DELETE FROM capability WHERE id = $1`, [id]);

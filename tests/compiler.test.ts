@@ -47,8 +47,19 @@ function paramAt(statement: Statement, pattern: RegExp): unknown {
 
 // Tables whose rows are marked items (src/read/access.ts ItemTable): every read of one must be guarded.
 const ITEM_TABLES = [
-  'topic', 'actor', 'location', 'source', 'citation', 'capability', 'challenge', 'implication', 'event',
-  'actor_relation', 'brief_definition', 'brief_run', 'deleted_item',
+  'topic',
+  'actor',
+  'location',
+  'source',
+  'citation',
+  'capability',
+  'challenge',
+  'implication',
+  'event',
+  'actor_relation',
+  'brief_definition',
+  'brief_run',
+  'deleted_item',
 ];
 
 /** `text` with the contents of its string literals blanked, so parentheses inside them do not count. */

@@ -23,27 +23,85 @@ const russia = toGlobalId('Actor', fixtureId('actor', 'russia'));
 const citations = [{ source: article, verb: 'REPORTS', quote: 'DPRK troops have been sighted', credibility: 3 }];
 
 const TABLES = [
-  'topic', 'actor', 'location', 'source', 'citation', 'capability', 'challenge', 'implication', 'event', 'actor_relation',
-  'event_actor', 'implication_actor', 'brief_definition', 'brief_run', 'api_key', 'release',
+  'topic',
+  'actor',
+  'location',
+  'source',
+  'citation',
+  'capability',
+  'challenge',
+  'implication',
+  'event',
+  'actor_relation',
+  'event_actor',
+  'implication_actor',
+  'brief_definition',
+  'brief_run',
+  'api_key',
+  'release',
 ];
 const ITEM_TABLES = TABLES.slice(0, 10);
 
 /** A fingerprint of every table a write could touch: equal fingerprints, nothing written. */
 async function snapshot(): Promise<Record<string, string>> {
   const rows: Array<{ t: string; h: string }> = await server.dataSource.query(
-    TABLES.map((t) => `SELECT '${t}' AS t, count(*) || ':' || md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) AS h FROM ${t} r`).join(' UNION ALL '),
+    TABLES.map((t) => `SELECT '${t}' AS t, count(*) || ':' || md5(coalesce(string_agg(r::text, ',' ORDER BY r::text), '')) AS h FROM ${t} r`).join(
+      ' UNION ALL ',
+    ),
   );
   return Object.fromEntries(rows.map((r) => [r.t, r.h]));
 }
 
-const capabilityInput = (extra: Record<string, unknown> = {}) => ({ topic: TOPIC, actor: kpa, category: 'MANPOWER', statement: 'The KPA has many soldiers.', citations, ...extra });
-const challengeInput = (extra: Record<string, unknown> = {}) => ({ topic: TOPIC, actor: kpa, category: 'LANGUAGE', statement: 'Few soldiers speak Russian.', citations, ...extra });
-const eventInput = (extra: Record<string, unknown> = {}) => ({ topic: TOPIC, title: 'Units seen near Sudzha', occurredOn: '2024-11-01', precision: 'MONTH', actors: [kpa], citations, ...extra });
-const relationInput = (extra: Record<string, unknown> = {}) => ({ topic: TOPIC, from: kpa, type: 'TRAINS_WITH', to: russia, validFrom: '2024-10-24', citations, ...extra });
-const implicationInput = (extra: Record<string, unknown> = {}) => ({
-  topic: TOPIC, statement: 'Units rotate out before spring.', likelihood: 'UNLIKELY', confidence: 'LOW', scope: 'CONFLICT', horizon: 'SHORT_TERM', citations, ...extra,
+const capabilityInput = (extra: Record<string, unknown> = {}) => ({
+  topic: TOPIC,
+  actor: kpa,
+  category: 'MANPOWER',
+  statement: 'The KPA has many soldiers.',
+  citations,
+  ...extra,
 });
-const briefInput = (extra: Record<string, unknown> = {}) => ({ name: 'Weekly DPRK', brief: { topics: [TOPIC], clearance: 'GREEN' }, cron: '@yearly', ...extra });
+const challengeInput = (extra: Record<string, unknown> = {}) => ({
+  topic: TOPIC,
+  actor: kpa,
+  category: 'LANGUAGE',
+  statement: 'Few soldiers speak Russian.',
+  citations,
+  ...extra,
+});
+const eventInput = (extra: Record<string, unknown> = {}) => ({
+  topic: TOPIC,
+  title: 'Units seen near Sudzha',
+  occurredOn: '2024-11-01',
+  precision: 'MONTH',
+  actors: [kpa],
+  citations,
+  ...extra,
+});
+const relationInput = (extra: Record<string, unknown> = {}) => ({
+  topic: TOPIC,
+  from: kpa,
+  type: 'TRAINS_WITH',
+  to: russia,
+  validFrom: '2024-10-24',
+  citations,
+  ...extra,
+});
+const implicationInput = (extra: Record<string, unknown> = {}) => ({
+  topic: TOPIC,
+  statement: 'Units rotate out before spring.',
+  likelihood: 'UNLIKELY',
+  confidence: 'LOW',
+  scope: 'CONFLICT',
+  horizon: 'SHORT_TERM',
+  citations,
+  ...extra,
+});
+const briefInput = (extra: Record<string, unknown> = {}) => ({
+  name: 'Weekly DPRK',
+  brief: { topics: [TOPIC], clearance: 'GREEN' },
+  cron: '@yearly',
+  ...extra,
+});
 
 const CREATE = {
   capability: `mutation($input: CapabilityInput!) { createCapability(input: $input) { id } }`,
@@ -63,7 +121,11 @@ const UPDATE = {
   brief: `mutation($id: ID!, $input: BriefDefinitionPatch!) { updateBriefDefinition(id: $id, input: $input) { id } }`,
 };
 
-const refusal = (r: GraphQLResponse) => ({ status: r.status < 500, code: r.body.errors?.[0]?.extensions?.code, field: r.body.errors?.[0]?.extensions?.argumentName });
+const refusal = (r: GraphQLResponse) => ({
+  status: r.status < 500,
+  code: r.body.errors?.[0]?.extensions?.code,
+  field: r.body.errors?.[0]?.extensions?.argumentName,
+});
 
 beforeAll(async () => {
   server = await startTestServer();
@@ -88,36 +150,150 @@ describe('through the API, a write that breaks a rule is BAD_USER_INPUT naming t
   const as = (key: string) => () => keys[key];
   const cases: Array<[string, () => string, string, () => Record<string, unknown>, string]> = [
     // The relation rules are left to the table's checks: these answers come from the database.
-    ['relation_validity_ordered: a relation ending before it begins', as('analyst'), CREATE.relation, () => ({ input: relationInput({ validTo: '2024-10-23' }) }), 'input.validTo'],
+    [
+      'relation_validity_ordered: a relation ending before it begins',
+      as('analyst'),
+      CREATE.relation,
+      () => ({ input: relationInput({ validTo: '2024-10-23' }) }),
+      'input.validTo',
+    ],
     ['relation_distinct_actors: a relation of an actor to itself', as('analyst'), CREATE.relation, () => ({ input: relationInput({ to: kpa }) }), 'input.to'],
-    ['relation_validity_ordered: a new end before the stored beginning', as('analyst'), UPDATE.relation, () => ({ id: ids.relation, input: { validTo: '2024-10-23' } }), 'input.validTo'],
+    [
+      'relation_validity_ordered: a new end before the stored beginning',
+      as('analyst'),
+      UPDATE.relation,
+      () => ({ id: ids.relation, input: { validTo: '2024-10-23' } }),
+      'input.validTo',
+    ],
     ['statement_not_blank: a blank capability', as('analyst'), CREATE.capability, () => ({ input: capabilityInput({ statement: ' \t ' }) }), 'input.statement'],
-    ['statement_not_blank: a capability made blank', as('analyst'), UPDATE.capability, () => ({ id: ids.capability, input: { statement: '  ' } }), 'input.statement'],
+    [
+      'statement_not_blank: a capability made blank',
+      as('analyst'),
+      UPDATE.capability,
+      () => ({ id: ids.capability, input: { statement: '  ' } }),
+      'input.statement',
+    ],
     ['statement_not_blank: a blank challenge', as('analyst'), CREATE.challenge, () => ({ input: challengeInput({ statement: '' }) }), 'input.statement'],
-    ['statement_not_blank: a judgment made blank', as('analyst'), UPDATE.implication, () => ({ id: ids.implication, input: { statement: '\n' } }), 'input.statement'],
+    [
+      'statement_not_blank: a judgment made blank',
+      as('analyst'),
+      UPDATE.implication,
+      () => ({ id: ids.implication, input: { statement: '\n' } }),
+      'input.statement',
+    ],
     ['title_not_blank: an untitled event', as('analyst'), CREATE.event, () => ({ input: eventInput({ title: '   ' }) }), 'input.title'],
     ['title_not_blank: an event made untitled', as('analyst'), UPDATE.event, () => ({ id: ids.event, input: { title: ' ' } }), 'input.title'],
-    ['quantity_ordered: low above best', as('analyst'), CREATE.capability, () => ({ input: capabilityInput({ quantity: { low: 300, best: 200 } }) }), 'input.quantity'],
-    ['quantity_ordered: best above high, on an event', as('analyst'), CREATE.event, () => ({ input: eventInput({ quantity: { best: 5, high: 1 } }) }), 'input.quantity'],
-    ['quantity_ordered: a changed range low above high', as('analyst'), UPDATE.challenge, () => ({ id: ids.challenge, input: { quantity: { low: 2, high: 1 } } }), 'input.quantity'],
-    ['quantity_has_value: a unit without a number', as('analyst'), CREATE.challenge, () => ({ input: challengeInput({ quantity: { unit: 'troops' } }) }), 'input.quantity'],
-    ['quantity_has_value: a number replaced by a unit alone', as('analyst'), UPDATE.capability, () => ({ id: ids.capability, input: { quantity: { unit: 'launchers' } } }), 'input.quantity'],
-    ['event_date_fits_precision: a MONTH date that is not the 1st', as('analyst'), CREATE.event, () => ({ input: eventInput({ occurredOn: '2024-11-15' }) }), 'input.occurredOn'],
-    ['event_date_fits_precision: a YEAR date that is not 1 January', as('analyst'), UPDATE.event, () => ({ id: ids.event, input: { occurredOn: '2024-03-01', precision: 'YEAR' } }), 'input.occurredOn'],
-    ['quote_not_blank: a citation without words', as('analyst'), CREATE.implication, () => ({ input: implicationInput({ citations: [{ ...citations[0], quote: '   ' }] }) }), 'input.citations[0].quote'],
-    ['citation_credibility_range: credibility 7', as('analyst'), CREATE.implication, () => ({ input: implicationInput({ citations: [{ ...citations[0], credibility: 7 }] }) }), 'input.citations[0].credibility'],
-    ['audience_only_red: a GREEN statement with an audience', as('analyst'), CREATE.implication, () => ({ input: implicationInput({ marking: 'GREEN', audience: ['org-c/releaser'] }) }), 'input.audience'],
-    ['audience_only_red: an audience given to an AMBER statement', as('analyst'), UPDATE.implication, () => ({ id: ids.implication, input: { audience: ['org-c/releaser'] } }), 'input.audience'],
-    ['item_access_decidable: AMBER_STRICT without an organisation', as('loner'), CREATE.implication, () => ({ input: implicationInput({ marking: 'AMBER_STRICT' }) }), 'input.marking'],
-    ['release_reason_given: a release with a blank reason', as('releaser'), UPDATE.implication, () => ({ id: ids.implication, input: { marking: 'CLEAR', releaseReason: '  ' } }), 'input.releaseReason'],
+    [
+      'quantity_ordered: low above best',
+      as('analyst'),
+      CREATE.capability,
+      () => ({ input: capabilityInput({ quantity: { low: 300, best: 200 } }) }),
+      'input.quantity',
+    ],
+    [
+      'quantity_ordered: best above high, on an event',
+      as('analyst'),
+      CREATE.event,
+      () => ({ input: eventInput({ quantity: { best: 5, high: 1 } }) }),
+      'input.quantity',
+    ],
+    [
+      'quantity_ordered: a changed range low above high',
+      as('analyst'),
+      UPDATE.challenge,
+      () => ({ id: ids.challenge, input: { quantity: { low: 2, high: 1 } } }),
+      'input.quantity',
+    ],
+    [
+      'quantity_has_value: a unit without a number',
+      as('analyst'),
+      CREATE.challenge,
+      () => ({ input: challengeInput({ quantity: { unit: 'troops' } }) }),
+      'input.quantity',
+    ],
+    [
+      'quantity_has_value: a number replaced by a unit alone',
+      as('analyst'),
+      UPDATE.capability,
+      () => ({ id: ids.capability, input: { quantity: { unit: 'launchers' } } }),
+      'input.quantity',
+    ],
+    [
+      'event_date_fits_precision: a MONTH date that is not the 1st',
+      as('analyst'),
+      CREATE.event,
+      () => ({ input: eventInput({ occurredOn: '2024-11-15' }) }),
+      'input.occurredOn',
+    ],
+    [
+      'event_date_fits_precision: a YEAR date that is not 1 January',
+      as('analyst'),
+      UPDATE.event,
+      () => ({ id: ids.event, input: { occurredOn: '2024-03-01', precision: 'YEAR' } }),
+      'input.occurredOn',
+    ],
+    [
+      'quote_not_blank: a citation without words',
+      as('analyst'),
+      CREATE.implication,
+      () => ({ input: implicationInput({ citations: [{ ...citations[0], quote: '   ' }] }) }),
+      'input.citations[0].quote',
+    ],
+    [
+      'citation_credibility_range: credibility 7',
+      as('analyst'),
+      CREATE.implication,
+      () => ({ input: implicationInput({ citations: [{ ...citations[0], credibility: 7 }] }) }),
+      'input.citations[0].credibility',
+    ],
+    [
+      'audience_only_red: a GREEN statement with an audience',
+      as('analyst'),
+      CREATE.implication,
+      () => ({ input: implicationInput({ marking: 'GREEN', audience: ['org-c/releaser'] }) }),
+      'input.audience',
+    ],
+    [
+      'audience_only_red: an audience given to an AMBER statement',
+      as('analyst'),
+      UPDATE.implication,
+      () => ({ id: ids.implication, input: { audience: ['org-c/releaser'] } }),
+      'input.audience',
+    ],
+    [
+      'item_access_decidable: AMBER_STRICT without an organisation',
+      as('loner'),
+      CREATE.implication,
+      () => ({ input: implicationInput({ marking: 'AMBER_STRICT' }) }),
+      'input.marking',
+    ],
+    [
+      'release_reason_given: a release with a blank reason',
+      as('releaser'),
+      UPDATE.implication,
+      () => ({ id: ids.implication, input: { marking: 'CLEAR', releaseReason: '  ' } }),
+      'input.releaseReason',
+    ],
     ['name_not_blank: a brief definition without a name', as('admin'), CREATE.brief, () => ({ input: briefInput({ name: ' ' }) }), 'input.name'],
     ['name_not_blank: a brief definition renamed blank', as('admin'), UPDATE.brief, () => ({ id: ids.brief, input: { name: '\t' } }), 'input.name'],
     ['brief_definition_name_length: a 201-character name', as('admin'), CREATE.brief, () => ({ input: briefInput({ name: 'n'.repeat(201) }) }), 'input.name'],
     ['brief_definition_formats_given: no rendering', as('admin'), UPDATE.brief, () => ({ id: ids.brief, input: { formats: [] } }), 'input.formats'],
     ['brief_definition_schedule_given: a blank cron expression', as('admin'), CREATE.brief, () => ({ input: briefInput({ cron: ' ' }) }), 'input.cron'],
     ['brief_definition_schedule_given: a blank time zone', as('admin'), UPDATE.brief, () => ({ id: ids.brief, input: { timeZone: '' } }), 'input.timeZone'],
-    ['api_key_name_format: a key name with a space', as('admin'), CREATE.apiKey, () => ({ input: { name: 'has space', role: 'VIEWER', clearance: 'CLEAR' } }), 'input.name'],
-    ['organisation_format: a key of the empty organisation', as('admin'), CREATE.apiKey, () => ({ input: { name: 'nobody', role: 'VIEWER', clearance: 'CLEAR', organisation: '' } }), 'input.organisation'],
+    [
+      'api_key_name_format: a key name with a space',
+      as('admin'),
+      CREATE.apiKey,
+      () => ({ input: { name: 'has space', role: 'VIEWER', clearance: 'CLEAR' } }),
+      'input.name',
+    ],
+    [
+      'organisation_format: a key of the empty organisation',
+      as('admin'),
+      CREATE.apiKey,
+      () => ({ input: { name: 'nobody', role: 'VIEWER', clearance: 'CLEAR', organisation: '' } }),
+      'input.organisation',
+    ],
   ];
 
   test.each(cases)('%s', async (_rule, key, query, variables, field) => {
@@ -134,11 +310,15 @@ describe('through the API, a write that breaks a rule is BAD_USER_INPUT naming t
       validTo: '2024-10-24',
     });
     const open = dataOf(await server.gqlAs(keys.analyst, CREATE.relation, { input: relationInput({ validFrom: null, type: 'SUPPORTS' }) })).createRelation;
-    expect(dataOf(await server.gqlAs(keys.analyst, UPDATE.relation, { id: open.id, input: { validTo: '1990-01-01' } })).updateRelation.validTo).toBe('1990-01-01');
+    expect(dataOf(await server.gqlAs(keys.analyst, UPDATE.relation, { id: open.id, input: { validTo: '1990-01-01' } })).updateRelation.validTo).toBe(
+      '1990-01-01',
+    );
   });
 
   test('quotes are stored trimmed, as the check on them holds', async () => {
-    const created = dataOf(await server.gqlAs(keys.analyst, CREATE.implication, { input: implicationInput({ citations: [{ ...citations[0], quote: '  padded words \n' }] }) }));
+    const created = dataOf(
+      await server.gqlAs(keys.analyst, CREATE.implication, { input: implicationInput({ citations: [{ ...citations[0], quote: '  padded words \n' }] }) }),
+    );
     expect(created.createImplication.citations).toEqual([{ quote: 'padded words' }]);
   });
 });
@@ -157,10 +337,20 @@ describe('the database refuses every rule, whoever writes', () => {
     ...each(['capability', 'challenge', 'implication'], 'statement_not_blank', `statement = E'\\t'`, 'input.statement'),
     ...each(['citation'], 'quote_not_blank', `quote = ' padded'`, 'input.citations'),
     ...each(['citation'], 'citation_credibility_range', `credibility = 0`, 'input.citations'),
-    ...each(['citation'], 'citation_cites_one_statement', `capability_id = NULL, challenge_id = NULL, implication_id = NULL, event_id = NULL, relation_id = NULL`, 'input.citations'),
+    ...each(
+      ['citation'],
+      'citation_cites_one_statement',
+      `capability_id = NULL, challenge_id = NULL, implication_id = NULL, event_id = NULL, relation_id = NULL`,
+      'input.citations',
+    ),
     ...each(['actor', 'location'], 'country_code_format', `country_code = 'kp'`, 'input.countryCode'),
     ...each(['capability', 'challenge', 'event'], 'quantity_ordered', `quantity_low = 10, quantity_best = 5, quantity_high = NULL`, 'input.quantity'),
-    ...each(['capability', 'challenge', 'event'], 'quantity_has_value', `quantity_low = NULL, quantity_best = NULL, quantity_high = NULL, quantity_unit = 'troops'`, 'input.quantity'),
+    ...each(
+      ['capability', 'challenge', 'event'],
+      'quantity_has_value',
+      `quantity_low = NULL, quantity_best = NULL, quantity_high = NULL, quantity_unit = 'troops'`,
+      'input.quantity',
+    ),
     ...each(['topic'], 'topic_slug_format', `slug = 'Not A Slug'`, 'input.slug'),
     ...each(['topic'], 'topic_period_ordered', `starts_on = '2024-08-01', ends_on = '2024-07-31'`, 'input.endsOn'),
     ...each(['actor'], 'actor_not_own_parent', `parent_id = id`, 'input.parent'),
@@ -171,7 +361,12 @@ describe('the database refuses every rule, whoever writes', () => {
     ...each(['actor_relation'], 'relation_validity_ordered', `valid_from = '2024-10-24', valid_to = '2024-10-23'`, 'input.validTo'),
     ...each(['actor_relation'], 'relation_distinct_actors', `to_actor_id = from_actor_id`, 'input.to'),
     ...each(['brief_definition'], 'organisation_format', `organisation = 'org c'`, 'input.organisation'),
-    ...each(['brief_definition'], 'item_access_decidable', `input = jsonb_set(input, '{clearance}', '"RED"'), marking = 'RED', audience = '{}'`, 'input.marking'),
+    ...each(
+      ['brief_definition'],
+      'item_access_decidable',
+      `input = jsonb_set(input, '{clearance}', '"RED"'), marking = 'RED', audience = '{}'`,
+      'input.marking',
+    ),
     ...each(['brief_definition'], 'brief_definition_name_length', `name = repeat('n', 201)`, 'input.name'),
     ...each(['brief_definition'], 'brief_definition_formats_given', `formats = '{}'`, 'input.formats'),
     ...each(['brief_definition'], 'brief_definition_schedule_given', `time_zone = ' '`, 'input.cron'),
@@ -203,7 +398,10 @@ describe('the database refuses every rule, whoever writes', () => {
 
   test.each(violations)('%s on %s', async (constraint, table, sql, field) => {
     const before = await snapshot();
-    const error = await server.dataSource.query(sql).then(() => null, (e: unknown) => e);
+    const error = await server.dataSource.query(sql).then(
+      () => null,
+      (e: unknown) => e,
+    );
     expect((error as { driverError?: unknown } | null)?.driverError).toMatchObject({ code: '23514', table, constraint });
     expect(constraintError(error)?.extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: field });
     expect(await snapshot()).toEqual(before);
@@ -219,13 +417,23 @@ describe('the database refuses every rule, whoever writes', () => {
 
   test('a missing reference, a missing value and a taken key are the client’s too', async () => {
     const topic = fixtureId('topic', TOPIC);
-    const failing = (sql: string, params: unknown[]) => server.dataSource.query(sql, params).then(() => null, (e: unknown) => e);
+    const failing = (sql: string, params: unknown[]) =>
+      server.dataSource.query(sql, params).then(
+        () => null,
+        (e: unknown) => e,
+      );
     const before = await snapshot();
-    const noActor = await failing(`INSERT INTO capability (id, topic_id, actor_id, category, statement) VALUES (gen_random_uuid(), $1, gen_random_uuid(), 'MANPOWER', 'x')`, [topic]);
+    const noActor = await failing(
+      `INSERT INTO capability (id, topic_id, actor_id, category, statement) VALUES (gen_random_uuid(), $1, gen_random_uuid(), 'MANPOWER', 'x')`,
+      [topic],
+    );
     expect(constraintError(noActor)?.extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'input.actor' });
     const linkToNoActor = await failing(`INSERT INTO event_actor (event_id, actor_id) SELECT id, gen_random_uuid() FROM event LIMIT 1`, []);
     expect(constraintError(linkToNoActor)?.extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'input.actors' });
-    const noStatement = await failing(`INSERT INTO implication (id, topic_id, statement, likelihood, confidence, scope, horizon) VALUES (gen_random_uuid(), $1, NULL, 'LIKELY', 'LOW', 'GLOBAL', 'LONG_TERM')`, [topic]);
+    const noStatement = await failing(
+      `INSERT INTO implication (id, topic_id, statement, likelihood, confidence, scope, horizon) VALUES (gen_random_uuid(), $1, NULL, 'LIKELY', 'LOW', 'GLOBAL', 'LONG_TERM')`,
+      [topic],
+    );
     expect(constraintError(noStatement)?.extensions).toEqual({ code: 'BAD_USER_INPUT', argumentName: 'input.statement' });
     const takenSlug = await failing(`INSERT INTO topic (id, slug, title, summary) VALUES (gen_random_uuid(), $1, 'Again', 'Again')`, [TOPIC]);
     expect(constraintError(takenSlug)?.extensions).toEqual({ code: 'CONFLICT' });
@@ -242,13 +450,55 @@ describe('fixture files are held to the same rules, with the file, record and fi
     return dir;
   };
   test.each([
-    ['a relation ending before it begins', (d: any) => { d.relations[0].validTo = '2024-10-23'; }, /relations\[0\] \(russia-dprk-treaty-partners\)\.validTo: ends before it begins/],
-    ['a relation of an actor to itself', (d: any) => { d.relations[0].to = d.relations[0].from; }, /relations\[0\] \(.+\)\.to: an actor has no relation to itself/],
-    ['a topic ending before it begins', (d: any) => { d.topic.endsOn = '2024-07-31'; }, /topic\.endsOn: ends before it begins/],
-    ['an actor part of itself', (d: any) => { d.actors[0].parent = d.actors[0].key; }, /actors\[0\] \(russia\)\.parent: an actor is not part of itself/],
-    ['a latitude without a longitude', (d: any) => { d.locations[0].latitude = 55.7; }, /locations\[0\] \(russia\)\.longitude: give latitude and longitude together/],
-    ['a MONTH date that is not the 1st', (d: any) => { d.events[0].occurredOn = '2024-08-06'; }, /events\[0\] \(ukrainian-forces-enter-kursk\)\.occurredOn: a MONTH date is the first of its month/],
-    ['an audience on a CLEAR item', (d: any) => { d.actors[0].audience = ['demo/lead-analyst']; }, /actors\[0\] \(russia\)\.audience: only a RED item has an audience/],
+    [
+      'a relation ending before it begins',
+      (d: any) => {
+        d.relations[0].validTo = '2024-10-23';
+      },
+      /relations\[0\] \(russia-dprk-treaty-partners\)\.validTo: ends before it begins/,
+    ],
+    [
+      'a relation of an actor to itself',
+      (d: any) => {
+        d.relations[0].to = d.relations[0].from;
+      },
+      /relations\[0\] \(.+\)\.to: an actor has no relation to itself/,
+    ],
+    [
+      'a topic ending before it begins',
+      (d: any) => {
+        d.topic.endsOn = '2024-07-31';
+      },
+      /topic\.endsOn: ends before it begins/,
+    ],
+    [
+      'an actor part of itself',
+      (d: any) => {
+        d.actors[0].parent = d.actors[0].key;
+      },
+      /actors\[0\] \(russia\)\.parent: an actor is not part of itself/,
+    ],
+    [
+      'a latitude without a longitude',
+      (d: any) => {
+        d.locations[0].latitude = 55.7;
+      },
+      /locations\[0\] \(russia\)\.longitude: give latitude and longitude together/,
+    ],
+    [
+      'a MONTH date that is not the 1st',
+      (d: any) => {
+        d.events[0].occurredOn = '2024-08-06';
+      },
+      /events\[0\] \(ukrainian-forces-enter-kursk\)\.occurredOn: a MONTH date is the first of its month/,
+    ],
+    [
+      'an audience on a CLEAR item',
+      (d: any) => {
+        d.actors[0].audience = ['demo/lead-analyst'];
+      },
+      /actors\[0\] \(russia\)\.audience: only a RED item has an audience/,
+    ],
   ])('%s', async (_name, spoil, message) => {
     const data = seed();
     spoil(data);

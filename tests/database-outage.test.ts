@@ -86,7 +86,11 @@ test('while the database is down, requests with and without a key are 503 SERVIC
   } finally {
     await proxy.restore();
   }
-  const back = await eventually(() => post(server, null), (r) => r.status === 200, 5_000);
+  const back = await eventually(
+    () => post(server, null),
+    (r) => r.status === 200,
+    5_000,
+  );
   expect(back.body).toEqual({ data: { topics: { totalCount: expect.any(Number) } } });
 });
 
@@ -103,7 +107,15 @@ test('a frozen database is answered with 503 within the client timeouts, not hel
     clearTimeout(thaw);
     proxy.thaw();
   }
-  expect((await eventually(() => post(server, server.key), (r) => r.status === 200, 5_000)).status).toBe(200);
+  expect(
+    (
+      await eventually(
+        () => post(server, server.key),
+        (r) => r.status === 200,
+        5_000,
+      )
+    ).status,
+  ).toBe(200);
 });
 
 test('a connection whose query got no answer is closed, not handed on inside its transaction', async () => {
@@ -138,7 +150,11 @@ test('a watched database that freezes is noticed at once: /readyz says so instan
   proxy.freeze();
   const thaw = setTimeout(() => proxy.thaw(), 8_000);
   try {
-    const noticed = await eventually(() => readyz(server), (r) => r.status === 503, 5_000);
+    const noticed = await eventually(
+      () => readyz(server),
+      (r) => r.status === 503,
+      5_000,
+    );
     expect(noticed.body).toMatchObject({ status: 'database unreachable', database: { status: 'down', reason: 'no answer in time' } });
     expect(noticed.ms).toBeLessThan(1_000);
     const [keyed, anonymous] = await Promise.all([post(server, server.key), post(server, null)]);
@@ -150,7 +166,11 @@ test('a watched database that freezes is noticed at once: /readyz says so instan
     proxy.thaw();
   }
   const thawed = Date.now();
-  const ready = await eventually(() => readyz(server), (r) => r.status === 200, 5_000);
+  const ready = await eventually(
+    () => readyz(server),
+    (r) => r.status === 200,
+    5_000,
+  );
   expect(ready.body.database.status).toBe('up');
   expect(Date.now() - thawed).toBeLessThan(2_000);
   expect((await post(server, server.key)).status).toBe(200);
@@ -162,7 +182,11 @@ test('readiness does not queue for the pool: with every pooled connection busy, 
   const pool = (server.dataSource.driver as unknown as { master: { totalCount: number; idleCount: number } }).master;
   const busy = Array.from({ length: 10 }, () => server.dataSource.query('SELECT pg_sleep(4)'));
   try {
-    await eventually(async () => pool, (p) => p.totalCount === 10 && p.idleCount === 0, 5_000);
+    await eventually(
+      async () => pool,
+      (p) => p.totalCount === 10 && p.idleCount === 0,
+      5_000,
+    );
     const ready = await readyz(server);
     expect({ status: ready.status, body: ready.body.status }).toEqual({ status: 200, body: 'ready' });
     expect(ready.ms).toBeLessThan(1_500);

@@ -122,7 +122,12 @@ test('a DATABASE_URL that no wait would mend stops the start at once, in one sen
     },
     ...(sslOn
       ? []
-      : [{ url: at(admin.username, 'postgres', { query: '?ssl=true' }), says: /^DATABASE_URL \S+ asks for SSL, which the server does not offer: drop sslmode \(or ssl\) from DATABASE_URL, or turn SSL on at the server\.$/ }]),
+      : [
+          {
+            url: at(admin.username, 'postgres', { query: '?ssl=true' }),
+            says: /^DATABASE_URL \S+ asks for SSL, which the server does not offer: drop sslmode \(or ssl\) from DATABASE_URL, or turn SSL on at the server\.$/,
+          },
+        ]),
   ];
   try {
     const results = await Promise.all(

@@ -102,7 +102,10 @@ test('variables that do not fit are a 400 (200 under application/json), never a 
     ['query($s: String!) { actors(filter: { search: $s }) { totalCount } }', { s: 'a\u0000b' }],
   ];
   for (const [query, variables] of cases) {
-    for (const [accept, status] of [['application/graphql-response+json', 400], ['application/json', 200]] as const) {
+    for (const [accept, status] of [
+      ['application/graphql-response+json', 400],
+      ['application/json', 200],
+    ] as const) {
       const { status: got, body } = await post(server, accept, { query, variables });
       expect({ variables, accept, status: got, code: body.errors?.[0]?.extensions?.code, data: body.data }).toEqual({
         variables,
@@ -127,9 +130,12 @@ test('JSON nested deeper than the limit is refused as a bad request before Graph
   }
   const batched = `[{"query": "{ topics { totalCount } }", "extensions": {"deep": ${nested(100_000)}}}]`;
   expect(await post(server, 'application/json', batched)).toEqual({ status: 400, body: refused });
-  const get = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ topics { totalCount } }')}&variables=${encodeURIComponent(`{"v": ${nested(2000)}}`)}`, {
-    headers: { 'apollo-require-preflight': 'true' },
-  });
+  const get = await fetch(
+    `${server.url}/graphql?query=${encodeURIComponent('{ topics { totalCount } }')}&variables=${encodeURIComponent(`{"v": ${nested(2000)}}`)}`,
+    {
+      headers: { 'apollo-require-preflight': 'true' },
+    },
+  );
   expect({ status: get.status, body: await get.json() }).toEqual({ status: 400, body: refused });
 
   // Query text nested a few thousand deep would overflow the recursive parser: refused before it parses.
@@ -160,10 +166,9 @@ test('a day PostgreSQL cannot store is refused where it is given, never an inter
     expect({ where, status, code: error?.extensions?.code }).toEqual({ where, status: 400, code: 'BAD_USER_INPUT' });
     expect(error.message).toContain(where.startsWith('$') ? `Variable "${where}"` : `at "${where}"`);
   }
-  const write = await server.gql(
-    `mutation($input: EventInput!) { createEvent(input: $input) { id } }`,
-    { input: { topic: 'dprk-troops-in-russia', title: 'Year zero', occurredOn: '0000-01-01', precision: 'DAY', citations: [] } },
-  );
+  const write = await server.gql(`mutation($input: EventInput!) { createEvent(input: $input) { id } }`, {
+    input: { topic: 'dprk-troops-in-russia', title: 'Year zero', occurredOn: '0000-01-01', precision: 'DAY', citations: [] },
+  });
   expect(write.body.errors?.[0]?.extensions?.code).toBe('BAD_USER_INPUT');
   expect(write.body.errors?.[0]?.message).toContain('at "input.occurredOn"');
   // Written in the query itself, it fails validation, which points at it.
@@ -202,8 +207,11 @@ test('a key that cannot be looked up in time is a 503 to retry, not a 500', asyn
       headers: { 'content-type': 'application/json', authorization: `Bearer ${slow.key}` },
       body: JSON.stringify({ query: '{ topics { totalCount } }' }),
     });
-    expect({ status: response.status, retryAfter: response.headers.get('retry-after'), code: (await response.json()).errors?.[0]?.extensions?.code })
-      .toEqual({ status: 503, retryAfter: '2', code: 'SERVICE_UNAVAILABLE' });
+    expect({ status: response.status, retryAfter: response.headers.get('retry-after'), code: (await response.json()).errors?.[0]?.extensions?.code }).toEqual({
+      status: 503,
+      retryAfter: '2',
+      code: 'SERVICE_UNAVAILABLE',
+    });
   } finally {
     await locker.rollbackTransaction();
     await locker.release();

@@ -68,10 +68,34 @@ test('a record dropped from a file is removed on the next load', async () => {
 });
 
 test.each([
-  ['a field of the wrong kind', (d: any) => { d.capabilities[1].citations[0].credibility = 9; }, /scenario\.yaml: capabilities\[1\] \(.+\)\.citations\[0\]\.credibility: .*6/],
-  ['an unknown reference', (d: any) => { d.events[0].location = 'atlantis'; }, /scenario\.yaml: events\[0\] \(.+\)\.location: no location has key "atlantis"/],
-  ['a statement without citations', (d: any) => { d.implications[2].citations = []; }, /implications\[2\] \(.+\)\.citations: every statement needs at least one citation/],
-  ['an unknown field', (d: any) => { d.actors[0].colour = 'red'; }, /actors\[0\] \(russia\)/],
+  [
+    'a field of the wrong kind',
+    (d: any) => {
+      d.capabilities[1].citations[0].credibility = 9;
+    },
+    /scenario\.yaml: capabilities\[1\] \(.+\)\.citations\[0\]\.credibility: .*6/,
+  ],
+  [
+    'an unknown reference',
+    (d: any) => {
+      d.events[0].location = 'atlantis';
+    },
+    /scenario\.yaml: events\[0\] \(.+\)\.location: no location has key "atlantis"/,
+  ],
+  [
+    'a statement without citations',
+    (d: any) => {
+      d.implications[2].citations = [];
+    },
+    /implications\[2\] \(.+\)\.citations: every statement needs at least one citation/,
+  ],
+  [
+    'an unknown field',
+    (d: any) => {
+      d.actors[0].colour = 'red';
+    },
+    /actors\[0\] \(russia\)/,
+  ],
 ])('a bad file (%s) is refused with file, record and field named, and nothing is written', async (_name, spoil, message) => {
   const data = seed();
   data.topic.title = 'This title must not be written';

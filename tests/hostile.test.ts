@@ -31,7 +31,11 @@ const nest = (depth: number) => `{ actors(first: 1) { nodes { ${'parent { '.repe
 test('limits: depth, aliases, cost and page size each refuse with the limit named', async () => {
   const cases: Array<[string, string, Record<string, unknown>]> = [
     ['depth', nest(20), { code: 'QUERY_LIMIT_EXCEEDED', limit: 'depth', max: 12 }],
-    ['aliases', `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: topics { totalCount }`).join(' ')} }`, { code: 'QUERY_LIMIT_EXCEEDED', limit: 'aliases', max: 30 }],
+    [
+      'aliases',
+      `{ ${Array.from({ length: 40 }, (_, i) => `a${i}: topics { totalCount }`).join(' ')} }`,
+      { code: 'QUERY_LIMIT_EXCEEDED', limit: 'aliases', max: 30 },
+    ],
     [
       'cost',
       `{ actors(first: 100) { nodes { capabilities(first: 100) { nodes { citations { source { citations(first: 100) { nodes { quote } } } } } } } } }`,

@@ -56,7 +56,12 @@ test('a malformed JSON body gets a JSON GraphQL error, not an HTML page', async 
 test('the GraphQL-over-HTTP conformance audit finds no error and at most two warnings', async () => {
   const results = await Promise.all(serverAudits({ url: `${server.url}/graphql` }).map(async (audit) => ({ ...(await audit.fn()), name: audit.name })));
   const counts = results.reduce<Record<string, number>>((acc, r) => ({ ...acc, [r.status]: (acc[r.status] ?? 0) + 1 }), {});
-  console.log(`graphql-http audit: ${JSON.stringify(counts)}\n${results.filter((r) => r.status !== 'ok').map((r) => `${r.status}: ${r.name}`).join('\n')}`);
+  console.log(
+    `graphql-http audit: ${JSON.stringify(counts)}\n${results
+      .filter((r) => r.status !== 'ok')
+      .map((r) => `${r.status}: ${r.name}`)
+      .join('\n')}`,
+  );
   expect(results.filter((r) => r.status === 'error').map((r) => r.name)).toEqual([]);
   expect(results.filter((r) => r.status === 'warn').length).toBeLessThanOrEqual(2);
 });

@@ -146,7 +146,9 @@ test('a malformed key is BAD_USER_INPUT and nothing is written', async () => {
     });
   }
   expect(await judgmentsSaying('Sent with a malformed key.')).toBe(0);
-  expect(dataOf(await send(keys.first, CREATE, { input: judgment('Sent with the longest key.') }, 'k'.repeat(255))).createImplication.id).toEqual(expect.any(String));
+  expect(dataOf(await send(keys.first, CREATE, { input: judgment('Sent with the longest key.') }, 'k'.repeat(255))).createImplication.id).toEqual(
+    expect.any(String),
+  );
 });
 
 test('createApiKey refuses a key: its secret could not be given again', async () => {
@@ -175,7 +177,8 @@ test('brief definitions are created, paused and deleted once under a key', async
 });
 
 test('revokeApiKey is answered once under a key, and the key cannot revoke another', async () => {
-  const make = async (name: string) => (await createKey(server.dataSource.manager, { name, role: Role.VIEWER, clearance: Marking.CLEAR, organisation: 'test-org' })).apiKey.id;
+  const make = async (name: string) =>
+    (await createKey(server.dataSource.manager, { name, role: Role.VIEWER, clearance: Marking.CLEAR, organisation: 'test-org' })).apiKey.id;
   const [one, other] = [toGlobalId('ApiKey', await make('revoked-once')), toGlobalId('ApiKey', await make('kept'))];
   const REVOKE = `mutation($id: ID!) { revokeApiKey(id: $id) { id name revokedAt } }`;
   const revoked = dataOf(await send(server.key, REVOKE, { id: one }, 'revoke-1')).revokeApiKey;

@@ -72,8 +72,11 @@ test('while the identity provider’s keys cannot be fetched, a token is neither
       body: JSON.stringify({ query: '{ viewer { principal } }' }),
     });
     const body = await response.json();
-    expect({ status: response.status, retryAfter: response.headers.get('retry-after'), code: body.errors?.[0]?.extensions?.code })
-      .toEqual({ status: 503, retryAfter: '2', code: 'SERVICE_UNAVAILABLE' });
+    expect({ status: response.status, retryAfter: response.headers.get('retry-after'), code: body.errors?.[0]?.extensions?.code }).toEqual({
+      status: 503,
+      retryAfter: '2',
+      code: 'SERVICE_UNAVAILABLE',
+    });
   } finally {
     await waiting.close();
     silent.closeAllConnections();

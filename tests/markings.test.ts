@@ -73,7 +73,9 @@ test('an analyst cannot declassify; an ADMIN releases an item of no organisation
   expect(codeOf(await server.gqlAs(keys['org-a/analyst'], RELEASES, { item: interpreterShortage }))).toBe('FORBIDDEN');
 
   // Raising is open to whoever may read and write it, and is not a release.
-  expect(dataOf(await server.gqlAs(keys['org-a/analyst'], CHALLENGE, { id: interpreterShortage, input: { marking: 'AMBER' } })).updateChallenge.marking).toBe('AMBER');
+  expect(dataOf(await server.gqlAs(keys['org-a/analyst'], CHALLENGE, { id: interpreterShortage, input: { marking: 'AMBER' } })).updateChallenge.marking).toBe(
+    'AMBER',
+  );
   expect(codeOf(await server.gqlAs(null, NODE, { id: interpreterShortage }))).toBe('NOT_FOUND');
   expect(await releaseCount()).toBe(1);
 });
@@ -111,7 +113,9 @@ test('raising a marking or narrowing an audience takes the citations with it, on
   expect(codeOf(await server.gqlAs(keys['org-a/viewer'], NODE, { id: citation }))).toBe('NOT_FOUND');
   expect(await quotesAs(keys['org-a/member'])).toContain('STRICT-QUOTE');
 
-  const red = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: judgment({ marking: 'RED', audience: ['org-a/viewer'] }, 'RED-QUOTE') })).createImplication;
+  const red = dataOf(
+    await server.gqlAs(keys['org-a/member'], CREATE, { input: judgment({ marking: 'RED', audience: ['org-a/viewer'] }, 'RED-QUOTE') }),
+  ).createImplication;
   expect(await quotesAs(keys['org-a/viewer'])).toContain('RED-QUOTE');
   const before = dataOf(await server.gqlAs(keys['org-a/viewer'], QUOTES, { id: article })).source.citations.totalCount;
   dataOf(await server.gqlAs(keys['org-a/member'], UPDATE, { id: red.id, input: { audience: [] } }));
@@ -135,8 +139,9 @@ test('a citation can be re-marked: raising by its writer, lowering again only as
   expect(dataOf(await server.gqlAs(keys['org-a/member'], REMARK, { id: amberId, input: { marking: 'AMBER' } })).updateCitation.marking).toBe('AMBER');
   expect(await quotesAs(null)).not.toContain('SOON-AMBER-QUOTE');
   expect(await quotesAs(null)).toContain('PUBLIC-QUOTE');
-  expect(dataOf(await server.gqlAs(null, `query($id: ID!) { node(id: $id) { ... on Implication { sourceCount citations { quote } } } }`, { id: created.id })).node)
-    .toEqual({ sourceCount: 1, citations: [{ quote: 'PUBLIC-QUOTE' }] });
+  expect(
+    dataOf(await server.gqlAs(null, `query($id: ID!) { node(id: $id) { ... on Implication { sourceCount citations { quote } } } }`, { id: created.id })).node,
+  ).toEqual({ sourceCount: 1, citations: [{ quote: 'PUBLIC-QUOTE' }] });
 
   expect(codeOf(await server.gqlAs(keys['org-a/member'], REMARK, { id: amberId, input: { marking: 'CLEAR' } }))).toBe('FORBIDDEN');
   expect(codeOf(await server.gqlAs(keys['org-b/releaser'], REMARK, { id: amberId, input: { marking: 'CLEAR', releaseReason: 'x' } }))).toBe('FORBIDDEN');
@@ -152,13 +157,18 @@ test('nothing is marked or released below what it was derived from', async () =>
   const count = async () => (await server.dataSource.query(`SELECT count(*)::int AS n FROM implication`))[0].n;
   const before = await count();
   expect(fieldOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: fromAmber({ marking: 'CLEAR' }) }))).toBe('input.marking');
-  expect(fieldOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: fromAmber({ marking: 'AMBER' }, { marking: 'GREEN' }) }))).toBe('input.citations[0].marking');
+  expect(fieldOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: fromAmber({ marking: 'AMBER' }, { marking: 'GREEN' }) }))).toBe(
+    'input.citations[0].marking',
+  );
   expect(await count()).toBe(before);
 
   const created = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input: fromAmber({ marking: 'AMBER' }) })).createImplication;
   const lower = await server.gqlAs(keys['org-a/releaser'], UPDATE, { id: created.id, input: { marking: 'GREEN', releaseReason: 'wanted wider' } });
   expect(fieldOf(lower)).toBe('input.marking');
-  const remark = await server.gqlAs(keys['org-a/releaser'], REMARK, { id: created.citations[0].id, input: { marking: 'GREEN', releaseReason: 'wanted wider' } });
+  const remark = await server.gqlAs(keys['org-a/releaser'], REMARK, {
+    id: created.citations[0].id,
+    input: { marking: 'GREEN', releaseReason: 'wanted wider' },
+  });
   expect(fieldOf(remark)).toBe('input.marking');
   expect(await quotesAs(keys['org-a/releaser'], amber)).toContain('LIAISON-QUOTE');
   expect(codeOf(await server.gqlAs(null, QUOTES, { id: amber }))).toBe('NOT_FOUND');
@@ -168,10 +178,14 @@ test('a change never moves an item to the writer’s organisation, nor out of th
   const CHALLENGE = `mutation($id: ID!, $input: ChallengePatch!) { updateChallenge(id: $id, input: $input) { marking organisation } }`;
   await make('analyst', Role.ANALYST, Marking.RED, 'org-b');
   // The seed's AMBER challenge belongs to no organisation; a writer of org-b touching it does not make it org-b's.
-  expect(dataOf(await server.gqlAs(keys['org-b/analyst'], CHALLENGE, { id: interpreterShortage, input: { marking: 'AMBER' } })).updateChallenge)
-    .toEqual({ marking: 'AMBER', organisation: null });
+  expect(dataOf(await server.gqlAs(keys['org-b/analyst'], CHALLENGE, { id: interpreterShortage, input: { marking: 'AMBER' } })).updateChallenge).toEqual({
+    marking: 'AMBER',
+    organisation: null,
+  });
   expect(fieldOf(await server.gqlAs(keys['org-b/analyst'], CHALLENGE, { id: interpreterShortage, input: { marking: 'AMBER_STRICT' } }))).toBe('input.marking');
-  expect(codeOf(await server.gqlAs(keys['org-b/releaser'], CHALLENGE, { id: interpreterShortage, input: { marking: 'CLEAR', releaseReason: 'x' } }))).toBe('FORBIDDEN');
+  expect(codeOf(await server.gqlAs(keys['org-b/releaser'], CHALLENGE, { id: interpreterShortage, input: { marking: 'CLEAR', releaseReason: 'x' } }))).toBe(
+    'FORBIDDEN',
+  );
 
   // Who may read an org-a item is org-a's to decide: a writer of org-b may neither take it away from org-a (RED for
   // itself alone, AMBER+STRICT out of its own sight) nor change it otherwise; refused, unchanged.
@@ -215,11 +229,17 @@ test('a statement is never read by more people than its sources, and a citation 
   const CAPABILITY = `query($id: ID!) { node(id: $id) { ... on Capability { sourceCount citations { quote } } } }`;
   const asAnonymous = dataOf(await server.gqlAs(null, CAPABILITY, { id: toGlobalId('Capability', capability) })).node;
   expect(JSON.stringify(asAnonymous)).not.toContain('STRICT-SOURCE-WORDS');
-  expect(JSON.stringify(dataOf(await server.gqlAs(keys['org-a/viewer'], CAPABILITY, { id: toGlobalId('Capability', capability) })))).toContain('STRICT-SOURCE-WORDS');
+  expect(JSON.stringify(dataOf(await server.gqlAs(keys['org-a/viewer'], CAPABILITY, { id: toGlobalId('Capability', capability) })))).toContain(
+    'STRICT-SOURCE-WORDS',
+  );
 });
 
 test('a citation of a RED statement may carry a marking of its own', async () => {
-  const input = judgment({ marking: 'RED', audience: ['org-a/viewer'], citations: [{ source: article, verb: 'ASSESSES', quote: 'q', credibility: 4, marking: 'AMBER' }] });
+  const input = judgment({
+    marking: 'RED',
+    audience: ['org-a/viewer'],
+    citations: [{ source: article, verb: 'ASSESSES', quote: 'q', credibility: 4, marking: 'AMBER' }],
+  });
   const created = dataOf(await server.gqlAs(keys['org-a/member'], CREATE, { input })).createImplication;
   const CITATION = `query($id: ID!) { node(id: $id) { ... on Citation { marking audience } } }`;
   expect(dataOf(await server.gqlAs(keys['org-a/member'], CITATION, { id: created.citations[0].id })).node).toEqual({ marking: 'AMBER', audience: [] });
@@ -262,13 +282,16 @@ describe('brief definitions', () => {
     await define('visible', 'AMBER');
     await define('operation-nightfall', 'RED'); // the owner's alone
     expect(codeOf(await server.gqlAs(keys['org-a/admin2'], CHANGE, { id: open.id, input: { name: 'visible' } }))).toBe('CONFLICT');
-    expect(dataOf(await server.gqlAs(keys['org-a/admin2'], CHANGE, { id: open.id, input: { name: 'operation-nightfall' } })).updateBriefDefinition.name)
-      .toBe('operation-nightfall');
+    expect(dataOf(await server.gqlAs(keys['org-a/admin2'], CHANGE, { id: open.id, input: { name: 'operation-nightfall' } })).updateBriefDefinition.name).toBe(
+      'operation-nightfall',
+    );
   });
 
   test('an edit keeps the clearance, and never leaves the editor unable to read the definition', async () => {
     const amber = await define('amber', 'AMBER');
-    const edited = dataOf(await server.gqlAs(keys['org-a/admin2'], CHANGE, { id: amber.id, input: { brief: { topics: ['dprk-troops-in-russia'], limitPerSection: 3 } } }));
+    const edited = dataOf(
+      await server.gqlAs(keys['org-a/admin2'], CHANGE, { id: amber.id, input: { brief: { topics: ['dprk-troops-in-russia'], limitPerSection: 3 } } }),
+    );
     expect(edited.updateBriefDefinition.input).toMatchObject({ clearance: 'AMBER', limitPerSection: 3 });
     const red = { id: amber.id, input: { brief: { topics: ['dprk-troops-in-russia'], clearance: 'RED' } } };
     expect(fieldOf(await server.gqlAs(keys['org-a/admin2'], CHANGE, red))).toBe('input.brief.clearance');
@@ -281,22 +304,34 @@ describe('brief definitions', () => {
       const d = await define(`raced-${i}`, 'AMBER');
       const [change, remove] = await Promise.all([
         server.gqlAs(keys['org-a/admin'], CHANGE, { id: d.id, input: { brief: { topics: ['dprk-troops-in-russia'], limitPerSection: 4 } } }),
-        new Promise((r) => setTimeout(r, 3)).then(() => server.gqlAs(keys['org-a/admin'], `mutation($id: ID!) { deleteBriefDefinition(id: $id) }`, { id: d.id })),
+        new Promise((r) => setTimeout(r, 3)).then(() =>
+          server.gqlAs(keys['org-a/admin'], `mutation($id: ID!) { deleteBriefDefinition(id: $id) }`, { id: d.id }),
+        ),
       ]);
       const [{ n }] = await server.dataSource.query(`SELECT count(*)::int AS n FROM brief_definition WHERE id = $1`, [fromGlobalId(d.id, 'id').id]);
-      expect({ i, change: codeOf(change) ?? 'OK', remove: codeOf(remove) ?? 'OK', left: n }).toEqual({ i, change: codeOf(change) ?? 'OK', remove: 'OK', left: 0 });
+      expect({ i, change: codeOf(change) ?? 'OK', remove: codeOf(remove) ?? 'OK', left: n }).toEqual({
+        i,
+        change: codeOf(change) ?? 'OK',
+        remove: 'OK',
+        left: 0,
+      });
       expect(['OK', 'NOT_FOUND']).toContain(codeOf(change) ?? 'OK');
     }
   });
 
   test('over-long names and aliases are refused or handled, never an internal error', async () => {
-    const long = await server.gqlAs(keys['org-a/admin'], DEFINE, { input: { name: 'n'.repeat(8000), brief: { topics: ['dprk-troops-in-russia'] }, cron: '0 0 1 1 *' } });
+    const long = await server.gqlAs(keys['org-a/admin'], DEFINE, {
+      input: { name: 'n'.repeat(8000), brief: { topics: ['dprk-troops-in-russia'] }, cron: '0 0 1 1 *' },
+    });
     expect(fieldOf(long)).toBe('input.name');
     const alias = `a${'x'.repeat(8000)}`;
     const response = await fetch(`${server.url}/graphql`, {
       method: 'POST',
       headers: { 'content-type': 'application/json', authorization: `Bearer ${keys['org-a/member']}`, 'idempotency-key': 'long-alias' },
-      body: JSON.stringify({ query: `mutation($input: ImplicationInput!) { ${alias}: createImplication(input: $input) { id } }`, variables: { input: judgment({}) } }),
+      body: JSON.stringify({
+        query: `mutation($input: ImplicationInput!) { ${alias}: createImplication(input: $input) { id } }`,
+        variables: { input: judgment({}) },
+      }),
     });
     const body = await response.json();
     expect(body.errors).toBeUndefined();

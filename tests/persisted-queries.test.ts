@@ -45,9 +45,7 @@ test('allow-list mode runs registered operations only, by hash or by their text,
 
     const other = '{ topics { totalCount } }';
     expect((await post(server, { query: other })).errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_ALLOWED');
-    expect((await post(server, { query: other, extensions: persisted(queryHash(other)) })).errors?.[0]?.extensions?.code).toBe(
-      'OPERATION_NOT_ALLOWED',
-    );
+    expect((await post(server, { query: other, extensions: persisted(queryHash(other)) })).errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_ALLOWED');
     // Nothing was registered, and an unregistered query learns nothing about the schema (no "Did you mean").
     expect((await post(server, { extensions: persisted(queryHash(other)) })).errors?.[0]?.extensions?.code).toBe('OPERATION_NOT_ALLOWED');
     const typo = await post(server, { query: '{ topicz { totalCount } }' });

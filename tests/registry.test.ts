@@ -1,7 +1,6 @@
 import 'reflect-metadata';
 import {
   getNamedType,
-
   GraphQLSchema,
   isCompositeType,
   isEnumType,
@@ -140,9 +139,12 @@ test('every field of every filter changes the SQL it compiles to', () => {
     if (!spec.filter || !spec.root?.list) continue;
     const selection = `${spec.root.list.name} { totalCount }`;
     const unfiltered = connectionSql(typeName, selection);
-    const filterArg = schema.getQueryType()!.getFields()[spec.root.list.name].args.find((a) => a.name === 'filter');
+    const filterArg = schema
+      .getQueryType()!
+      .getFields()
+      [spec.root.list.name].args.find((a) => a.name === 'filter');
     const input = filterArg && getNamedType(filterArg.type);
-    const fields = isInputObjectType(input) ? Object.values((input).getFields()) : [];
+    const fields = isInputObjectType(input) ? Object.values(input.getFields()) : [];
     expect(fields.length).toBeGreaterThan(0);
     for (const field of fields) {
       const filtered = connectionSql(typeName, selection, { filter: { [field.name]: sampleOf(field.type, field.name) } });
@@ -175,7 +177,13 @@ test('every statement kind is a registered type with its table, its citation col
     expect(cited).toMatch(/_id$/);
   }
   const statementEnum = schema.getType('StatementKind');
-  expect(isEnumType(statementEnum) && statementEnum.getValues().map((v) => v.name).sort()).toEqual([...statementKinds].sort());
+  expect(
+    isEnumType(statementEnum) &&
+      statementEnum
+        .getValues()
+        .map((v) => v.name)
+        .sort(),
+  ).toEqual([...statementKinds].sort());
 });
 
 test('every registered entity is the table the registry names', () => {
@@ -192,11 +200,9 @@ test('every field of every registered type reads from the database as declared',
     for (const [typeName, spec] of registry) {
       const [row] = await server.dataSource.query(`SELECT id FROM ${spec.table} WHERE marking = 'CLEAR' ORDER BY id LIMIT 1`);
       expect({ typeName, seeded: Boolean(row) }).toEqual({ typeName, seeded: true });
-      const body = await server.gqlAs(
-        null,
-        `query($id: ID!) { node(id: $id) { ... on ${typeName} { ${everyField(typeName)} } } }`,
-        { id: toGlobalId(typeName, row.id) },
-      );
+      const body = await server.gqlAs(null, `query($id: ID!) { node(id: $id) { ... on ${typeName} { ${everyField(typeName)} } } }`, {
+        id: toGlobalId(typeName, row.id),
+      });
       expect({ typeName, errors: body.body.errors }).toEqual({ typeName, errors: undefined });
       expect(dataOf(body).node).not.toBeNull();
     }
@@ -211,5 +217,7 @@ test('every `first` argument describes the page size a connection really has wit
     .flatMap((t) => Object.values(t.getFields()).flatMap((f) => f.args.filter((a) => a.name === 'first').map((a) => `${t.name}.${f.name}: ${a.description}`)));
   expect(pageArgs.length).toBeGreaterThan(20);
   const { DEFAULT_PAGE_SIZE, MAX_PAGE_SIZE } = loadConfig({});
-  expect(pageArgs.filter((d) => !d.includes(`DEFAULT_PAGE_SIZE (${DEFAULT_PAGE_SIZE} unless`) || !d.includes(`MAX_PAGE_SIZE (${MAX_PAGE_SIZE} unless`))).toEqual([]);
+  expect(
+    pageArgs.filter((d) => !d.includes(`DEFAULT_PAGE_SIZE (${DEFAULT_PAGE_SIZE} unless`) || !d.includes(`MAX_PAGE_SIZE (${MAX_PAGE_SIZE} unless`)),
+  ).toEqual([]);
 });

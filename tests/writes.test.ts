@@ -37,8 +37,16 @@ const count = async () => (await server.dataSource.query(`SELECT (SELECT count(*
 
 test('an analyst records a judgment with its sources; viewers and anonymous callers may not', async () => {
   const created = dataOf(await server.gqlAs(keys.writer, CREATE, { input: judgment() })).createImplication;
-  expect(created).toMatchObject({ statement: judgment().statement, marking: 'CLEAR', audience: [], sourceCount: 1, affectedActors: [{ name: "Korean People's Army" }] });
-  const brief = dataOf(await server.gqlAs(null, `{ brief(input: { topics: ["dprk-troops-in-russia"], sections: [IMPLICATIONS], limitPerSection: 100 }) { markdown } }`));
+  expect(created).toMatchObject({
+    statement: judgment().statement,
+    marking: 'CLEAR',
+    audience: [],
+    sourceCount: 1,
+    affectedActors: [{ name: "Korean People's Army" }],
+  });
+  const brief = dataOf(
+    await server.gqlAs(null, `{ brief(input: { topics: ["dprk-troops-in-russia"], sections: [IMPLICATIONS], limitPerSection: 100 }) { markdown } }`),
+  );
   expect(brief.brief.markdown).toContain('Unlikely (20-45%): North Korean units rotate out of the Kursk region before spring.');
 
   expect((await server.gqlAs(keys.reader, CREATE, { input: judgment() })).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
@@ -56,7 +64,12 @@ test('bad input is BAD_USER_INPUT naming the field, and nothing is half-written'
     [keys.writer, { citations: [{ source: article, verb: 'STATES', quote: 'q', credibility: 9 }] }, 'input.citations[0].credibility'],
     [
       keys.writer,
-      { citations: [{ source: article, verb: 'STATES', quote: 'q', credibility: 2 }, { source: toGlobalId('Source', '00000000-0000-4000-8000-000000000000'), verb: 'STATES', quote: 'q', credibility: 2 }] },
+      {
+        citations: [
+          { source: article, verb: 'STATES', quote: 'q', credibility: 2 },
+          { source: toGlobalId('Source', '00000000-0000-4000-8000-000000000000'), verb: 'STATES', quote: 'q', credibility: 2 },
+        ],
+      },
       'input.citations[1].source',
     ],
     [keys.writer, { marking: 'GREEN', audience: ['someone'] }, 'input.audience'],
@@ -69,8 +82,9 @@ test('bad input is BAD_USER_INPUT naming the field, and nothing is half-written'
 });
 
 test('a RED judgment is read by its audience only, and others cannot find it to change it', async () => {
-  const red = dataOf(await server.gqlAs(keys.writer, CREATE, { input: judgment({ marking: 'RED', audience: ['org-w/reader'], statement: 'RED: a closely held judgment.' }) }))
-    .createImplication;
+  const red = dataOf(
+    await server.gqlAs(keys.writer, CREATE, { input: judgment({ marking: 'RED', audience: ['org-w/reader'], statement: 'RED: a closely held judgment.' }) }),
+  ).createImplication;
   expect(red.audience).toEqual(['org-w/reader', 'org-w/writer']);
   const NODE = `query($id: ID!) { node(id: $id) { ... on Implication { statement } } }`;
   expect(dataOf(await server.gqlAs(keys.reader, NODE, { id: red.id })).node.statement).toBe('RED: a closely held judgment.');
@@ -85,9 +99,15 @@ test('a RED judgment is read by its audience only, and others cannot find it to 
     expect(JSON.stringify(response.body)).not.toContain('closely held');
   }
   // Lowering the marking is a release, which an analyst may not make (see markings.test.ts); changing the rest is open.
-  const lowered = await server.gqlAs(keys.writer, `mutation($id: ID!) { updateImplication(id: $id, input: { likelihood: LIKELY, marking: AMBER }) { id } }`, { id: red.id });
+  const lowered = await server.gqlAs(keys.writer, `mutation($id: ID!) { updateImplication(id: $id, input: { likelihood: LIKELY, marking: AMBER }) { id } }`, {
+    id: red.id,
+  });
   expect(lowered.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
-  const updated = dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { updateImplication(id: $id, input: { likelihood: LIKELY }) { likelihood marking audience } }`, { id: red.id }));
+  const updated = dataOf(
+    await server.gqlAs(keys.writer, `mutation($id: ID!) { updateImplication(id: $id, input: { likelihood: LIKELY }) { likelihood marking audience } }`, {
+      id: red.id,
+    }),
+  );
   expect(updated.updateImplication).toEqual({ likelihood: 'LIKELY', marking: 'RED', audience: ['org-w/reader', 'org-w/writer'] });
   expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteImplication(id: $id) }`, { id: red.id })).deleteImplication).toBe(red.id);
   expect((await server.gqlAs(keys.writer, NODE, { id: red.id })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -99,10 +119,22 @@ test('analysts record capabilities and challenges too, with quantities as ranges
   const CAP = `mutation($input: CapabilityInput!) { createCapability(input: $input) { id statement category quantity { low best unit } actor { name } sourceCount } }`;
   const capability = dataOf(
     await server.gqlAs(keys.writer, CAP, {
-      input: { topic: 'dprk-troops-in-russia', actor: kpa, category: 'EQUIPMENT', statement: 'The KPA fields long-range rocket artillery.', quantity: { low: 100, best: 200, unit: 'launchers' }, citations },
+      input: {
+        topic: 'dprk-troops-in-russia',
+        actor: kpa,
+        category: 'EQUIPMENT',
+        statement: 'The KPA fields long-range rocket artillery.',
+        quantity: { low: 100, best: 200, unit: 'launchers' },
+        citations,
+      },
     }),
   ).createCapability;
-  expect(capability).toMatchObject({ category: 'EQUIPMENT', quantity: { low: 100, best: 200, unit: 'launchers' }, actor: { name: "Korean People's Army" }, sourceCount: 1 });
+  expect(capability).toMatchObject({
+    category: 'EQUIPMENT',
+    quantity: { low: 100, best: 200, unit: 'launchers' },
+    actor: { name: "Korean People's Army" },
+    sourceCount: 1,
+  });
 
   const bad = await server.gqlAs(keys.writer, CAP, {
     input: { topic: 'dprk-troops-in-russia', actor: kpa, category: 'EQUIPMENT', statement: 'x', quantity: { low: 300, best: 200 }, citations },
@@ -112,17 +144,32 @@ test('analysts record capabilities and challenges too, with quantities as ranges
   const CHA = `mutation($input: ChallengeInput!) { createChallenge(input: $input) { id category marking } }`;
   const challenge = dataOf(
     await server.gqlAs(keys.writer, CHA, {
-      input: { topic: 'dprk-troops-in-russia', actor: kpa, category: 'MORALE', statement: 'Morale among deployed units is untested.', marking: 'AMBER', citations },
+      input: {
+        topic: 'dprk-troops-in-russia',
+        actor: kpa,
+        category: 'MORALE',
+        statement: 'Morale among deployed units is untested.',
+        marking: 'AMBER',
+        citations,
+      },
     }),
   ).createChallenge;
   expect(challenge).toMatchObject({ category: 'MORALE', marking: 'AMBER' });
-  expect((await server.gqlAs(keys['green-analyst'], `mutation($id: ID!) { deleteChallenge(id: $id) }`, { id: challenge.id })).body.errors?.[0]?.extensions?.code).toBe(
-    'NOT_FOUND',
+  expect(
+    (await server.gqlAs(keys['green-analyst'], `mutation($id: ID!) { deleteChallenge(id: $id) }`, { id: challenge.id })).body.errors?.[0]?.extensions?.code,
+  ).toBe('NOT_FOUND');
+  const changed = dataOf(
+    await server.gqlAs(
+      keys.writer,
+      `mutation($id: ID!) { updateCapability(id: $id, input: { quantity: { best: 250, unit: "launchers" } }) { quantity { low best } } }`,
+      { id: capability.id },
+    ),
   );
-  const changed = dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { updateCapability(id: $id, input: { quantity: { best: 250, unit: "launchers" } }) { quantity { low best } } }`, { id: capability.id }));
   expect(changed.updateCapability.quantity).toEqual({ low: null, best: 250 });
   expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteChallenge(id: $id) }`, { id: challenge.id })).deleteChallenge).toBe(challenge.id);
-  expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteCapability(id: $id) }`, { id: capability.id })).deleteCapability).toBe(capability.id);
+  expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteCapability(id: $id) }`, { id: capability.id })).deleteCapability).toBe(
+    capability.id,
+  );
 });
 
 test('analysts record events (dated at their precision, with a place) and relations between actors', async () => {
@@ -133,11 +180,21 @@ test('analysts record events (dated at their precision, with a place) and relati
   const EVENT = `mutation($input: EventInput!) { createEvent(input: $input) { id title occurredOn precision location { name } actors { name } } }`;
   const event = dataOf(
     await server.gqlAs(keys.writer, EVENT, {
-      input: { topic: 'dprk-troops-in-russia', title: 'North Korean units seen near Sudzha', occurredOn: '2024-11-01', precision: 'MONTH', location: kursk, actors: [kpa], citations },
+      input: {
+        topic: 'dprk-troops-in-russia',
+        title: 'North Korean units seen near Sudzha',
+        occurredOn: '2024-11-01',
+        precision: 'MONTH',
+        location: kursk,
+        actors: [kpa],
+        citations,
+      },
     }),
   ).createEvent;
   expect(event).toMatchObject({ occurredOn: '2024-11-01', precision: 'MONTH', location: { name: 'Kursk region' }, actors: [{ name: "Korean People's Army" }] });
-  const timeline = dataOf(await server.gqlAs(keys.writer, `{ brief(input: { topics: ["dprk-troops-in-russia"], sections: [TIMELINE], limitPerSection: 100 }) { markdown } }`));
+  const timeline = dataOf(
+    await server.gqlAs(keys.writer, `{ brief(input: { topics: ["dprk-troops-in-russia"], sections: [TIMELINE], limitPerSection: 100 }) { markdown } }`),
+  );
   expect(timeline.brief.markdown).toContain('- **November 2024**, Kursk region: North Korean units seen near Sudzha.');
 
   const badDate = await server.gqlAs(keys.writer, EVENT, {
@@ -147,14 +204,20 @@ test('analysts record events (dated at their precision, with a place) and relati
 
   const RELATION = `mutation($input: ActorRelationInput!) { createRelation(input: $input) { id type from { name } to { name } validFrom } }`;
   const relation = dataOf(
-    await server.gqlAs(keys.writer, RELATION, { input: { topic: 'dprk-troops-in-russia', from: kpa, type: 'TRAINS_WITH', to: russia, validFrom: '2024-10-01', citations } }),
+    await server.gqlAs(keys.writer, RELATION, {
+      input: { topic: 'dprk-troops-in-russia', from: kpa, type: 'TRAINS_WITH', to: russia, validFrom: '2024-10-01', citations },
+    }),
   ).createRelation;
   expect(relation).toMatchObject({ type: 'TRAINS_WITH', from: { name: "Korean People's Army" }, to: { name: 'Russia' }, validFrom: '2024-10-01' });
   const self = await server.gqlAs(keys.writer, RELATION, { input: { topic: 'dprk-troops-in-russia', from: kpa, type: 'SUPPORTS', to: kpa, citations } });
   expect(self.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'input.to' });
-  const ended = dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { updateRelation(id: $id, input: { validTo: "2024-12-31" }) { validTo } }`, { id: relation.id }));
+  const ended = dataOf(
+    await server.gqlAs(keys.writer, `mutation($id: ID!) { updateRelation(id: $id, input: { validTo: "2024-12-31" }) { validTo } }`, { id: relation.id }),
+  );
   expect(ended.updateRelation.validTo).toBe('2024-12-31');
   expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteRelation(id: $id) }`, { id: relation.id })).deleteRelation).toBe(relation.id);
   expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteEvent(id: $id) }`, { id: event.id })).deleteEvent).toBe(event.id);
-  expect((await server.gqlAs(keys.reader, `mutation($id: ID!) { deleteEvent(id: $id) }`, { id: event.id })).body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  expect((await server.gqlAs(keys.reader, `mutation($id: ID!) { deleteEvent(id: $id) }`, { id: event.id })).body.errors?.[0]?.extensions?.code).toBe(
+    'FORBIDDEN',
+  );
 });

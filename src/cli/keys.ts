@@ -14,7 +14,8 @@ import { ApiKey } from '../modules/identity/api-key.entity';
 import { createKey, keyPrincipal } from '../modules/identity/api-key.service';
 import { ROLES, type Role } from '../modules/identity/role';
 
-const USAGE = 'usage: npm run -s keys -- create --name <n> --role <role> --clearance <marking> [--organisation <org>] | list | revoke --name <n> [--organisation <org>]';
+const USAGE =
+  'usage: npm run -s keys -- create --name <n> --role <role> --clearance <marking> [--organisation <org>] | list | revoke --name <n> [--organisation <org>]';
 
 class BadInput extends Error {}
 
@@ -45,12 +46,16 @@ async function main() {
   try {
     const em = database.dataSource.manager;
     if (command === 'create') {
-      const { key, apiKey } = await createKey(em, {
-        name: values.name!,
-        role: values.role as Role,
-        clearance: values.clearance as Marking,
-        organisation: values.organisation ?? null,
-      }, '');
+      const { key, apiKey } = await createKey(
+        em,
+        {
+          name: values.name!,
+          role: values.role as Role,
+          clearance: values.clearance as Marking,
+          organisation: values.organisation ?? null,
+        },
+        '',
+      );
       console.error(`created ${apiKey.principal}: ${apiKey.role}, clearance ${apiKey.clearance}; the key is shown once:`);
       process.stdout.write(`${key}\n`);
     } else if (command === 'list') {

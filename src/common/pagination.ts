@@ -23,7 +23,10 @@ export class PageInfo {
 
 @ArgsType()
 export class PageArgs {
-  @Field(() => Int, { nullable: true, description: 'Page size, 0 to MAX_PAGE_SIZE (100 unless configured otherwise); without it, DEFAULT_PAGE_SIZE (20 unless configured otherwise).' })
+  @Field(() => Int, {
+    nullable: true,
+    description: 'Page size, 0 to MAX_PAGE_SIZE (100 unless configured otherwise); without it, DEFAULT_PAGE_SIZE (20 unless configured otherwise).',
+  })
   first?: number | null;
 
   @Field(() => String, { nullable: true, description: 'Return items after this cursor (an `endCursor` of the same ordering).' })

@@ -6,10 +6,7 @@ export const EMBEDDED_DATABASE = 'dossier';
 
 /** DATABASE_URL when set, else where the embedded server listens. */
 export function databaseUrl(config: Pick<Config, 'DATABASE_URL' | 'EMBEDDED_PG_PORT'>): string {
-  return (
-    config.DATABASE_URL ??
-    `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${config.EMBEDDED_PG_PORT}/${EMBEDDED_DATABASE}`
-  );
+  return config.DATABASE_URL ?? `postgres://${EMBEDDED_USER}:${EMBEDDED_PASSWORD}@127.0.0.1:${config.EMBEDDED_PG_PORT}/${EMBEDDED_DATABASE}`;
 }
 
 /** A database URL fit for logs: the password, if any, replaced. */

@@ -20,11 +20,7 @@ export class DatabaseUnavailableError extends DatabaseStartError {}
  * Connects to DATABASE_URL, or starts the embedded server first; then applies pending migrations. A database that
  * refuses or does not answer is waited for (DATABASE_WAIT_S), saying so.
  */
-export async function openDatabase(
-  config: Config,
-  log: (line: string) => void = console.error,
-  onEmbeddedStarting?: () => void,
-): Promise<Database> {
+export async function openDatabase(config: Config, log: (line: string) => void = console.error, onEmbeddedStarting?: () => void): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
   if (!config.DATABASE_URL) {
     embedded = await startEmbeddedPostgres({

@@ -18,7 +18,9 @@ export function refusedStart(error: unknown, name: string): DatabaseStartError |
   const { code, message } = driverError(error);
   if (error instanceof URIError) return unreadableUrl(name);
   if (/does not support SSL/.test(message ?? '')) {
-    return new DatabaseStartError(`${name} asks for SSL, which the server does not offer: drop sslmode (or ssl) from DATABASE_URL, or turn SSL on at the server.`);
+    return new DatabaseStartError(
+      `${name} asks for SSL, which the server does not offer: drop sslmode (or ssl) from DATABASE_URL, or turn SSL on at the server.`,
+    );
   }
   switch (code) {
     case '28000': // unknown role, or no pg_hba.conf entry
@@ -27,7 +29,9 @@ export function refusedStart(error: unknown, name: string): DatabaseStartError |
     case '3D000':
       return new DatabaseStartError(`${name} names a database that does not exist: create it (createdb), or name an existing one in DATABASE_URL.`);
     case '42501':
-      return new DatabaseStartError(`${name} may not create the service's tables (${message}): connect as the database's owner, or grant that role CREATE on its schema.`);
+      return new DatabaseStartError(
+        `${name} may not create the service's tables (${message}): connect as the database's owner, or grant that role CREATE on its schema.`,
+      );
     case 'ERR_INVALID_URL':
       return unreadableUrl(name);
     case undefined: // not an error of the server or the driver

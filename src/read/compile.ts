@@ -1,12 +1,4 @@
-import {
-  FieldNode,
-  FragmentDefinitionNode,
-  GraphQLField,
-  GraphQLObjectType,
-  GraphQLSchema,
-  getNamedType,
-  isObjectType,
-} from 'graphql';
+import { FieldNode, FragmentDefinitionNode, GraphQLField, GraphQLObjectType, GraphQLSchema, getNamedType, isObjectType } from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields';
 import { getArgumentValues } from 'graphql/execution/values';
 import { sql, type Sql } from './fragment';
@@ -85,9 +77,7 @@ export class Compiler {
       case 'connection':
         return this.connection(this.model(spec.target), field, nodes, this.args(field, nodes), (row) => spec.join(alias, row, this.q));
       case 'either': {
-        const cases = spec.options.map(
-          (o) => sql`WHEN ${o.when(alias)} THEN ${this.single(this.model(o.target), nodes, (row) => o.join(alias, row, this.q))}`,
-        );
+        const cases = spec.options.map((o) => sql`WHEN ${o.when(alias)} THEN ${this.single(this.model(o.target), nodes, (row) => o.join(alias, row, this.q))}`);
         return sql`CASE ${sql.join(cases, ' ')} END`;
       }
     }
@@ -114,13 +104,7 @@ export class Compiler {
   }
 
   /** A Relay connection over `model`, optionally tied to a parent row by `join`. */
-  connection(
-    model: ReadModel,
-    field: GraphQLField<unknown, unknown>,
-    nodes: readonly FieldNode[],
-    args: ConnectionArgs,
-    join?: (row: Sql) => Sql,
-  ): Sql {
+  connection(model: ReadModel, field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[], args: ConnectionArgs, join?: (row: Sql) => Sql): Sql {
     return pageSql(this, model, getNamedType(field.type) as GraphQLObjectType, nodes, args, join);
   }
 }

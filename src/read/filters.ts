@@ -8,8 +8,7 @@ import type { SqlBuilder } from './sql';
 // Small SQL pieces that filters of several types share. Each returns the conditions it adds: none when its field is
 // not given.
 
-export const markingAtMost = (alias: Sql, marking?: Marking | null) =>
-  marking ? [sql`${alias}.marking <= ${sql.value(marking, 'tlp_marking')}`] : [];
+export const markingAtMost = (alias: Sql, marking?: Marking | null) => (marking ? [sql`${alias}.marking <= ${sql.value(marking, 'tlp_marking')}`] : []);
 
 export const oneOf = (alias: Sql, column: string, values: string[] | null | undefined, cast: string) =>
   values?.length ? [sql`${alias}.${sql.identifier(column)} = ANY(${sql.value(values, `${cast}[]`)})`] : [];
@@ -42,7 +41,12 @@ export const inTopic = (alias: Sql, q: SqlBuilder, slug?: string | null) => {
 export const textSearch = (search: string | null | undefined, ...columns: Sql[]) => {
   if (!search) return [];
   const pattern = sql.value(`%${search.replace(/[\\%_]/g, (c) => `\\${c}`)}%`);
-  return [sql`(${sql.join(columns.map((c) => sql`${c} ILIKE ${pattern}`), ' OR ')})`];
+  return [
+    sql`(${sql.join(
+      columns.map((c) => sql`${c} ILIKE ${pattern}`),
+      ' OR ',
+    )})`,
+  ];
 };
 
 export function credibilityBound(value: number | null | undefined, argumentName: string): number | null {

@@ -36,7 +36,12 @@ export function jsonObject(entries: Array<[string, Sql]>): Sql {
     chunks.push(sql`json_build_object(${sql.join(args, ', ')})`);
   }
   if (chunks.length === 0) return sql`'{}'::json`;
-  return chunks.length === 1 ? chunks[0] : sql`(${sql.join(chunks.map((c) => sql`${c}::jsonb`), ' || ')})::json`;
+  return chunks.length === 1
+    ? chunks[0]
+    : sql`(${sql.join(
+        chunks.map((c) => sql`${c}::jsonb`),
+        ' || ',
+      )})::json`;
 }
 
 export { and } from './fragment';

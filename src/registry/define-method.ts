@@ -12,7 +12,12 @@ type MethodDecorator = (prototype: object, name: string, descriptor: PropertyDes
  */
 export function defineMethod(target: ClassType, name: string, method: Method, params: ParameterDecorator[], decorators: MethodDecorator | MethodDecorator[]) {
   Object.defineProperty(target.prototype, name, { value: method, writable: true, configurable: true });
-  Reflect.defineMetadata('design:paramtypes', params.map(() => Object), target.prototype, name);
+  Reflect.defineMetadata(
+    'design:paramtypes',
+    params.map(() => Object),
+    target.prototype,
+    name,
+  );
   params.forEach((param, index) => param(target.prototype, name, index));
   for (const decorate of [decorators].flat()) decorate(target.prototype, name, Object.getOwnPropertyDescriptor(target.prototype, name)!);
 }

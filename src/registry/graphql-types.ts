@@ -28,10 +28,7 @@ export function derivedTypesOf(spec: TypeSpec): DerivedTypes {
   }
   if (spec.filter) {
     const input = spec.filter.input;
-    Field(() => input, { nullable: true, description: `Only the ${spec.plural} that meet all these conditions.` })(
-      ConnectionArgs.prototype,
-      'filter',
-    );
+    Field(() => input, { nullable: true, description: `Only the ${spec.plural} that meet all these conditions.` })(ConnectionArgs.prototype, 'filter');
   }
   Object.defineProperty(ConnectionArgs, 'name', { value: `${spec.typeName}ConnectionArgs` });
 

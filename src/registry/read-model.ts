@@ -31,5 +31,4 @@ export function columnFieldsOf(entity: EntityClass): Record<string, FieldSpec> {
 }
 
 /** A type's read model: the fields it declares over the columns of its entity. */
-export const readModelOf = (spec: TypeSpec<never>): ReadModel =>
-  ({ ...spec, fields: { ...columnFieldsOf(spec.entity), ...spec.fields } });
+export const readModelOf = (spec: TypeSpec<never>): ReadModel => ({ ...spec, fields: { ...columnFieldsOf(spec.entity), ...spec.fields } });

@@ -15,12 +15,24 @@ function rootResolver(spec: TypeSpec): ClassType | undefined {
   const { byId, list } = spec.root;
   if (byId) {
     const read = (id: string, ctx: Context, info: GraphQLResolveInfo) => ctx.reader.byId(info, id, 'id', [spec.typeName]);
-    defineMethod(RootFields, byId.name, read, [Arg('id', () => ID), Ctx(), Info()], Query(() => spec.entity, { description: byId.description }));
+    defineMethod(
+      RootFields,
+      byId.name,
+      read,
+      [Arg('id', () => ID), Ctx(), Info()],
+      Query(() => spec.entity, { description: byId.description }),
+    );
   }
   if (list) {
     const { connection, args } = derivedTypesOf(spec);
     const read = (a: object, ctx: Context, info: GraphQLResolveInfo) => ctx.reader.connection(info, spec.typeName, a);
-    defineMethod(RootFields, list.name, read, [Args(() => args), Ctx(), Info()], Query(() => connection, { description: list.description }));
+    defineMethod(
+      RootFields,
+      list.name,
+      read,
+      [Args(() => args), Ctx(), Info()],
+      Query(() => connection, { description: list.description }),
+    );
   }
   Object.defineProperty(RootFields, 'name', { value: `${spec.typeName}RootFields` });
   return RootFields;
@@ -40,7 +52,13 @@ function connectionFieldsResolver(spec: TypeSpec, registry: ReadonlyMap<string, 
     if (!target) throw new Error(`${spec.typeName}.${name} lists ${field.target}, which is not registered`);
     const { connection, args } = derivedTypesOf(target);
     const read = (root: Record<string, unknown>, _args: object, info: GraphQLResolveInfo) => compiled(root, info);
-    defineMethod(ConnectionFields, name, read, [Root(), Args(() => args), Info()], FieldResolver(() => connection, { description: field.description }));
+    defineMethod(
+      ConnectionFields,
+      name,
+      read,
+      [Root(), Args(() => args), Info()],
+      FieldResolver(() => connection, { description: field.description }),
+    );
   }
   Object.defineProperty(ConnectionFields, 'name', { value: `${spec.typeName}ConnectionFields` });
   return ConnectionFields;

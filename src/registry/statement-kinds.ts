@@ -24,5 +24,4 @@ export const statementTables = statementKinds.map((k) => STATEMENT_KINDS[k].tabl
 export const citedColumns = statementKinds.map((k) => STATEMENT_KINDS[k].cited);
 
 /** The kind whose GraphQL type is `typeName`, if it is a statement. */
-export const kindOfType = (typeName: string): StatementKind | undefined =>
-  statementKinds.find((k) => STATEMENT_KINDS[k].typeName === typeName);
+export const kindOfType = (typeName: string): StatementKind | undefined => statementKinds.find((k) => STATEMENT_KINDS[k].typeName === typeName);

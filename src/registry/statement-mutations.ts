@@ -32,7 +32,8 @@ export function statementMutations(spec: TypeSpec, writes: StatementWrites): Cla
   defineMethod(
     Mutations,
     `create${writes.name}`,
-    async (input: object, ctx: Context, info: GraphQLResolveInfo) => read(ctx, info, toGlobalId(typeName, await writes.create(ctx.dataSource, ctx.viewer, input))),
+    async (input: object, ctx: Context, info: GraphQLResolveInfo) =>
+      read(ctx, info, toGlobalId(typeName, await writes.create(ctx.dataSource, ctx.viewer, input))),
     [Arg('input', () => writes.input), Ctx(), Info()],
     [
       Authorized(Role.ANALYST),
@@ -56,7 +57,10 @@ export function statementMutations(spec: TypeSpec, writes: StatementWrites): Cla
     `delete${writes.name}`,
     (id: string, ctx: Context) => writes.remove(ctx.dataSource, ctx.viewer, id),
     [Arg('id', () => ID), Ctx()],
-    [Authorized(Role.ANALYST), Mutation(() => ID, { description: `Delete ${article} ${writes.noun} you may see, with its citations (ANALYST); returns its id.` })],
+    [
+      Authorized(Role.ANALYST),
+      Mutation(() => ID, { description: `Delete ${article} ${writes.noun} you may see, with its citations (ANALYST); returns its id.` }),
+    ],
   );
   Object.defineProperty(Mutations, 'name', { value: `${typeName}Mutations` });
   return Mutations;

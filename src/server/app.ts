@@ -29,8 +29,7 @@ import { failFastWhileDown, unavailableStatus } from './unavailable';
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
 
 /** Every object below a root field comes whole from the SQL compiler, keyed by response key. */
-const readResponseKey: GraphQLFieldResolver<Record<string, unknown>, Context> = (source, _args, _ctx, info) =>
-  source[info.path.key as string];
+const readResponseKey: GraphQLFieldResolver<Record<string, unknown>, Context> = (source, _args, _ctx, info) => source[info.path.key as string];
 
 export interface App {
   app: express.Express;

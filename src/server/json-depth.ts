@@ -75,7 +75,9 @@ export const refuseDeepJson: RequestHandler = (req, res, next) => {
   }
   if (queries.some((q) => queryNestsDeeperThan(q, MAX_JSON_DEPTH))) {
     return void res.status(400).json({
-      errors: [{ message: `The query nests braces, parentheses or brackets deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: ErrorCode.BAD_REQUEST } }],
+      errors: [
+        { message: `The query nests braces, parentheses or brackets deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: ErrorCode.BAD_REQUEST } },
+      ],
     });
   }
   next();

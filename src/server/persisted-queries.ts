@@ -75,5 +75,7 @@ export const allowListGuard =
   (req, res, next) => {
     const requests = req.method === 'GET' ? [req.query] : Array.isArray(req.body) ? req.body : [req.body];
     if (requests.every((r: unknown) => allowed.has(requestedHash(r) ?? ''))) return next();
-    res.status(403).json({ errors: [{ message: 'This deployment accepts registered operations only.', extensions: { code: ErrorCode.OPERATION_NOT_ALLOWED } }] });
+    res
+      .status(403)
+      .json({ errors: [{ message: 'This deployment accepts registered operations only.', extensions: { code: ErrorCode.OPERATION_NOT_ALLOWED } }] });
   };

@@ -47,7 +47,9 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const tooMany = (res: Response, rejection: RateLimiterRes, message: string) => {
     const seconds = Math.ceil(rejection.msBeforeNext / 1000);
     res.setHeader('Retry-After', String(seconds));
-    res.status(429).json({ errors: [{ message: `${message} Retry in ${seconds} s.`, extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: seconds } }] });
+    res
+      .status(429)
+      .json({ errors: [{ message: `${message} Retry in ${seconds} s.`, extensions: { code: ErrorCode.RATE_LIMITED, retryAfterSeconds: seconds } }] });
   };
   const middleware: RequestHandler = async (req, res, next) => {
     const viewer = res.locals.viewer as Viewer;

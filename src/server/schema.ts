@@ -32,8 +32,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
   });
   const query = schema.getQueryType();
   if (query) {
-    query.description =
-      'Compose a brief: start from a topic, an actor, a source or a list of statements, and choose the fields and filters you need.';
+    query.description = 'Compose a brief: start from a topic, an actor, a source or a list of statements, and choose the fields and filters you need.';
   }
   const mutation = schema.getMutationType();
   if (mutation) {

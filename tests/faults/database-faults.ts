@@ -66,7 +66,11 @@ async function main() {
     load.start(6, 3);
     await sleep(3_000);
     const warmUp = load.outcomes.slice();
-    check('no errors before any fault', warmUp.every((o) => o.ok), `${warmUp.length} requests, ${warmUp.filter((o) => !o.ok).length} failed`);
+    check(
+      'no errors before any fault',
+      warmUp.every((o) => o.ok),
+      `${warmUp.length} requests, ${warmUp.filter((o) => !o.ok).length} failed`,
+    );
 
     const context = { graphql, key, db, load };
     const faults = [
@@ -83,10 +87,21 @@ async function main() {
     ];
     await load.stop();
 
-    const healthz = await fetch(`http://127.0.0.1:${port}/healthz`).then((r) => r.status, () => 0);
-    check('the process stayed up', !exitedEarly && healthz === 200, exitedEarly ? `it exited; its last words:\n${serviceUp.lines.slice(-15).join('\n')}` : 'up, /healthz 200');
+    const healthz = await fetch(`http://127.0.0.1:${port}/healthz`).then(
+      (r) => r.status,
+      () => 0,
+    );
+    check(
+      'the process stayed up',
+      !exitedEarly && healthz === 200,
+      exitedEarly ? `it exited; its last words:\n${serviceUp.lines.slice(-15).join('\n')}` : 'up, /healthz 200',
+    );
     const caught = serviceUp.lines.filter((l) => /unhandled rejection|uncaught/.test(l));
-    check('nothing reached the process guard', caught.length === 0, caught.length ? caught.slice(0, 3).join(' | ') : 'no unhandled rejection or uncaught exception');
+    check(
+      'nothing reached the process guard',
+      caught.length === 0,
+      caught.length ? caught.slice(0, 3).join(' | ') : 'no unhandled rejection or uncaught exception',
+    );
     const unfinished = await load.finish(20_000);
     await acknowledgedWrites(db, load.outcomes, unfinished);
     // Runs the every-minute schedule queued meanwhile may still be composing: they get a while to finish.
@@ -94,9 +109,15 @@ async function main() {
     const open = async () => (await db(`SELECT count(*)::int AS n FROM brief_run WHERE status IN ('QUEUED', 'RUNNING')`))?.[0].n as number | undefined;
     const stuck = await until(open, (n) => n === 0, 30_000);
     const failed = await db(`SELECT count(*)::int AS n FROM brief_run WHERE status = 'FAILED'`);
-    check('no run left queued, running or failed', stuck === 0 && failed?.[0].n === 0,
-      `${stuck} open ${((Date.now() - settling) / 1000).toFixed(1)} s after the load stopped, ${failed?.[0].n} failed`);
-    report(faults.filter((f): f is FaultFigures => f !== undefined), load.outcomes.length);
+    check(
+      'no run left queued, running or failed',
+      stuck === 0 && failed?.[0].n === 0,
+      `${stuck} open ${((Date.now() - settling) / 1000).toFixed(1)} s after the load stopped, ${failed?.[0].n} failed`,
+    );
+    report(
+      faults.filter((f): f is FaultFigures => f !== undefined),
+      load.outcomes.length,
+    );
     if (process.env.FAULTS_VERBOSE) say(`\nthe service's log:\n${serviceUp.lines.join('\n')}`);
   } finally {
     await service?.stop();
@@ -131,7 +152,11 @@ async function fault(name: string, context: Context, inject: () => Promise<void>
     check(`${name}: could be set up`, false, `the service did not answer: ${(error as Error).message}`);
     return undefined;
   }
-  const atFault = await until(() => runStates(context.db, definitions), (s) => (s.RUNNING ?? 0) > 0, 15_000);
+  const atFault = await until(
+    () => runStates(context.db, definitions),
+    (s) => (s.RUNNING ?? 0) > 0,
+    15_000,
+  );
   const awayAt = Date.now();
   const answering = answersAgain(context.db);
   await inject();
@@ -158,13 +183,19 @@ async function fault(name: string, context: Context, inject: () => Promise<void>
   };
   const unavailable = during.filter((o) => !o.ok);
   const proper = unavailable.filter((o) => o.status === 503 && o.code === 'SERVICE_UNAVAILABLE' && o.retryAfter && !o.detail);
-  check(`${name}: clients were told 503 SERVICE_UNAVAILABLE with Retry-After, no detail`, unavailable.length > 0 && proper.length === unavailable.length,
-    `${proper.length} of ${unavailable.length} failed requests (${describeFailures(unavailable)})`);
+  check(
+    `${name}: clients were told 503 SERVICE_UNAVAILABLE with Retry-After, no detail`,
+    unavailable.length > 0 && proper.length === unavailable.length,
+    `${proper.length} of ${unavailable.length} failed requests (${describeFailures(unavailable)})`,
+  );
   const slowest = Math.max(0, ...unavailable.map((o) => o.end - o.start));
   check(`${name}: none was held past the query timeout`, slowest <= QUERY_TIMEOUT_MS + 1_500, `the slowest failed request took ${slowest} ms`);
   check(`${name}: errors stopped within 2 s of the database's return`, figures.errorsStopMs < 2_000, `${figures.errorsStopMs} ms`);
-  check(`${name}: runs resumed within one tick (${TICK_MS} ms)`, figures.resumeMs !== null && figures.resumeMs <= TICK_MS,
-    `first run done ${figures.resumeMs ?? 'never'} ms after the return, all ${RUNS_PER_FAULT} after ${figures.drainMs ?? 'never'} ms`);
+  check(
+    `${name}: runs resumed within one tick (${TICK_MS} ms)`,
+    figures.resumeMs !== null && figures.resumeMs <= TICK_MS,
+    `first run done ${figures.resumeMs ?? 'never'} ms after the return, all ${RUNS_PER_FAULT} after ${figures.drainMs ?? 'never'} ms`,
+  );
   const pause = `mutation($id: ID!) { pauseBriefDefinition(id: $id) { id } }`;
   await Promise.all(definitions.map((d) => gql(context, pause, { id: toGlobalId('BriefDefinition', d) }).catch(() => undefined)));
   return figures;
@@ -185,7 +216,7 @@ async function defineRuns(name: string, context: Context): Promise<string[]> {
 /** When the database answers again, by a fresh connection of the suite's own: after it has first stopped answering. */
 async function answersAgain(db: Context['db']): Promise<number> {
   let failed = false;
-  for (const deadline = Date.now() + 60_000; Date.now() < deadline; ) {
+  for (const deadline = Date.now() + 60_000; Date.now() < deadline;) {
     const answered = (await db('SELECT 1')) !== undefined;
     if (!answered) failed = true;
     else if (failed) return Date.now();
@@ -207,13 +238,19 @@ async function acknowledgedWrites(db: Context['db'], outcomes: Outcome[], unfini
     (await db(`SELECT statement, count(*)::int AS n FROM implication WHERE statement = ANY($1) GROUP BY statement`, [statements])) ?? [];
   const stored = new Map(rows.map((r) => [r.statement, r.n]));
   const lost = acknowledged.filter((o) => !stored.has(o.statement!));
-  check('every acknowledged write is there afterwards', acknowledged.length > 0 && lost.length === 0,
-    `${acknowledged.length} acknowledged, ${lost.length} lost`);
+  check(
+    'every acknowledged write is there afterwards',
+    acknowledged.length > 0 && lost.length === 0,
+    `${acknowledged.length} acknowledged, ${lost.length} lost`,
+  );
   // Each failed write was sent again under its Idempotency-Key until acknowledged: each is stored exactly once.
   const duplicated = rows.filter((r) => r.n > 1).length;
   const retried = statements.filter((st) => writes.filter((o) => o.statement === st).length > 1).length;
-  check('a write retried under its Idempotency-Key is stored once', unfinished === 0 && duplicated === 0 && stored.size === statements.length,
-    `${statements.length} writes, ${retried} of them retried (${writes.length - acknowledged.length} failed attempts); ${stored.size} stored, ${duplicated} more than once, ${unfinished} never acknowledged`);
+  check(
+    'a write retried under its Idempotency-Key is stored once',
+    unfinished === 0 && duplicated === 0 && stored.size === statements.length,
+    `${statements.length} writes, ${retried} of them retried (${writes.length - acknowledged.length} failed attempts); ${stored.size} stored, ${duplicated} more than once, ${unfinished} never acknowledged`,
+  );
 }
 
 function report(faults: FaultFigures[], requests: number) {
@@ -288,7 +325,6 @@ async function until<T>(probe: () => Promise<T>, done: (value: T) => boolean, wi
     await sleep(20);
   }
 }
-
 
 const started = Date.now();
 main()

@@ -83,7 +83,10 @@ export class Load {
   }
 
   private async write(writer: number) {
-    const write = this.pending.get(writer) ?? { statement: `Fault-suite judgment ${++this.writes}: North Korean units rotate before spring.`, key: `fault-write-${this.writes}` };
+    const write = this.pending.get(writer) ?? {
+      statement: `Fault-suite judgment ${++this.writes}: North Korean units rotate before spring.`,
+      key: `fault-write-${this.writes}`,
+    };
     this.pending.set(writer, write);
     const input = {
       topic: 'dprk-troops-in-russia',

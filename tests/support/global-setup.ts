@@ -9,7 +9,6 @@ import { loadFixtures } from '../../src/modules/fixture/fixture.loader';
 import { adminUrl, databaseUrl, TEMPLATE_DATABASE, withAdmin } from './test-database';
 import { freePort } from './free-port';
 
-
 /**
  * Starts a throwaway embedded PostgreSQL (or uses DATABASE_URL), and builds the template database every test
  * file clones: migrated and loaded with the fixtures.

@@ -27,10 +27,9 @@ export async function addMarkedLayer(dataSource: DataSource): Promise<void> {
      VALUES ($1, $2, 'ASSESSES', 'amber quote', 2, $3, 'CLEAR'), ($4, $2, 'ASSESSES', 'amber-only quote', 2, $3, 'AMBER')`,
     [ids.citationOfAmberCapability, source.id, ids.amberCapability, ids.amberCitation],
   );
-  await dataSource.query(
-    `INSERT INTO actor (id, name, kind, marking) VALUES ($1, 'AMBER reconnaissance battalion', 'MILITARY_UNIT', 'AMBER')`,
-    [ids.amberActor],
-  );
+  await dataSource.query(`INSERT INTO actor (id, name, kind, marking) VALUES ($1, 'AMBER reconnaissance battalion', 'MILITARY_UNIT', 'AMBER')`, [
+    ids.amberActor,
+  ]);
   await dataSource.query(`INSERT INTO topic_actor (topic_id, actor_id) VALUES ($1, $2)`, [ids.topic, ids.amberActor]);
   await dataSource.query(
     `INSERT INTO capability (id, topic_id, actor_id, category, statement, marking)

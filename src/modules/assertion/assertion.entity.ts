@@ -8,8 +8,7 @@ import { Citation } from '../citation/citation.entity';
 @InterfaceType('Assertion', {
   implements: [Node, Item],
   resolveType: typeNameOf,
-  description:
-    'One statement a brief can carry (a capability, challenge, implication, event or actor relation), cited to its sources.',
+  description: 'One statement a brief can carry (a capability, challenge, implication, event or actor relation), cited to its sources.',
 })
 export abstract class Assertion extends Item {
   @Index()

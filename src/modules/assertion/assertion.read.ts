@@ -34,7 +34,10 @@ export function assertionConditions(f: AssertionFilter, a: Sql, q: SqlBuilder, c
     conditions.push(sql`EXISTS (SELECT 1 FROM citation ${ct} JOIN source ${s} ON ${s}.id = ${ct}.source_id
       WHERE ${q.visibleCitation(ct, { statement: a, cited, source: s })} AND ${and(citation)})`);
   }
-  for (const [bound, op] of [['minSources', sql`>=`], ['maxSources', sql`<=`]] as const) {
+  for (const [bound, op] of [
+    ['minSources', sql`>=`],
+    ['maxSources', sql`<=`],
+  ] as const) {
     const value = f[bound];
     if (value === null || value === undefined) continue;
     if (!Number.isInteger(value) || value < 0) throw badUserInput(`filter.${bound}`, 'must be a count, 0 or more');

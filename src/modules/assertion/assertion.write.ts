@@ -18,13 +18,20 @@ import { itemAccessFor, type ItemAccess } from './item-access';
 /** Ids among `ids` of rows of `table` the viewer may see. */
 export async function visibleIds(em: EntityManager, viewer: Viewer, table: ItemTable, ids: string[]): Promise<Set<string>> {
   if (!ids.length) return new Set();
-  const rows: Array<{ id: string }> = await em.query(`SELECT v.id FROM ${table} v WHERE v.id = ANY($1::uuid[]) AND ${visibleCondition(viewer, 'v', table)}`, [ids]);
+  const rows: Array<{ id: string }> = await em.query(`SELECT v.id FROM ${table} v WHERE v.id = ANY($1::uuid[]) AND ${visibleCondition(viewer, 'v', table)}`, [
+    ids,
+  ]);
   return new Set(rows.map((r) => r.id));
 }
 
 /** Refers to rows the viewer may see, or is BAD_USER_INPUT naming the first one that is not there for them. */
 export async function requireVisible(em: EntityManager, viewer: Viewer, table: ItemTable, refs: Array<{ id: string; path: string }>, what: string) {
-  const seen = await visibleIds(em, viewer, table, refs.map((r) => r.id));
+  const seen = await visibleIds(
+    em,
+    viewer,
+    table,
+    refs.map((r) => r.id),
+  );
   const missing = refs.find((r) => !seen.has(r.id));
   if (missing) throw badUserInput(missing.path, `no such ${what}`);
 }
@@ -58,13 +65,31 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
     return { ...c, quote, sourceId, path };
   });
   return writeTransaction(dataSource, async (em) => {
-    const [topic]: Array<{ id: string }> = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleCondition(viewer, 't', 'topic')}`, [s.topic]);
+    const [topic]: Array<{ id: string }> = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleCondition(viewer, 't', 'topic')}`, [
+      s.topic,
+    ]);
     if (!topic) throw badUserInput('input.topic', `no topic "${s.topic}"`);
     for (const table of ['actor', 'location'] as const) {
-      await requireVisible(em, viewer, table, s.references.filter((r) => r.table === table), table);
+      await requireVisible(
+        em,
+        viewer,
+        table,
+        s.references.filter((r) => r.table === table),
+        table,
+      );
     }
-    await requireVisible(em, viewer, 'source', citations.map((c) => ({ id: c.sourceId, path: `${c.path}.source` })), 'source');
-    const sources = await accessOf(em, 'source', citations.map((c) => c.sourceId));
+    await requireVisible(
+      em,
+      viewer,
+      'source',
+      citations.map((c) => ({ id: c.sourceId, path: `${c.path}.source` })),
+      'source',
+    );
+    const sources = await accessOf(
+      em,
+      'source',
+      citations.map((c) => c.sourceId),
+    );
     // A citation is marked like its statement, or like its source when that is marked higher, unless it is marked
     // itself; it is never read by more people than its source.
     const cited = citations.map((c) => {
@@ -145,10 +170,10 @@ export async function updateStatement(
     }
     const names = Object.keys(row);
     if (!names.length) return;
-    await em.query(
-      `UPDATE ${target.table} SET ${names.map((n, i) => `${n} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`,
-      [id, ...Object.values(row)],
-    );
+    await em.query(`UPDATE ${target.table} SET ${names.map((n, i) => `${n} = $${i + 2}`).join(', ')}, updated_at = now() WHERE id = $1`, [
+      id,
+      ...Object.values(row),
+    ]);
   });
 }
 

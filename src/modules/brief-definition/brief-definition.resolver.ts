@@ -26,7 +26,8 @@ export class BriefDefinitionResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => BriefDefinition, {
-    description: 'Save a brief to run on a schedule (ADMIN); its runs are composed as you. Bad input or cron is BAD_USER_INPUT naming the field; a taken name is CONFLICT.',
+    description:
+      'Save a brief to run on a schedule (ADMIN); its runs are composed as you. Bad input or cron is BAD_USER_INPUT naming the field; a taken name is CONFLICT.',
   })
   async createBriefDefinition(@Arg('input', () => BriefDefinitionInput) input: BriefDefinitionInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return byResponseKey(info, definitionView(await createDefinition(ctx.dataSource, ctx.viewer, input)));

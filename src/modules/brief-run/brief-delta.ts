@@ -6,8 +6,11 @@ import { compareText } from '../brief/brief.phrases';
 import { STATEMENT_TYPE_NAME } from '../brief/brief.types';
 import { DeltaBaseline, type BriefDelta, type DeltaItem, type Snapshot } from './brief-delta.types';
 
-
-const fingerprint = (value: unknown) => createHash('sha256').update(JSON.stringify(value ?? null)).digest('hex').slice(0, 16);
+const fingerprint = (value: unknown) =>
+  createHash('sha256')
+    .update(JSON.stringify(value ?? null))
+    .digest('hex')
+    .slice(0, 16);
 
 /** The facets of a statement a reader would call a change; each is compared on its own. */
 function facetsOf(s: StatementRow): Record<string, string> {
@@ -68,7 +71,15 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, since: Date, ba
 /** Without a stored run to compare with: what was created or changed after `since`, by the rows' timestamps. */
 export function deltaByTimestamps(statements: StatementRow[], since: Date): BriefDelta {
   const snapshot = snapshotOf(statements);
-  const delta: BriefDelta = { baseline: DeltaBaseline.TIMESTAMPS, since: since.toISOString(), baselineRunId: null, added: [], removed: [], changed: [], unchanged: 0 };
+  const delta: BriefDelta = {
+    baseline: DeltaBaseline.TIMESTAMPS,
+    since: since.toISOString(),
+    baselineRunId: null,
+    added: [],
+    removed: [],
+    changed: [],
+    unchanged: 0,
+  };
   for (const s of statements) {
     const id = toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id);
     const lastChange = [s.updatedAt, ...s.citations.map((c) => c.updatedAt)].map((t) => new Date(t).getTime());

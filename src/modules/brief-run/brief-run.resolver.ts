@@ -35,8 +35,7 @@ export class BriefRunResolver {
   }
 
   @Query(() => BriefDelta, {
-    description:
-      'What changed since `since` in the brief `input` asks for: exact against a stored run of the same input, else by timestamps.',
+    description: 'What changed since `since` in the brief `input` asks for: exact against a stored run of the same input, else by timestamps.',
   })
   async briefDelta(
     @Arg('input', () => BriefInput) input: BriefInput,

@@ -46,7 +46,11 @@ const uuidOf = (globalId: string) => fromGlobalId(globalId, 'id').id;
  */
 async function forReader(dataSource: DataSource, delta: BriefDelta, reader: Viewer): Promise<BriefDelta> {
   const seen = delta.removed.filter((item) => !above(item.marking, reader.clearance));
-  const hidden = await hiddenFrom((q, p) => dataSource.query(q, p), reader, seen.map((item) => uuidOf(item.id)));
+  const hidden = await hiddenFrom(
+    (q, p) => dataSource.query(q, p),
+    reader,
+    seen.map((item) => uuidOf(item.id)),
+  );
   const removed = seen.map((item) => (hidden.has(uuidOf(item.id)) ? { ...item, text: WITHDRAWN } : item));
   return { ...delta, removed };
 }
@@ -67,10 +71,12 @@ export async function executeRun(dataSource: DataSource, runId: string, attempt:
     .createQueryBuilder()
     .update(BriefRun)
     .set({ status: BriefRunStatus.RUNNING, startedAt: () => 'now()', attempt, leaseExpiresAt: () => LEASE_END, error: null })
-    .where(
-      `id = :runId AND (status IN (:...open) OR (status = :running AND (attempt = :attempt OR ${LEASE_OVER})))`,
-      { runId, attempt, open: [BriefRunStatus.QUEUED, BriefRunStatus.FAILED], running: BriefRunStatus.RUNNING },
-    )
+    .where(`id = :runId AND (status IN (:...open) OR (status = :running AND (attempt = :attempt OR ${LEASE_OVER})))`, {
+      runId,
+      attempt,
+      open: [BriefRunStatus.QUEUED, BriefRunStatus.FAILED],
+      running: BriefRunStatus.RUNNING,
+    })
     .execute();
   if (!claimed.affected) {
     const current = await dataSource.manager.findOneBy(BriefRun, { id: runId });

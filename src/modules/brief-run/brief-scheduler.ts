@@ -153,7 +153,9 @@ export class BriefScheduler {
       )) as Array<{ id: string; status: string }>;
       for (const run of stranded) {
         await this.queueRun(runner, run.id);
-        console.error(`brief scheduler: queued run ${run.id} again (${run.status === 'QUEUED' ? 'its job was lost' : 'its attempt stopped renewing its lease'})`);
+        console.error(
+          `brief scheduler: queued run ${run.id} again (${run.status === 'QUEUED' ? 'its job was lost' : 'its attempt stopped renewing its lease'})`,
+        );
       }
       return stranded.length;
     });

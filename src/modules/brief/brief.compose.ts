@@ -182,7 +182,10 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
     marking: source.marking,
   }));
   if (wanted(BriefSection.SOURCES)) size(BriefSection.SOURCES, bibliography.length, bibliography.length);
-  const dates = bibliography.map((b) => b.publishedOn).filter((d): d is string => d !== null).sort();
+  const dates = bibliography
+    .map((b) => b.publishedOn)
+    .filter((d): d is string => d !== null)
+    .sort();
 
   return {
     title: scope.title ?? titleOf(data),

@@ -25,8 +25,7 @@ export const RELIABILITY_LABEL: Record<string, string> = {
 };
 
 /** A likelihood term and its range, never with the confidence: ICD 203 keeps the two in separate sentences. */
-export const judgmentPhrase = (likelihood: string, statement: string) =>
-  `${LIKELIHOOD[likelihood].term} (${LIKELIHOOD[likelihood].range}): ${statement}`;
+export const judgmentPhrase = (likelihood: string, statement: string) => `${LIKELIHOOD[likelihood].term} (${LIKELIHOOD[likelihood].range}): ${statement}`;
 
 export const confidencePhrase = (confidence: string) => `We hold this judgment with ${confidence.toLowerCase()} confidence.`;
 

@@ -5,14 +5,12 @@ import { dateAt, esc, RELIABILITY_LABEL, tlpLabel } from './brief.phrases';
 import { ReportingVerb } from '../citation/reporting-verb';
 import { GapReason, StatementKind, type BriefSections, type BriefStatement, type KeyJudgment, type SectionSize } from './brief.types';
 
-
 const refs = (s: BriefStatement) =>
   s.sources.length
     ? ` [${s.sources.map((r) => `${r.number} ${r.reliability}${r.credibility}${r.verb === ReportingVerb.DENIES ? ' denies' : ''}`).join(', ')}]`
     : '';
 
-const corroboration = (s: BriefStatement) =>
-  s.corroborated ? ` Corroborated by ${s.independentSources} independent sources.` : '';
+const corroboration = (s: BriefStatement) => (s.corroborated ? ` Corroborated by ${s.independentSources} independent sources.` : '');
 
 const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 const words = (code: string) => code.toLowerCase().replace(/_/g, ' ');
@@ -42,10 +40,7 @@ export function renderMarkdown(brief: BriefSections): string {
   const size = (section: BriefSection) => brief.sectionSizes.find((s) => s.section === section);
   const lines: string[] = [`**${tlpLabel(brief.marking)}**`, '', `# ${esc(brief.title)}`, '', esc(brief.scope), ''];
   const latest = brief.latestSourceDate ? ` Newest dated source: ${dateAt(brief.latestSourceDate)}.` : '';
-  lines.push(
-    `Marking ${tlpLabel(brief.marking)}, the highest of anything in this brief. ${brief.statementCount} statements in scope.${latest}`,
-    '',
-  );
+  lines.push(`Marking ${tlpLabel(brief.marking)}, the highest of anything in this brief. ${brief.statementCount} statements in scope.${latest}`, '');
   if (brief.bottomLine) {
     lines.push('## Bottom line', '');
     if (!brief.bottomLine.length) lines.push('No analytic judgments in scope.');
@@ -86,7 +81,12 @@ export function renderMarkdown(brief: BriefSections): string {
     lines.push('', ...more(size(BriefSection.TIMELINE), 'earlier event', 'earlier events'));
   }
   if (brief.sources) {
-    lines.push('## Sources', '', 'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so. Sources are independent when their publishers differ, as known at this brief\'s clearance: a source whose publisher is unknown counts as its own.', '');
+    lines.push(
+      '## Sources',
+      '',
+      'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so. Sources are independent when their publishers differ, as known at this brief\'s clearance: a source whose publisher is unknown counts as its own.',
+      '',
+    );
     for (const s of brief.sources) {
       const by = [s.publisher ? esc(s.publisher) : 'Publisher unknown', s.publishedOn ? dateAt(s.publishedOn) : 'undated'].join(', ');
       const url = s.url ? ` <${s.url}>` : '';

@@ -9,8 +9,7 @@ import { Brief } from './brief.types';
 @Resolver()
 export class BriefResolver {
   @Query(() => Brief, {
-    description:
-      'Compose a brief for one reader and purpose: scope, sections and clearance in `input`. Bad input is BAD_USER_INPUT naming the field.',
+    description: 'Compose a brief for one reader and purpose: scope, sections and clearance in `input`. Bad input is BAD_USER_INPUT naming the field.',
   })
   async brief(@Arg('input', () => BriefInput) input: BriefInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     const { brief } = await composeFor(ctx.dataSource, ctx.viewer, input);

@@ -15,8 +15,7 @@ import { citedColumns, STATEMENT_KINDS, statementKinds } from '../../registry/st
 @ObjectType({
   implements: [Node, Item],
   simpleResolvers: true,
-  description:
-    'Ties one statement to one source: the reporting verb the source used, its words, and the credibility (1-6) of that information.',
+  description: 'Ties one statement to one source: the reporting verb the source used, its words, and the credibility (1-6) of that information.',
 })
 export class Citation extends Item {
   @Index()

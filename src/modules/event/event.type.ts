@@ -34,9 +34,7 @@ export const eventType: TypeSpec<EventFilter> = {
     input: EventFilter,
     conditions: (f, a, q) => [
       ...assertionConditions(f, a, q, 'event_id'),
-      ...(f.actor
-        ? [sql`${a}.id IN (SELECT event_id FROM event_actor WHERE actor_id = ${visibleRef(q, 'actor', f.actor, 'filter.actor', 'Actor')})`]
-        : []),
+      ...(f.actor ? [sql`${a}.id IN (SELECT event_id FROM event_actor WHERE actor_id = ${visibleRef(q, 'actor', f.actor, 'filter.actor', 'Actor')})`] : []),
       ...(f.location ? [sql`${a}.location_id = ${visibleRef(q, 'location', f.location, 'filter.location', 'Location')}`] : []),
       ...compare(a, 'occurred_on', '>=', f.occurredFrom, 'date'),
       ...compare(a, 'occurred_on', '<=', f.occurredTo, 'date'),

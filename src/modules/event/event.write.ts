@@ -18,7 +18,9 @@ function checkDate(occurredOn: string, precision: DatePrecision) {
 export function createEvent(dataSource: DataSource, viewer: Viewer, input: EventInput): Promise<string> {
   checkDate(input.occurredOn, input.precision);
   const actors = (input.actors ?? []).map((id, i) => actorRef(id, `input.actors[${i}]`));
-  const location = input.location ? { table: 'location' as const, id: fromGlobalId(input.location, 'input.location', ['Location']).id, path: 'input.location' } : null;
+  const location = input.location
+    ? { table: 'location' as const, id: fromGlobalId(input.location, 'input.location', ['Location']).id, path: 'input.location' }
+    : null;
   return createStatement(dataSource, viewer, {
     table: 'event',
     cited: 'event_id',

@@ -33,7 +33,10 @@ function canonicalJson(value: unknown): string {
   if (Array.isArray(value)) return `[${value.map(canonicalJson).join(',')}]`;
   if (value && typeof value === 'object' && !(value instanceof Date)) {
     const entries = Object.entries(value).filter(([, v]) => v !== undefined);
-    return `{${entries.sort(([a], [b]) => (a < b ? -1 : 1)).map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`).join(',')}}`;
+    return `{${entries
+      .sort(([a], [b]) => (a < b ? -1 : 1))
+      .map(([k, v]) => `${JSON.stringify(k)}:${canonicalJson(v)}`)
+      .join(',')}}`;
   }
   return JSON.stringify(value) ?? 'null';
 }
@@ -41,7 +44,10 @@ function canonicalJson(value: unknown): string {
 // An alias may be long: the field is kept by its hash, which fits any index.
 const fieldKey = (responseKey: string) => createHash('sha256').update(responseKey).digest('hex');
 
-const requestHash = (fieldName: string, args: unknown) => createHash('sha256').update(`${fieldName}\n${canonicalJson(args)}`).digest('hex');
+const requestHash = (fieldName: string, args: unknown) =>
+  createHash('sha256')
+    .update(`${fieldName}\n${canonicalJson(args)}`)
+    .digest('hex');
 
 /**
  * Runs every mutation field in the scope of the request's `Idempotency-Key`, where `writeTransaction` finds it. A
@@ -59,7 +65,13 @@ export function scopeMutationsToIdempotencyKeys(schema: GraphQLSchema): void {
       }
       // Anonymous requests write nothing: the field refuses them on its own.
       if (!ctx.viewer.principal) return resolve(source, args, ctx, info);
-      const scope = { principal: ctx.viewer.principal, key, field: fieldKey(String(info.path.key)), requestHash: requestHash(info.fieldName, args), used: false };
+      const scope = {
+        principal: ctx.viewer.principal,
+        key,
+        field: fieldKey(String(info.path.key)),
+        requestHash: requestHash(info.fieldName, args),
+        used: false,
+      };
       return running.run(scope, () => resolve(source, args, ctx, info));
     };
   }

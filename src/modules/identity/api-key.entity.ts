@@ -20,7 +20,9 @@ export class ApiKey {
   @Column('text')
   name: string;
 
-  @Field({ description: 'The identity it stands for: "<organisation>/<name>" (or the name alone, without an organisation). A TLP:RED audience lists principals.' })
+  @Field({
+    description: 'The identity it stands for: "<organisation>/<name>" (or the name alone, without an organisation). A TLP:RED audience lists principals.',
+  })
   @Column('text', { unique: true })
   principal: string;
 

@@ -11,8 +11,7 @@ import { Confidence, ImplicationScope, Likelihood, TimeHorizon } from './judgmen
 @ObjectType({
   implements: [Node, Item, Assertion],
   simpleResolvers: true,
-  description:
-    'An analytic judgment of what the situation means, with an ICD 203 likelihood and, separately, an analytic confidence.',
+  description: 'An analytic judgment of what the situation means, with an ICD 203 likelihood and, separately, an analytic confidence.',
 })
 export class Implication extends Assertion {
   @Field({ description: 'The judgment, without likelihood words: those are in `likelihood`.' })

@@ -35,6 +35,14 @@ export async function changedAccess(
   // An audience belongs to a RED item: lowering the marking drops it.
   const audience = change.audience ?? (marking === Marking.RED ? current.audience : []);
   const next = itemAccessFor(viewer, marking, audience, 'input', current.organisation);
-  await checkAndRecordRelease(em, viewer, { table: item.table, id: item.id, from: current, to: next, derivedFrom: item.derivedFrom, reason: change.releaseReason, path: 'input' });
+  await checkAndRecordRelease(em, viewer, {
+    table: item.table,
+    id: item.id,
+    from: current,
+    to: next,
+    derivedFrom: item.derivedFrom,
+    reason: change.releaseReason,
+    path: 'input',
+  });
   return next;
 }

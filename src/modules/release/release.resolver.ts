@@ -18,6 +18,9 @@ export class ReleaseResolver {
     const model = readModels.get(typeName);
     if (!model || !(await visibleIds(ctx.dataSource.manager, ctx.viewer, model.table, [id])).has(id)) throw notFound(`${typeName} ${item}`);
     const releases = await ctx.dataSource.manager.find(Release, { where: { itemId: id }, order: { releasedAt: 'ASC', id: 'ASC' } });
-    return byResponseKey(info, releases.map((r) => ({ ...r, id: toGlobalId('Release', r.id), item })));
+    return byResponseKey(
+      info,
+      releases.map((r) => ({ ...r, id: toGlobalId('Release', r.id), item })),
+    );
   }
 }

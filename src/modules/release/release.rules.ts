@@ -25,8 +25,7 @@ export function isRelease(from: ItemAccess, to: ItemAccess): boolean {
 }
 
 /** Whether every reader of `access` may read at least one of the items it was derived from. */
-export const withinDerivation = (derivedFrom: ItemAccess[], access: ItemAccess) =>
-  !derivedFrom.length || derivedFrom.some((d) => !isRelease(d, access));
+export const withinDerivation = (derivedFrom: ItemAccess[], access: ItemAccess) => !derivedFrom.length || derivedFrom.some((d) => !isRelease(d, access));
 
 export interface ReleaseRequest {
   table: ItemTable;
