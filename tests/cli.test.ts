@@ -7,7 +7,7 @@ import { startTestServer, TestServer } from './support/server';
 // The command-line generator, run as a scheduler would run it, against the real service.
 // Each command is a fresh Node.js process (its TypeScript comes compiled from scripts/register.js's cache: well under a
 // second to start on a quiet machine, seconds on a busy core), and a test runs several: room well beyond what they take.
-jest.setTimeout(60_000);
+jest.setTimeout(120_000);
 const root = join(__dirname, '..');
 const golden = readFileSync(join(root, 'fixtures', 'briefs', 'dprk-troops-in-russia.md'), 'utf8');
 

@@ -9,6 +9,10 @@ import { adminUrl, createTestDatabase, withAdmin } from './support/test-database
 
 // The real start (src/main.ts) waits for a database that is not there yet, says what it waits for, and gives up in
 // bounded time.
+// Every test starts the service as child processes (and some a PostgreSQL cluster): pinned to one core beside the
+// rest of the suite, the slowest take a quarter of a minute, so each gets three times that and more.
+jest.setTimeout(90_000);
+
 const QUIET = { SEED: 'false', SCHEDULER: 'false', PORT: '0' };
 const redacted = (url: string) => url.replace(/:[^:@/]+@/, ':***@');
 const literally = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -205,4 +209,4 @@ test('the start-up log says the mode: production or not, anonymous reads, seed, 
     await Promise.all([trying.stop(), production.stop()]);
     await Promise.all(databases.map((d) => d.drop()));
   }
-}, 60_000);
+});
