@@ -37,11 +37,14 @@ export const readModels: ReadonlyMap<string, ReadModel> = new Map(TYPES.map((t) 
 /** The TypeORM entities of the registered types. */
 export const registeredEntities: ClassType[] = TYPES.map((t) => t.entity);
 
-/** Resolver classes of the registered types: root fields, connection fields and statement mutations. */
-export const registeredResolvers = (): ClassType[] => [
-  ...registryResolvers(registry),
-  ...TYPES.flatMap((t) => (t.writes ? [statementMutations(t, t.writes)] : [])),
-];
+let resolvers: ClassType[] | undefined;
+
+/**
+ * Resolver classes of the registered types: root fields, connection fields and statement mutations. Made once: each
+ * class adds its fields to type-graphql's global metadata, so every schema build (one per test server) shares them.
+ */
+export const registeredResolvers = (): ClassType[] =>
+  (resolvers ??= [...registryResolvers(registry), ...TYPES.flatMap((t) => (t.writes ? [statementMutations(t, t.writes)] : []))]);
 
 // Every statement kind is a registered type that is written like one, and every statement type is a kind.
 for (const kind of statementKinds) {
