@@ -255,13 +255,15 @@ describe('ordering', () => {
 
   test('by the field and direction asked for; cursors name the ordering', async () => {
     const { text } = await statementOf('{ implications(orderBy: { field: CONFIDENCE, direction: DESC }) { edges { cursor } } }');
-    expect(text).toContain('ORDER BY t1.confidence DESC, t1.id DESC LIMIT');
-    expect(text).toContain("json_build_array('CONFIDENCE', t1.confidence, t1.id)");
+    // A confidence may be not assessed: it orders by its rank in the scale, 0 for none.
+    const rank = 'coalesce(array_position(enum_range(NULL::analytic_confidence), t1.confidence), 0)';
+    expect(text).toContain(`ORDER BY ${rank} DESC, t1.id DESC LIMIT`);
+    expect(text).toContain(`json_build_array('CONFIDENCE', ${rank}, t1.id)`);
   });
 
   test('a field asked for without a direction is ascending', async () => {
     const { text } = await statementOf('{ implications(orderBy: { field: CONFIDENCE }) { nodes { statement } } }');
-    expect(text).toContain('ORDER BY t1.confidence ASC, t1.id ASC LIMIT');
+    expect(text).toContain('ORDER BY coalesce(array_position(enum_range(NULL::analytic_confidence), t1.confidence), 0) ASC, t1.id ASC LIMIT');
   });
 });
 

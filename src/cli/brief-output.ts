@@ -2,9 +2,9 @@
 import { dateAt, esc } from '../modules/brief/brief.phrases';
 
 /** Every field of a brief, for `--format json`: the typed sections as well as the renderings. */
-const STATEMENT = `id kind text marking category quantity { low best high unit asStated } quantityText
-  sources { number reliability credibility verb } independentSources corroborated`;
-const JUDGMENT = `statement { ${STATEMENT} } likelihood confidence scope horizon judgment confidenceStatement affectedActors`;
+const STATEMENT = `id kind text marking category quantity { low best high unit asStated exact } quantityText
+  sources { number reliability credibility verb url page paragraph accessedOn } independentSources corroborated`;
+const JUDGMENT = `statement { ${STATEMENT} } likelihood confidence scope horizon asOf judgment confidenceStatement affectedActors`;
 export const BRIEF_JSON_FIELDS = `title marking clearance scope sections
   bottomLine { ${JUDGMENT} }
   actors { id name kind capabilities { ${STATEMENT} } challenges { ${STATEMENT} } capabilityCount challengeCount }

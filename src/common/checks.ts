@@ -18,3 +18,9 @@ export const QUANTITY_ORDERED = `quantity_low <= quantity_best AND quantity_best
 
 /** A unit or the source's words go with a number. */
 export const QUANTITY_HAS_VALUE = `num_nonnulls(quantity_unit, quantity_as_stated) = 0 OR num_nonnulls(quantity_low, quantity_best, quantity_high) > 0`;
+
+/** An exact quantity has one value: `best`, with `low` and `high` absent or equal to it. */
+export const QUANTITY_EXACT_ONE_VALUE = `NOT quantity_exact OR (quantity_best IS NOT NULL AND coalesce(quantity_low, quantity_best) = quantity_best AND coalesce(quantity_high, quantity_best) = quantity_best)`;
+
+/** A web address a brief can print as a link: http(s), with nothing in it that would end the link. */
+export const urlFormat = (column: string) => `${column} ~ '^https?://[^\\s<>]+$'`;

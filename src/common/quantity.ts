@@ -1,8 +1,12 @@
 import { Column } from 'typeorm';
 import { Field, Float, ObjectType } from 'type-graphql';
 
-/** A number as analysts state it: a range with a best estimate, never a bare string. */
-@ObjectType({ simpleResolvers: true, description: 'A number stated as a range: "approximately 10,000 troops" is {best: 10000, unit: "troops"}.' })
+/** A number as analysts state it: a range with a best estimate, or one exact count; never a bare string. */
+@ObjectType({
+  simpleResolvers: true,
+  description:
+    'A number as the source states it: "approximately 10,000 troops" is {best: 10000, unit: "troops"}; "12 vessels" is {best: 12, exact: true, unit: "vessels"}.',
+})
 export class Quantity {
   @Field(() => Float, { nullable: true, description: 'Lower bound, when the source gives one ("over 1.2 million").' })
   @Column('double precision', { nullable: true })
@@ -23,4 +27,8 @@ export class Quantity {
   @Field(() => String, { nullable: true, description: 'The words of the source ("approximately 10,000").' })
   @Column('text', { nullable: true })
   asStated: string | null;
+
+  @Field(() => Boolean, { description: 'True when the source gives an exact count ("12 vessels"), not an estimate: it has one value, `best`.' })
+  @Column('boolean', { default: false })
+  exact: boolean;
 }

@@ -69,7 +69,7 @@ export class Compiler {
       case 'computed':
         return spec.sql(alias, this.q);
       case 'embedded':
-        return this.embedded(spec.columns, alias, field, nodes);
+        return this.embedded(spec.columns, spec.present ?? Object.values(spec.columns), alias, field, nodes);
       case 'one':
         return this.single(this.model(spec.target), nodes, (row) => spec.join(alias, row, this.q));
       case 'list':
@@ -83,7 +83,7 @@ export class Compiler {
     }
   }
 
-  private embedded(columns: Record<string, string>, alias: Sql, field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[]): Sql {
+  private embedded(columns: Record<string, string>, present: string[], alias: Sql, field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[]): Sql {
     const type = getNamedType(field.type) as GraphQLObjectType;
     const entries: Array<[string, Sql]> = [];
     for (const [key, fieldNodes] of this.subfields(type, nodes)) {
@@ -91,7 +91,7 @@ export class Compiler {
       if (name !== '__typename') entries.push([key, sql`${alias}.${sql.identifier(columns[name])}`]);
     }
     const allNull = sql.join(
-      Object.values(columns).map((c) => sql`${alias}.${sql.identifier(c)} IS NULL`),
+      present.map((c) => sql`${alias}.${sql.identifier(c)} IS NULL`),
       ' AND ',
     );
     return sql`CASE WHEN ${allNull} THEN NULL ELSE ${jsonObject(entries)} END`;

@@ -18,7 +18,8 @@ export type FieldSpec =
   | { kind: 'one'; target: string; join: Join }
   | { kind: 'list'; target: string; join: Join; order: (child: Sql) => Sql }
   | { kind: 'connection'; target: string; join: Join; description: string }
-  | { kind: 'embedded'; columns: Record<string, string> }
+  /** Columns of one object, null when every column of `present` (by default all of them) is null. */
+  | { kind: 'embedded'; columns: Record<string, string>; present?: string[] }
   | { kind: 'either'; options: Array<{ target: string; join: Join; when: (alias: Sql) => Sql }> };
 
 export interface OrderField {
@@ -26,8 +27,8 @@ export interface OrderField {
   sql: (alias: Sql) => Sql;
   /** Its SQL type: text, smallint, date or timestamptz, or an enum type with its `labels`. */
   cast: string;
-  /** The labels of an enum type: the only values a cursor may carry for it. */
-  labels?: readonly string[];
+  /** The only values a cursor may carry for it: the labels of an enum type, the ranks of a scale. */
+  labels?: readonly (string | number)[];
   /** Said in the schema, when the ordering needs explaining. */
   description?: string;
 }
@@ -101,6 +102,17 @@ export const byDate = (column: string): OrderField => ({
 export const byEnum = (column: string, cast: string, values: Record<string, string>): OrderField => ({
   ...byColumn(column, cast),
   labels: Object.values(values),
+});
+
+/**
+ * Ordering by a nullable enum column (a judgment's confidence may be not assessed): by the label's place in its enum
+ * type, null before every label. The key is a number, never null, so keyset cursors compare it.
+ */
+export const byNullableEnum = (column: string, cast: string, values: Record<string, string>): OrderField => ({
+  sql: (a) => sql`coalesce(array_position(enum_range(NULL::${sql.identifier(cast)}), ${a}.${sql.identifier(column)}), 0)`,
+  cast: 'smallint',
+  labels: [0, ...Object.values(values).map((_, i) => i + 1)],
+  description: 'Not assessed comes before every grade.',
 });
 
 export const byTimestamps: Record<string, OrderField> = {

@@ -1,6 +1,6 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
-import { QUANTITY_HAS_VALUE, QUANTITY_ORDERED, trimmedText } from '../../common/checks';
+import { QUANTITY_EXACT_ONE_VALUE, QUANTITY_HAS_VALUE, QUANTITY_ORDERED, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Quantity } from '../../common/quantity';
 import { QuantityInput } from '../../common/quantity.inputs';
@@ -49,6 +49,7 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
   @Check('statement_not_blank', trimmedText('statement'))
   @Check('quantity_ordered', QUANTITY_ORDERED)
   @Check('quantity_has_value', QUANTITY_HAS_VALUE)
+  @Check('quantity_exact_one_value', QUANTITY_EXACT_ONE_VALUE)
   @ObjectType(typeName, { implements: [Node, Item, Assertion], simpleResolvers: true, description: k.describe.type })
   class Statement extends Assertion {
     @Index()
@@ -68,7 +69,7 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
     @Column('text')
     statement: string;
 
-    @Field(() => Quantity, { nullable: true, description: 'The number behind it, as a range, when there is one.' })
+    @Field(() => Quantity, { nullable: true, description: 'The number behind it, as a range or an exact count, when there is one.' })
     @Column(() => Quantity)
     quantity: Quantity;
   }
@@ -94,7 +95,7 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
     @Field({ description: `The ${noun} in one plain sentence.` })
     statement: string;
 
-    @Field(() => QuantityInput, { nullable: true, description: 'The number behind it, as a range.' })
+    @Field(() => QuantityInput, { nullable: true, description: 'The number behind it, as a range or an exact count.' })
     quantity?: QuantityInput | null;
   }
 

@@ -5,6 +5,7 @@ import { highestMarking, Marking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
 import { visibleCondition, type ItemTable, type StatementTable } from '../../read/access';
 import { fromGlobalId } from '../../read/global-id';
+import { citationPointer } from '../citation/citation.pointer';
 import type { CitationInput } from '../citation/citation.write-inputs';
 import { ReportingVerb } from '../citation/reporting-verb';
 import { changedAccess, changesAccess, type AccessChange } from '../release/access-change';
@@ -59,10 +60,9 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
   const citations = s.citations.map((c, i) => {
     const path = `input.citations[${i}]`;
     if (!Number.isInteger(c.credibility) || c.credibility < 1 || c.credibility > 6) throw badUserInput(`${path}.credibility`, 'credibility is graded 1 to 6');
-    const quote = c.quote.trim();
-    if (!quote) throw badUserInput(`${path}.quote`, 'a citation needs the words of its source');
+    const pointer = citationPointer(c, path);
     const sourceId = fromGlobalId(c.source, `${path}.source`, ['Source']).id;
-    return { ...c, quote, sourceId, path };
+    return { ...c, pointer, sourceId, path };
   });
   return writeTransaction(dataSource, async (em) => {
     const [topic]: Array<{ id: string }> = await em.query(`SELECT t.id FROM topic t WHERE t.slug = $1 AND ${visibleCondition(viewer, 't', 'topic')}`, [
@@ -113,10 +113,11 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
       await em.query(`INSERT INTO ${table} (${owner}, actor_id) SELECT $1, unnest($2::uuid[])`, [id, [...new Set(actorIds)]]);
     }
     for (const c of cited) {
+      const { quote, url, page, paragraph, accessedOn } = c.pointer;
       await em.query(
-        `INSERT INTO citation (id, source_id, verb, quote, credibility, ${s.cited}, marking, organisation, audience)
-         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)`,
-        [uuid(), c.sourceId, c.verb, c.quote, c.credibility, id, c.access.marking, c.access.organisation, c.access.audience],
+        `INSERT INTO citation (id, source_id, verb, quote, url, page, paragraph, accessed_on, credibility, ${s.cited}, marking, organisation, audience)
+         VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
+        [uuid(), c.sourceId, c.verb, quote, url, page, paragraph, accessedOn, c.credibility, id, c.access.marking, c.access.organisation, c.access.audience],
       );
     }
     return id;

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { highestMarking } from '../../common/marking';
 import { toGlobalId } from '../../read/global-id';
-import type { StatementRow } from '../brief/brief.read';
+import type { CitationRow, StatementRow } from '../brief/brief.read';
 import { compareText } from '../brief/brief.phrases';
 import { STATEMENT_TYPE_NAME } from '../brief/brief.types';
 import { DeltaBaseline, type BriefDelta, type DeltaItem, type Snapshot } from './brief-delta.types';
@@ -12,7 +12,24 @@ const fingerprint = (value: unknown) =>
     .digest('hex')
     .slice(0, 16);
 
-/** The facets of a statement a reader would call a change; each is compared on its own. */
+/** A quantity as runs stored it before counts could be exact: a range keeps the fingerprint it had. */
+const quantityFacet = (q: StatementRow['quantity']) => {
+  if (!q || q.exact) return q;
+  const { exact: _, ...range } = q;
+  return range;
+};
+
+/** A citation as runs stored it before it could carry a locator: one without keeps the fingerprint it had. */
+const citationFacet = (c: CitationRow) => {
+  const facet: unknown[] = [c.source.id, c.verb, c.credibility, c.marking, c.quote];
+  const locator = [c.url, c.page, c.paragraph, c.accessedOn];
+  return locator.some((v) => v !== null) ? [...facet, ...locator] : facet;
+};
+
+/**
+ * The facets of a statement a reader would call a change; each is compared on its own. A facet added later (asOf,
+ * scope, horizon) is absent from runs stored before it, and is compared only against runs that have it.
+ */
 function facetsOf(s: StatementRow): Record<string, string> {
   return {
     text: fingerprint(s.text),
@@ -21,13 +38,16 @@ function facetsOf(s: StatementRow): Record<string, string> {
     counterpart: fingerprint([s.counterpart?.id, s.counterpart?.name]),
     validity: fingerprint([s.validFrom, s.validTo]),
     category: fingerprint(s.category),
-    quantity: fingerprint(s.quantity),
+    quantity: fingerprint(quantityFacet(s.quantity)),
     likelihood: fingerprint(s.likelihood),
     confidence: fingerprint(s.confidence),
+    scope: fingerprint(s.scope),
+    horizon: fingerprint(s.horizon),
+    asOf: fingerprint(s.asOf),
     date: fingerprint([s.occurredOn, s.precision]),
     location: fingerprint(s.location),
     actors: fingerprint(s.affectedActors),
-    citations: fingerprint(s.citations.map((c) => [c.source.id, c.verb, c.credibility, c.marking, c.quote]).sort()),
+    citations: fingerprint(s.citations.map(citationFacet).sort()),
     sources: fingerprint(s.citations.map((c) => [c.source.id, c.source.name, c.source.reliability, c.source.marking, c.source.publisher]).sort()),
   };
 }
@@ -58,7 +78,7 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, since: Date, ba
     const old = before[id];
     if (!old) delta.added.push(item(id, entry));
     else {
-      const changes = Object.keys(entry.facets).filter((facet) => entry.facets[facet] !== old.facets[facet]);
+      const changes = Object.keys(entry.facets).filter((facet) => facet in old.facets && entry.facets[facet] !== old.facets[facet]);
       if (changes.length) delta.changed.push(item(id, entry, changes.sort()));
       else delta.unchanged += 1;
     }

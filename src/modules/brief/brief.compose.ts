@@ -60,6 +60,10 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
           reliability: c.source.reliability as Reliability,
           credibility: c.credibility,
           verb: c.verb as ReportingVerb,
+          url: c.url,
+          page: c.page,
+          paragraph: c.paragraph,
+          accessedOn: c.accessedOn,
         };
       }),
       independentSources: e.independentPublishers,
@@ -84,14 +88,16 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
   const sizes: SectionSize[] = [];
   const size = (section: BriefSection, shown: number, total: number) => sizes.push({ section, shown, total });
 
+  // What the source does not give stays null, and is said to be not assessed.
   const judgmentOf = (s: StatementRow): KeyJudgment => ({
     statement: statementOf(s),
     likelihood: s.likelihood as Likelihood,
-    confidence: s.confidence as Confidence,
-    scope: s.scope as ImplicationScope,
-    horizon: s.horizon as TimeHorizon,
+    confidence: (s.confidence ?? null) as Confidence | null,
+    scope: (s.scope ?? null) as ImplicationScope | null,
+    horizon: (s.horizon ?? null) as TimeHorizon | null,
+    asOf: s.asOf ?? null,
     judgment: judgmentPhrase(s.likelihood!, s.text),
-    confidenceStatement: confidencePhrase(s.confidence!),
+    confidenceStatement: confidencePhrase(s.confidence),
     affectedActors: (s.affectedActors ?? []).map((a) => a.name).sort(compareText),
   });
 

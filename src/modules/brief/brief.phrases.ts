@@ -27,7 +27,9 @@ export const RELIABILITY_LABEL: Record<string, string> = {
 /** A likelihood term and its range, never with the confidence: ICD 203 keeps the two in separate sentences. */
 export const judgmentPhrase = (likelihood: string, statement: string) => `${LIKELIHOOD[likelihood].term} (${LIKELIHOOD[likelihood].range}): ${statement}`;
 
-export const confidencePhrase = (confidence: string) => `We hold this judgment with ${confidence.toLowerCase()} confidence.`;
+/** The confidence sentence; a judgment whose source gives none says so rather than being given one. */
+export const confidencePhrase = (confidence: string | null | undefined) =>
+  confidence ? `We hold this judgment with ${confidence.toLowerCase()} confidence.` : 'Confidence not assessed.';
 
 export const tlpLabel = (marking: Marking) => `TLP:${marking.replace('_', '+')}`;
 
@@ -48,18 +50,34 @@ const number = (n: number) => {
   return `${n < 0 ? '-' : ''}${grouped}${fraction ? `.${fraction}` : ''}`;
 };
 
-/** A quantity as a range in words: "9,000-12,000 troops", "about 10,000 troops", "at least 1,200,000 soldiers". */
+/**
+ * A quantity in words: an exact count as it is ("12 vessels"), a range as one ("9,000-12,000 troops", "about 10,000
+ * troops", "at least 1,200,000 soldiers").
+ */
 export function quantityText(q: QuantityRow | null | undefined): string | null {
   if (!q) return null;
   const unit = q.unit ? ` ${q.unit}` : '';
   const range = q.low !== null && q.high !== null ? `${number(q.low)}-${number(q.high)}` : null;
   let text: string;
-  if (q.best !== null) text = range ? `about ${number(q.best)} (range ${range})` : `about ${number(q.best)}`;
+  if (q.exact && q.best !== null) text = number(q.best);
+  else if (q.best !== null) text = range ? `about ${number(q.best)} (range ${range})` : `about ${number(q.best)}`;
   else if (range) text = range;
   else if (q.low !== null) text = `at least ${number(q.low)}`;
   else if (q.high !== null) text = `at most ${number(q.high)}`;
   else return null;
   return `${text}${unit}${q.asStated ? ` (stated as "${q.asStated}")` : ''}`;
+}
+
+/** Where in its source a citation points, in Markdown ("p. 12, para. 3, accessed 3 May 2025"); null without a locator. */
+export function locatorText(c: { url: string | null; page: string | null; paragraph: string | null; accessedOn: string | null }): string | null {
+  const parts = [
+    c.page !== null ? `p. ${esc(c.page)}` : null,
+    c.paragraph !== null ? `para. ${esc(c.paragraph)}` : null,
+    // Checked on the way in: an http(s) address without spaces or angle brackets, safe as a Markdown autolink.
+    c.url !== null ? `<${c.url}>` : null,
+    c.accessedOn !== null ? `accessed ${dateAt(c.accessedOn)}` : null,
+  ].filter((p) => p !== null);
+  return parts.length ? parts.join(', ') : null;
 }
 
 /** Code-point order: unlike localeCompare it is the same on every machine, so renderings stay byte-identical. */

@@ -31,7 +31,12 @@ export interface CitationRow {
   id: string;
   verb: string;
   credibility: number;
-  quote: string;
+  /** Null for a source without quotable text: then the locator says where to look. */
+  quote: string | null;
+  url: string | null;
+  page: string | null;
+  paragraph: string | null;
+  accessedOn: string | null;
   marking: Marking;
   updatedAt: string;
   source: SourceRow;
@@ -43,6 +48,7 @@ export interface QuantityRow {
   high: number | null;
   unit: string | null;
   asStated: string | null;
+  exact: boolean;
 }
 
 /** One statement in scope with its qualifying citations, as the single brief query returns it. */
@@ -62,9 +68,11 @@ export interface StatementRow {
   category?: string;
   quantity?: QuantityRow | null;
   likelihood?: string;
-  confidence?: string;
-  scope?: string;
-  horizon?: string;
+  /** A judgment's confidence, scope and horizon: null when not assessed. */
+  confidence?: string | null;
+  scope?: string | null;
+  horizon?: string | null;
+  asOf?: string | null;
   affectedActors?: Array<{ id: string; name: string; marking: Marking }>;
   occurredOn?: string;
   precision?: 'DAY' | 'MONTH' | 'YEAR';
@@ -81,7 +89,7 @@ export interface BriefData {
 const quantity = (x: Sql) =>
   sql`CASE WHEN num_nonnulls(${x}.quantity_low, ${x}.quantity_best, ${x}.quantity_high) > 0 THEN json_build_object(
     'low', ${x}.quantity_low, 'best', ${x}.quantity_best, 'high', ${x}.quantity_high,
-    'unit', ${x}.quantity_unit, 'asStated', ${x}.quantity_as_stated) END`;
+    'unit', ${x}.quantity_unit, 'asStated', ${x}.quantity_as_stated, 'exact', ${x}.quantity_exact) END`;
 
 /** Visible names of the actors linked to row `x` through a link table, in name order. */
 const linkedActorNames = (q: SqlBuilder, table: string, owner: string, x: Sql) => {
@@ -136,7 +144,7 @@ const KINDS: Record<StatementKind, KindSpec> = {
     text: 'statement',
     fields: (x, q) =>
       sql`'likelihood', ${x}.likelihood, 'confidence', ${x}.confidence, 'scope', ${x}.scope, 'horizon', ${x}.horizon,
-       'affectedActors', ${linkedActorNames(q, 'implication_actor', 'implication_id', x)}`,
+       'asOf', ${x}.as_of, 'quantity', ${quantity(x)}, 'affectedActors', ${linkedActorNames(q, 'implication_actor', 'implication_id', x)}`,
     aboutActors: (x, actors) => sql`EXISTS (SELECT 1 FROM implication_actor ia WHERE ia.implication_id = ${x}.id AND ia.actor_id = ANY(${actors}))`,
   },
   RELATION: {
@@ -191,7 +199,7 @@ function citations(cited: CitedColumn, x: Sql, scope: BriefScope, q: SqlBuilder)
   const source = sql`json_build_object('id', ${s}.id, 'name', ${s}.name, 'kind', ${s}.kind, 'publisherId', ${p}.id,
     'publisher', ${p}.name, 'publisherMarking', ${p}.marking, 'publishedOn', ${s}.published_on, 'reliability', ${s}.reliability, 'url', ${s}.url, 'marking', ${s}.marking)`;
   return sql`(SELECT json_agg(json_build_object('id', ${c}.id, 'verb', ${c}.verb, 'credibility', ${c}.credibility,
-      'quote', ${c}.quote, 'marking', ${c}.marking, 'updatedAt', ${c}.updated_at, 'source', ${source}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id)
+      'quote', ${c}.quote, 'url', ${c}.url, 'page', ${c}.page, 'paragraph', ${c}.paragraph, 'accessedOn', ${c}.accessed_on, 'marking', ${c}.marking, 'updatedAt', ${c}.updated_at, 'source', ${source}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id)
     FROM citation ${c} JOIN source ${s} ON ${s}.id = ${c}.source_id
     LEFT JOIN actor ${p} ON ${p}.id = ${s}.publisher_id AND ${q.visible(p, 'actor')}
     WHERE ${and(conditions)})`;

@@ -1,25 +1,38 @@
 import { createHash } from 'node:crypto';
 import MarkdownIt from 'markdown-it';
 import { BriefSection } from './brief.inputs';
-import { dateAt, esc, RELIABILITY_LABEL, tlpLabel } from './brief.phrases';
+import { dateAt, esc, locatorText, RELIABILITY_LABEL, tlpLabel } from './brief.phrases';
 import { ReportingVerb } from '../citation/reporting-verb';
-import { GapReason, StatementKind, type BriefSections, type BriefStatement, type KeyJudgment, type SectionSize } from './brief.types';
+import { GapReason, StatementKind, type BriefSections, type BriefStatement, type KeyJudgment, type SectionSize, type SourceRef } from './brief.types';
 
-const refs = (s: BriefStatement) =>
-  s.sources.length
-    ? ` [${s.sources.map((r) => `${r.number} ${r.reliability}${r.credibility}${r.verb === ReportingVerb.DENIES ? ' denies' : ''}`).join(', ')}]`
-    : '';
+// A citation without quotable text (a dataset, a chart) is shown by where it points: "[8 A1 (p. 12, para. 3)]".
+const ref = (r: SourceRef) => {
+  const locator = locatorText(r);
+  return `${r.number} ${r.reliability}${r.credibility}${r.verb === ReportingVerb.DENIES ? ' denies' : ''}${locator ? ` (${locator})` : ''}`;
+};
+
+const refs = (s: BriefStatement) => (s.sources.length ? ` [${s.sources.map(ref).join(', ')}]` : '');
+
+/** Every statement the brief shows, in any section. */
+const shownStatements = (brief: BriefSections): BriefStatement[] => [
+  ...[...(brief.bottomLine ?? []), ...(brief.implications ?? []), ...(brief.timeline ?? []), ...(brief.gaps ?? [])].map((x) => x.statement),
+  ...(brief.actors ?? []).flatMap((a) => [...a.capabilities, ...a.challenges, ...a.relations]),
+];
 
 const corroboration = (s: BriefStatement) => (s.corroborated ? ` Corroborated by ${s.independentSources} independent sources.` : '');
 
 const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 const words = (code: string) => code.toLowerCase().replace(/_/g, ' ');
 
+/** A judgment says what its source gives and that the rest is not assessed: nothing is filled in. */
 function judgmentLine(j: KeyJudgment, withContext: boolean): string {
-  const context = withContext
-    ? ` Bears on ${j.affectedActors.length ? j.affectedActors.map(esc).join(', ') : 'no named actor'}; ${words(j.scope)} scope, ${words(j.horizon)} horizon.`
-    : '';
-  return `${sentence(esc(j.judgment))} ${j.confidenceStatement}${context}${corroboration(j.statement)}${refs(j.statement)}`;
+  const quantity = j.statement.quantityText ? ` Quantity: ${esc(j.statement.quantityText)}.` : '';
+  const asOf = j.asOf ? ` As of ${dateAt(j.asOf)}.` : '';
+  const actors = j.affectedActors.length ? `Bears on ${j.affectedActors.map(esc).join(', ')}` : 'Affected actors not assessed';
+  const scope = j.scope ? `${words(j.scope)} scope` : 'scope not assessed';
+  const horizon = j.horizon ? `${words(j.horizon)} horizon` : 'horizon not assessed';
+  const context = withContext ? ` ${actors}; ${scope}, ${horizon}.` : '';
+  return `${sentence(esc(j.judgment))}${quantity}${asOf} ${j.confidenceStatement}${context}${corroboration(j.statement)}${refs(j.statement)}`;
 }
 
 function statementLine(s: BriefStatement): string {
@@ -81,10 +94,12 @@ export function renderMarkdown(brief: BriefSections): string {
     lines.push('', ...more(size(BriefSection.TIMELINE), 'earlier event', 'earlier events'));
   }
   if (brief.sources) {
+    const located = shownStatements(brief).some((s) => s.sources.some((r) => locatorText(r) !== null));
     lines.push(
       '## Sources',
       '',
-      'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so. Sources are independent when their publishers differ, as known at this brief\'s clearance: a source whose publisher is unknown counts as its own.',
+      'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so. Sources are independent when their publishers differ, as known at this brief\'s clearance: a source whose publisher is unknown counts as its own.' +
+        (located ? ' Words in parentheses after a reference say where in the source to look: page, paragraph, address, day read.' : ''),
       '',
     );
     for (const s of brief.sources) {

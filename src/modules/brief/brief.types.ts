@@ -52,6 +52,18 @@ export class SourceRef {
 
   @Field(() => ReportingVerb, { description: 'How the source put it (of its best-graded citation); DENIES for a source that says it is not so.' })
   verb: ReportingVerb;
+
+  @Field(() => String, { nullable: true, description: 'Where exactly that citation points: its own address, when it has one.' })
+  url: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The page of the source that citation points to.' })
+  page: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The paragraph of the source that citation points to.' })
+  paragraph: string | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'The day the source was read for that citation.' })
+  accessedOn: string | null;
 }
 
 @ObjectType({ description: 'One statement as a brief carries it, pointing to its sources.' })
@@ -71,10 +83,10 @@ export class BriefStatement {
   @Field(() => String, { nullable: true, description: 'Category of a capability or challenge; type of a relation.' })
   category: string | null;
 
-  @Field(() => Quantity, { nullable: true, description: 'The number behind the statement, as a range.' })
+  @Field(() => Quantity, { nullable: true, description: 'The number behind the statement, as a range or an exact count.' })
   quantity: Quantity | null;
 
-  @Field(() => String, { nullable: true, description: 'The range in words ("at least 1,200,000 active-duty soldiers").' })
+  @Field(() => String, { nullable: true, description: 'The number in words ("at least 1,200,000 active-duty soldiers", "12 vessels").' })
   quantityText: string | null;
 
   @Field(() => [SourceRef], { description: 'The sources behind the statement, best graded first, then any that deny it.' })
@@ -95,22 +107,25 @@ export class KeyJudgment {
   @Field(() => Likelihood, { description: 'ICD 203 likelihood.' })
   likelihood: Likelihood;
 
-  @Field(() => Confidence, { description: 'Analytic confidence.' })
-  confidence: Confidence;
+  @Field(() => Confidence, { nullable: true, description: 'Analytic confidence; null when not assessed.' })
+  confidence: Confidence | null;
 
-  @Field(() => ImplicationScope, { description: 'Where the judgment bears.' })
-  scope: ImplicationScope;
+  @Field(() => ImplicationScope, { nullable: true, description: 'Where the judgment bears; null when not assessed.' })
+  scope: ImplicationScope | null;
 
-  @Field(() => TimeHorizon, { description: 'When the judgment bears.' })
-  horizon: TimeHorizon;
+  @Field(() => TimeHorizon, { nullable: true, description: 'When the judgment bears; null when not assessed.' })
+  horizon: TimeHorizon | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'The day the judgment holds at (or was made), when given.' })
+  asOf: string | null;
 
   @Field({ description: 'The judgment with its likelihood term ("Likely (55-80%): ...").' })
   judgment: string;
 
-  @Field({ description: 'The confidence, in a sentence of its own.' })
+  @Field({ description: 'The confidence, in a sentence of its own ("Confidence not assessed." when not given).' })
   confidenceStatement: string;
 
-  @Field(() => [String], { description: 'Names of the actors it bears on.' })
+  @Field(() => [String], { description: 'Names of the actors it bears on (that the reader may see); empty when not assessed.' })
   affectedActors: string[];
 }
 

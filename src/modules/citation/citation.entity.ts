@@ -1,6 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Field, Int, ObjectType } from 'type-graphql';
-import { trimmedText } from '../../common/checks';
+import { trimmedText, urlFormat } from '../../common/checks';
+import { LocalDate } from '../../common/local-date';
 import { Item, Node } from '../../common/columns';
 import { Source } from '../source/source.entity';
 import { Assertion } from '../assertion/assertion.entity';
@@ -8,14 +9,23 @@ import { ReportingVerb } from './reporting-verb';
 // Relations to statements are named by string: the statement entities extend Assertion, which imports this file.
 import { citedColumns, STATEMENT_KINDS, statementKinds } from '../../registry/statement-kinds';
 
+/** What a citation points at its source with: its words, or where in it to look. */
+export const CITATION_POINTERS = ['quote', 'url', 'page', 'paragraph', 'accessed_on'];
+
 @Entity()
 @Check('citation_cites_one_statement', `num_nonnulls(${citedColumns.join(', ')}) = 1`)
 @Check('citation_credibility_range', 'credibility BETWEEN 1 AND 6')
 @Check('quote_not_blank', trimmedText('quote'))
+@Check('page_not_blank', trimmedText('page'))
+@Check('paragraph_not_blank', trimmedText('paragraph'))
+@Check('citation_url_format', urlFormat('url'))
+// A dataset or a chart has no words to quote, but a citation must still say where to look.
+@Check('citation_points_somewhere', `num_nonnulls(${CITATION_POINTERS.join(', ')}) > 0`)
 @ObjectType({
   implements: [Node, Item],
   simpleResolvers: true,
-  description: 'Ties one statement to one source: the reporting verb the source used, its words, and the credibility (1-6) of that information.',
+  description:
+    'Ties one statement to one source: the reporting verb the source used, its words or where in it to look, and the credibility (1-6) of that information.',
 })
 export class Citation extends Item {
   @Index()
@@ -31,9 +41,25 @@ export class Citation extends Item {
   @Column({ type: 'enum', enum: ReportingVerb, enumName: 'reporting_verb' })
   verb: ReportingVerb;
 
-  @Field({ description: "The source's own words." })
-  @Column('text')
-  quote: string;
+  @Field(() => String, { nullable: true, description: "The source's own words; null for a source without quotable text (a dataset, a chart)." })
+  @Column('text', { nullable: true })
+  quote: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Where exactly to read it, when it has its own address (a page of a site, a dataset query).' })
+  @Column('text', { nullable: true })
+  url: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The page (or pages, "12-14") of the source.' })
+  @Column('text', { nullable: true })
+  page: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The paragraph (or section, "3.2") of the source.' })
+  @Column('text', { nullable: true })
+  paragraph: string | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'The day the source was read, for one that changes (a web page, a dataset).' })
+  @Column('date', { nullable: true })
+  accessedOn: string | null;
 
   @Field(() => Int, {
     description:

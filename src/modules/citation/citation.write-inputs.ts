@@ -1,8 +1,9 @@
 import { Field, ID, InputType, Int } from 'type-graphql';
+import { LocalDate } from '../../common/local-date';
 import { Marking } from '../../common/marking';
 import { ReportingVerb } from './reporting-verb';
 
-@InputType({ description: 'One source behind a new statement.' })
+@InputType({ description: 'One source behind a new statement: its words, or where in it to look (at least one of quote, url, page, paragraph, accessedOn).' })
 export class CitationInput {
   @Field(() => ID, { description: 'The source (a Source id).' })
   source: string;
@@ -10,8 +11,20 @@ export class CitationInput {
   @Field(() => ReportingVerb, { description: 'How the source put it.' })
   verb: ReportingVerb;
 
-  @Field({ description: "The source's own words." })
-  quote: string;
+  @Field(() => String, { nullable: true, description: "The source's own words; leave it out for a source without quotable text (a dataset, a chart)." })
+  quote?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'Where exactly to read it: an http(s) address.' })
+  url?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The page (or pages) of the source.' })
+  page?: string | null;
+
+  @Field(() => String, { nullable: true, description: 'The paragraph (or section) of the source.' })
+  paragraph?: string | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'The day the source was read.' })
+  accessedOn?: string | null;
 
   @Field(() => Int, { description: 'Credibility of this information, 1 (confirmed) to 6 (cannot be judged).' })
   credibility: number;

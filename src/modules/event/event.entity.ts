@@ -1,7 +1,7 @@
 import { Check, Column, Entity, Index, JoinColumn, JoinTable, ManyToMany, ManyToOne } from 'typeorm';
 import { Field, ObjectType, registerEnumType } from 'type-graphql';
 import { LocalDate } from '../../common/local-date';
-import { QUANTITY_HAS_VALUE, QUANTITY_ORDERED, trimmedText } from '../../common/checks';
+import { QUANTITY_EXACT_ONE_VALUE, QUANTITY_HAS_VALUE, QUANTITY_ORDERED, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Quantity } from '../../common/quantity';
 import { Assertion } from '../assertion/assertion.entity';
@@ -28,6 +28,7 @@ registerEnumType(DatePrecision, {
 )
 @Check('quantity_ordered', QUANTITY_ORDERED)
 @Check('quantity_has_value', QUANTITY_HAS_VALUE)
+@Check('quantity_exact_one_value', QUANTITY_EXACT_ONE_VALUE)
 @ObjectType({
   implements: [Node, Item, Assertion],
   simpleResolvers: true,
@@ -65,7 +66,7 @@ export class Event extends Assertion {
   @JoinTable({ name: 'event_actor' })
   actors: Actor[];
 
-  @Field(() => Quantity, { nullable: true, description: 'A number that goes with the event (troops deployed), as a range.' })
+  @Field(() => Quantity, { nullable: true, description: 'A number that goes with the event (troops deployed), as a range or an exact count.' })
   @Column(() => Quantity)
   quantity: Quantity;
 }

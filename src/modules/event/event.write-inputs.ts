@@ -24,7 +24,7 @@ export class EventInput extends NewStatementFields {
   @Field(() => [ID], { nullable: true, description: 'Actors involved.' })
   actors?: string[] | null;
 
-  @Field(() => QuantityInput, { nullable: true, description: 'A number that goes with it, as a range.' })
+  @Field(() => QuantityInput, { nullable: true, description: 'A number that goes with it, as a range or an exact count.' })
   quantity?: QuantityInput | null;
 }
 

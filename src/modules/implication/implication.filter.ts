@@ -1,4 +1,5 @@
 import { Field, ID, InputType } from 'type-graphql';
+import { LocalDate } from '../../common/local-date';
 import { AssertionFilter } from '../assertion/assertion.inputs';
 import { Confidence, ImplicationScope, Likelihood, TimeHorizon } from './judgment-scales';
 
@@ -10,7 +11,7 @@ export class ImplicationFilter extends AssertionFilter {
   @Field(() => Likelihood, { nullable: true, description: 'Only judgments at least this likely.' })
   likelihoodAtLeast?: Likelihood | null;
 
-  @Field(() => Confidence, { nullable: true, description: 'Only judgments held with at least this confidence.' })
+  @Field(() => Confidence, { nullable: true, description: 'Only judgments held with at least this confidence (not those whose confidence is not assessed).' })
   confidenceAtLeast?: Confidence | null;
 
   @Field(() => [ImplicationScope], { nullable: true, description: 'Only these scopes.' })
@@ -18,4 +19,10 @@ export class ImplicationFilter extends AssertionFilter {
 
   @Field(() => [TimeHorizon], { nullable: true, description: 'Only these time horizons.' })
   horizons?: TimeHorizon[] | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'Only judgments as of this day or later (those with an as-of day).' })
+  asOfFrom?: string | null;
+
+  @Field(() => LocalDate, { nullable: true, description: 'Only judgments as of this day or earlier (those with an as-of day).' })
+  asOfTo?: string | null;
 }

@@ -1,6 +1,7 @@
 import { sql } from '../../read/fragment';
 import { compare, oneOf, visibleRef } from '../../read/filters';
-import { byEnum, byTimestamps, list, TypeSpec, through } from '../../read/model';
+import { byDate, byEnum, byNullableEnum, byTimestamps, list, TypeSpec, through } from '../../read/model';
+import { quantityField } from '../../read/quantity';
 import type { StatementWrites } from '../../registry/statement-mutations';
 import { assertionConditions, assertionFields } from '../assertion/assertion.read';
 import { Implication } from './implication.entity';
@@ -27,6 +28,7 @@ export const implicationType: TypeSpec<ImplicationFilter> = {
   fields: {
     ...assertionFields('implication_id'),
     affectedActors: list('Actor', through('implication_actor', 'implication_id', 'actor_id'), (a) => sql`${a}.name, ${a}.id`),
+    quantity: quantityField,
   },
   filter: {
     input: ImplicationFilter,
@@ -39,11 +41,14 @@ export const implicationType: TypeSpec<ImplicationFilter> = {
       ...compare(a, 'confidence', '>=', f.confidenceAtLeast, 'analytic_confidence'),
       ...oneOf(a, 'scope', f.scopes, 'implication_scope'),
       ...oneOf(a, 'horizon', f.horizons, 'time_horizon'),
+      ...compare(a, 'as_of', '>=', f.asOfFrom, 'date'),
+      ...compare(a, 'as_of', '<=', f.asOfTo, 'date'),
     ],
   },
   orderFields: {
     LIKELIHOOD: byEnum('likelihood', 'likelihood', Likelihood),
-    CONFIDENCE: byEnum('confidence', 'analytic_confidence', Confidence),
+    CONFIDENCE: byNullableEnum('confidence', 'analytic_confidence', Confidence),
+    AS_OF: byDate('as_of'),
     ...byTimestamps,
   },
   defaultOrder: { field: 'LIKELIHOOD', direction: 'DESC', description: 'most likely first' },
