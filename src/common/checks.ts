@@ -18,3 +18,6 @@ export const QUANTITY_ORDERED = `quantity_low <= quantity_best AND quantity_best
 
 /** A unit or the source's words go with a number. */
 export const QUANTITY_HAS_VALUE = `num_nonnulls(quantity_unit, quantity_as_stated) = 0 OR num_nonnulls(quantity_low, quantity_best, quantity_high) > 0`;
+
+/** A retracted item says why; a live one has no reason and no successor. */
+export const RETRACTION_EXPLAINED = `(retracted_at IS NULL AND retraction_reason IS NULL AND superseded_by_id IS NULL) OR (retracted_at IS NOT NULL AND ${trimmedText('retraction_reason')})`;

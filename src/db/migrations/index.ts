@@ -8,6 +8,7 @@ import { AddReleases1796172568854 } from './1796172568854-AddReleases';
 import { RecordDeletedItems1796174254517 } from './1796174254517-RecordDeletedItems';
 import { BriefNamesPerMarking1796177680200 } from './1796177680200-BriefNamesPerMarking';
 import { AddBusinessRuleChecks1796185871574 } from './1796185871574-AddBusinessRuleChecks';
+import { AddVersionsAndRetraction1796201647800 } from './1796201647800-AddVersionsAndRetraction';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -19,4 +20,5 @@ export const migrations = [
   RecordDeletedItems1796174254517,
   BriefNamesPerMarking1796177680200,
   AddBusinessRuleChecks1796185871574,
+  AddVersionsAndRetraction1796201647800,
 ];

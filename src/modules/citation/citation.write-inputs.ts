@@ -2,7 +2,7 @@ import { Field, ID, InputType, Int } from 'type-graphql';
 import { Marking } from '../../common/marking';
 import { ReportingVerb } from './reporting-verb';
 
-@InputType({ description: 'One source behind a new statement.' })
+@InputType({ description: 'One source behind a statement.' })
 export class CitationInput {
   @Field(() => ID, { description: 'The source (a Source id).' })
   source: string;

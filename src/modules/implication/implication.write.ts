@@ -3,7 +3,7 @@ import type { Viewer } from '../../common/viewer';
 import { actorRef, createStatement, deleteStatement, statementText, updateStatement } from '../assertion/assertion.write';
 import type { ImplicationInput, ImplicationPatch } from './implication.write-inputs';
 
-const target = (globalId: string) => ({ table: 'implication' as const, typeName: 'Implication', globalId });
+const target = (globalId: string, version?: number | null) => ({ table: 'implication' as const, typeName: 'Implication', globalId, version });
 
 /** Records an analytic judgment with its sources, in one transaction. */
 export function createImplication(dataSource: DataSource, viewer: Viewer, input: ImplicationInput): Promise<string> {
@@ -27,12 +27,12 @@ export function createImplication(dataSource: DataSource, viewer: Viewer, input:
   });
 }
 
-export function updateImplication(dataSource: DataSource, viewer: Viewer, globalId: string, patch: ImplicationPatch) {
+export function updateImplication(dataSource: DataSource, viewer: Viewer, globalId: string, patch: ImplicationPatch, version?: number | null) {
   const columns: Record<string, unknown> = {};
   if (patch.statement != null) columns.statement = statementText(patch.statement);
   if (patch.likelihood != null) columns.likelihood = patch.likelihood;
   if (patch.confidence != null) columns.confidence = patch.confidence;
-  return updateStatement(dataSource, viewer, target(globalId), columns, patch);
+  return updateStatement(dataSource, viewer, target(globalId, version), columns, patch);
 }
 
 export const deleteImplication = (dataSource: DataSource, viewer: Viewer, globalId: string) => deleteStatement(dataSource, viewer, target(globalId));
