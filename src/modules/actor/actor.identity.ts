@@ -60,6 +60,16 @@ export async function findMatchingActor(em: EntityManager, viewer: Viewer, candi
   return byName ?? null;
 }
 
+/**
+ * Holds the names of `candidate` within its kind until the transaction ends, so that two writers recording the same
+ * actor at once are told of each other instead of both finding no match (identifiers are held by their table's key).
+ */
+export async function lockIdentity(em: EntityManager, candidate: ActorIdentity): Promise<void> {
+  const names = [candidate.name, ...(candidate.aliases ?? [])].map((n) => `actor ${String(candidate.kind)} ${normalised(n)}`);
+  // In one order, so that two writers never hold one name each while waiting for the other's.
+  await em.query(`SELECT pg_advisory_xact_lock(hashtext(n)) FROM (SELECT DISTINCT unnest($1::text[]) AS n ORDER BY n) names`, [names]);
+}
+
 /** CONFLICT naming the actor an identity already belongs to, so the writer can reuse or merge it. */
 export function identityTaken(match: ActorMatch, advice: string) {
   const id = toGlobalId('Actor', match.id);

@@ -7,7 +7,7 @@ import { itemAccessFor } from '../assertion/item-access';
 import { writeTransaction } from '../idempotency/idempotency';
 import { accessColumns, insertRow, optionalText, referenceTo, requireLive, requiredText, updateItem, type Reference } from '../item/item.write';
 import type { Dependent } from '../item/retraction';
-import { findMatchingActor, identityTaken, type ActorIdentity } from './actor.identity';
+import { findMatchingActor, identityTaken, lockIdentity, type ActorIdentity } from './actor.identity';
 import type { ActorInput, ActorPatch } from './actor.write-inputs';
 import { checkedExternalIds } from './external-id';
 
@@ -46,6 +46,7 @@ export function createActor(dataSource: DataSource, viewer: Viewer, input: Actor
   const parent = input.parent ? referenceTo('actor', 'Actor', input.parent, 'input.parent') : null;
   return writeTransaction(dataSource, async (em) => {
     if (parent) await requireLive(em, viewer, [parent]);
+    await lockIdentity(em, { name, aliases, kind: input.kind });
     const match = await findMatchingActor(em, viewer, { name, aliases, kind: input.kind, externalIds });
     if (match) {
       if (input.reuseExisting && !match.retracted) return match.id;
@@ -88,6 +89,7 @@ export function updateActor(dataSource: DataSource, viewer: Viewer, globalId: st
         const [stored]: ActorIdentity[] = await em.query(`SELECT name, aliases, kind::text AS kind, external_ids AS "externalIds" FROM actor WHERE id = $1`, [
           id,
         ]);
+        await lockIdentity(em, { ...stored, ...identity });
         const match = await findMatchingActor(em, viewer, { ...stored, ...identity }, id);
         if (match) throw identityTaken(match, 'merge the two (mergeActors) rather than keep both');
       }
