@@ -299,10 +299,12 @@ describe('filters', () => {
     expect(error.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'filter.minCredibility' });
   });
 
-  test('no filter, no condition beyond access', async () => {
+  test('no filter, no condition beyond access and leaving retracted rows out', async () => {
     const statement = await statementOf('{ actors { totalCount } }');
     expect(statement.params).toEqual([]);
-    expect(statement.text).toContain("FROM actor t1 WHERE t1.marking <= 'CLEAR'::tlp_marking)");
+    expect(statement.text).toContain("FROM actor t1 WHERE t1.marking <= 'CLEAR'::tlp_marking AND t1.retracted_at IS NULL)");
+    const everything = await statementOf('{ actors(includeRetracted: true) { totalCount } }');
+    expect(everything.text).toContain("FROM actor t1 WHERE t1.marking <= 'CLEAR'::tlp_marking)");
   });
 });
 

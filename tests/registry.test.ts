@@ -23,7 +23,7 @@ import { compile } from '../src/read/fragment';
 import { toGlobalId } from '../src/read/global-id';
 import { SqlBuilder } from '../src/read/sql';
 import { readModels, registry } from '../src/registry/registry';
-import { STATEMENT_KINDS, statementKinds } from '../src/registry/statement-kinds';
+import { kindOfType, STATEMENT_KINDS, statementKinds } from '../src/registry/statement-kinds';
 import { buildDossierSchema } from '../src/server/schema';
 import { dataOf, startTestServer } from './support/server';
 
@@ -184,6 +184,30 @@ test('every statement kind is a registered type with its table, its citation col
         .map((v) => v.name)
         .sort(),
   ).toEqual([...statementKinds].sort());
+});
+
+test('every registered type is written through the API, with the same mutations, and only statements are deleted for good', () => {
+  const mutations = schema.getMutationType()!.getFields();
+  for (const spec of registry.values()) {
+    // Citations are written with their statement, added to it and taken off it: addCitation, removeCitation.
+    if (spec.typeName === 'Citation') {
+      expect(['addCitation', 'removeCitation', 'updateCitation'].filter((m) => !mutations[m])).toEqual([]);
+      continue;
+    }
+    const name = spec.writes?.name;
+    expect({ type: spec.typeName, writes: Boolean(name) }).toEqual({ type: spec.typeName, writes: true });
+    const missing = ['create', 'update', 'retract', 'restore'].map((verb) => `${verb}${name}`).filter((m) => !mutations[m]);
+    expect({ type: spec.typeName, missing }).toEqual({ type: spec.typeName, missing: [] });
+    expect({ type: spec.typeName, deleted: Boolean(mutations[`delete${name}`]) }).toEqual({ type: spec.typeName, deleted: Boolean(kindOfType(spec.typeName)) });
+    // Every change takes the version read and a comment.
+    for (const verb of ['update', 'retract', 'restore']) {
+      expect(mutations[`${verb}${name}`].args.map((a) => a.name)).toEqual(expect.arrayContaining(['id', 'version', 'comment']));
+    }
+  }
+  const writes = Object.values(mutations).filter(
+    (m) => /^(create|update|retract|restore|delete|add|remove|merge)/.test(m.name) && !/BriefDefinition|ApiKey/.test(m.name),
+  );
+  expect(writes.filter((m) => !m.args.some((a) => a.name === 'comment')).map((m) => m.name)).toEqual([]);
 });
 
 test('every registered entity is the table the registry names', () => {

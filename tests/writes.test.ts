@@ -2,7 +2,7 @@ import { Marking } from '../src/common/marking';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { createKey } from '../src/modules/identity/api-key.service';
 import { Role } from '../src/modules/identity/role';
-import { toGlobalId } from '../src/read/global-id';
+import { fromGlobalId, toGlobalId } from '../src/read/global-id';
 import { dataOf, startTestServer, TestServer } from './support/server';
 
 // Analysts write judgments: with their role, within their clearance, whole or not at all.
@@ -30,6 +30,7 @@ beforeAll(async () => {
   await make('green-analyst', Role.ANALYST, Marking.GREEN);
   await make('reader', Role.VIEWER, Marking.RED);
   await make('red-outsider', Role.ANALYST, Marking.RED);
+  await make('admin', Role.ADMIN, Marking.RED);
 });
 afterAll(() => server.close());
 
@@ -53,14 +54,14 @@ test('an analyst records a judgment with its sources; viewers and anonymous call
   expect((await server.gqlAs(null, CREATE, { input: judgment() })).body.errors?.[0]?.extensions?.code).toBe('UNAUTHENTICATED');
 });
 
-test('bad input is BAD_USER_INPUT naming the field, and nothing is half-written', async () => {
+test('bad input is BAD_USER_INPUT naming the field, a reference to nothing NOT_FOUND naming it, and nothing is half-written', async () => {
   const before = await count();
-  const cases: Array<[string, Record<string, unknown>, string]> = [
+  const cases: Array<[string, Record<string, unknown>, string, string?]> = [
     [keys['green-analyst'], { marking: 'AMBER' }, 'input.marking'],
-    [keys.writer, { topic: 'no-such-topic' }, 'input.topic'],
+    [keys.writer, { topic: 'no-such-topic' }, 'input.topic', 'NOT_FOUND'],
     [keys.writer, { statement: '  ' }, 'input.statement'],
     [keys.writer, { citations: [] }, 'input.citations'],
-    [keys.writer, { affectedActors: [toGlobalId('Actor', '00000000-0000-4000-8000-000000000000')] }, 'input.affectedActors[0]'],
+    [keys.writer, { affectedActors: [toGlobalId('Actor', '00000000-0000-4000-8000-000000000000')] }, 'input.affectedActors[0]', 'NOT_FOUND'],
     [keys.writer, { citations: [{ source: article, verb: 'STATES', quote: 'q', credibility: 9 }] }, 'input.citations[0].credibility'],
     [
       keys.writer,
@@ -71,12 +72,13 @@ test('bad input is BAD_USER_INPUT naming the field, and nothing is half-written'
         ],
       },
       'input.citations[1].source',
+      'NOT_FOUND',
     ],
     [keys.writer, { marking: 'GREEN', audience: ['someone'] }, 'input.audience'],
   ];
-  for (const [key, extra, field] of cases) {
+  for (const [key, extra, field, code = 'BAD_USER_INPUT'] of cases) {
     const error = (await server.gqlAs(key, CREATE, { input: judgment(extra) })).body.errors?.[0];
-    expect({ field, code: error?.extensions?.code, got: error?.extensions?.argumentName }).toEqual({ field, code: 'BAD_USER_INPUT', got: field });
+    expect({ field, code: error?.extensions?.code, got: error?.extensions?.argumentName }).toEqual({ field, code, got: field });
   }
   expect(await count()).toEqual(before);
 });
@@ -92,7 +94,7 @@ test('a RED judgment is read by its audience only, and others cannot find it to 
   expect(outsider.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
   for (const mutation of [
     `mutation($id: ID!) { updateImplication(id: $id, input: { likelihood: LIKELY }) { id } }`,
-    `mutation($id: ID!) { deleteImplication(id: $id) }`,
+    `mutation($id: ID!) { retractImplication(id: $id, reason: "not mine to keep") { id } }`,
   ]) {
     const response = await server.gqlAs(keys['red-outsider'], mutation, { id: red.id });
     expect(response.body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
@@ -109,11 +111,19 @@ test('a RED judgment is read by its audience only, and others cannot find it to 
     }),
   );
   expect(updated.updateImplication).toEqual({ likelihood: 'LIKELY', marking: 'RED', audience: ['org-w/reader', 'org-w/writer'] });
-  expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteImplication(id: $id) }`, { id: red.id })).deleteImplication).toBe(red.id);
+  // Retracted, it stays readable by its audience with its reason; deleted for good, it is gone.
+  const RETRACT = `mutation($id: ID!) { retractImplication(id: $id, reason: "Overtaken by events.") { retractedAt retractionReason } }`;
+  expect(dataOf(await server.gqlAs(keys.writer, RETRACT, { id: red.id })).retractImplication).toEqual({
+    retractedAt: expect.any(String),
+    retractionReason: 'Overtaken by events.',
+  });
+  expect(dataOf(await server.gqlAs(keys.reader, NODE, { id: red.id })).node.statement).toBe('RED: a closely held judgment.');
+  await server.dataSource.query(`UPDATE implication SET audience = audience || '{org-w/admin}' WHERE id = $1`, [fromGlobalId(red.id, 'id').id]);
+  expect(dataOf(await server.gqlAs(keys.admin, `mutation($id: ID!) { deleteImplication(id: $id) }`, { id: red.id })).deleteImplication).toBe(red.id);
   expect((await server.gqlAs(keys.writer, NODE, { id: red.id })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
 });
 
-test('analysts record capabilities and challenges too, with quantities as ranges, and change or delete them', async () => {
+test('analysts record capabilities and challenges too, with quantities as ranges, and change or retract them; admins delete them', async () => {
   const kpa = toGlobalId('Actor', fixtureId('actor', 'korean-peoples-army'));
   const citations = [{ source: article, verb: 'STATES', quote: 'over 1.2 million active-duty soldiers', credibility: 2 }];
   const CAP = `mutation($input: CapabilityInput!) { createCapability(input: $input) { id statement category quantity { low best unit } actor { name } sourceCount } }`;
@@ -156,8 +166,13 @@ test('analysts record capabilities and challenges too, with quantities as ranges
   ).createChallenge;
   expect(challenge).toMatchObject({ category: 'MORALE', marking: 'AMBER' });
   expect(
-    (await server.gqlAs(keys['green-analyst'], `mutation($id: ID!) { deleteChallenge(id: $id) }`, { id: challenge.id })).body.errors?.[0]?.extensions?.code,
+    (await server.gqlAs(keys['green-analyst'], `mutation($id: ID!) { retractChallenge(id: $id, reason: "x") { id } }`, { id: challenge.id })).body.errors?.[0]
+      ?.extensions?.code,
   ).toBe('NOT_FOUND');
+  // Deleting for good is an ADMIN's: an analyst retracts.
+  expect((await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteChallenge(id: $id) }`, { id: challenge.id })).body.errors?.[0]?.extensions?.code).toBe(
+    'FORBIDDEN',
+  );
   const changed = dataOf(
     await server.gqlAs(
       keys.writer,
@@ -166,8 +181,8 @@ test('analysts record capabilities and challenges too, with quantities as ranges
     ),
   );
   expect(changed.updateCapability.quantity).toEqual({ low: null, best: 250 });
-  expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteChallenge(id: $id) }`, { id: challenge.id })).deleteChallenge).toBe(challenge.id);
-  expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteCapability(id: $id) }`, { id: capability.id })).deleteCapability).toBe(
+  expect(dataOf(await server.gqlAs(keys.admin, `mutation($id: ID!) { deleteChallenge(id: $id) }`, { id: challenge.id })).deleteChallenge).toBe(challenge.id);
+  expect(dataOf(await server.gqlAs(keys.admin, `mutation($id: ID!) { deleteCapability(id: $id) }`, { id: capability.id })).deleteCapability).toBe(
     capability.id,
   );
 });
@@ -215,8 +230,8 @@ test('analysts record events (dated at their precision, with a place) and relati
     await server.gqlAs(keys.writer, `mutation($id: ID!) { updateRelation(id: $id, input: { validTo: "2024-12-31" }) { validTo } }`, { id: relation.id }),
   );
   expect(ended.updateRelation.validTo).toBe('2024-12-31');
-  expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteRelation(id: $id) }`, { id: relation.id })).deleteRelation).toBe(relation.id);
-  expect(dataOf(await server.gqlAs(keys.writer, `mutation($id: ID!) { deleteEvent(id: $id) }`, { id: event.id })).deleteEvent).toBe(event.id);
+  expect(dataOf(await server.gqlAs(keys.admin, `mutation($id: ID!) { deleteRelation(id: $id) }`, { id: relation.id })).deleteRelation).toBe(relation.id);
+  expect(dataOf(await server.gqlAs(keys.admin, `mutation($id: ID!) { deleteEvent(id: $id) }`, { id: event.id })).deleteEvent).toBe(event.id);
   expect((await server.gqlAs(keys.reader, `mutation($id: ID!) { deleteEvent(id: $id) }`, { id: event.id })).body.errors?.[0]?.extensions?.code).toBe(
     'FORBIDDEN',
   );

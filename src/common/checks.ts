@@ -24,3 +24,6 @@ export const QUANTITY_EXACT_ONE_VALUE = `NOT quantity_exact OR (quantity_best IS
 
 /** A web address a brief can print as a link: http(s), with nothing in it that would end the link. */
 export const urlFormat = (column: string) => `${column} ~ '^https?://[^\\s<>]+$'`;
+
+/** A retracted item says why; a live one has no reason and no successor. */
+export const RETRACTION_EXPLAINED = `(retracted_at IS NULL AND retraction_reason IS NULL AND superseded_by_id IS NULL) OR (retracted_at IS NOT NULL AND ${trimmedText('retraction_reason')})`;

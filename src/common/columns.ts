@@ -1,7 +1,7 @@
 import { Check, Column, CreateDateColumn, PrimaryColumn, UpdateDateColumn } from 'typeorm';
-import { Field, ID, InterfaceType } from 'type-graphql';
+import { Field, ID, Int, InterfaceType } from 'type-graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
-import { AUDIENCE_ONLY_RED, ORGANISATION_FORMAT } from './checks';
+import { AUDIENCE_ONLY_RED, ORGANISATION_FORMAT, RETRACTION_EXPLAINED } from './checks';
 import { Marking, MARKINGS } from './marking';
 
 /** The compiled read path puts each object's concrete type name here, so interfaces can resolve it. */
@@ -19,13 +19,18 @@ export abstract class Node {
 /** Who may read a marked row must be decidable: an AMBER+STRICT row names its organisation, a RED row its audience. */
 export const ITEM_ACCESS_DECIDABLE = `(marking <> 'AMBER_STRICT' OR organisation IS NOT NULL) AND (marking <> 'RED' OR cardinality(audience) > 0)`;
 
-/** Columns every stored item has: a stable UUID, a TLP marking and its timestamps. */
+/**
+ * Columns every stored item has: a stable UUID, a TLP marking, its timestamps, its version and, once withdrawn, its
+ * retraction. The version is the database's to keep (a trigger adds one on every update that changes the row).
+ */
 @Check('item_access_decidable', ITEM_ACCESS_DECIDABLE)
+@Check('retraction_explained', RETRACTION_EXPLAINED)
+@Check('not_superseded_by_itself', 'superseded_by_id <> id')
 @Check('organisation_format', ORGANISATION_FORMAT)
 @Check('audience_only_red', AUDIENCE_ONLY_RED)
 @InterfaceType('Item', {
   implements: Node,
-  description: 'Anything Dossier stores: it carries a TLP marking and its timestamps.',
+  description: 'Anything Dossier stores: it carries a TLP marking, its timestamps, its version and, once retracted, why.',
   resolveType: typeNameOf,
 })
 export abstract class Item {
@@ -55,4 +60,20 @@ export abstract class Item {
   @Field(() => GraphQLDateTime, { description: 'When this item was last changed.' })
   @UpdateDateColumn({ type: 'timestamptz' })
   updatedAt: Date;
+
+  @Field(() => Int, { description: 'Starts at 1 and grows by one with every change: give it to an update or retraction to refuse a stale one.' })
+  @Column('integer', { default: 1 })
+  version: number;
+
+  @Field(() => GraphQLDateTime, { nullable: true, description: 'When it was retracted; null while it stands. Lists and briefs leave retracted items out.' })
+  @Column('timestamptz', { nullable: true })
+  retractedAt: Date | null;
+
+  @Field(() => String, { nullable: true, description: 'Why it was retracted.' })
+  @Column('text', { nullable: true })
+  retractionReason: string | null;
+
+  /** The item of the same type that replaces a retracted one (its `supersededBy` field). */
+  @Column('uuid', { nullable: true })
+  supersededById: string | null;
 }

@@ -39,7 +39,12 @@ export const badUserInput = (argumentName: string, message: string) =>
 
 export const notFound = (what: string) => new GraphQLError(`${what} not found`, { extensions: { code: ErrorCode.NOT_FOUND } });
 
-export const conflict = (message: string) => new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT } });
+/** A reference in the input (named in `argumentName`) to something that does not exist or that the writer may not see. */
+export const notFoundAt = (argumentName: string, what: string) =>
+  new GraphQLError(`${what} not found`, { extensions: { code: ErrorCode.NOT_FOUND, argumentName } });
+
+export const conflict = (message: string, extensions: Record<string, unknown> = {}) =>
+  new GraphQLError(message, { extensions: { code: ErrorCode.CONFLICT, ...extensions } });
 
 export const forbidden = (message: string) => new GraphQLError(message, { extensions: { code: ErrorCode.FORBIDDEN } });
 

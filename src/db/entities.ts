@@ -1,3 +1,4 @@
+import { ActorExternalId } from '../modules/actor/external-id.entity';
 import { BriefDefinition } from '../modules/brief-definition/brief-definition.entity';
 import { BriefRun } from '../modules/brief-run/brief-run.entity';
 import { ApiKey } from '../modules/identity/api-key.entity';
@@ -9,4 +10,4 @@ import { Release } from '../modules/release/release.entity';
 import { registeredEntities } from '../registry/registry';
 
 /** Every TypeORM entity: those of the registered types, and the service's own tables. */
-export const entities = [...registeredEntities, FixtureLoad, BriefDefinition, BriefRun, ApiKey, Release, DeletedItem, IdempotencyKey];
+export const entities = [...registeredEntities, FixtureLoad, BriefDefinition, BriefRun, ApiKey, Release, DeletedItem, IdempotencyKey, ActorExternalId];

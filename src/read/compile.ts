@@ -1,6 +1,7 @@
 import { FieldNode, FragmentDefinitionNode, GraphQLField, GraphQLObjectType, GraphQLSchema, getNamedType, isObjectType } from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields';
 import { getArgumentValues } from 'graphql/execution/values';
+import { live } from './filters';
 import { sql, type Sql } from './fragment';
 import { globalIdSql } from './global-id';
 import { ConnectionArgs, pageSql } from './page';
@@ -70,6 +71,8 @@ export class Compiler {
         return spec.sql(alias, this.q);
       case 'embedded':
         return this.embedded(spec.columns, spec.present ?? Object.values(spec.columns), alias, field, nodes);
+      case 'objects':
+        return this.objects(spec.column, alias, field, nodes);
       case 'one':
         return this.single(this.model(spec.target), nodes, (row) => spec.join(alias, row, this.q));
       case 'list':
@@ -97,10 +100,23 @@ export class Compiler {
     return sql`CASE WHEN ${allNull} THEN NULL ELSE ${jsonObject(entries)} END`;
   }
 
+  private objects(column: string, alias: Sql, field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[]): Sql {
+    const type = getNamedType(field.type) as GraphQLObjectType;
+    const element = this.q.alias();
+    const entries: Array<[string, Sql]> = [];
+    for (const [key, fieldNodes] of this.subfields(type, nodes)) {
+      const name = fieldNodes[0].name.value;
+      if (name !== '__typename') entries.push([key, sql`${element}.value -> ${sql.key(name)}`]);
+    }
+    return sql`(SELECT coalesce(json_agg(${jsonObject(entries)} ORDER BY ${element}.n), '[]'::json)
+      FROM jsonb_array_elements(${alias}.${sql.identifier(column)}) WITH ORDINALITY ${element}(value, n))`;
+  }
+
+  /** Lists leave retracted items out: they stay readable by id. */
   private list(model: ReadModel, nodes: readonly FieldNode[], join: (row: Sql) => Sql, order: (row: Sql) => Sql): Sql {
     const row = this.q.alias();
     return sql`(SELECT coalesce(json_agg(${this.object(model, row, nodes)} ORDER BY ${order(row)}), '[]'::json)
-      FROM ${sql.identifier(model.table)} ${row} WHERE ${join(row)} AND ${this.q.visible(row, model.table)})`;
+      FROM ${sql.identifier(model.table)} ${row} WHERE ${join(row)} AND ${live(row)} AND ${this.q.visible(row, model.table)})`;
   }
 
   /** A Relay connection over `model`, optionally tied to a parent row by `join`. */

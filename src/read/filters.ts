@@ -8,6 +8,9 @@ import type { SqlBuilder } from './sql';
 // Small SQL pieces that filters of several types share. Each returns the conditions it adds: none when its field is
 // not given.
 
+/** The row has not been retracted: what lists, counts and briefs show. */
+export const live = (alias: Sql) => sql`${alias}.retracted_at IS NULL`;
+
 export const markingAtMost = (alias: Sql, marking?: Marking | null) => (marking ? [sql`${alias}.marking <= ${sql.value(marking, 'tlp_marking')}`] : []);
 
 export const oneOf = (alias: Sql, column: string, values: string[] | null | undefined, cast: string) =>

@@ -1,5 +1,5 @@
 import type { ClassType } from 'type-graphql';
-import type { StatementWrites } from '../registry/statement-mutations';
+import type { ItemWrites } from '../registry/item-mutations';
 import type { ItemTable } from './access';
 import { sql, type Sql } from './fragment';
 import type { SqlBuilder } from './sql';
@@ -20,6 +20,8 @@ export type FieldSpec =
   | { kind: 'connection'; target: string; join: Join; description: string }
   /** Columns of one object, null when every column of `present` (by default all of them) is null. */
   | { kind: 'embedded'; columns: Record<string, string>; present?: string[] }
+  /** A jsonb column holding a list of objects, each selected field read from the key of its name. */
+  | { kind: 'objects'; column: string }
   | { kind: 'either'; options: Array<{ target: string; join: Join; when: (alias: Sql) => Sql }> };
 
 export interface OrderField {
@@ -60,8 +62,8 @@ export interface TypeSpec<Filter = object> {
   /** The name of its order-field enum, when it is not `<typeName>OrderField` (kept as clients know it). */
   orderFieldEnum?: string;
   root?: RootFields;
-  /** For a statement kind: its create, update and delete mutations. */
-  writes?: StatementWrites;
+  /** How it is written: its create, update, retract and restore mutations (and delete, for a statement kind). */
+  writes?: ItemWrites;
 }
 
 /** A read model: a TypeSpec with every field resolved, columns included. */

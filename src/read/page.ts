@@ -2,6 +2,7 @@ import { FieldNode, GraphQLObjectType, getNamedType } from 'graphql';
 import { badUserInput } from '../common/errors';
 import type { Compiler } from './compile';
 import { decodeCursor } from './cursor';
+import { live } from './filters';
 import { and, sql, type Sql } from './fragment';
 import type { ReadModel } from './model';
 import { jsonObject } from './sql';
@@ -11,6 +12,8 @@ export interface ConnectionArgs {
   orderBy?: { field?: string; direction?: 'ASC' | 'DESC' } | null;
   first?: number | null;
   after?: string | null;
+  /** Retracted rows too: without it, a connection lists only those that stand. */
+  includeRetracted?: boolean | null;
 }
 
 /**
@@ -37,7 +40,12 @@ export function pageSql(
 
   const row = q.alias();
   const table = sql.identifier(model.table);
-  const where = and([q.visible(row, model.table), ...(join ? [join(row)] : []), ...(model.filter?.conditions(args.filter ?? {}, row, q) ?? [])]);
+  const where = and([
+    q.visible(row, model.table),
+    ...(args.includeRetracted ? [] : [live(row)]),
+    ...(join ? [join(row)] : []),
+    ...(model.filter?.conditions(args.filter ?? {}, row, q) ?? []),
+  ]);
   const sortKey = order.sql(row);
   const dir = direction === 'ASC' ? sql`ASC` : sql`DESC`;
   const orderBy = sql`${sortKey} ${dir}, ${row}.id ${dir}`;

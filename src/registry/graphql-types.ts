@@ -24,6 +24,9 @@ export function derivedTypesOf(spec: TypeSpec): DerivedTypes {
     @Field(() => Order, { nullable: true, description: `Default: ${spec.defaultOrder.description}.` })
     orderBy?: unknown;
 
+    @Field(() => Boolean, { nullable: true, defaultValue: false, description: `Retracted ${spec.plural} too; they are left out otherwise.` })
+    includeRetracted?: boolean | null;
+
     filter?: unknown;
   }
   if (spec.filter) {

@@ -1,6 +1,7 @@
 import { getMetadataArgsStorage } from 'typeorm';
 import { snake } from '../db/naming-strategy';
 import type { FieldSpec, ReadModel, TypeSpec } from '../read/model';
+import { supersededByField } from './supersession';
 
 /** An entity class (TypeORM keys its metadata by the class). */
 type EntityClass = abstract new (...args: never[]) => unknown;
@@ -30,5 +31,8 @@ export function columnFieldsOf(entity: EntityClass): Record<string, FieldSpec> {
   return fields;
 }
 
-/** A type's read model: the fields it declares over the columns of its entity. */
-export const readModelOf = (spec: TypeSpec<never>): ReadModel => ({ ...spec, fields: { ...columnFieldsOf(spec.entity), ...spec.fields } });
+/** A type's read model: the fields it declares over the columns of its entity, and its successor. */
+export const readModelOf = (spec: TypeSpec<never>): ReadModel => ({
+  ...spec,
+  fields: { ...columnFieldsOf(spec.entity), supersededBy: supersededByField(spec.typeName), ...spec.fields },
+});

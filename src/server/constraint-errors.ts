@@ -46,6 +46,13 @@ const RULES: Record<string, Rule> = {
   api_key_name_format: { field: 'input.name', message: 'letters, digits and . _ @ - only, at most 128' },
   api_key_principal_of_name: { field: 'input.name', message: 'a key’s principal is its organisation and name' },
   release_reason_given: { field: 'input.releaseReason', message: 'a release needs the reason for it' },
+  retraction_explained: { field: 'reason', message: 'a retracted item says why, and only a retracted one has a reason or a successor' },
+  not_superseded_by_itself: { field: 'supersededBy', message: 'an item does not replace itself' },
+};
+
+/** Unique keys a client can meet on a write path that does not check them first, by name. */
+const TAKEN: Record<string, string> = {
+  actor_external_id_taken: 'an identifier given names another actor already',
 };
 
 /** Input fields behind referencing columns, by `table.column` or by column alone. */
@@ -58,6 +65,9 @@ const REFERENCES: Record<string, string> = {
   to_actor_id: 'input.to',
   location_id: 'input.location',
   source_id: 'input.citations',
+  parent_id: 'input.parent',
+  publisher_id: 'input.publisher',
+  superseded_by_id: 'supersededBy',
   definition_id: 'id',
 };
 
@@ -94,7 +104,7 @@ export function constraintError(error: unknown): GraphQLError | null {
     }
     // The unique names a client can meet are told apart where they are written (a brief definition's or a key's name).
     case UNIQUE_VIOLATION:
-      return conflict('something with these values exists already');
+      return conflict(TAKEN[db.constraint ?? ''] ?? 'something with these values exists already');
     case FOREIGN_KEY_VIOLATION: {
       // "Key (actor_id)=(...) is not present in table "actor"."
       const column = /^Key \(([a-z_]+)\)=/.exec(db.detail ?? '')?.[1];

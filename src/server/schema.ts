@@ -1,5 +1,6 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
+import { ActorResolver } from '../modules/actor/actor.resolver';
 import { BriefResolver } from '../modules/brief/brief.resolver';
 import { ApiKeyResolver } from '../modules/identity/api-key.resolver';
 import { scopeMutationsToIdempotencyKeys } from '../modules/idempotency/idempotency';
@@ -17,6 +18,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
     resolvers: [
       TopicResolver,
       CitationResolver,
+      ActorResolver,
       ReleaseResolver,
       NodeResolver,
       BriefResolver,
@@ -37,7 +39,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
   const mutation = schema.getMutationType();
   if (mutation) {
     mutation.description =
-      'Writes, each all or nothing, each naming the role it needs: record, change and delete statements with their citations, and re-mark citations (ANALYST; lowering a marking or widening an audience is a release, RELEASER); manage brief definitions and API keys (ADMIN).';
+      'Writes, each all or nothing, each naming the role it needs: record, change, retract and restore topics, actors, places, sources and statements, add and remove citations, re-mark citations (ANALYST; lowering a marking or widening an audience is a release, RELEASER); merge actors, delete statements for good, manage brief definitions and API keys (ADMIN). Changes take the `version` read (a stale one is CONFLICT) and a `comment` saying why.';
   }
   scopeMutationsToIdempotencyKeys(schema);
   return schema;

@@ -9,6 +9,7 @@ import { RecordDeletedItems1796174254517 } from './1796174254517-RecordDeletedIt
 import { BriefNamesPerMarking1796177680200 } from './1796177680200-BriefNamesPerMarking';
 import { AddBusinessRuleChecks1796185871574 } from './1796185871574-AddBusinessRuleChecks';
 import { RicherStatements1796198106304 } from './1796198106304-RicherStatements';
+import { AddVersionsAndRetraction1796201647800 } from './1796201647800-AddVersionsAndRetraction';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -21,4 +22,5 @@ export const migrations = [
   BriefNamesPerMarking1796177680200,
   AddBusinessRuleChecks1796185871574,
   RicherStatements1796198106304,
+  AddVersionsAndRetraction1796201647800,
 ];

@@ -3,6 +3,7 @@ import { Field, ObjectType } from 'type-graphql';
 import { COUNTRY_CODE_FORMAT, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { ActorKind } from './actor-kind';
+import { ExternalId } from './external-id';
 
 @Entity()
 @Check('name_not_blank', trimmedText('name'))
@@ -33,6 +34,10 @@ export class Actor extends Item {
   @Field(() => String, { nullable: true, description: 'Who or what the actor is, in a sentence.' })
   @Column('text', { nullable: true })
   description: string | null;
+
+  @Field(() => [ExternalId], { description: 'Its identifiers in registers (Wikidata, LEI, IMO ...): each names this actor alone.' })
+  @Column('jsonb', { default: () => "'[]'" })
+  externalIds: ExternalId[];
 
   @Index()
   @Column('uuid', { nullable: true })

@@ -2,8 +2,21 @@ import { sql, type Sql } from '../../read/fragment';
 import { markingAtMost, oneOf, textSearch, visibleRef } from '../../read/filters';
 import { byChildKey, byColumn, byParentKey, byTimestamps, connection, one, TypeSpec, through } from '../../read/model';
 import type { SqlBuilder } from '../../read/sql';
+import type { ItemWrites } from '../../registry/item-mutations';
 import { Actor } from './actor.entity';
 import { ActorFilter } from './actor.filter';
+import { actorDependents, createActor, updateActor } from './actor.write';
+import { ActorInput, ActorPatch } from './actor.write-inputs';
+
+const writes: ItemWrites = {
+  name: 'Actor',
+  noun: 'actor',
+  input: ActorInput,
+  patch: ActorPatch,
+  create: (dataSource, viewer, input) => createActor(dataSource, viewer, input as ActorInput),
+  update: (dataSource, viewer, id, patch, version) => updateActor(dataSource, viewer, id, patch, version),
+  dependents: actorDependents,
+};
 
 /** Actors taking part in the topic with this slug, when the reader may see the topic. */
 function inTopicOf(actor: Sql, q: SqlBuilder, slug: string): Sql {
@@ -18,6 +31,7 @@ export const actorType: TypeSpec<ActorFilter> = {
   table: 'actor',
   entity: Actor,
   fields: {
+    externalIds: { kind: 'objects', column: 'external_ids' },
     parent: one('Actor', byParentKey('parent_id')),
     parts: connection('Actor', byChildKey('parent_id'), 'Actors that are part of this one (units of an army, agencies of a ministry).'),
     topics: connection('Topic', through('topic_actor', 'actor_id', 'topic_id'), 'Topics this actor takes part in.'),
@@ -49,4 +63,5 @@ export const actorType: TypeSpec<ActorFilter> = {
     byId: { name: 'actor', description: 'One actor by id; NOT_FOUND when it does not exist or is above your clearance.' },
     list: { name: 'actors', description: 'Actors, filtered and paginated.' },
   },
+  writes,
 };

@@ -8,7 +8,7 @@ import { sql } from '../../read/fragment';
 import { oneOf, visibleRef } from '../../read/filters';
 import { byEnum, byParentKey, byTimestamps, one, TypeSpec } from '../../read/model';
 import { quantityField } from '../../read/quantity';
-import type { StatementWrites } from '../../registry/statement-mutations';
+import type { ItemWrites } from '../../registry/item-mutations';
 import { STATEMENT_KINDS } from '../../registry/statement-kinds';
 import { Actor } from '../actor/actor.entity';
 import { Assertion } from '../assertion/assertion.entity';
@@ -101,6 +101,9 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
 
   @InputType(`${typeName}Patch`, { description: `Changes to a ${noun}: fields not given stay as they are.` })
   class Patch extends StatementAccessPatch {
+    @Field(() => ID, { nullable: true, description: `Another actor whose ${noun} it is (one you may see).` })
+    actor?: string | null;
+
     @Field(() => k.categories, { nullable: true, description: 'New category.' })
     category?: string | null;
 
@@ -112,13 +115,13 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
   }
 
   const target = { table, typeName } as const;
-  const writes: StatementWrites = {
+  const writes: ItemWrites = {
     name: typeName,
     noun,
     input: Input,
     patch: Patch,
     create: (dataSource, viewer, input) => createActorStatement(dataSource, viewer, target, input as Input),
-    update: (dataSource, viewer, id, patch) => updateActorStatement(dataSource, viewer, target, id, patch),
+    update: (dataSource, viewer, id, patch, version) => updateActorStatement(dataSource, viewer, target, id, patch, version),
     remove: (dataSource, viewer, id) => deleteActorStatement(dataSource, viewer, target, id),
   };
   const type: TypeSpec<Filter> = {

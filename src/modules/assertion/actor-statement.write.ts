@@ -1,8 +1,9 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { Marking } from '../../common/marking';
 import { quantityColumns, type QuantityInput } from '../../common/quantity.inputs';
 import type { Viewer } from '../../common/viewer';
 import type { CitationInput } from '../citation/citation.write-inputs';
+import { requireLive } from '../item/item.write';
 import { actorRef, createStatement, deleteStatement, statementText, updateStatement } from './assertion.write';
 
 /** What capabilities and challenges share: an actor, a category, a sentence and perhaps a number. */
@@ -18,6 +19,8 @@ export interface ActorStatementInput {
 }
 
 export interface ActorStatementPatch {
+  topic?: string | null;
+  actor?: string | null;
   category?: string | null;
   statement?: string | null;
   quantity?: QuantityInput | null;
@@ -46,12 +49,26 @@ export function createActorStatement(dataSource: DataSource, viewer: Viewer, kin
   });
 }
 
-export function updateActorStatement(dataSource: DataSource, viewer: Viewer, kind: ActorStatementKind, globalId: string, patch: ActorStatementPatch) {
+export function updateActorStatement(
+  dataSource: DataSource,
+  viewer: Viewer,
+  kind: ActorStatementKind,
+  globalId: string,
+  patch: ActorStatementPatch,
+  version?: number | null,
+) {
   const columns: Record<string, unknown> = {};
   if (patch.statement != null) columns.statement = statementText(patch.statement);
   if (patch.category != null) columns.category = patch.category;
   if (patch.quantity !== undefined) Object.assign(columns, quantityColumns(patch.quantity, 'input.quantity'));
-  return updateStatement(dataSource, viewer, { ...kind, globalId }, columns, patch);
+  // Moved to another actor: one the writer may see, and that stands.
+  const actor = patch.actor != null ? actorRef(patch.actor, 'input.actor') : null;
+  const toActor = async (em: EntityManager) => {
+    if (!actor) return;
+    await requireLive(em, viewer, [actor]);
+    return { actor_id: actor.id };
+  };
+  return updateStatement(dataSource, viewer, { ...kind, globalId, version }, columns, patch, toActor);
 }
 
 export const deleteActorStatement = (dataSource: DataSource, viewer: Viewer, kind: ActorStatementKind, globalId: string) =>

@@ -1,16 +1,20 @@
 import { badUserInput } from '../../common/errors';
 import { and, sql, type Sql } from '../../read/fragment';
-import { compare, credibilityBound, inTopic, markingAtMost } from '../../read/filters';
+import { compare, credibilityBound, inTopic, live, markingAtMost } from '../../read/filters';
 import { byChildKey, byParentKey, computed, FieldSpec, list, one } from '../../read/model';
 import type { SqlBuilder } from '../../read/sql';
 import type { CitedColumn } from '../../registry/statement-kinds';
 import type { AssertionFilter } from './assertion.inputs';
 
-/** Distinct visible sources with a visible citation of row `a`. */
+/** A visible citation of row `a`, joined to its source `s`, that stands and cites a source that stands. */
+const standingCitation = (ct: Sql, s: Sql, a: Sql, cited: CitedColumn, q: SqlBuilder) =>
+  sql`${q.visibleCitation(ct, { statement: a, cited, source: s })} AND ${live(ct)} AND ${live(s)}`;
+
+/** Distinct visible sources with a visible citation of row `a`, retracted ones left out. */
 function sourceCount(a: Sql, cited: CitedColumn, q: SqlBuilder): Sql {
   const [ct, s] = [q.alias(), q.alias()];
   return sql`(SELECT count(DISTINCT ${ct}.source_id)::int FROM citation ${ct} JOIN source ${s} ON ${s}.id = ${ct}.source_id
-    WHERE ${q.visibleCitation(ct, { statement: a, cited, source: s })})`;
+    WHERE ${standingCitation(ct, s, a, cited, q)})`;
 }
 
 /** Fields every statement kind reads the same way. */
@@ -32,7 +36,7 @@ export function assertionConditions(f: AssertionFilter, a: Sql, q: SqlBuilder, c
   ];
   if (citation.length) {
     conditions.push(sql`EXISTS (SELECT 1 FROM citation ${ct} JOIN source ${s} ON ${s}.id = ${ct}.source_id
-      WHERE ${q.visibleCitation(ct, { statement: a, cited, source: s })} AND ${and(citation)})`);
+      WHERE ${standingCitation(ct, s, a, cited, q)} AND ${and(citation)})`);
   }
   for (const [bound, op] of [
     ['minSources', sql`>=`],

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Marking } from '../../common/marking';
+import { live } from '../../read/filters';
 import { and, compile, sql, textOf, type Sql } from '../../read/fragment';
 import type { SqlBuilder } from '../../read/sql';
 import type { CitedColumn, StatementKind } from '../../registry/statement-kinds';
@@ -184,12 +185,14 @@ const KINDS: Record<StatementKind, KindSpec> = {
   },
 };
 
-/** Qualifying citations of row `x`: visible, to a visible source, and meeting the scope's grades and window. */
+/** Qualifying citations of row `x`: visible and standing, to a visible source that stands, and meeting the scope's grades and window. */
 function citations(cited: CitedColumn, x: Sql, scope: BriefScope, q: SqlBuilder): Sql {
   const [c, s, p] = [q.alias(), q.alias(), q.alias()];
   const conditions = [
     sql`${c}.${sql.identifier(cited)} = ${x}.id`,
     q.visibleCitation(c, { statement: x, cited, source: s }),
+    live(c),
+    live(s),
     sql`${c}.credibility <= ${sql.value(scope.minCredibility)}`,
     sql`${s}.reliability <= ${sql.value(scope.minReliability, 'source_reliability')}`,
   ];
@@ -210,7 +213,8 @@ function statements(kind: StatementKind, scope: BriefScope, q: SqlBuilder, compl
   const { table, cited: citedColumn } = STATEMENT_KINDS[kind];
   const x = q.alias();
   const cited = q.alias();
-  const conditions = [complete, q.visible(x, table), sql`${cited}.list IS NOT NULL`];
+  // A retracted statement leaves briefs; it stays readable by id.
+  const conditions = [complete, q.visible(x, table), live(x), sql`${cited}.list IS NOT NULL`];
   if (scope.topics.length) conditions.push(sql`${x}.topic_id IN (SELECT id FROM scope_topic)`);
   else conditions.push(sql`EXISTS (SELECT 1 FROM topic st WHERE st.id = ${x}.topic_id AND ${q.visible(sql.identifier('st'), 'topic')})`);
   if (scope.actors.length) conditions.push(spec.aboutActors(x, sql`ARRAY(SELECT id FROM scope_actor)`));

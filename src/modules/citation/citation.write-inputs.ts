@@ -3,7 +3,7 @@ import { LocalDate } from '../../common/local-date';
 import { Marking } from '../../common/marking';
 import { ReportingVerb } from './reporting-verb';
 
-@InputType({ description: 'One source behind a new statement: its words, or where in it to look (at least one of quote, url, page, paragraph, accessedOn).' })
+@InputType({ description: 'One source behind a statement: its words, or where in it to look (at least one of quote, url, page, paragraph, accessedOn).' })
 export class CitationInput {
   @Field(() => ID, { description: 'The source (a Source id).' })
   source: string;

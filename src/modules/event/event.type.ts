@@ -2,20 +2,20 @@ import { sql } from '../../read/fragment';
 import { compare, visibleRef } from '../../read/filters';
 import { byColumn, byParentKey, byTimestamps, list, one, TypeSpec, through } from '../../read/model';
 import { quantityField } from '../../read/quantity';
-import type { StatementWrites } from '../../registry/statement-mutations';
+import type { ItemWrites } from '../../registry/item-mutations';
 import { assertionConditions, assertionFields } from '../assertion/assertion.read';
 import { Event } from './event.entity';
 import { EventFilter } from './event.filter';
 import { createEvent, deleteEvent, updateEvent } from './event.write';
 import { EventInput, EventPatch } from './event.write-inputs';
 
-const writes: StatementWrites = {
+const writes: ItemWrites = {
   name: 'Event',
   noun: 'event',
   input: EventInput,
   patch: EventPatch,
   create: (dataSource, viewer, input) => createEvent(dataSource, viewer, input as EventInput),
-  update: (dataSource, viewer, id, patch) => updateEvent(dataSource, viewer, id, patch),
+  update: (dataSource, viewer, id, patch, version) => updateEvent(dataSource, viewer, id, patch, version),
   remove: deleteEvent,
 };
 

@@ -2,12 +2,12 @@ import type { DataSource } from 'typeorm';
 import { badUserInput } from '../../common/errors';
 import { quantityColumns } from '../../common/quantity.inputs';
 import type { Viewer } from '../../common/viewer';
-import { fromGlobalId } from '../../read/global-id';
+import { referenceTo } from '../item/item.write';
 import { actorRef, createStatement, deleteStatement, statementText, updateStatement } from '../assertion/assertion.write';
 import { DatePrecision } from './event.entity';
 import type { EventInput, EventPatch } from './event.write-inputs';
 
-const target = (globalId: string) => ({ table: 'event' as const, typeName: 'Event', globalId });
+const target = (globalId: string, version?: number | null) => ({ table: 'event' as const, typeName: 'Event', globalId, version });
 
 /** "In August 2024" is stored as 2024-08-01: a month's or year's date must be its first day. */
 function checkDate(occurredOn: string, precision: DatePrecision) {
@@ -18,9 +18,7 @@ function checkDate(occurredOn: string, precision: DatePrecision) {
 export function createEvent(dataSource: DataSource, viewer: Viewer, input: EventInput): Promise<string> {
   checkDate(input.occurredOn, input.precision);
   const actors = (input.actors ?? []).map((id, i) => actorRef(id, `input.actors[${i}]`));
-  const location = input.location
-    ? { table: 'location' as const, id: fromGlobalId(input.location, 'input.location', ['Location']).id, path: 'input.location' }
-    : null;
+  const location = input.location ? referenceTo('location', 'Location', input.location, 'input.location') : null;
   return createStatement(dataSource, viewer, {
     table: 'event',
     cited: 'event_id',
@@ -41,7 +39,7 @@ export function createEvent(dataSource: DataSource, viewer: Viewer, input: Event
   });
 }
 
-export async function updateEvent(dataSource: DataSource, viewer: Viewer, globalId: string, patch: EventPatch) {
+export async function updateEvent(dataSource: DataSource, viewer: Viewer, globalId: string, patch: EventPatch, version?: number | null) {
   const columns: Record<string, unknown> = {};
   if (patch.title != null) columns.title = statementText(patch.title, 'input.title');
   if ((patch.occurredOn == null) !== (patch.precision == null)) throw badUserInput('input.occurredOn', 'give the date and its precision together');
@@ -49,7 +47,7 @@ export async function updateEvent(dataSource: DataSource, viewer: Viewer, global
     checkDate(patch.occurredOn, patch.precision);
     Object.assign(columns, { occurred_on: patch.occurredOn, precision: patch.precision });
   }
-  return updateStatement(dataSource, viewer, target(globalId), columns, patch);
+  return updateStatement(dataSource, viewer, target(globalId, version), columns, patch);
 }
 
 export const deleteEvent = (dataSource: DataSource, viewer: Viewer, globalId: string) => deleteStatement(dataSource, viewer, target(globalId));

@@ -14,9 +14,9 @@ registerEnumType(Role, {
   description: 'What an identity may do; each role includes the ones before it.',
   valuesConfig: {
     VIEWER: { description: 'Read.' },
-    ANALYST: { description: 'Read, and write assertions; raise their markings.' },
+    ANALYST: { description: 'Read, and write: topics, actors, places, sources, statements and their citations; retract them; raise their markings.' },
     RELEASER: { description: "Also release items of one's own organisation: lower a marking or widen an audience, with a reason." },
-    ADMIN: { description: 'Everything: API keys, brief definitions, releases, and what analysts do.' },
+    ADMIN: { description: 'Everything: API keys, brief definitions, releases, merging actors, deleting statements for good, and what analysts do.' },
   },
 });
 

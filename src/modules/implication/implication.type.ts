@@ -2,7 +2,7 @@ import { sql } from '../../read/fragment';
 import { compare, oneOf, visibleRef } from '../../read/filters';
 import { byDate, byEnum, byNullableEnum, byTimestamps, list, TypeSpec, through } from '../../read/model';
 import { quantityField } from '../../read/quantity';
-import type { StatementWrites } from '../../registry/statement-mutations';
+import type { ItemWrites } from '../../registry/item-mutations';
 import { assertionConditions, assertionFields } from '../assertion/assertion.read';
 import { Implication } from './implication.entity';
 import { ImplicationFilter } from './implication.filter';
@@ -10,13 +10,13 @@ import { createImplication, deleteImplication, updateImplication } from './impli
 import { ImplicationInput, ImplicationPatch } from './implication.write-inputs';
 import { Confidence, Likelihood } from './judgment-scales';
 
-const writes: StatementWrites = {
+const writes: ItemWrites = {
   name: 'Implication',
   noun: 'analytic judgment',
   input: ImplicationInput,
   patch: ImplicationPatch,
   create: (dataSource, viewer, input) => createImplication(dataSource, viewer, input as ImplicationInput),
-  update: (dataSource, viewer, id, patch) => updateImplication(dataSource, viewer, id, patch),
+  update: (dataSource, viewer, id, patch, version) => updateImplication(dataSource, viewer, id, patch, version),
   remove: deleteImplication,
 };
 

@@ -4,7 +4,7 @@ import type { Viewer } from '../../common/viewer';
 import { actorRef, createStatement, deleteStatement, statementText, updateStatement } from '../assertion/assertion.write';
 import type { ImplicationInput, ImplicationPatch } from './implication.write-inputs';
 
-const target = (globalId: string) => ({ table: 'implication' as const, typeName: 'Implication', globalId });
+const target = (globalId: string, version?: number | null) => ({ table: 'implication' as const, typeName: 'Implication', globalId, version });
 
 /** Records an analytic judgment with its sources, in one transaction. What the input leaves out stays not assessed. */
 export function createImplication(dataSource: DataSource, viewer: Viewer, input: ImplicationInput): Promise<string> {
@@ -31,7 +31,7 @@ export function createImplication(dataSource: DataSource, viewer: Viewer, input:
 }
 
 /** Required fields change only when given; optional ones also when given as null, which removes them. */
-export function updateImplication(dataSource: DataSource, viewer: Viewer, globalId: string, patch: ImplicationPatch) {
+export function updateImplication(dataSource: DataSource, viewer: Viewer, globalId: string, patch: ImplicationPatch, version?: number | null) {
   const columns: Record<string, unknown> = {};
   if (patch.statement != null) columns.statement = statementText(patch.statement);
   if (patch.likelihood != null) columns.likelihood = patch.likelihood;
@@ -40,7 +40,7 @@ export function updateImplication(dataSource: DataSource, viewer: Viewer, global
   if (patch.horizon !== undefined) columns.horizon = patch.horizon;
   if (patch.asOf !== undefined) columns.as_of = patch.asOf;
   if (patch.quantity !== undefined) Object.assign(columns, quantityColumns(patch.quantity, 'input.quantity'));
-  return updateStatement(dataSource, viewer, target(globalId), columns, patch);
+  return updateStatement(dataSource, viewer, target(globalId, version), columns, patch);
 }
 
 export const deleteImplication = (dataSource: DataSource, viewer: Viewer, globalId: string) => deleteStatement(dataSource, viewer, target(globalId));

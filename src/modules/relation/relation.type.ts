@@ -1,20 +1,20 @@
 import { sql } from '../../read/fragment';
 import { oneOf, visibleRef } from '../../read/filters';
 import { byDate, byEnum, byParentKey, byTimestamps, one, TypeSpec } from '../../read/model';
-import type { StatementWrites } from '../../registry/statement-mutations';
+import type { ItemWrites } from '../../registry/item-mutations';
 import { assertionConditions, assertionFields } from '../assertion/assertion.read';
 import { ActorRelation, RelationType } from './relation.entity';
 import { RelationFilter } from './relation.filter';
 import { createRelation, deleteRelation, updateRelation } from './relation.write';
 import { ActorRelationInput, ActorRelationPatch } from './relation.write-inputs';
 
-const writes: StatementWrites = {
+const writes: ItemWrites = {
   name: 'Relation',
   noun: 'relation between actors',
   input: ActorRelationInput,
   patch: ActorRelationPatch,
   create: (dataSource, viewer, input) => createRelation(dataSource, viewer, input as ActorRelationInput),
-  update: (dataSource, viewer, id, patch) => updateRelation(dataSource, viewer, id, patch),
+  update: (dataSource, viewer, id, patch, version) => updateRelation(dataSource, viewer, id, patch, version),
   remove: deleteRelation,
 };
 

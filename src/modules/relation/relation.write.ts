@@ -4,7 +4,7 @@ import type { Viewer } from '../../common/viewer';
 import { actorRef, createStatement, deleteStatement, updateStatement } from '../assertion/assertion.write';
 import type { ActorRelationInput, ActorRelationPatch } from './relation.write-inputs';
 
-const target = (globalId: string) => ({ table: 'actor_relation' as const, typeName: 'ActorRelation', globalId });
+const target = (globalId: string, version?: number | null) => ({ table: 'actor_relation' as const, typeName: 'ActorRelation', globalId, version });
 
 // A relation ending before it begins, or between an actor and itself, is refused by the table's checks
 // (relation_validity_ordered, relation_distinct_actors), which name input.validTo and input.to as well as a check here would.
@@ -30,7 +30,7 @@ export function createRelation(dataSource: DataSource, viewer: Viewer, input: Ac
   });
 }
 
-export function updateRelation(dataSource: DataSource, viewer: Viewer, globalId: string, patch: ActorRelationPatch) {
+export function updateRelation(dataSource: DataSource, viewer: Viewer, globalId: string, patch: ActorRelationPatch, version?: number | null) {
   const columns: Record<string, unknown> = {};
   if (patch.validTo != null) columns.valid_to = patch.validTo;
   if (patch.description != null) columns.description = patch.description.trim() || null;
@@ -40,7 +40,7 @@ export function updateRelation(dataSource: DataSource, viewer: Viewer, globalId:
     const [{ valid_from: validFrom }]: Array<{ valid_from: string | null }> = await em.query(`SELECT valid_from::text FROM actor_relation WHERE id = $1`, [id]);
     if (validFrom && validFrom > patch.validTo) throw badUserInput('input.validTo', `the relation begins on ${validFrom}: it cannot end before`);
   };
-  return updateStatement(dataSource, viewer, target(globalId), columns, patch, endsAfterItBegins);
+  return updateStatement(dataSource, viewer, target(globalId, version), columns, patch, endsAfterItBegins);
 }
 
 export const deleteRelation = (dataSource: DataSource, viewer: Viewer, globalId: string) => deleteStatement(dataSource, viewer, target(globalId));

@@ -1,21 +1,34 @@
 import { sql, type Sql } from '../../read/fragment';
-import { compare, markingAtMost, oneOf, textSearch, visibleRef } from '../../read/filters';
+import { compare, live, markingAtMost, oneOf, textSearch, visibleRef } from '../../read/filters';
 import { byChildKey, byColumn, byDate, byEnum, byParentKey, byTimestamps, connection, one, TypeSpec } from '../../read/model';
 import type { SqlBuilder } from '../../read/sql';
 import { STATEMENT_KINDS, statementKinds } from '../../registry/statement-kinds';
 import { Reliability } from './source-grades';
+import type { ItemWrites } from '../../registry/item-mutations';
 import { Source } from './source.entity';
 import { SourceFilter } from './source.filter';
+import { createSource, sourceDependents, updateSource } from './source.write';
+import { SourceInput, SourcePatch } from './source.write-inputs';
 
-/** Sources with a visible citation of a visible statement, of any kind, of the topic whose id is `topicId`. */
+const writes: ItemWrites = {
+  name: 'Source',
+  noun: 'source',
+  input: SourceInput,
+  patch: SourcePatch,
+  create: (dataSource, viewer, input) => createSource(dataSource, viewer, input as SourceInput),
+  update: (dataSource, viewer, id, patch, version) => updateSource(dataSource, viewer, id, patch, version),
+  dependents: sourceDependents,
+};
+
+/** Sources with a visible citation of a visible statement, of any kind, of the topic whose id is `topicId`; both standing. */
 export function sourcesOfTopic(topicId: Sql, source: Sql, q: SqlBuilder): Sql {
   const ct = q.alias();
   const cited = statementKinds.map((kind) => {
     const { table, cited: column } = STATEMENT_KINDS[kind];
     const st = q.alias();
-    return sql`${ct}.${sql.identifier(column)} IN (SELECT ${st}.id FROM ${sql.identifier(table)} ${st} WHERE ${st}.topic_id = ${topicId} AND ${q.visible(st, table)})`;
+    return sql`${ct}.${sql.identifier(column)} IN (SELECT ${st}.id FROM ${sql.identifier(table)} ${st} WHERE ${st}.topic_id = ${topicId} AND ${live(st)} AND ${q.visible(st, table)})`;
   });
-  return sql`${source}.id IN (SELECT ${ct}.source_id FROM citation ${ct} WHERE ${q.visible(ct, 'citation')} AND (${sql.join(cited, ' OR ')}))`;
+  return sql`${source}.id IN (SELECT ${ct}.source_id FROM citation ${ct} WHERE ${q.visible(ct, 'citation')} AND ${live(ct)} AND (${sql.join(cited, ' OR ')}))`;
 }
 
 export const sourceType: TypeSpec<SourceFilter> = {
@@ -58,4 +71,5 @@ export const sourceType: TypeSpec<SourceFilter> = {
     byId: { name: 'source', description: 'One source by id; NOT_FOUND when it does not exist or is above your clearance.' },
     list: { name: 'sources', description: 'Sources, filtered and paginated.' },
   },
+  writes,
 };

@@ -2,8 +2,21 @@ import { sql } from '../../read/fragment';
 import { textSearch } from '../../read/filters';
 import { byChildKey, byColumn, byDate, byTimestamps, connection, TypeSpec, through } from '../../read/model';
 import { sourcesOfTopic } from '../source/source.type';
+import type { ItemWrites } from '../../registry/item-mutations';
 import { Topic } from './topic.entity';
 import { TopicFilter } from './topic.filter';
+import { createTopic, topicDependents, updateTopic } from './topic.write';
+import { TopicInput, TopicPatch } from './topic.write-inputs';
+
+const writes: ItemWrites = {
+  name: 'Topic',
+  noun: 'topic',
+  input: TopicInput,
+  patch: TopicPatch,
+  create: (dataSource, viewer, input) => createTopic(dataSource, viewer, input as TopicInput),
+  update: (dataSource, viewer, id, patch, version) => updateTopic(dataSource, viewer, id, patch, version),
+  dependents: topicDependents,
+};
 
 export const topicType: TypeSpec<TopicFilter> = {
   typeName: 'Topic',
@@ -26,4 +39,5 @@ export const topicType: TypeSpec<TopicFilter> = {
   orderFields: { TITLE: byColumn('title', 'text'), STARTS_ON: byDate('starts_on'), ...byTimestamps },
   defaultOrder: { field: 'TITLE', direction: 'ASC', description: 'by title' },
   root: { list: { name: 'topics', description: 'Topics, filtered and paginated.' } },
+  writes,
 };
