@@ -19,9 +19,9 @@ async function rowCounts(dataSource: ReturnType<typeof createDataSource>) {
   return counts;
 }
 
-function fixtureDir(document: unknown): string {
+function fixtureDir(document: unknown, file = 'scenario.yaml'): string {
   const dir = mkdtempSync(join(tmpdir(), 'dossier-fixture-'));
-  writeFileSync(join(dir, 'scenario.yaml'), typeof document === 'string' ? document : JSON.stringify(document));
+  writeFileSync(join(dir, file), typeof document === 'string' ? document : JSON.stringify(document));
   return dir;
 }
 
@@ -57,14 +57,24 @@ test('loading is idempotent: an unchanged file loads once, a forced reload chang
   expect(await rowCounts(dataSource)).toEqual(before);
 });
 
-test('a record dropped from a file is removed on the next load', async () => {
+const standing = async (table: string) => (await dataSource.query(`SELECT count(*)::int AS n FROM ${table} WHERE retracted_at IS NULL`))[0].n;
+
+test('a record dropped from a file is retracted on the next load, with its citations and the reason', async () => {
   const data = seed();
   const dropped = data.challenges.pop();
   const before = await rowCounts(dataSource);
-  await loadFixtures(dataSource, fixtureDir(data));
-  const after = await rowCounts(dataSource);
-  expect(after.challenge).toBe(before.challenge - 1);
-  expect(after.citation).toBe(before.citation - dropped.citations.length);
+  const [challenges, citations] = [await standing('challenge'), await standing('citation')];
+  await loadFixtures(dataSource, fixtureDir(data, 'dprk-troops-in-russia.yaml'));
+  // Retracted, not deleted: its history and its reason stay.
+  expect(await rowCounts(dataSource)).toEqual(before);
+  expect(await standing('challenge')).toBe(challenges - 1);
+  expect(await standing('citation')).toBe(citations - dropped.citations.length);
+  const [row] = await dataSource.query(`SELECT retraction_reason FROM challenge WHERE retracted_at IS NOT NULL`);
+  expect(row.retraction_reason).toBe('no longer in the document seed/dprk-troops-in-russia.yaml');
+  // Back in the file, it stands again.
+  await loadFixtures(dataSource, SEED_DIR);
+  expect(await standing('challenge')).toBe(challenges);
+  expect(await standing('citation')).toBe(citations);
 });
 
 test.each([

@@ -4,20 +4,9 @@
 import { parseArgs } from 'node:util';
 import { ConfigError, loadConfig } from '../config';
 import { BRIEF_JSON_FIELDS, renderDeltaMarkdown, type DeltaJson } from './brief-output';
+import { ExitError, request } from './service-request';
 
 const USAGE = `usage: npm run -s brief -- --topic <slug> [--topic <slug> ...] [--format md|json] [--since <date or date-time>] [--url <graphql url>]`;
-
-class ExitError extends Error {
-  constructor(
-    message: string,
-    readonly code: 2 | 3,
-  ) {
-    super(message);
-  }
-}
-
-// Only a few error codes are the caller's fault; anything else is the service's.
-const CALLER_ERRORS = new Set(['BAD_USER_INPUT', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
 
 function parse(argv: string[]) {
   let parsed;
@@ -46,33 +35,6 @@ function parse(argv: string[]) {
   return { topics: parsed.topic, format: parsed.format, since, url: parsed.url };
 }
 
-async function request(url: string, key: string | undefined, query: string, variables: Record<string, unknown>) {
-  let response: Response;
-  try {
-    response = await fetch(url, {
-      method: 'POST',
-      headers: {
-        'content-type': 'application/json',
-        accept: 'application/graphql-response+json, application/json',
-        ...(key ? { authorization: `Bearer ${key}` } : {}),
-      },
-      body: JSON.stringify({ query, variables }),
-    });
-  } catch (error) {
-    throw new ExitError(`cannot reach the Dossier service at ${url}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`, 3);
-  }
-  let body: { data?: BriefData; errors?: Array<{ message: string; extensions?: { code?: string } }> };
-  try {
-    body = (await response.json()) as typeof body;
-  } catch {
-    throw new ExitError(`the service at ${url} answered HTTP ${response.status} without a GraphQL response`, 3);
-  }
-  const error = body.errors?.[0];
-  if (error) throw new ExitError(`${error.extensions?.code ?? 'ERROR'}: ${error.message}`, CALLER_ERRORS.has(error.extensions?.code ?? '') ? 2 : 3);
-  if (!body.data) throw new ExitError(`the service at ${url} answered HTTP ${response.status} without data`, 3);
-  return body.data;
-}
-
 /** What the brief query returns: the brief (Markdown or its JSON fields) and, with --since, the delta. */
 interface BriefData {
   brief: { markdown?: string } & Record<string, unknown>;
@@ -93,7 +55,7 @@ async function main() {
       added { id kind text changes } removed { id kind text changes } changed { id kind text changes }
     }
   }`;
-  const data = await request(url, config.DOSSIER_API_KEY, query, { input, since: args.since ?? new Date(0).toISOString(), withDelta: Boolean(args.since) });
+  const data = await request<BriefData>(url, config.DOSSIER_API_KEY, query, { input, since: args.since ?? new Date(0).toISOString(), withDelta: Boolean(args.since) });
   if (args.format === 'json') process.stdout.write(`${JSON.stringify(args.since ? data : { brief: data.brief }, null, 2)}\n`);
   else {
     const markdown = data.brief.markdown ?? '';

@@ -8,6 +8,7 @@ import { authChecker } from '../modules/identity/auth-checker';
 import { BriefDefinitionResolver } from '../modules/brief-definition/brief-definition.resolver';
 import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
 import { CitationResolver } from '../modules/citation/citation.resolver';
+import { ImportResolver } from '../modules/import/import.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { ReleaseResolver } from '../modules/release/release.resolver';
 import { TopicResolver } from '../modules/topic/topic.resolver';
@@ -25,6 +26,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       BriefDefinitionResolver,
       BriefRunResolver,
       ApiKeyResolver,
+      ImportResolver,
       ...registeredResolvers(),
     ],
     // Types reachable only through interfaces must be named so they are in the schema.
@@ -39,7 +41,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
   const mutation = schema.getMutationType();
   if (mutation) {
     mutation.description =
-      'Writes, each all or nothing, each naming the role it needs: record, change, retract and restore topics, actors, places, sources and statements, add and remove citations, re-mark citations (ANALYST; lowering a marking or widening an audience is a release, RELEASER); merge actors, delete statements for good, manage brief definitions and API keys (ADMIN). Changes take the `version` read (a stale one is CONFLICT) and a `comment` saying why.';
+      'Writes, each all or nothing, each naming the role it needs: record, change, retract and restore topics, actors, places, sources and statements, add and remove citations, re-mark citations (ANALYST; lowering a marking or widening an audience is a release, RELEASER); merge actors, delete statements for good, import documents (ANALYST); manage brief definitions and API keys (ADMIN). Changes take the `version` read (a stale one is CONFLICT) and a `comment` saying why.';
   }
   scopeMutationsToIdempotencyKeys(schema);
   return schema;

@@ -1,0 +1,43 @@
+// Asking a running Dossier service from the command line (npm run brief, npm run import): one GraphQL request as the
+// identity of DOSSIER_API_KEY. Exit codes: 2 bad input or credentials, 3 service or database failure.
+
+export class ExitError extends Error {
+  constructor(
+    message: string,
+    readonly code: 2 | 3,
+  ) {
+    super(message);
+  }
+}
+
+// Only a few error codes are the caller's fault; anything else is the service's.
+export const CALLER_ERRORS = new Set(['BAD_USER_INPUT', 'BAD_REQUEST', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
+
+
+export async function request<T>(url: string, key: string | undefined, query: string, variables: Record<string, unknown>): Promise<T> {
+  let response: Response;
+  try {
+    response = await fetch(url, {
+      method: 'POST',
+      headers: {
+        'content-type': 'application/json',
+        accept: 'application/graphql-response+json, application/json',
+        ...(key ? { authorization: `Bearer ${key}` } : {}),
+      },
+      body: JSON.stringify({ query, variables }),
+    });
+  } catch (error) {
+    throw new ExitError(`cannot reach the Dossier service at ${url}: ${(error as Error & { cause?: Error }).cause?.message ?? (error as Error).message}`, 3);
+  }
+  let body: { data?: T; errors?: Array<{ message: string; extensions?: { code?: string } }> };
+  try {
+    body = (await response.json()) as typeof body;
+  } catch {
+    throw new ExitError(`the service at ${url} answered HTTP ${response.status} without a GraphQL response`, 3);
+  }
+  const error = body.errors?.[0];
+  if (error) throw new ExitError(`${error.extensions?.code ?? 'ERROR'}: ${error.message}`, CALLER_ERRORS.has(error.extensions?.code ?? '') ? 2 : 3);
+  if (!body.data) throw new ExitError(`the service at ${url} answered HTTP ${response.status} without data`, 3);
+  return body.data;
+}
+

@@ -1,0 +1,358 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { badUserInput } from '../../common/errors';
+import { Marking } from '../../common/marking';
+import type { Viewer } from '../../common/viewer';
+import { visibleCondition } from '../../read/access';
+import { toGlobalId } from '../../read/global-id';
+import { registry } from '../../registry/registry';
+import { findMatchingActor, lockIdentity } from '../actor/actor.identity';
+import { canonicalExternalId } from '../actor/external-id';
+import { itemAccessFor, type ItemAccess } from '../assertion/item-access';
+import { documentKeys, parseDocument, type KeyedSection, type Problem } from '../fixture/fixture.parse';
+import { fixtureId } from '../fixture/fixture.ids';
+import type { Fixture } from '../fixture/fixture.schema';
+import { writeTransaction } from '../idempotency/idempotency';
+import { Role } from '../identity/role';
+import { statementEvidence } from '../release/derivation';
+import { isRelease, withinDerivation } from '../release/release.rules';
+import { IMPORT_TABLES, LINKS, planDocument, type ImportTable, type KeyIds, type LinkedTable, type PlannedItem } from './import.plan';
+import * as rows from './table-import';
+
+// A document (the import format: fixtures/seed/*.yaml) is imported whole or not at all. It only ever changes items it
+// wrote itself and nobody changed since: an analyst's items, and imported items an analyst edited, are left as they are.
+
+/** Who imports: the seed is loaded as the service itself; anyone else as the writer it is, within its clearance. */
+export interface Importer {
+  viewer: Viewer;
+  /** Whose documents these are: "seed", an organisation, or a principal without one. */
+  owner: string;
+  seed: boolean;
+}
+
+export const SEED_IMPORTER: Importer = {
+  viewer: { principal: 'dossier:seed', organisation: null, role: Role.ADMIN, clearance: Marking.RED },
+  owner: 'seed',
+  seed: true,
+};
+
+export const importerOf = (viewer: Viewer): Importer => ({ viewer, owner: viewer.organisation ?? viewer.principal!, seed: false });
+
+export type TableCounts = {
+  table: string;
+  created: number;
+  updated: number;
+  unchanged: number;
+  retracted: number;
+  kept: number;
+};
+
+// Types, not interfaces: a report is an idempotent write's outcome, kept as JSON for a retry.
+export type ImportReport = {
+  document: string;
+  applied: boolean;
+  dryRun: boolean;
+  counts: TableCounts[];
+  /** Items the document describes (or no longer has) that it leaves as they are, and why. */
+  kept: Array<{ path: string; reason: string }>;
+  problems: Problem[];
+};
+
+/** Thrown inside the transaction to roll it back with the report as it stands (a dry run, or problems). */
+class Refused extends Error {
+  constructor(readonly report: ImportReport) {
+    super('import refused');
+  }
+}
+
+/**
+ * Imports `text` as the document `name` of `importer` (by default, the key of its topic); all of it is stored, or
+ * nothing (see the report's problems).
+ */
+export async function importDocument(
+  dataSource: DataSource,
+  importer: Importer,
+  text: string,
+  options: { name?: string; dryRun?: boolean } = {},
+): Promise<ImportReport> {
+  const parsed = parseDocument(text);
+  const document = `${importer.owner}/${options.name ?? parsed.data?.topic.key ?? '(unnamed)'}`;
+  const report: ImportReport = { document, applied: false, dryRun: !!options.dryRun, counts: [], kept: [], problems: [] };
+  if (parsed.problems) return { ...report, problems: parsed.problems };
+  const { problems, used } = documentKeys(parsed.data);
+  if (problems.length) return { ...report, problems };
+  try {
+    return await writeTransaction(dataSource, async (em) => {
+      // Two imports of one document at once would both find it absent and both create it.
+      await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`import ${document}`]);
+      await new DocumentImport(em, importer, document, parsed.data, report).run(used);
+      if (report.problems.length || report.dryRun) throw new Refused(report);
+      return { ...report, applied: true };
+    });
+  } catch (error) {
+    if (error instanceof Refused) return error.report;
+    throw error;
+  }
+}
+
+/** Items of one table planned for writing, by what happens to them. */
+interface TablePlan {
+  create: PlannedItem[];
+  /** Written before by this document and untouched since: rewritten where the document differs. */
+  rewrite: PlannedItem[];
+  stored: Map<string, rows.StoredItem>;
+}
+
+class DocumentImport {
+  private readonly ids: KeyIds;
+  private readonly reused = new Set<string>();
+  private readonly counts = new Map<ImportTable, TableCounts>(
+    IMPORT_TABLES.map((table) => [table, { table, created: 0, updated: 0, unchanged: 0, retracted: 0, kept: 0 }]),
+  );
+  private readonly keyIds = new Map<string, string>();
+
+  constructor(
+    private readonly em: EntityManager,
+    private readonly importer: Importer,
+    private readonly document: string,
+    private readonly data: Fixture,
+    private readonly report: ImportReport,
+  ) {
+    // The seed's keys name the same items on every machine as ever; anyone else's are its own, kept apart.
+    const prefix = importer.seed ? [] : ['by', importer.owner];
+    const own = (...path: string[]) => fixtureId(...prefix, ...path);
+    const key = (section: string) => (k: string) => this.keyIds.get(`${section}:${k}`) ?? own(section.slice(0, -1), k);
+    this.ids = { topic: own('topic', data.topic.key), actor: key('actors'), location: key('locations'), source: key('sources'), item: own };
+    this.own = own;
+  }
+
+  private readonly own: (...path: string[]) => string;
+
+  private problem(path: string, message: string) {
+    this.report.problems.push({ path, message });
+  }
+
+  private keep(table: ImportTable, path: string, reason: string) {
+    this.counts.get(table)!.kept++;
+    this.report.kept.push({ path, reason });
+  }
+
+  private visible(alias: string, table: ImportTable) {
+    return this.importer.seed ? 'true' : visibleCondition(this.importer.viewer, alias, table);
+  }
+
+  async run(used: Array<{ section: KeyedSection; key: string; path: string }>): Promise<void> {
+    await this.resolveTopic();
+    await this.resolveKeys(used);
+    await this.matchActors();
+    const { items, problems } = planDocument(this.data, this.ids, (record, path) => this.accessFor(record, path), this.reused);
+    this.report.problems.push(...problems);
+    this.checkExternalIds(items);
+    const plans = new Map<ImportTable, TablePlan>();
+    for (const table of IMPORT_TABLES) plans.set(table, await this.classify(table, items.filter((i) => i.table === table)));
+    await this.checkDerivation(items);
+    if (this.report.problems.length) return;
+    const versions = new Map<string, number>();
+    for (const table of IMPORT_TABLES) await this.write(table, plans.get(table)!, versions);
+    await this.writeLinks(plans, versions);
+    for (const table of [...IMPORT_TABLES].reverse()) await this.retractGone(table, items, versions);
+    const written = items.filter((i) => versions.has(i.id));
+    await rows.recordImported(
+      this.em,
+      this.document,
+      written.map((i) => ({ id: i.id, table: i.table, version: versions.get(i.id)!, links: i.links ?? null })),
+    );
+    this.report.counts = [...this.counts.values()];
+  }
+
+  /** Who may read an item: as the file says for the seed; within the importer's clearance and organisation otherwise. */
+  private accessFor(record: { marking: Marking; organisation?: string; audience: string[] }, path: string): ItemAccess {
+    if (this.importer.seed) return { marking: record.marking, organisation: record.organisation ?? null, audience: record.audience };
+    const { viewer } = this.importer;
+    if (record.organisation && record.organisation !== viewer.organisation) {
+      throw badUserInput(`${path}.organisation`, `what you import belongs to your organisation (${viewer.organisation ?? 'none'})`);
+    }
+    return itemAccessFor(viewer, record.marking, record.audience, path);
+  }
+
+  /** A topic of the same key that the document did not write takes its statements, when the importer may see it. */
+  private async resolveTopic() {
+    const [other]: Array<{ id: string; visible: boolean }> = await this.em.query(
+      `SELECT t.id, ${this.visible('t', 'topic')} AS visible FROM topic t WHERE t.slug = $1 AND t.id <> $2`,
+      [this.data.topic.key, this.ids.topic],
+    );
+    if (!other) return;
+    if (!other.visible) return this.problem('topic.key', `the slug "${this.data.topic.key}" is taken: choose another`);
+    (this.ids as { topic: string }).topic = other.id;
+    this.reused.add(other.id);
+    this.keep('topic', 'topic', `topic "${this.data.topic.key}" exists: the document's statements are added to it, the topic is left as it is`);
+  }
+
+  /**
+   * Keys the document uses without defining them name stored items of its owner's documents, or of the seed, that the
+   * importer may see and that stand.
+   */
+  private async resolveKeys(used: Array<{ section: KeyedSection; key: string; path: string }>) {
+    const defined = new Set((['actors', 'locations', 'sources'] as const).flatMap((s) => this.data[s].map((r) => `${s}:${r.key}`)));
+    const missing = used.filter((u) => !defined.has(`${u.section}:${u.key}`));
+    for (const section of ['actors', 'locations', 'sources'] as const) {
+      const keys = [...new Set(missing.filter((m) => m.section === section).map((m) => m.key))];
+      if (!keys.length) continue;
+      const singular = section.slice(0, -1);
+      const table = singular as ImportTable;
+      const candidates = keys.flatMap((k) => [this.own(singular, k), fixtureId(singular, k)]);
+      const found: Array<{ id: string }> = await this.em.query(
+        `SELECT t.id FROM ${table} t WHERE t.id = ANY($1::uuid[]) AND t.retracted_at IS NULL AND ${this.visible('t', table)}`,
+        [candidates],
+      );
+      const ids = new Set(found.map((f) => f.id));
+      for (const k of keys) {
+        const id = [this.own(singular, k), fixtureId(singular, k)].find((c) => ids.has(c));
+        if (id) this.keyIds.set(`${section}:${k}`, id);
+      }
+    }
+    for (const m of missing) {
+      if (!this.keyIds.has(`${m.section}:${m.key}`)) this.problem(m.path, `no ${m.section.slice(0, -1)} has key "${m.key}"`);
+    }
+  }
+
+  /** One actor, one identity: a new actor of the document that is one the importer can see already is that one. */
+  private async matchActors() {
+    const stored = await rows.storedItems(
+      this.em,
+      'actor',
+      this.data.actors.map((a) => this.ids.actor(a.key)),
+    );
+    for (const [i, actor] of this.data.actors.entries()) {
+      if (stored.has(this.ids.actor(actor.key))) continue;
+      const identity = { name: actor.name, aliases: actor.aliases, kind: actor.kind, externalIds: actor.externalIds };
+      await lockIdentity(this.em, identity);
+      const match = await findMatchingActor(this.em, this.importer.viewer, identity);
+      if (!match) continue;
+      this.keyIds.set(`actors:${actor.key}`, match.id);
+      this.reused.add(match.id);
+      const by = match.by === 'externalId' ? `holds ${match.matched}` : `is named "${match.matched}"`;
+      this.keep('actor', `actors[${i}] (${actor.key})`, `Actor "${match.name}" (${toGlobalId('Actor', match.id)}) ${by}: it is used as it is`);
+    }
+  }
+
+  /** An identifier names one actor: two actors of the document cannot both hold it. */
+  private checkExternalIds(items: PlannedItem[]) {
+    const holders = new Map<string, string>();
+    for (const item of items.filter((i) => i.table === 'actor')) {
+      for (const id of (item.row.external_ids as Array<{ scheme: string; value: string }>).map(canonicalExternalId)) {
+        const key = `${id.scheme} ${id.value}`;
+        const holder = holders.get(key);
+        if (holder) this.problem(`${item.path}.externalIds`, `${key} is held by ${holder} already`);
+        holders.set(key, item.path);
+      }
+    }
+  }
+
+  /** Which planned items are new, which the document wrote before and may write again, and which it must leave. */
+  private async classify(table: ImportTable, items: PlannedItem[]): Promise<TablePlan> {
+    const plan: TablePlan = { create: [], rewrite: [], stored: await rows.storedItems(this.em, table, items.map((i) => i.id)) };
+    for (const item of items) {
+      const stored = plan.stored.get(item.id);
+      if (!stored) plan.create.push(item);
+      else if (stored.document === this.document && stored.importedVersion === stored.version) plan.rewrite.push(item);
+      // The seed's items from before imports kept a record are the seed's.
+      else if (this.importer.seed && stored.document === null) plan.rewrite.push(item);
+      else if (stored.document === this.document) this.keep(table, item.path, 'changed through the API since it was imported: left as it is');
+      else this.keep(table, item.path, stored.document ? `written by another document (${stored.document}): left as it is` : 'not written by an import: left as it is');
+    }
+    for (const item of plan.rewrite) {
+      if (!this.importer.seed && isRelease(plan.stored.get(item.id)!, item.access)) {
+        this.problem(`${item.path}.marking`, 'more people could read it than now: that is a release, made through the API with its reason');
+      }
+    }
+    return plan;
+  }
+
+  /** What an item is derived from bounds who may read it: a citation its source, a statement the sources it rests on. */
+  private async checkDerivation(items: PlannedItem[]) {
+    const sources = new Map(items.filter((i) => i.table === 'source').map((i) => [i.id, i.access]));
+    const elsewhere = [...new Set(items.flatMap((i) => i.sources?.map((s) => s.id) ?? []))].filter((id) => !sources.has(id));
+    if (elsewhere.length) {
+      const stored: Array<ItemAccess & { id: string }> = await this.em.query(
+        `SELECT id, marking::text AS marking, organisation, audience FROM source WHERE id = ANY($1::uuid[])`,
+        [elsewhere],
+      );
+      for (const { id, ...access } of stored) sources.set(id, access);
+    }
+    for (const item of items) {
+      if (!item.sources) continue;
+      const evidence = item.sources.filter((s) => sources.has(s.id)).map((s) => ({ source: sources.get(s.id)!, denies: s.denies }));
+      if (item.table === 'citation') {
+        if (evidence.some((e) => isRelease(e.source, item.access))) this.problem(`${item.path}.marking`, 'a citation cannot be read by more people than its source');
+      } else if (!withinDerivation(statementEvidence(evidence), item.access)) {
+        this.problem(`${item.path}.marking`, 'the statement would rest only on sources fewer people may read than may read it: mark it higher');
+      }
+    }
+  }
+
+  private async write(table: ImportTable, plan: TablePlan, versions: Map<string, number>) {
+    const counts = this.counts.get(table)!;
+    const created = await rows.insertItems(this.em, table, plan.create);
+    const updated = await rows.updateItems(this.em, table, plan.rewrite);
+    counts.created = created.size;
+    counts.updated = updated.size;
+    counts.unchanged = plan.rewrite.length - updated.size;
+    for (const [id, version] of [...created, ...updated]) versions.set(id, version);
+    for (const item of plan.rewrite) if (!versions.has(item.id)) versions.set(item.id, plan.stored.get(item.id)!.version);
+  }
+
+  /** Links of the items written; a changed link is a change of its item, counted as an update. */
+  private async writeLinks(plans: Map<ImportTable, TablePlan>, versions: Map<string, number>) {
+    for (const table of Object.keys(LINKS) as LinkedTable[]) {
+      const plan = plans.get(table)!;
+      const items = [...plan.create, ...plan.rewrite].map((i) => ({ id: i.id, links: i.links ?? [], previous: plan.stored.get(i.id)?.links ?? (plan.stored.has(i.id) ? null : []) }));
+      const changed = await rows.writeLinks(this.em, table, items);
+      const created = new Set(plan.create.map((i) => i.id));
+      const bumped = await rows.bumpVersions(this.em, table, changed.filter((id) => !created.has(id)));
+      const counts = this.counts.get(table)!;
+      for (const [id, version] of bumped) {
+        // A row both rewritten and relinked is one update.
+        if (versions.get(id) === plan.stored.get(id)?.version) {
+          counts.unchanged--;
+          counts.updated++;
+        }
+        versions.set(id, version);
+      }
+    }
+  }
+
+  /** Items the document wrote before and no longer has are retracted, unless changed since or still used. */
+  private async retractGone(table: ImportTable, items: PlannedItem[], versions: Map<string, number>) {
+    const planned = items.filter((i) => i.table === table).map((i) => i.id);
+    const gone = await rows.itemsGone(this.em, this.document, table, planned);
+    const typeName = [...registry.values()].find((t) => t.table === table)!.typeName;
+    const label = (id: string) => `${typeName} ${toGlobalId(typeName, id)}`;
+    await rows.forgetImported(
+      this.em,
+      gone.filter((g) => g.version === null).map((g) => g.id),
+    );
+    const retract: string[] = [];
+    for (const g of gone.filter((g) => g.version !== null && !g.retracted)) {
+      if (g.version !== g.importedVersion) this.keep(table, label(g.id), 'no longer in the document, but changed through the API since it was imported: left as it is');
+      else if (await this.stillUsed(table, g.id)) this.keep(table, label(g.id), 'no longer in the document, but items that stand refer to it: left as it is');
+      else retract.push(g.id);
+    }
+    const retracted = await rows.retractItems(this.em, table, retract, `no longer in the document ${this.document}`);
+    this.counts.get(table)!.retracted = retracted.size;
+    for (const [id, version] of retracted) versions.set(id, version);
+    await rows.recordImported(
+      this.em,
+      this.document,
+      [...retracted].map(([id, version]) => ({ id, table, version, links: null })),
+    );
+  }
+
+  private async stillUsed(table: ImportTable, id: string): Promise<boolean> {
+    const dependents = [...registry.values()].find((t) => t.table === table)?.writes?.dependents ?? [];
+    for (const d of dependents) {
+      const [row] = await this.em.query(`SELECT 1 FROM ${d.table} x WHERE ${d.refersTo('x')} AND x.retracted_at IS NULL LIMIT 1`, [id]);
+      if (row) return true;
+    }
+    return false;
+  }
+}

@@ -1,0 +1,71 @@
+import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
+
+export enum ImportFormat {
+  DOSSIER = 'DOSSIER',
+}
+
+registerEnumType(ImportFormat, {
+  name: 'ImportFormat',
+  description: 'A format documents are imported in.',
+  valuesConfig: { DOSSIER: { description: 'The Dossier import format, YAML or JSON: one topic and what is known of it (README, "Importing").' } },
+});
+
+@ObjectType({ simpleResolvers: true, description: 'What an import did, or would do, to the items of one table.' })
+export class ImportCounts {
+  @Field({ description: 'The table: topic, actor, location, source, citation, or a kind of statement.' })
+  table: string;
+
+  @Field(() => Int)
+  created: number;
+
+  @Field(() => Int, { description: 'Written before by the same document, and changed by it now.' })
+  updated: number;
+
+  @Field(() => Int)
+  unchanged: number;
+
+  @Field(() => Int, { description: 'Written before by the same document, which no longer has them.' })
+  retracted: number;
+
+  @Field(() => Int, { description: 'Left as they are: see `kept`.' })
+  kept: number;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'Where in the document, and what.' })
+export class ImportNote {
+  @Field({ description: 'The record and field: "capabilities[3] (kpa-manpower).citations[0].credibility".' })
+  path: string;
+
+  @Field()
+  message: string;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'An item the document describes, or no longer has, that the import leaves as it is.' })
+export class KeptItem {
+  @Field({ description: 'Its place in the document, or its type and id when the document no longer has it.' })
+  path: string;
+
+  @Field({ description: 'Why it is left: changed through the API since, written by someone else, the same actor as one stored ...' })
+  reason: string;
+}
+
+@ObjectType({ simpleResolvers: true, description: 'The outcome of an import: all of it stored, or (with problems, or as a dry run) nothing.' })
+export class ImportReport {
+  @Field({ description: 'Which document: "<organisation>/<name>"; importing it again changes only what it wrote.' })
+  document: string;
+
+  @Field({ description: 'Whether it was stored: false for a dry run and for a document with problems.' })
+  applied: boolean;
+
+  @Field()
+  dryRun: boolean;
+
+  @Field(() => [ImportCounts], { description: 'Per table, in the order they are written; empty when there are problems.' })
+  counts: ImportCounts[];
+
+  @Field(() => [KeptItem])
+  kept: KeptItem[];
+
+  @Field(() => [ImportNote], { description: 'Everything wrong with the document, each with its path; empty when it was (or would be) stored.' })
+  problems: ImportNote[];
+}
