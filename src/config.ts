@@ -17,6 +17,8 @@ const schema = z.object({
     .enum(['true', 'false'])
     .default('true')
     .transform((v) => v === 'true'),
+  /** The seed's documents (import format), imported at start when SEED=true; the repository's fixtures/seed when unset. */
+  SEED_DIR: z.string().min(1).optional(),
   MAX_PAGE_SIZE: z.coerce.number().int().min(1).max(10000).default(100),
   /** Page size of a list asked for without `first`. */
   DEFAULT_PAGE_SIZE: z.coerce.number().int().min(1).max(10000).default(20),

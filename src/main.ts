@@ -35,7 +35,7 @@ async function main() {
   // The schema is built while the database is still on its way.
   const [database, schema] = await Promise.all([opening, buildDossierSchema()]);
   if (config.SEED) {
-    const { loaded, unchanged } = await loadFixtures(database.dataSource, FIXTURE_DIR);
+    const { loaded, unchanged } = await loadFixtures(database.dataSource, config.SEED_DIR ?? FIXTURE_DIR);
     console.log(`fixtures: ${loaded.length} loaded${loaded.length ? ` (${loaded.join(', ')})` : ''}, ${unchanged.length} unchanged`);
   }
   const monitor = await new DatabaseMonitor(databaseUrl(config), {

@@ -55,7 +55,11 @@ async function main() {
       added { id kind text changes } removed { id kind text changes } changed { id kind text changes }
     }
   }`;
-  const data = await request<BriefData>(url, config.DOSSIER_API_KEY, query, { input, since: args.since ?? new Date(0).toISOString(), withDelta: Boolean(args.since) });
+  const data = await request<BriefData>(url, config.DOSSIER_API_KEY, query, {
+    input,
+    since: args.since ?? new Date(0).toISOString(),
+    withDelta: Boolean(args.since),
+  });
   if (args.format === 'json') process.stdout.write(`${JSON.stringify(args.since ? data : { brief: data.brief }, null, 2)}\n`);
   else {
     const markdown = data.brief.markdown ?? '';

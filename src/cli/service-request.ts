@@ -11,8 +11,15 @@ export class ExitError extends Error {
 }
 
 // Only a few error codes are the caller's fault; anything else is the service's.
-export const CALLER_ERRORS = new Set(['BAD_USER_INPUT', 'BAD_REQUEST', 'NOT_FOUND', 'UNAUTHENTICATED', 'FORBIDDEN', 'GRAPHQL_VALIDATION_FAILED', 'GRAPHQL_PARSE_FAILED']);
-
+export const CALLER_ERRORS = new Set([
+  'BAD_USER_INPUT',
+  'BAD_REQUEST',
+  'NOT_FOUND',
+  'UNAUTHENTICATED',
+  'FORBIDDEN',
+  'GRAPHQL_VALIDATION_FAILED',
+  'GRAPHQL_PARSE_FAILED',
+]);
 
 export async function request<T>(url: string, key: string | undefined, query: string, variables: Record<string, unknown>): Promise<T> {
   let response: Response;
@@ -40,4 +47,3 @@ export async function request<T>(url: string, key: string | undefined, query: st
   if (!body.data) throw new ExitError(`the service at ${url} answered HTTP ${response.status} without data`, 3);
   return body.data;
 }
-

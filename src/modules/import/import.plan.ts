@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import type { ItemAccess } from '../assertion/item-access';
 import { checkedExternalIds } from '../actor/external-id';
+import { ReportingVerb } from '../citation/reporting-verb';
 import type { Marking } from '../../common/marking';
 import { STATEMENT_KINDS, statementKinds, statementTables, type StatementKind, type StatementTable } from '../../registry/statement-kinds';
 import type { Problem } from '../fixture/fixture.parse';
@@ -188,12 +189,19 @@ export function planDocument(data: Fixture, ids: KeyIds, accessFor: AccessFor, r
     records.forEach((record, i) => {
       const path = pathOf(section, i, record.key);
       const id = ids.item('topic', topic.key, section, record.key);
-      const citations = record.citations.map((c) => ({ id: ids.source(c.source), denies: c.verb === 'DENIES' }));
+      const citations = record.citations.map((c) => ({ id: ids.source(c.source), denies: c.verb === ReportingVerb.DENIES }));
       const links = STATEMENT_LINKS[kind] as ((s: Section<typeof kind>) => string[]) | undefined;
-      add(table, id, path, record, () => ({ topic_id: ids.topic, ...(STATEMENT_COLUMNS[kind] as (s: Section<typeof kind>, ids: KeyIds) => object)(record, ids) }), {
-        sources: citations,
-        ...(links ? { links: links(record).map(ids.actor) } : {}),
-      });
+      add(
+        table,
+        id,
+        path,
+        record,
+        () => ({ topic_id: ids.topic, ...(STATEMENT_COLUMNS[kind] as (s: Section<typeof kind>, ids: KeyIds) => object)(record, ids) }),
+        {
+          sources: citations,
+          ...(links ? { links: links(record).map(ids.actor) } : {}),
+        },
+      );
       record.citations.forEach((c, j) =>
         add(
           'citation',

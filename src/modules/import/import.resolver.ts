@@ -21,7 +21,8 @@ export class ImportResolver {
     @Arg('document', { description: 'The document’s text.' }) document: string,
     @Arg('name', () => String, {
       nullable: true,
-      description: 'Which of your documents this is (letters, digits, . _ -): the key of its topic when left out. Importing under a new name adds rather than replaces.',
+      description:
+        'Which of your documents this is (letters, digits, . _ -): the key of its topic when left out. Importing under a new name adds rather than replaces.',
     })
     name: string | null,
     @Arg('dryRun', { defaultValue: false, description: 'Check and count, store nothing.' }) dryRun: boolean,

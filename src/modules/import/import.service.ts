@@ -2,7 +2,7 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput } from '../../common/errors';
 import { Marking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
-import { visibleCondition } from '../../read/access';
+import { visibleCondition, type ItemTable } from '../../read/access';
 import { toGlobalId } from '../../read/global-id';
 import { registry } from '../../registry/registry';
 import { findMatchingActor, lockIdentity } from '../actor/actor.identity';
@@ -56,6 +56,8 @@ export type ImportReport = {
   kept: Array<{ path: string; reason: string }>;
   problems: Problem[];
 };
+
+const sameLinks = (a: string[] | null, b: string[] | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Thrown inside the transaction to roll it back with the report as it stands (a dry run, or problems). */
 class Refused extends Error {
@@ -136,7 +138,7 @@ class DocumentImport {
     this.report.kept.push({ path, reason });
   }
 
-  private visible(alias: string, table: ImportTable) {
+  private visible(alias: string, table: ItemTable) {
     return this.importer.seed ? 'true' : visibleCondition(this.importer.viewer, alias, table);
   }
 
@@ -148,18 +150,31 @@ class DocumentImport {
     this.report.problems.push(...problems);
     this.checkExternalIds(items);
     const plans = new Map<ImportTable, TablePlan>();
-    for (const table of IMPORT_TABLES) plans.set(table, await this.classify(table, items.filter((i) => i.table === table)));
+    for (const table of IMPORT_TABLES)
+      plans.set(
+        table,
+        await this.classify(
+          table,
+          items.filter((i) => i.table === table),
+        ),
+      );
     await this.checkDerivation(items);
     if (this.report.problems.length) return;
     const versions = new Map<string, number>();
     for (const table of IMPORT_TABLES) await this.write(table, plans.get(table)!, versions);
     await this.writeLinks(plans, versions);
     for (const table of [...IMPORT_TABLES].reverse()) await this.retractGone(table, items, versions);
-    const written = items.filter((i) => versions.has(i.id));
+    // Only what moved is recorded again: a document imported twice writes nothing the second time.
+    const moved = items.filter((i) => {
+      const stored = plans.get(i.table)!.stored.get(i.id);
+      const version = versions.get(i.id);
+      if (version === undefined) return false;
+      return !stored || stored.document !== this.document || stored.importedVersion !== version || !sameLinks(stored.links, i.links);
+    });
     await rows.recordImported(
       this.em,
       this.document,
-      written.map((i) => ({ id: i.id, table: i.table, version: versions.get(i.id)!, links: i.links ?? null })),
+      moved.map((i) => ({ id: i.id, table: i.table, version: versions.get(i.id)!, links: i.links ?? null })),
     );
     this.report.counts = [...this.counts.values()];
   }
@@ -250,7 +265,15 @@ class DocumentImport {
 
   /** Which planned items are new, which the document wrote before and may write again, and which it must leave. */
   private async classify(table: ImportTable, items: PlannedItem[]): Promise<TablePlan> {
-    const plan: TablePlan = { create: [], rewrite: [], stored: await rows.storedItems(this.em, table, items.map((i) => i.id)) };
+    const plan: TablePlan = {
+      create: [],
+      rewrite: [],
+      stored: await rows.storedItems(
+        this.em,
+        table,
+        items.map((i) => i.id),
+      ),
+    };
     for (const item of items) {
       const stored = plan.stored.get(item.id);
       if (!stored) plan.create.push(item);
@@ -258,7 +281,12 @@ class DocumentImport {
       // The seed's items from before imports kept a record are the seed's.
       else if (this.importer.seed && stored.document === null) plan.rewrite.push(item);
       else if (stored.document === this.document) this.keep(table, item.path, 'changed through the API since it was imported: left as it is');
-      else this.keep(table, item.path, stored.document ? `written by another document (${stored.document}): left as it is` : 'not written by an import: left as it is');
+      else
+        this.keep(
+          table,
+          item.path,
+          stored.document ? `written by another document (${stored.document}): left as it is` : 'not written by an import: left as it is',
+        );
     }
     for (const item of plan.rewrite) {
       if (!this.importer.seed && isRelease(plan.stored.get(item.id)!, item.access)) {
@@ -283,7 +311,8 @@ class DocumentImport {
       if (!item.sources) continue;
       const evidence = item.sources.filter((s) => sources.has(s.id)).map((s) => ({ source: sources.get(s.id)!, denies: s.denies }));
       if (item.table === 'citation') {
-        if (evidence.some((e) => isRelease(e.source, item.access))) this.problem(`${item.path}.marking`, 'a citation cannot be read by more people than its source');
+        if (evidence.some((e) => isRelease(e.source, item.access)))
+          this.problem(`${item.path}.marking`, 'a citation cannot be read by more people than its source');
       } else if (!withinDerivation(statementEvidence(evidence), item.access)) {
         this.problem(`${item.path}.marking`, 'the statement would rest only on sources fewer people may read than may read it: mark it higher');
       }
@@ -305,10 +334,18 @@ class DocumentImport {
   private async writeLinks(plans: Map<ImportTable, TablePlan>, versions: Map<string, number>) {
     for (const table of Object.keys(LINKS) as LinkedTable[]) {
       const plan = plans.get(table)!;
-      const items = [...plan.create, ...plan.rewrite].map((i) => ({ id: i.id, links: i.links ?? [], previous: plan.stored.get(i.id)?.links ?? (plan.stored.has(i.id) ? null : []) }));
+      const items = [...plan.create, ...plan.rewrite].map((i) => ({
+        id: i.id,
+        links: i.links ?? [],
+        previous: plan.stored.get(i.id)?.links ?? (plan.stored.has(i.id) ? null : []),
+      }));
       const changed = await rows.writeLinks(this.em, table, items);
       const created = new Set(plan.create.map((i) => i.id));
-      const bumped = await rows.bumpVersions(this.em, table, changed.filter((id) => !created.has(id)));
+      const bumped = await rows.bumpVersions(
+        this.em,
+        table,
+        changed.filter((id) => !created.has(id)),
+      );
       const counts = this.counts.get(table)!;
       for (const [id, version] of bumped) {
         // A row both rewritten and relinked is one update.
@@ -333,7 +370,8 @@ class DocumentImport {
     );
     const retract: string[] = [];
     for (const g of gone.filter((g) => g.version !== null && !g.retracted)) {
-      if (g.version !== g.importedVersion) this.keep(table, label(g.id), 'no longer in the document, but changed through the API since it was imported: left as it is');
+      if (g.version !== g.importedVersion)
+        this.keep(table, label(g.id), 'no longer in the document, but changed through the API since it was imported: left as it is');
       else if (await this.stillUsed(table, g.id)) this.keep(table, label(g.id), 'no longer in the document, but items that stand refer to it: left as it is');
       else retract.push(g.id);
     }
@@ -350,8 +388,12 @@ class DocumentImport {
   private async stillUsed(table: ImportTable, id: string): Promise<boolean> {
     const dependents = [...registry.values()].find((t) => t.table === table)?.writes?.dependents ?? [];
     for (const d of dependents) {
-      const [row] = await this.em.query(`SELECT 1 FROM ${d.table} x WHERE ${d.refersTo('x')} AND x.retracted_at IS NULL LIMIT 1`, [id]);
-      if (row) return true;
+      // As for a retraction through the API: what the importer may not see neither blocks it nor is told of.
+      const found: unknown[] = await this.em.query(
+        `SELECT 1 FROM ${d.table} x WHERE ${d.refersTo('x')} AND x.retracted_at IS NULL AND ${this.visible('x', d.table)} LIMIT 1`,
+        [id],
+      );
+      if (found.length) return true;
     }
     return false;
   }

@@ -15,13 +15,13 @@ export class ImportCounts {
   @Field({ description: 'The table: topic, actor, location, source, citation, or a kind of statement.' })
   table: string;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'New: not stored before.' })
   created: number;
 
   @Field(() => Int, { description: 'Written before by the same document, and changed by it now.' })
   updated: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Written before by the same document, and the same now: not written again.' })
   unchanged: number;
 
   @Field(() => Int, { description: 'Written before by the same document, which no longer has them.' })
@@ -36,7 +36,7 @@ export class ImportNote {
   @Field({ description: 'The record and field: "capabilities[3] (kpa-manpower).citations[0].credibility".' })
   path: string;
 
-  @Field()
+  @Field({ description: 'What is wrong there.' })
   message: string;
 }
 
@@ -57,13 +57,13 @@ export class ImportReport {
   @Field({ description: 'Whether it was stored: false for a dry run and for a document with problems.' })
   applied: boolean;
 
-  @Field()
+  @Field({ description: 'Whether it was asked for as a dry run: checked and counted, nothing stored.' })
   dryRun: boolean;
 
   @Field(() => [ImportCounts], { description: 'Per table, in the order they are written; empty when there are problems.' })
   counts: ImportCounts[];
 
-  @Field(() => [KeptItem])
+  @Field(() => [KeptItem], { description: 'Items the import leaves as they are, each with its reason.' })
   kept: KeptItem[];
 
   @Field(() => [ImportNote], { description: 'Everything wrong with the document, each with its path; empty when it was (or would be) stored.' })

@@ -42,7 +42,10 @@ export async function itemsGone(em: EntityManager, document: string, table: Impo
 /** Rows a statement returns, by id: TypeORM answers an UPDATE with `[rows, count]`, an INSERT with the rows. */
 async function versionsReturned(em: EntityManager, query: string, parameters: unknown[]): Promise<Map<string, number>> {
   const result: unknown[] = await em.query(query, parameters);
-  const rows = (result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result) as Array<{ id: string; version: number }>;
+  const rows = (result.length === 2 && Array.isArray(result[0]) && typeof result[1] === 'number' ? result[0] : result) as Array<{
+    id: string;
+    version: number;
+  }>;
   return new Map(rows.map((r) => [r.id, r.version]));
 }
 
@@ -78,13 +81,18 @@ export async function updateItems(em: EntityManager, table: ImportTable, items: 
  * Brings the actor links of written items to what the document says, touching only links the document made before
  * (`previous`): a link someone else added stays. Returns the items whose links changed.
  */
-export async function writeLinks(em: EntityManager, table: LinkedTable, items: Array<{ id: string; links: string[]; previous: string[] | null }>): Promise<string[]> {
+export async function writeLinks(
+  em: EntityManager,
+  table: LinkedTable,
+  items: Array<{ id: string; links: string[]; previous: string[] | null }>,
+): Promise<string[]> {
   if (!items.length) return [];
   const { table: links, owner } = LINKS[table];
   const current = new Map<string, Set<string>>(items.map((i) => [i.id, new Set()]));
-  const stored: Array<{ owner: string; actor: string }> = await em.query(`SELECT ${owner} AS owner, actor_id AS actor FROM ${links} WHERE ${owner} = ANY($1::uuid[])`, [
-    items.map((i) => i.id),
-  ]);
+  const stored: Array<{ owner: string; actor: string }> = await em.query(
+    `SELECT ${owner} AS owner, actor_id AS actor FROM ${links} WHERE ${owner} = ANY($1::uuid[])`,
+    [items.map((i) => i.id)],
+  );
   for (const s of stored) current.get(s.owner)!.add(s.actor);
   const added: Array<[string, string]> = [];
   const removed: Array<[string, string]> = [];
@@ -107,11 +115,7 @@ export async function writeLinks(em: EntityManager, table: LinkedTable, items: A
 /** A change of links is a change of the item: one version more. Returns the new versions. */
 export async function bumpVersions(em: EntityManager, table: ImportTable, ids: string[]): Promise<Map<string, number>> {
   if (!ids.length) return new Map();
-  return versionsReturned(
-    em,
-    `UPDATE ${table} SET version = version + 1, updated_at = now() WHERE id = ANY($1::uuid[]) RETURNING id, version`,
-    [ids],
-  );
+  return versionsReturned(em, `UPDATE ${table} SET version = version + 1, updated_at = now() WHERE id = ANY($1::uuid[]) RETURNING id, version`, [ids]);
 }
 
 /** Withdraws items a document no longer has; returns their new versions. */
