@@ -441,6 +441,13 @@ describe('citations', () => {
     expect(codeOf(await as('analyst', REMOVE, { id: statement.citations[0].id }))).toBe('CONFLICT');
     expect(codeOf(await as('analyst', REMOVE, { id: added.id }))).toBe('CONFLICT');
     expect(await fingerprint()).toEqual(before);
+
+    // Removed by mistake: put back, from the version read; a citation that stands is not restored again.
+    const RESTORE = `mutation($id: ID!, $version: Int) { restoreCitation(id: $id, version: $version, comment: "quote checked") { id retractedAt retractionReason version } }`;
+    expect(codeOf(await as('analyst', RESTORE, { id: added.id, version: 1 }))).toBe('CONFLICT');
+    expect(await write('analyst', RESTORE, { id: added.id, version: 2 })).toEqual({ id: added.id, retractedAt: null, retractionReason: null, version: 3 });
+    expect(dataOf(await as('viewer', STATEMENT, { id: statement.id })).node.sourceCount).toBe(2);
+    expect(codeOf(await as('analyst', RESTORE, { id: added.id }))).toBe('CONFLICT');
   });
 
   test('refuse bad input by field, and statements or sources the writer may not see as NOT_FOUND', async () => {

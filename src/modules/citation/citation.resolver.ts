@@ -5,7 +5,7 @@ import { commentArg, versionArg } from '../../registry/item-mutations';
 import type { Context } from '../../server/context';
 import { Role } from '../identity/role';
 import { Citation } from './citation.entity';
-import { addCitation, remarkCitation, removeCitation } from './citation.write';
+import { addCitation, remarkCitation, removeCitation, restoreCitation } from './citation.write';
 import { CitationPatch } from './citation.patch-inputs';
 import { CitationInput } from './citation.write-inputs';
 
@@ -41,6 +41,22 @@ export class CitationResolver {
     @Info() info: GraphQLResolveInfo,
   ) {
     await removeCitation(ctx.dataSource, ctx.viewer, id, { version, reason });
+    return ctx.reader.byId(info, id, 'id', ['Citation']);
+  }
+
+  @Authorized(Role.ANALYST)
+  @Mutation(() => Citation, {
+    description:
+      'Put a removed citation you may see back on its statement (ANALYST), which must stand, as must its source; the statement keeps resting on sources all of its readers may read.',
+  })
+  async restoreCitation(
+    @Arg('id', () => ID) id: string,
+    @versionArg() version: number | null,
+    @commentArg() _comment: string | null,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    await restoreCitation(ctx.dataSource, ctx.viewer, id, version);
     return ctx.reader.byId(info, id, 'id', ['Citation']);
   }
 

@@ -136,6 +136,34 @@ export async function removeCitation(dataSource: DataSource, viewer: Viewer, glo
 }
 
 /**
+ * Puts a removed citation the viewer may see back on its statement, which must stand, as must its source; the statement
+ * still rests on sources all of its readers may read.
+ */
+export async function restoreCitation(dataSource: DataSource, viewer: Viewer, globalId: string, version?: number | null): Promise<void> {
+  await writeTransaction(dataSource, async (em) => {
+    const citation = await lockItem(em, viewer, { table: 'citation', typeName: 'Citation', globalId }, version);
+    if (!citation.retracted) throw conflict(`Citation ${globalId} is not removed`);
+    const [row]: Array<Record<CitedColumn, string | null> & { source_id: string }> = await em.query(
+      `SELECT source_id, ${citedColumns.join(', ')} FROM citation WHERE id = $1`,
+      [citation.id],
+    );
+    const { table, cited } = statementOf(row);
+    await requireLive(em, viewer, [
+      { table, id: row[cited]!, path: 'id' },
+      { table: 'source', id: row.source_id, path: 'id' },
+    ]);
+    const [statement]: Array<ItemAccess & { id: string }> = await em.query(
+      `SELECT id, marking, organisation, audience FROM ${table} WHERE id = $1 FOR UPDATE`,
+      [row[cited]],
+    );
+    await em.query(`UPDATE citation SET retracted_at = NULL, retraction_reason = NULL, superseded_by_id = NULL, updated_at = now() WHERE id = $1`, [
+      citation.id,
+    ]);
+    await checkEvidence(em, table, statement, 'id');
+  });
+}
+
+/**
  * Re-marks a citation the viewer may read (with its statement and source). Raising is open to the writers of its
  * organisation who read it; lowering or widening is a release, never beyond the readers of the source it quotes.
  */
