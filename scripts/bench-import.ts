@@ -3,6 +3,7 @@
 // throwaway embedded PostgreSQL, or DATABASE_URL when set.
 //   npm run bench:import [-- --statements 5000 --runs 3]
 import { parseArgs } from 'node:util';
+import { stringify } from 'yaml';
 import { Marking } from '../src/common/marking';
 import { statementCount } from '../src/db/statement-counter';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
@@ -97,6 +98,8 @@ benchmark({ EMBEDDED_PG_PORT: '54349', MAX_BODY_BYTES: String(64 * 1024 * 1024),
   const revised = [];
   for (let i = 0; i < RUNS; i += 1) revised.push(await importOnce(JSON.stringify(generated(`bench-${i}`, STATEMENTS, 1)), `bench-${i}`));
   describe('a revision changing every tenth statement', revised);
+  const yaml = stringify(generated('bench-yaml', STATEMENTS));
+  describe('the first document written as YAML instead (all created)', [await importOnce(yaml, 'bench-yaml')]);
   clearInterval(sampler);
   console.log(
     `peak resident memory while importing: ${(peak / 1024 / 1024).toFixed(0)} MiB (${((peak - baseline) / 1024 / 1024).toFixed(0)} MiB above the service at rest)`,

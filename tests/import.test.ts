@@ -237,6 +237,26 @@ describe('a new scenario goes in through importData', () => {
     const seedRussia = (await server.dataSource.query(`SELECT id FROM actor WHERE name = 'Russia'`))[0].id;
     expect(await rowCount('capability', `actor_id = '${seedRussia}' AND statement = 'The coastguard has 12 patrol boats.'`)).toBe(1);
   });
+
+  test('two documents of one owner sharing a key each have their own item under it', async () => {
+    const first = strait();
+    first.topic.key = 'keys-one';
+    first.sources[0].name = 'Harbour log';
+    const second = strait();
+    second.topic.key = 'keys-two';
+    second.sources[0].name = 'Radar log';
+    expect((await importAs('analyst', first)).applied).toBe(true);
+    expect((await importAs('analyst', second)).applied).toBe(true);
+    const cited = async (topic: string) =>
+      (
+        await server.dataSource.query(
+          `SELECT DISTINCT s.name FROM citation c JOIN source s ON s.id = c.source_id JOIN capability k ON k.id = c.capability_id JOIN topic t ON t.id = k.topic_id WHERE t.slug = $1`,
+          [topic],
+        )
+      ).map((r: { name: string }) => r.name);
+    expect(await cited('keys-one')).toEqual(['Harbour log']);
+    expect(await cited('keys-two')).toEqual(['Radar log']);
+  });
 });
 
 describe('an import never releases anything, and a bad one stores nothing', () => {

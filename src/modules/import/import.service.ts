@@ -119,15 +119,13 @@ class DocumentImport {
     private readonly data: Fixture,
     private readonly report: ImportReport,
   ) {
-    // The seed's keys name the same items on every machine as ever; anyone else's are its own, kept apart.
-    const prefix = importer.seed ? [] : ['by', importer.owner];
+    // The seed's keys name the same items on every machine as ever, whichever of its files defines them; any other
+    // document's keys are its own, so two documents never bind to each other's items by a key they happen to share.
+    const prefix = importer.seed ? [] : ['by', document];
     const own = (...path: string[]) => fixtureId(...prefix, ...path);
     const key = (section: string) => (k: string) => this.keyIds.get(`${section}:${k}`) ?? own(section.slice(0, -1), k);
     this.ids = { topic: own('topic', data.topic.key), actor: key('actors'), location: key('locations'), source: key('sources'), item: own };
-    this.own = own;
   }
-
-  private readonly own: (...path: string[]) => string;
 
   private problem(path: string, message: string) {
     this.report.problems.push({ path, message });
@@ -202,28 +200,20 @@ class DocumentImport {
     this.keep('topic', 'topic', `topic "${this.data.topic.key}" exists: the document's statements are added to it, the topic is left as it is`);
   }
 
-  /**
-   * Keys the document uses without defining them name stored items of its owner's documents, or of the seed, that the
-   * importer may see and that stand.
-   */
+  /** Keys the document uses without defining them name items of the seed that the importer may see and that stand. */
   private async resolveKeys(used: Array<{ section: KeyedSection; key: string; path: string }>) {
     const defined = new Set((['actors', 'locations', 'sources'] as const).flatMap((s) => this.data[s].map((r) => `${s}:${r.key}`)));
     const missing = used.filter((u) => !defined.has(`${u.section}:${u.key}`));
     for (const section of ['actors', 'locations', 'sources'] as const) {
       const keys = [...new Set(missing.filter((m) => m.section === section).map((m) => m.key))];
       if (!keys.length) continue;
-      const singular = section.slice(0, -1);
-      const table = singular as ImportTable;
-      const candidates = keys.flatMap((k) => [this.own(singular, k), fixtureId(singular, k)]);
+      const table = section.slice(0, -1) as ImportTable;
       const found: Array<{ id: string }> = await this.em.query(
         `SELECT t.id FROM ${table} t WHERE t.id = ANY($1::uuid[]) AND t.retracted_at IS NULL AND ${this.visible('t', table)}`,
-        [candidates],
+        [keys.map((k) => fixtureId(table, k))],
       );
       const ids = new Set(found.map((f) => f.id));
-      for (const k of keys) {
-        const id = [this.own(singular, k), fixtureId(singular, k)].find((c) => ids.has(c));
-        if (id) this.keyIds.set(`${section}:${k}`, id);
-      }
+      for (const k of keys) if (ids.has(fixtureId(table, k))) this.keyIds.set(`${section}:${k}`, fixtureId(table, k));
     }
     for (const m of missing) {
       if (!this.keyIds.has(`${m.section}:${m.key}`)) this.problem(m.path, `no ${m.section.slice(0, -1)} has key "${m.key}"`);
