@@ -20,7 +20,11 @@ async function encodePage(operationsDir: string): Promise<Encodings> {
   const hash = createHash('sha256').update(page).digest('base64url').slice(0, 22);
   const [br, gz] = await Promise.all([
     promisify(brotliCompress)(page, {
-      params: { [constants.BROTLI_PARAM_QUALITY]: 9, [constants.BROTLI_PARAM_SIZE_HINT]: page.length, [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT },
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 9,
+        [constants.BROTLI_PARAM_SIZE_HINT]: page.length,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      },
     }),
     promisify(gzip)(page, { level: 9 }),
   ]);
