@@ -16,7 +16,7 @@ import { reservedAliasesRule } from './reserved-aliases';
 import { Reader } from '../read/reader';
 import type { Context } from './context';
 import { formatError, jsonBodyErrors } from './errors';
-import { graphiqlRoute } from './graphiql-route';
+import { graphiqlRoute } from './graphiql';
 import { compressResponses } from './compression';
 import { corsMiddleware } from './cors';
 import { refuseDeepJson } from './json-depth';
