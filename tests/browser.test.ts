@@ -22,7 +22,8 @@ interface RawResponse {
 /** One HTTP request with nothing added (no Accept-Encoding, no decompression), to see exactly what is sent back. */
 function raw(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const req = request(url, { method: init.method ?? 'GET', headers: init.headers, timeout: 10_000 }, (res) => {
+    // No agent: a connection per request, none left open when the servers close.
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers, timeout: 10_000, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
