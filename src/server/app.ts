@@ -92,7 +92,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   // Behind proxies, the client address (for anonymous rate limits) is the one this many hops in front.
   if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
   app.use(compressResponses);
-  // First of all: CORS headers on every answer, errors and 429s included, and preflights answered before anything else.
+  // CORS headers on every answer, errors and 429s included; preflights answered here, before anything else sees them.
   const cors = corsMiddleware(config.CORS_ORIGINS);
   if (cors) app.use(cors);
   // Security headers everywhere; the GraphiQL page needs its inline script, the API answers with JSON only. Pages of
