@@ -1,5 +1,35 @@
 import { z } from 'zod';
 
+/**
+ * CORS_ORIGINS as a list: each an origin exactly as a browser sends it in `Origin` (`https://app.example.org`,
+ * `http://localhost:5173`: scheme, host, a port other than the scheme's own, no path), or `*` alone. Empty is unset.
+ */
+function corsOrigins(value: string | undefined, ctx: z.RefinementCtx): string[] | undefined {
+  if (value === undefined || value.trim() === '') return undefined;
+  const entries = value.split(',').map((e) => e.trim());
+  if (entries.includes('*')) {
+    if (entries.length > 1) ctx.addIssue({ code: 'custom', message: '* (any origin) stands alone, not in a list' });
+    return ['*'];
+  }
+  for (const entry of entries) {
+    let origin: string | undefined;
+    try {
+      const url = new URL(entry);
+      if (url.protocol === 'http:' || url.protocol === 'https:') origin = url.origin;
+    } catch {
+      // not a URL at all: said below
+    }
+    if (origin === entry) continue;
+    ctx.addIssue({
+      code: 'custom',
+      message: origin
+        ? `"${entry}" is not an origin as browsers send it (scheme://host[:port], no path): write ${origin}`
+        : `"${entry}" is not an origin: write scheme://host[:port] (http or https, no path), or * alone`,
+    });
+  }
+  return entries;
+}
+
 // The only reader of process.env. A wrong value stops the start with a message naming the variable.
 const schema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -52,6 +82,8 @@ const schema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
   RATE_LIMIT_PREFIX: z.string().min(1).default('dossier-rate'),
+  /** Origins whose pages may call the API from a browser (CORS), comma-separated; `*` for any page, anonymous only. */
+  CORS_ORIGINS: z.string().optional().transform(corsOrigins),
   /** Proxies in front of the service whose X-Forwarded-For to trust (0: none). */
   TRUST_PROXY: z.coerce.number().int().min(0).max(10).default(0),
   /** JWTs of an external identity provider, verified against its JWKS; claims give principal, role, clearance, organisation. */
@@ -86,6 +118,11 @@ const schema = z.object({
 
 // Tokens are only trusted for one issuer and audience.
 const checked = schema
+  // `*` lets every page on the web read: only what anyone may read anyway, never with a key (see server/cors.ts).
+  .refine((c) => !c.CORS_ORIGINS?.includes('*') || c.ANONYMOUS === 'read', {
+    message: '* (any origin) is only allowed with ANONYMOUS=read: list the origins of your pages instead',
+    path: ['CORS_ORIGINS'],
+  })
   .refine((c) => !c.JWT_JWKS_URL || (c.JWT_ISSUER && c.JWT_AUDIENCE), {
     message: 'JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE',
     path: ['JWT_JWKS_URL'],

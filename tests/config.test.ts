@@ -16,9 +16,29 @@ test.each([
   [{ DATABASE_QUERY_TIMEOUT_MS: '5000', STATEMENT_TIMEOUT_MS: '10000' }, 'DATABASE_QUERY_TIMEOUT_MS'],
   [{ DATABASE_WAIT_S: 'forever' }, 'DATABASE_WAIT_S'],
   [{ DATABASE_CONNECT_TIMEOUT_MS: '0' }, 'DATABASE_CONNECT_TIMEOUT_MS'],
+  [{ CORS_ORIGINS: '*', ANONYMOUS: 'off' }, 'CORS_ORIGINS'],
+  [{ CORS_ORIGINS: '*, https://dash.example.org' }, 'CORS_ORIGINS'],
+  [{ CORS_ORIGINS: 'https://dash.example.org/' }, 'CORS_ORIGINS'],
+  [{ CORS_ORIGINS: 'https://dash.example.org/app' }, 'CORS_ORIGINS'],
+  [{ CORS_ORIGINS: 'dash.example.org' }, 'CORS_ORIGINS'],
+  [{ CORS_ORIGINS: 'ftp://dash.example.org' }, 'CORS_ORIGINS'],
+  [{ CORS_ORIGINS: 'https://dash.example.org,,http://localhost:5173' }, 'CORS_ORIGINS'],
 ])('a wrong value stops the start with a message naming the variable: %j', (env, name) => {
   expect(() => loadConfig(env)).toThrow(ConfigError);
   expect(() => loadConfig(env)).toThrow(new RegExp(`\\b${name}\\b`));
+});
+
+test('CORS_ORIGINS is a list of origins exactly as browsers send them, or * for anonymous reads only', () => {
+  expect(loadConfig({}).CORS_ORIGINS).toBeUndefined();
+  expect(loadConfig({ CORS_ORIGINS: ' ' }).CORS_ORIGINS).toBeUndefined();
+  expect(loadConfig({ CORS_ORIGINS: 'https://dash.example.org, http://localhost:5173' }).CORS_ORIGINS).toEqual([
+    'https://dash.example.org',
+    'http://localhost:5173',
+  ]);
+  expect(loadConfig({ CORS_ORIGINS: '*' }).CORS_ORIGINS).toEqual(['*']);
+  // A default port or capitals are not what a browser sends: the message says what to write.
+  expect(() => loadConfig({ CORS_ORIGINS: 'https://Dash.example.org:443' })).toThrow(/write https:\/\/dash\.example\.org$/m);
+  expect(() => loadConfig({ CORS_ORIGINS: '*', ANONYMOUS: 'off' })).toThrow(/ANONYMOUS=read/);
 });
 
 test('the client gives up on a query only after the server would have cancelled it', () => {

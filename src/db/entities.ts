@@ -11,4 +11,15 @@ import { Release } from '../modules/release/release.entity';
 import { registeredEntities } from '../registry/registry';
 
 /** Every TypeORM entity: those of the registered types, and the service's own tables. */
-export const entities = [...registeredEntities, FixtureLoad, BriefDefinition, BriefRun, ApiKey, Release, DeletedItem, IdempotencyKey, ActorExternalId, ImportedItem];
+export const entities = [
+  ...registeredEntities,
+  FixtureLoad,
+  BriefDefinition,
+  BriefRun,
+  ApiKey,
+  Release,
+  DeletedItem,
+  IdempotencyKey,
+  ActorExternalId,
+  ImportedItem,
+];

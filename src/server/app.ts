@@ -16,7 +16,9 @@ import { reservedAliasesRule } from './reserved-aliases';
 import { Reader } from '../read/reader';
 import type { Context } from './context';
 import { formatError, jsonBodyErrors } from './errors';
-import { graphiqlPage } from './graphiql';
+import { graphiqlRoute } from './graphiql';
+import { compressResponses } from './compression';
+import { corsMiddleware } from './cors';
 import { refuseDeepJson } from './json-depth';
 import { legacyJsonStatus } from './legacy-json-status';
 import { graphiqlOn, introspectionOn } from './mode';
@@ -89,15 +91,14 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   app.disable('x-powered-by');
   // Behind proxies, the client address (for anonymous rate limits) is the one this many hops in front.
   if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
-  // Security headers everywhere; the GraphiQL page needs its inline script, the API answers with JSON only.
-  app.use(helmet({ contentSecurityPolicy: false }));
-  if (graphiqlOn(config)) {
-    let page: string | undefined; // made on the first visit
-    app.get('/', (_req, res) => {
-      page ??= graphiqlPage(OPERATIONS_DIR);
-      res.type('html').send(page);
-    });
-  }
+  app.use(compressResponses);
+  // CORS headers on every answer, errors and 429s included; preflights answered here, before anything else sees them.
+  const cors = corsMiddleware(config.CORS_ORIGINS);
+  if (cors) app.use(cors);
+  // Security headers everywhere; the GraphiQL page needs its inline script, the API answers with JSON only. Pages of
+  // other origins may load the API's answers only when CORS_ORIGINS lets them.
+  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: cors ? 'cross-origin' : 'same-origin' } }));
+  if (graphiqlOn(config)) app.get('/', graphiqlRoute(OPERATIONS_DIR));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });

@@ -1,5 +1,9 @@
+import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
+import { brotliCompress, constants, gzip } from 'node:zlib';
+import type { RequestHandler } from 'express';
 import type { renderGraphiQL as RenderGraphiQL } from '@graphql-yoga/render-graphiql';
 
 /**
@@ -29,4 +33,59 @@ export function graphiqlPage(operationsDir: string): string {
       };
     });
   return renderGraphiQL({ title: 'Dossier', endpoint: '/graphql', defaultTabs: tabs, defaultQuery: tabs[0]?.query });
+}
+
+interface Encoded {
+  body: Buffer;
+  etag: string;
+}
+
+type Encodings = Record<'br' | 'gzip' | 'identity', Encoded>;
+
+/**
+ * The page compressed once, on the first visit, off the event loop (its 9 MB take about 1.5 s, after half a second
+ * of rendering): 2.4 MB with gzip, 1.9 MB with br. Each encoding has its own ETag, so a cache never mixes them.
+ */
+async function encodePage(operationsDir: string): Promise<Encodings> {
+  const page = Buffer.from(graphiqlPage(operationsDir));
+  const hash = createHash('sha256').update(page).digest('base64url').slice(0, 22);
+  const [br, gz] = await Promise.all([
+    promisify(brotliCompress)(page, {
+      params: {
+        [constants.BROTLI_PARAM_QUALITY]: 9,
+        [constants.BROTLI_PARAM_SIZE_HINT]: page.length,
+        [constants.BROTLI_PARAM_MODE]: constants.BROTLI_MODE_TEXT,
+      },
+    }),
+    promisify(gzip)(page, { level: 9 }),
+  ]);
+  return {
+    br: { body: br, etag: `"${hash}-br"` },
+    gzip: { body: gz, etag: `"${hash}-gzip"` },
+    identity: { body: page, etag: `"${hash}"` },
+  };
+}
+
+/**
+ * GET / : the GraphiQL page, br whenever the client accepts it, else gzip when it does. Its URL cannot carry its hash (it is the entry
+ * point), so it is cached with revalidation: `no-cache` and an ETag, a revisit costs a 304 without a body.
+ */
+export function graphiqlRoute(operationsDir: string): RequestHandler {
+  let encodings: Promise<Encodings> | undefined;
+  return async (req, res, next) => {
+    try {
+      encodings ??= encodePage(operationsDir);
+      const page = await encodings;
+      const encoding = req.acceptsEncodings('br') ? 'br' : req.acceptsEncodings('gzip') ? 'gzip' : 'identity';
+      const { body, etag } = page[encoding];
+      res.vary('Accept-Encoding');
+      res.setHeader('Cache-Control', 'no-cache');
+      res.setHeader('ETag', etag);
+      if (encoding !== 'identity') res.setHeader('Content-Encoding', encoding);
+      res.type('html').send(body);
+    } catch (error) {
+      encodings = undefined;
+      next(error);
+    }
+  };
 }
