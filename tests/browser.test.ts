@@ -23,13 +23,13 @@ interface RawResponse {
 function raw(url: string, init: { method?: string; headers?: Record<string, string>; body?: string } = {}): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
     // No agent: a connection per request, none left open when the servers close.
-    const req = request(url, { method: init.method ?? 'GET', headers: init.headers, timeout: 10_000, agent: false }, (res) => {
+    const req = request(url, { method: init.method ?? 'GET', headers: init.headers, timeout: 60_000, agent: false }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error('no answer in 10 s')));
+    req.on('timeout', () => req.destroy(new Error('no answer in 60 s')));
     req.on('error', reject);
     req.end(init.body);
   });
