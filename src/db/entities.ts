@@ -6,8 +6,9 @@ import { IdempotencyKey } from '../modules/idempotency/idempotency-key.entity';
 import { FixtureLoad } from '../modules/fixture/fixture-load.entity';
 import { DeletedItem } from '../modules/release/deleted-item.entity';
 import { Release } from '../modules/release/release.entity';
+import { VocabularyTerm } from '../modules/vocabulary/vocabulary-term.entity';
 
 import { registeredEntities } from '../registry/registry';
 
 /** Every TypeORM entity: those of the registered types, and the service's own tables. */
-export const entities = [...registeredEntities, FixtureLoad, BriefDefinition, BriefRun, ApiKey, Release, DeletedItem, IdempotencyKey, ActorExternalId];
+export const entities = [...registeredEntities, FixtureLoad, BriefDefinition, BriefRun, ApiKey, Release, DeletedItem, IdempotencyKey, ActorExternalId, VocabularyTerm];

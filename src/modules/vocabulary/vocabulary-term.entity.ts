@@ -17,10 +17,10 @@ export const VOCABULARY_FORMAT = /^[a-z]+(-[a-z]+)*$/;
 @Check('vocabulary_stix_both_or_neither', '(stix_vocabulary IS NULL) = (stix_term IS NULL)')
 @Index('vocabulary_term_stix_once', ['vocabulary', 'stixVocabulary', 'stixTerm'], { unique: true, where: 'stix_term IS NOT NULL' })
 export class VocabularyTerm {
-  @PrimaryColumn('text')
+  @PrimaryColumn('text', { primaryKeyConstraintName: 'vocabulary_term_pkey' })
   vocabulary: string;
 
-  @PrimaryColumn('text')
+  @PrimaryColumn('text', { primaryKeyConstraintName: 'vocabulary_term_pkey' })
   term: string;
 
   /** How the term reads in a sentence and in a UI ("Non-state armed group"; relation types: "treaty partner of"). */

@@ -73,9 +73,16 @@ export async function termProblems(em: EntityManager, checks: TermCheck[], optio
     const found = stored.get(`${check.vocabulary}\u0000${check.term}`);
     if (found && (!found.deprecated || options.allowDeprecated)) continue;
     const close = closeTerms(check.term, usable(check.vocabulary));
-    const what = found ? `"${check.term}" is deprecated in the ${check.vocabulary} vocabulary` : `"${check.term}" is not a term of the ${check.vocabulary} vocabulary`;
+    const what = found
+      ? `"${check.term}" is deprecated in the ${check.vocabulary} vocabulary`
+      : `"${check.term}" is not a term of the ${check.vocabulary} vocabulary`;
     const hint = close.length ? `; close terms: ${close.join(', ')}` : '';
-    problems.push({ path: check.path, vocabulary: check.vocabulary, closeTerms: close, message: `${what}${hint} (see vocabulary(name: "${check.vocabulary}"))` });
+    problems.push({
+      path: check.path,
+      vocabulary: check.vocabulary,
+      closeTerms: close,
+      message: `${what}${hint} (see vocabulary(name: "${check.vocabulary}"))`,
+    });
   }
   return problems;
 }
