@@ -11,6 +11,7 @@ import { CitationResolver } from '../modules/citation/citation.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { ReleaseResolver } from '../modules/release/release.resolver';
 import { TopicResolver } from '../modules/topic/topic.resolver';
+import { VocabularyResolver } from '../modules/vocabulary/vocabulary.resolver';
 import { registeredEntities, registeredResolvers } from '../registry/registry';
 
 export async function buildDossierSchema(): Promise<GraphQLSchema> {
@@ -25,6 +26,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       BriefDefinitionResolver,
       BriefRunResolver,
       ApiKeyResolver,
+      VocabularyResolver,
       ...registeredResolvers(),
     ],
     // Types reachable only through interfaces must be named so they are in the schema.

@@ -50,6 +50,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
       text: s.text,
       marking: s.marking,
       category: s.category ?? null,
+      categoryLabel: s.categoryLabel ?? null,
       quantity: s.quantity ?? null,
       quantityText: quantityText(s.quantity),
       sources: e.refs.map((c) => {

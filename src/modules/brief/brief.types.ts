@@ -83,6 +83,12 @@ export class BriefStatement {
   @Field(() => String, { nullable: true, description: 'Category of a capability or challenge; type of a relation.' })
   category: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The label of `category` in its vocabulary, as the brief writes it ("Special operations", "treaty partner of").',
+  })
+  categoryLabel: string | null;
+
   @Field(() => Quantity, { nullable: true, description: 'The number behind the statement, as a range or an exact count.' })
   quantity: Quantity | null;
 

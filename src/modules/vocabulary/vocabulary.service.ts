@@ -99,3 +99,32 @@ export async function requireTerms(em: EntityManager, checks: TermCheck[]): Prom
   Object.assign(error.extensions, { vocabulary: problem.vocabulary, closeTerms: problem.closeTerms });
   throw error;
 }
+
+/** A term as reads show it. */
+export interface TermView {
+  term: string;
+  label: string;
+  description: string | null;
+  deprecated: boolean;
+  stixTerm: string | null;
+  stixVocabulary: string | null;
+}
+
+/** Vocabularies with their terms in order (all of them, or those named), in one query. */
+export async function readVocabularies(em: EntityManager, names?: string[]): Promise<Array<{ name: string; terms: TermView[] }>> {
+  const rows: Array<TermView & { vocabulary: string }> = await em.query(
+    `SELECT vocabulary, term, label, description, deprecated_at IS NOT NULL AS deprecated, stix_term AS "stixTerm", stix_vocabulary AS "stixVocabulary"
+     FROM vocabulary_term WHERE $1::text[] IS NULL OR vocabulary = ANY($1::text[]) ORDER BY vocabulary, position, term`,
+    [names ?? null],
+  );
+  const byName = new Map<string, TermView[]>();
+  for (const { vocabulary, ...term } of rows) byName.set(vocabulary, [...(byName.get(vocabulary) ?? []), term]);
+  return [...byName].map(([name, terms]) => ({ name, terms }));
+}
+
+/** Labels of the terms of `vocabularies`, by vocabulary and term: for rendering (a brief loads them once). */
+export async function termLabels(em: EntityManager, vocabularies: string[]): Promise<Map<string, Map<string, string>>> {
+  const labels = new Map<string, Map<string, string>>();
+  for (const v of await readVocabularies(em, vocabularies)) labels.set(v.name, new Map(v.terms.map((t) => [t.term, t.label])));
+  return labels;
+}
