@@ -4,6 +4,7 @@ import { requiredText } from '../item/item.write';
 import { TERM_FORMAT } from './vocabulary-term.entity';
 
 // ADMIN changes of vocabularies. Each runs in the caller's transaction; the table's checks back the format checks.
+// UPDATEs are read through a CTE: a bare UPDATE ... RETURNING answers [rows, count] through TypeORM.
 
 const termOf = (term: string) => {
   if (!TERM_FORMAT.test(term)) throw badUserInput('term', 'a term is UPPER_SNAKE: a capital letter, then capitals, digits or _, 64 characters at most');
@@ -36,8 +37,8 @@ export async function addTerm(em: EntityManager, vocabulary: string, term: strin
 export async function relabelTerm(em: EntityManager, vocabulary: string, term: string, label: string, description: string | null | undefined) {
   await lockVocabulary(em, vocabulary);
   const rows: unknown[] = await em.query(
-    `UPDATE vocabulary_term SET label = $3, description = CASE WHEN $4 THEN $5 ELSE description END, updated_at = now()
-     WHERE vocabulary = $1 AND term = $2 RETURNING term`,
+    `WITH changed AS (UPDATE vocabulary_term SET label = $3, description = CASE WHEN $4 THEN $5 ELSE description END, updated_at = now()
+       WHERE vocabulary = $1 AND term = $2 RETURNING term) SELECT term FROM changed`,
     [vocabulary, term, requiredText(label, 'label', 'a label'), description !== undefined, description?.trim() || null],
   );
   if (!rows.length) throw notFoundAt('term', `Term ${term} of the ${vocabulary} vocabulary`);
@@ -47,7 +48,8 @@ export async function relabelTerm(em: EntityManager, vocabulary: string, term: s
 export async function deprecateTerm(em: EntityManager, vocabulary: string, term: string) {
   await lockVocabulary(em, vocabulary);
   const rows: unknown[] = await em.query(
-    `UPDATE vocabulary_term SET deprecated_at = coalesce(deprecated_at, now()), updated_at = CASE WHEN deprecated_at IS NULL THEN now() ELSE updated_at END WHERE vocabulary = $1 AND term = $2 RETURNING term`,
+    `WITH changed AS (UPDATE vocabulary_term SET deprecated_at = coalesce(deprecated_at, now()), updated_at = CASE WHEN deprecated_at IS NULL THEN now() ELSE updated_at END
+       WHERE vocabulary = $1 AND term = $2 RETURNING term) SELECT term FROM changed`,
     [vocabulary, term],
   );
   if (!rows.length) throw notFoundAt('term', `Term ${term} of the ${vocabulary} vocabulary`);
