@@ -11,4 +11,15 @@ import { VocabularyTerm } from '../modules/vocabulary/vocabulary-term.entity';
 import { registeredEntities } from '../registry/registry';
 
 /** Every TypeORM entity: those of the registered types, and the service's own tables. */
-export const entities = [...registeredEntities, FixtureLoad, BriefDefinition, BriefRun, ApiKey, Release, DeletedItem, IdempotencyKey, ActorExternalId, VocabularyTerm];
+export const entities = [
+  ...registeredEntities,
+  FixtureLoad,
+  BriefDefinition,
+  BriefRun,
+  ApiKey,
+  Release,
+  DeletedItem,
+  IdempotencyKey,
+  ActorExternalId,
+  VocabularyTerm,
+];

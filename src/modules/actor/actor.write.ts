@@ -91,9 +91,7 @@ export function updateActor(dataSource: DataSource, viewer: Viewer, globalId: st
     resolve: async (em, id) => {
       if (parent) await checkParent(em, viewer, parent, id);
       if (Object.keys(identity).length) {
-        const [stored]: ActorIdentity[] = await em.query(`SELECT name, aliases, kind, external_ids AS "externalIds" FROM actor WHERE id = $1`, [
-          id,
-        ]);
+        const [stored]: ActorIdentity[] = await em.query(`SELECT name, aliases, kind, external_ids AS "externalIds" FROM actor WHERE id = $1`, [id]);
         await lockIdentity(em, { ...stored, ...identity });
         const match = await findMatchingActor(em, viewer, { ...stored, ...identity }, id);
         if (match) throw identityTaken(match, 'merge the two (mergeActors) rather than keep both');

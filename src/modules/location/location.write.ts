@@ -6,7 +6,7 @@ import { createItem, optionalText, requiredText, updateItem } from '../item/item
 import type { Dependent } from '../item/retraction';
 import type { LocationInput, LocationPatch } from './location.write-inputs';
 import { Vocabulary } from '../vocabulary/vocabularies';
-import { requireTerms, type TermCheck } from '../vocabulary/vocabulary.service';
+import type { TermCheck } from '../vocabulary/vocabulary.service';
 
 /** Both coordinates or neither, on the globe. */
 function coordinates(latitude: number | null | undefined, longitude: number | null | undefined) {
@@ -43,7 +43,12 @@ export function updateLocation(dataSource: DataSource, viewer: Viewer, globalId:
   // Coordinates change together.
   if (patch.latitude !== undefined || patch.longitude !== undefined) Object.assign(columns, coordinates(patch.latitude, patch.longitude));
   if (patch.description !== undefined) columns.description = optionalText(patch.description);
-  return updateItem(dataSource, viewer, { table: 'location', typeName: 'Location', globalId }, { columns, access: patch, version, terms: patch.kind != null ? [kindTerm(patch.kind)] : [] });
+  return updateItem(
+    dataSource,
+    viewer,
+    { table: 'location', typeName: 'Location', globalId },
+    { columns, access: patch, version, terms: patch.kind != null ? [kindTerm(patch.kind)] : [] },
+  );
 }
 
 /** Events at a place: while any stands, the place is not retracted. */

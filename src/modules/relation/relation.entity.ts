@@ -33,7 +33,9 @@ export class ActorRelation extends Assertion {
   @JoinColumn({ name: 'to_actor_id' })
   to: Actor;
 
-  @Field(() => String, { description: ofVocabulary(Vocabulary.RELATION_TYPE, 'How `from` stands to `to`, read as "from TYPE to" (Russia TREATY_PARTNER_OF DPRK).') })
+  @Field(() => String, {
+    description: ofVocabulary(Vocabulary.RELATION_TYPE, 'How `from` stands to `to`, read as "from TYPE to" (Russia TREATY_PARTNER_OF DPRK).'),
+  })
   @Column('text')
   type: string;
 

@@ -3,6 +3,7 @@ import { Arg, Authorized, Ctx, Info, Mutation, Query, Resolver } from 'type-grap
 import { byResponseKey } from '../../read/response-shape';
 import type { Context } from '../../server/context';
 import { writeTransaction } from '../idempotency/idempotency';
+import { commentArg } from '../../registry/item-mutations';
 import { Role } from '../identity/role';
 import { addTerm, deprecateTerm, relabelTerm } from './vocabulary.admin';
 import { readVocabularies } from './vocabulary.service';
@@ -40,6 +41,7 @@ export class VocabularyResolver {
     @termArg() term: string,
     @Arg('label', () => String, { description: 'How it reads ("Non-state armed group").' }) label: string,
     @descriptionArg('What it means.') description: string | null | undefined,
+    @commentArg() _comment: string | null | undefined,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
@@ -54,6 +56,7 @@ export class VocabularyResolver {
     @termArg() term: string,
     @Arg('label', () => String, { description: 'The new label.' }) label: string,
     @descriptionArg('The new description; not given keeps it, null removes it.') description: string | null | undefined,
+    @commentArg() _comment: string | null | undefined,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
@@ -63,7 +66,13 @@ export class VocabularyResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => Vocabulary, { description: 'Deprecate a term (ADMIN): new writes refuse it; rows that hold it keep it, and reads show it.' })
-  async deprecateVocabularyTerm(@vocabularyArg() vocabulary: string, @termArg() term: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+  async deprecateVocabularyTerm(
+    @vocabularyArg() vocabulary: string,
+    @termArg() term: string,
+    @commentArg() _comment: string | null | undefined,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
     await writeTransaction(ctx.dataSource, (em) => deprecateTerm(em, vocabulary, term));
     return this.vocabulary(vocabulary, ctx, info);
   }
