@@ -43,7 +43,8 @@ const asTerm = (text: string) =>
 /** Up to five usable terms near `given`: the same once written UPPER_SNAKE, sharing a prefix, or a few edits away. */
 export function closeTerms(given: string, terms: string[]): string[] {
   const wanted = asTerm(given);
-  if (!wanted) return [];
+  // No term is longer than 64 characters: a longer value is near none, and is not worth the edit distance.
+  if (!wanted || wanted.length > 128) return [];
   const near = terms
     .map((term) => {
       const distance = editDistance(wanted, term);
