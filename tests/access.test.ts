@@ -13,7 +13,7 @@ afterAll(() => Promise.all([green.close(), amber.close()]));
 
 const EVERY_PATH = `query($kpa: ID!) {
   capabilities(filter: { topic: "dprk-troops-in-russia" }) { totalCount nodes { statement } }
-  filtered: capabilities(filter: { markingAtMost: RED, categories: [SPECIAL_OPERATIONS] }) { totalCount nodes { statement } }
+  filtered: capabilities(filter: { markingAtMost: RED, categories: ["SPECIAL_OPERATIONS"] }) { totalCount nodes { statement } }
   topic(slug: "dprk-troops-in-russia") {
     capabilities { totalCount nodes { statement actor { name } } }
     actors(filter: { search: "reconnaissance" }) { totalCount nodes { name } }

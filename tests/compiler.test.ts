@@ -287,8 +287,8 @@ describe('filters', () => {
 
   test('actor filters: kinds, country, parent by visible id', async () => {
     const parent = toGlobalId('Actor', '424aecf3-a880-5c12-bda4-7dcd52c3817e');
-    const statement = await statementOf(`{ actors(filter: { kinds: [STATE, ARMED_FORCE], countryCode: "kp", parent: "${parent}" }) { totalCount } }`);
-    expect(paramAt(statement, /t1\.kind = ANY\(\$(\d+)::actor_kind\[\]\)/)).toEqual(['STATE', 'ARMED_FORCE']);
+    const statement = await statementOf(`{ actors(filter: { kinds: ["STATE", "ARMED_FORCE"], countryCode: "kp", parent: "${parent}" }) { totalCount } }`);
+    expect(paramAt(statement, /t1\.kind = ANY\(\$(\d+)::text\[\]\)/)).toEqual(['STATE', 'ARMED_FORCE']);
     expect(paramAt(statement, /t1\.country_code = \$(\d+)/)).toBe('KP');
     // The parent must itself be visible, or the filter matches nothing.
     expect(statement.text).toMatch(/t1\.parent_id = \(SELECT (t\d+)\.id FROM actor \1 WHERE \1\.id = \$\d+::uuid AND \1\.marking <= 'CLEAR'::tlp_marking\)/);

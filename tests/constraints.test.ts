@@ -472,6 +472,11 @@ describe('the database refuses every rule, whoever writes', () => {
     ...each(['api_key'], 'api_key_name_format', `name = 'a b', principal = 'org-c/a b' ${oneKey}`, 'input.name'),
     ...each(['api_key'], 'api_key_principal_of_name', `principal = 'org-c/someone-else' ${oneKey}`, 'input.name'),
     ...each(['api_key'], 'organisation_format', `organisation = 'org c', principal = 'org c/analyst' ${oneKey}`, 'input.organisation'),
+    ...each(['vocabulary_term'], 'vocabulary_term_format', `term = lower(term)`, 'term'),
+    ...each(['vocabulary_term'], 'vocabulary_term_format', `term = 'TOO_LONG_' || repeat('X', 60)`, 'term'),
+    ...each(['vocabulary_term'], 'vocabulary_name_format', `vocabulary = 'Actor Kind'`, 'vocabulary'),
+    ...each(['vocabulary_term'], 'vocabulary_label_not_blank', `label = ' '`, 'label'),
+    ...each(['vocabulary_term'], 'vocabulary_stix_both_or_neither', `stix_vocabulary = NULL WHERE stix_term IS NOT NULL`, 'stixTerm'),
     [
       'organisation_format',
       'brief_run',

@@ -342,6 +342,11 @@ describe('an import never releases anything, and a bad one stores nothing', () =
     expect(await refused('analyst', 'topic: [unclosed')).toEqual([{ path: '(document)', message: expect.stringMatching(/^not valid YAML/) }]);
     doc.capabilities[0].citations[0].credibility = 2;
     expect(await refused('analyst', doc)).toEqual([{ path: 'events[0] (boarding).location', message: 'no location has key "atlantis"' }]);
+    doc.events[0].location = 'narrows';
+    doc.actors[0].kind = 'VESSELS';
+    expect(await refused('analyst', doc)).toEqual([
+      { path: 'actors[0] (coastguard).kind', message: expect.stringMatching(/^"VESSELS" is not a term of the actor-kind vocabulary; close terms: VESSEL/) },
+    ]);
   });
 
   test('only writers import: a viewer is FORBIDDEN, an anonymous caller UNAUTHENTICATED', async () => {

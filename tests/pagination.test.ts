@@ -43,7 +43,7 @@ test('filters narrow lists the way an analyst means them', async () => {
       credible: events(filter: { minCredibility: 1 }) { nodes { citations { credibility } } }
       reliable: events(filter: { minReliability: B }) { nodes { citations { source { reliability } } } }
       likely: implications(filter: { likelihoodAtLeast: LIKELY }) { nodes { likelihood } }
-      states: actors(filter: { kinds: [STATE], search: "korea" }) { nodes { name kind } }
+      states: actors(filter: { kinds: ["STATE"], search: "korea" }) { nodes { name kind } }
       corroborated: events(filter: { minSources: 2 }) { nodes { sourceCount } }
       timeline: events(filter: { occurredFrom: "2024-08-01", occurredTo: "2024-10-31" }) { nodes { occurredOn } }
       sources(filter: { minReliability: B, topic: "dprk-troops-in-russia" }) { nodes { reliability } }
@@ -138,11 +138,11 @@ const WRONG_VALUES: Record<string, unknown[]> = {
 const KIND: Record<string, keyof typeof WRONG_VALUES> = {
   NAME: 'text',
   TITLE: 'text',
-  CATEGORY: 'enum',
+  CATEGORY: 'smallint',
   LIKELIHOOD: 'enum',
   CONFIDENCE: 'rank',
   RELIABILITY: 'enum',
-  TYPE: 'enum',
+  TYPE: 'smallint',
   OCCURRED_ON: 'date',
   PUBLISHED_ON: 'date',
   AS_OF: 'date',

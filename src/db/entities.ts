@@ -7,6 +7,7 @@ import { FixtureLoad } from '../modules/fixture/fixture-load.entity';
 import { ImportedItem } from '../modules/import/imported-item.entity';
 import { DeletedItem } from '../modules/release/deleted-item.entity';
 import { Release } from '../modules/release/release.entity';
+import { VocabularyTerm } from '../modules/vocabulary/vocabulary-term.entity';
 
 import { registeredEntities } from '../registry/registry';
 
@@ -22,4 +23,5 @@ export const entities = [
   IdempotencyKey,
   ActorExternalId,
   ImportedItem,
+  VocabularyTerm,
 ];

@@ -107,6 +107,17 @@ export const byEnum = (column: string, cast: string, values: Record<string, stri
 });
 
 /**
+ * Ordering by a column holding a term of an open vocabulary: by the term's place in it (vocabulary_term.position),
+ * so terms added later sort after today's. The key is a smallint, which a cursor carries and compares.
+ */
+export const byTerm = (column: string, vocabulary: string): OrderField => ({
+  sql: (a) =>
+    sql`coalesce((SELECT vt.position FROM vocabulary_term vt WHERE vt.vocabulary = ${sql.value(vocabulary, 'text')} AND vt.term = ${a}.${sql.identifier(column)}), 32767)`,
+  cast: 'smallint',
+  description: 'In the order of its vocabulary.',
+});
+
+/**
  * Ordering by a nullable enum column (a judgment's confidence may be not assessed): by the label's place in its enum
  * type, null before every label. The key is a number, never null, so keyset cursors compare it.
  */

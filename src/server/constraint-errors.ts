@@ -48,6 +48,10 @@ const RULES: Record<string, Rule> = {
   release_reason_given: { field: 'input.releaseReason', message: 'a release needs the reason for it' },
   retraction_explained: { field: 'reason', message: 'a retracted item says why, and only a retracted one has a reason or a successor' },
   not_superseded_by_itself: { field: 'supersededBy', message: 'an item does not replace itself' },
+  vocabulary_term_format: { field: 'term', message: 'a term is UPPER_SNAKE: a capital letter, then capitals, digits or _, 64 characters at most' },
+  vocabulary_name_format: { field: 'vocabulary', message: 'a vocabulary is named in lowercase kebab-case' },
+  vocabulary_label_not_blank: { field: 'label', message: 'a label cannot be empty' },
+  vocabulary_stix_both_or_neither: { field: 'stixTerm', message: 'a STIX term comes with its STIX vocabulary' },
 };
 
 /** Unique keys a client can meet on a write path that does not check them first, by name. */

@@ -12,6 +12,7 @@ import { ImportResolver } from '../modules/import/import.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { ReleaseResolver } from '../modules/release/release.resolver';
 import { TopicResolver } from '../modules/topic/topic.resolver';
+import { VocabularyResolver } from '../modules/vocabulary/vocabulary.resolver';
 import { registeredEntities, registeredResolvers } from '../registry/registry';
 
 export async function buildDossierSchema(): Promise<GraphQLSchema> {
@@ -27,6 +28,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       BriefRunResolver,
       ApiKeyResolver,
       ImportResolver,
+      VocabularyResolver,
       ...registeredResolvers(),
     ],
     // Types reachable only through interfaces must be named so they are in the schema.

@@ -10,6 +10,7 @@ import { BriefNamesPerMarking1796177680200 } from './1796177680200-BriefNamesPer
 import { AddBusinessRuleChecks1796185871574 } from './1796185871574-AddBusinessRuleChecks';
 import { RicherStatements1796198106304 } from './1796198106304-RicherStatements';
 import { AddVersionsAndRetraction1796201647800 } from './1796201647800-AddVersionsAndRetraction';
+import { OpenVocabularies1796210000000 } from './1796210000000-OpenVocabularies';
 import { RecordImportedItems1796230000000 } from './1796230000000-RecordImportedItems';
 
 export const migrations = [
@@ -24,5 +25,6 @@ export const migrations = [
   AddBusinessRuleChecks1796185871574,
   RicherStatements1796198106304,
   AddVersionsAndRetraction1796201647800,
+  OpenVocabularies1796210000000,
   RecordImportedItems1796230000000,
 ];

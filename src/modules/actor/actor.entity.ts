@@ -2,7 +2,7 @@ import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
 import { Field, ObjectType } from 'type-graphql';
 import { COUNTRY_CODE_FORMAT, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
-import { ActorKind } from './actor-kind';
+import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 import { ExternalId } from './external-id';
 
 @Entity()
@@ -12,16 +12,16 @@ import { ExternalId } from './external-id';
 @ObjectType({
   implements: [Node, Item],
   simpleResolvers: true,
-  description: 'A state, armed force, unit, government body, alliance, organisation, person or media outlet.',
+  description: 'A state, armed force, unit, government body, alliance, organisation, company, armed group, vessel, person or media outlet.',
 })
 export class Actor extends Item {
   @Field({ description: 'Usual name.' })
   @Column('text')
   name: string;
 
-  @Field(() => ActorKind, { description: 'What sort of actor this is.' })
-  @Column({ type: 'enum', enum: ActorKind, enumName: 'actor_kind' })
-  kind: ActorKind;
+  @Field(() => String, { description: ofVocabulary(Vocabulary.ACTOR_KIND, 'What sort of actor this is.') })
+  @Column('text')
+  kind: string;
 
   @Field(() => [String], { description: 'Other names the actor goes by (DPRK = North Korea).' })
   @Column('text', { array: true, default: () => "'{}'" })

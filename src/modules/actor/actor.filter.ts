@@ -1,14 +1,14 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { Marking } from '../../common/marking';
-import { ActorKind } from './actor-kind';
+import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 
 @InputType({ description: 'Narrows a list of actors; all conditions must hold.' })
 export class ActorFilter {
   @Field(() => String, { nullable: true, description: 'Only actors of the topic with this slug.' })
   topic?: string | null;
 
-  @Field(() => [ActorKind], { nullable: true, description: 'Only actors of these kinds.' })
-  kinds?: ActorKind[] | null;
+  @Field(() => [String], { nullable: true, description: ofVocabulary(Vocabulary.ACTOR_KIND, 'Only actors of these kinds.') })
+  kinds?: string[] | null;
 
   @Field(() => String, { nullable: true, description: 'Only actors of this country (ISO 3166-1 alpha-2).' })
   countryCode?: string | null;

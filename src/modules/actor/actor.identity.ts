@@ -3,14 +3,13 @@ import { conflict } from '../../common/errors';
 import type { Viewer } from '../../common/viewer';
 import { visibleCondition } from '../../read/access';
 import { toGlobalId } from '../../read/global-id';
-import type { ActorKind } from './actor-kind';
 import { canonicalExternalId } from './external-id';
 
 /** What identifies an actor: its names within its kind, and its identifiers in registers. */
 export interface ActorIdentity {
   name: string;
   aliases?: string[] | null;
-  kind: ActorKind | string;
+  kind: string;
   externalIds?: Array<{ scheme: string; value: string }> | null;
 }
 

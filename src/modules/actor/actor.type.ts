@@ -50,7 +50,7 @@ export const actorType: TypeSpec<ActorFilter> = {
     input: ActorFilter,
     conditions: (f, a, q) => [
       ...(f.topic ? [inTopicOf(a, q, f.topic)] : []),
-      ...oneOf(a, 'kind', f.kinds, 'actor_kind'),
+      ...oneOf(a, 'kind', f.kinds, 'text'),
       ...(f.countryCode ? [sql`${a}.country_code = ${sql.value(f.countryCode.toUpperCase())}`] : []),
       ...textSearch(f.search, sql`${a}.name`, sql`array_to_string(${a}.aliases, ' ')`),
       ...(f.parent ? [sql`${a}.parent_id = ${visibleRef(q, 'actor', f.parent, 'filter.parent', 'Actor')}`] : []),

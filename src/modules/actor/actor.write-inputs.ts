@@ -1,6 +1,6 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { AccessPatch, NewItemAccess } from '../release/access.inputs';
-import { ActorKind } from './actor-kind';
+import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 import { ExternalIdInput } from './external-id';
 
 @InputType({
@@ -11,8 +11,8 @@ export class ActorInput extends NewItemAccess {
   @Field({ description: 'Usual name.' })
   name: string;
 
-  @Field(() => ActorKind, { description: 'What sort of actor it is.' })
-  kind: ActorKind;
+  @Field(() => String, { description: ofVocabulary(Vocabulary.ACTOR_KIND, 'What sort of actor it is.') })
+  kind: string;
 
   @Field(() => [String], { nullable: true, description: 'Other names it goes by.' })
   aliases?: string[] | null;
@@ -38,8 +38,8 @@ export class ActorPatch extends AccessPatch {
   @Field(() => String, { nullable: true, description: 'New name.' })
   name?: string | null;
 
-  @Field(() => ActorKind, { nullable: true, description: 'New kind.' })
-  kind?: ActorKind | null;
+  @Field(() => String, { nullable: true, description: ofVocabulary(Vocabulary.ACTOR_KIND, 'New kind.') })
+  kind?: string | null;
 
   @Field(() => [String], { nullable: true, description: 'Its other names, all of them.' })
   aliases?: string[] | null;

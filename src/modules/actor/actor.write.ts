@@ -9,9 +9,12 @@ import { accessColumns, insertRow, optionalText, referenceTo, requireLive, requi
 import type { Dependent } from '../item/retraction';
 import { findMatchingActor, identityTaken, lockIdentity, type ActorIdentity } from './actor.identity';
 import type { ActorInput, ActorPatch } from './actor.write-inputs';
-import { checkedExternalIds } from './external-id';
+import { checkedExternalIds, schemeTerms } from './external-id';
+import { Vocabulary } from '../vocabulary/vocabularies';
+import { requireTerms, type TermCheck } from '../vocabulary/vocabulary.service';
 
 const target = (globalId: string) => ({ table: 'actor' as const, typeName: 'Actor', globalId });
+const kindTerm = (kind: string): TermCheck => ({ vocabulary: Vocabulary.ACTOR_KIND, term: kind, path: 'input.kind' });
 
 /** Other names, trimmed, each once (compared case-insensitively), none blank. */
 function aliasesOf(aliases: string[] | null | undefined, path: string): string[] {
@@ -46,6 +49,7 @@ export function createActor(dataSource: DataSource, viewer: Viewer, input: Actor
   const parent = input.parent ? referenceTo('actor', 'Actor', input.parent, 'input.parent') : null;
   return writeTransaction(dataSource, async (em) => {
     if (parent) await requireLive(em, viewer, [parent]);
+    await requireTerms(em, [kindTerm(input.kind), ...schemeTerms(input.externalIds, 'input.externalIds')]);
     await lockIdentity(em, { name, aliases, kind: input.kind });
     const match = await findMatchingActor(em, viewer, { name, aliases, kind: input.kind, externalIds });
     if (match) {
@@ -83,12 +87,11 @@ export function updateActor(dataSource: DataSource, viewer: Viewer, globalId: st
     columns,
     access: patch,
     version,
+    terms: [...(patch.kind != null ? [kindTerm(patch.kind)] : []), ...schemeTerms(patch.externalIds, 'input.externalIds')],
     resolve: async (em, id) => {
       if (parent) await checkParent(em, viewer, parent, id);
       if (Object.keys(identity).length) {
-        const [stored]: ActorIdentity[] = await em.query(`SELECT name, aliases, kind::text AS kind, external_ids AS "externalIds" FROM actor WHERE id = $1`, [
-          id,
-        ]);
+        const [stored]: ActorIdentity[] = await em.query(`SELECT name, aliases, kind, external_ids AS "externalIds" FROM actor WHERE id = $1`, [id]);
         await lockIdentity(em, { ...stored, ...identity });
         const match = await findMatchingActor(em, viewer, { ...stored, ...identity }, id);
         if (match) throw identityTaken(match, 'merge the two (mergeActors) rather than keep both');

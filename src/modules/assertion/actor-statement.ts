@@ -1,32 +1,31 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { Field, ID, InputType, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, InputType, ObjectType } from 'type-graphql';
 import { QUANTITY_EXACT_ONE_VALUE, QUANTITY_HAS_VALUE, QUANTITY_ORDERED, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Quantity } from '../../common/quantity';
 import { QuantityInput } from '../../common/quantity.inputs';
 import { sql } from '../../read/fragment';
 import { oneOf, visibleRef } from '../../read/filters';
-import { byEnum, byParentKey, byTimestamps, one, TypeSpec } from '../../read/model';
+import { byParentKey, byTerm, byTimestamps, one, TypeSpec } from '../../read/model';
 import { quantityField } from '../../read/quantity';
 import type { ItemWrites } from '../../registry/item-mutations';
 import { STATEMENT_KINDS } from '../../registry/statement-kinds';
 import { Actor } from '../actor/actor.entity';
 import { Assertion } from '../assertion/assertion.entity';
+import { ofVocabulary, type VocabularyName } from '../vocabulary/vocabularies';
 import { AssertionFilter } from './assertion.inputs';
 import { assertionConditions, assertionFields } from './assertion.read';
 import { createActorStatement, deleteActorStatement, updateActorStatement } from './actor-statement.write';
 import { NewStatementFields, StatementAccessPatch } from './statement.write-inputs';
 
 /** What differs between kinds of statement about one actor in a category (capabilities, challenges). */
-export interface ActorStatementKind<C extends Record<string, string>> {
+export interface ActorStatementKind {
   kind: 'CAPABILITY' | 'CHALLENGE';
   plural: string;
-  /** The categories, and the PostgreSQL enum type that holds them. */
-  categories: C;
-  categoryType: string;
+  /** The vocabulary its categories are terms of. */
+  categories: VocabularyName;
   describe: {
     type: string;
-    categories: string;
     category: string;
     actor: string;
     /** "capabilities of this actor". */
@@ -40,10 +39,9 @@ export interface ActorStatementKind<C extends Record<string, string>> {
  * One kind of statement about one actor, with a category, a sentence and perhaps a number: its entity and object
  * type, filter, write inputs, registry declaration and mutations, all from one description.
  */
-export function actorStatementKind<C extends Record<string, string>>(k: ActorStatementKind<C>) {
+export function actorStatementKind(k: ActorStatementKind) {
   const { typeName, table, cited } = STATEMENT_KINDS[k.kind];
   const noun = typeName.toLowerCase();
-  registerEnumType(k.categories, { name: `${typeName}Category`, description: k.describe.categories });
 
   @Entity(table)
   @Check('statement_not_blank', trimmedText('statement'))
@@ -61,9 +59,9 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
     @JoinColumn({ name: 'actor_id' })
     actor: Actor;
 
-    @Field(() => k.categories, { description: k.describe.category })
-    @Column({ type: 'enum', enum: k.categories, enumName: k.categoryType })
-    category: C[keyof C];
+    @Field(() => String, { description: ofVocabulary(k.categories, k.describe.category) })
+    @Column('text')
+    category: string;
 
     @Field({ description: `The ${noun} in one plain sentence.` })
     @Column('text')
@@ -80,7 +78,7 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
     @Field(() => ID, { nullable: true, description: `Only ${k.describe.ofActor}.` })
     actor?: string | null;
 
-    @Field(() => [k.categories], { nullable: true, description: 'Only these categories.' })
+    @Field(() => [String], { nullable: true, description: ofVocabulary(k.categories, 'Only these categories.') })
     categories?: string[] | null;
   }
 
@@ -89,7 +87,7 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
     @Field(() => ID, { description: `Whose ${noun} (an Actor id).` })
     actor: string;
 
-    @Field(() => k.categories, { description: k.describe.category })
+    @Field(() => String, { description: ofVocabulary(k.categories, k.describe.category) })
     category: string;
 
     @Field({ description: `The ${noun} in one plain sentence.` })
@@ -104,7 +102,7 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
     @Field(() => ID, { nullable: true, description: `Another actor whose ${noun} it is (one you may see).` })
     actor?: string | null;
 
-    @Field(() => k.categories, { nullable: true, description: 'New category.' })
+    @Field(() => String, { nullable: true, description: ofVocabulary(k.categories, 'New category.') })
     category?: string | null;
 
     @Field(() => String, { nullable: true, description: 'New statement.' })
@@ -114,7 +112,7 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
     quantity?: QuantityInput | null;
   }
 
-  const target = { table, typeName } as const;
+  const target = { table, typeName, vocabulary: k.categories } as const;
   const writes: ItemWrites = {
     name: typeName,
     noun,
@@ -135,10 +133,10 @@ export function actorStatementKind<C extends Record<string, string>>(k: ActorSta
       conditions: (f, a, q) => [
         ...assertionConditions(f, a, q, cited),
         ...(f.actor ? [sql`${a}.actor_id = ${visibleRef(q, 'actor', f.actor, 'filter.actor', 'Actor')}`] : []),
-        ...oneOf(a, 'category', f.categories, k.categoryType),
+        ...oneOf(a, 'category', f.categories, 'text'),
       ],
     },
-    orderFields: { CATEGORY: byEnum('category', k.categoryType, k.categories), ...byTimestamps },
+    orderFields: { CATEGORY: byTerm('category', k.categories), ...byTimestamps },
     defaultOrder: { field: 'CATEGORY', direction: 'ASC', description: 'by category' },
     root: { list: { name: k.plural, description: k.describe.list } },
     writes,

@@ -28,7 +28,8 @@ export interface ActorStatementPatch {
   audience?: string[] | null;
 }
 
-export type ActorStatementKind = { table: 'capability' | 'challenge'; typeName: 'Capability' | 'Challenge' };
+/** Which kind, and the vocabulary of its categories. */
+export type ActorStatementKind = { table: 'capability' | 'challenge'; typeName: 'Capability' | 'Challenge'; vocabulary: string };
 
 export function createActorStatement(dataSource: DataSource, viewer: Viewer, kind: ActorStatementKind, input: ActorStatementInput) {
   const actor = actorRef(input.actor, 'input.actor');
@@ -46,6 +47,7 @@ export function createActorStatement(dataSource: DataSource, viewer: Viewer, kin
       ...quantityColumns(input.quantity, 'input.quantity'),
     },
     references: [actor],
+    terms: [{ vocabulary: kind.vocabulary, term: input.category, path: 'input.category' }],
   });
 }
 
@@ -68,8 +70,9 @@ export function updateActorStatement(
     await requireLive(em, viewer, [actor]);
     return { actor_id: actor.id };
   };
-  return updateStatement(dataSource, viewer, { ...kind, globalId, version }, columns, patch, toActor);
+  const terms = patch.category != null ? [{ vocabulary: kind.vocabulary, term: patch.category, path: 'input.category' }] : [];
+  return updateStatement(dataSource, viewer, { table: kind.table, typeName: kind.typeName, globalId, version }, columns, patch, toActor, terms);
 }
 
 export const deleteActorStatement = (dataSource: DataSource, viewer: Viewer, kind: ActorStatementKind, globalId: string) =>
-  deleteStatement(dataSource, viewer, { ...kind, globalId });
+  deleteStatement(dataSource, viewer, { table: kind.table, typeName: kind.typeName, globalId });

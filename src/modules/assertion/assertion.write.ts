@@ -14,6 +14,7 @@ import { statementEvidence, storedEvidence } from '../release/derivation';
 import { withinDerivation } from '../release/release.rules';
 import { writeTransaction } from '../idempotency/idempotency';
 import { itemAccessFor } from './item-access';
+import { requireTerms, type TermCheck } from '../vocabulary/vocabulary.service';
 
 // The write path shared by statement kinds: checked input, one transaction, and only what the writer may see.
 
@@ -38,6 +39,8 @@ export interface NewStatement {
   columns: Record<string, unknown>;
   /** Items it refers to (the actor of a capability, an event's place ...): visible and standing, or NOT_FOUND naming the path. */
   references: Reference[];
+  /** Values of its vocabulary fields (a category, a relation type), each a usable term. */
+  terms?: TermCheck[];
   /** Rows of a link table to write for it: [table, owner column, actor ids]. */
   link?: [string, string, string[]];
 }
@@ -50,6 +53,7 @@ export async function createStatement(dataSource: DataSource, viewer: Viewer, s:
   return writeTransaction(dataSource, async (em) => {
     const topicId = await liveTopic(em, viewer, s.topic, 'input.topic');
     await requireLive(em, viewer, s.references);
+    await requireTerms(em, s.terms ?? []);
     const cited = await markCitations(em, viewer, access, citations);
     const evidence = statementEvidence(cited.map((c) => ({ source: c.sourceAccess, denies: c.verb === ReportingVerb.DENIES })));
     if (!withinDerivation(evidence, access)) {
@@ -92,11 +96,13 @@ export function updateStatement(
   columns: Record<string, unknown>,
   change: StatementChange,
   resolve?: (em: EntityManager, id: string) => Promise<Record<string, unknown> | void>,
+  terms: TermCheck[] = [],
 ): Promise<void> {
   return updateItem(dataSource, viewer, target, {
     columns,
     access: change,
     version: target.version,
+    terms,
     resolve: async (em, id) => ({
       ...(change.topic != null ? { topic_id: await liveTopic(em, viewer, change.topic, 'input.topic') } : {}),
       ...(await resolve?.(em, id)),

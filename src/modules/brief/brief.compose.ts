@@ -1,10 +1,9 @@
 import { highestMarking, type Marking } from '../../common/marking';
 import { toGlobalId } from '../../read/global-id';
-import type { ActorKind } from '../actor/actor-kind';
 import type { ReportingVerb } from '../citation/reporting-verb';
 import type { DatePrecision } from '../event/event.entity';
 import type { Confidence, ImplicationScope, Likelihood, TimeHorizon } from '../implication/judgment-scales';
-import type { Reliability, SourceKind } from '../source/source-grades';
+import type { Reliability } from '../source/source-grades';
 import { evidenceOf, type Evidence } from './brief.evidence';
 import { BriefSection } from './brief.inputs';
 import { compareText, CONFIDENCE_ORDER, confidencePhrase, dateAt, judgmentPhrase, LIKELIHOOD_ORDER, quantityText, tlpLabel } from './brief.phrases';
@@ -51,6 +50,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
       text: s.text,
       marking: s.marking,
       category: s.category ?? null,
+      categoryLabel: s.categoryLabel ?? null,
       quantity: s.quantity ?? null,
       quantityText: quantityText(s.quantity),
       sources: e.refs.map((c) => {
@@ -122,7 +122,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
       return {
         id: toGlobalId('Actor', actor.id),
         name: actor.name,
-        kind: actor.kind as ActorKind,
+        kind: actor.kind,
         capabilities: capabilities.slice(0, limit).map(statementOf),
         challenges: challenges.slice(0, limit).map(statementOf),
         relations: relations.slice(0, limit).map(statementOf),
@@ -180,7 +180,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
     number,
     id: toGlobalId('Source', source.id),
     title: source.name,
-    kind: source.kind as SourceKind,
+    kind: source.kind,
     publisher: source.publisher,
     publishedOn: source.publishedOn,
     reliability: source.reliability as Reliability,

@@ -7,6 +7,7 @@ import type { CitedColumn, StatementKind } from '../../registry/statement-kinds'
 import { STATEMENT_KINDS, statementKinds } from '../../registry/statement-kinds';
 import { dateAt } from './brief.phrases';
 import type { BriefScope } from './brief.scope';
+import { Vocabulary } from '../vocabulary/vocabularies';
 
 export type { StatementKind } from '../../registry/statement-kinds';
 
@@ -67,6 +68,8 @@ export interface StatementRow {
   validFrom?: string | null;
   validTo?: string | null;
   category?: string;
+  /** The category's (a relation's type's) label in its vocabulary, as the brief writes it. */
+  categoryLabel?: string;
   quantity?: QuantityRow | null;
   likelihood?: string;
   /** A judgment's confidence, scope and horizon: null when not assessed. */
@@ -121,10 +124,14 @@ const actorJoin = (x: Sql, q: SqlBuilder) => {
   const a = joined(x, 'a');
   return sql`JOIN actor ${a} ON ${a}.id = ${x}.actor_id AND ${q.visible(a, 'actor')}`;
 };
-const actorStatementFields = (x: Sql) => {
+/** The label of a term, read with the brief so that it takes no statement of its own: labels are ADMIN's to change. */
+const termLabel = (vocabulary: string, term: Sql) =>
+  sql`(SELECT vt.label FROM vocabulary_term vt WHERE vt.vocabulary = ${sql.value(vocabulary, 'text')} AND vt.term = ${term})`;
+
+const actorStatementFields = (vocabulary: string) => (x: Sql) => {
   const a = joined(x, 'a');
   return sql`'actor', json_build_object('id', ${a}.id, 'name', ${a}.name, 'kind', ${a}.kind, 'marking', ${a}.marking),
-   'category', ${x}.category, 'quantity', ${quantity(x)}`;
+   'category', ${x}.category, 'categoryLabel', ${termLabel(vocabulary, sql`${x}.category`)}, 'quantity', ${quantity(x)}`;
 };
 
 /** Every statement kind has its reading here: the brief carries them all. */
@@ -132,13 +139,13 @@ const KINDS: Record<StatementKind, KindSpec> = {
   CAPABILITY: {
     text: 'statement',
     joins: actorJoin,
-    fields: actorStatementFields,
+    fields: actorStatementFields(Vocabulary.CAPABILITY_CATEGORY),
     aboutActors: (x, actors) => sql`${x}.actor_id = ANY(${actors})`,
   },
   CHALLENGE: {
     text: 'statement',
     joins: actorJoin,
-    fields: actorStatementFields,
+    fields: actorStatementFields(Vocabulary.CHALLENGE_CATEGORY),
     aboutActors: (x, actors) => sql`${x}.actor_id = ANY(${actors})`,
   },
   IMPLICATION: {
@@ -160,7 +167,7 @@ const KINDS: Record<StatementKind, KindSpec> = {
       const [a, b] = [joined(x, 'a'), joined(x, 'b')];
       return sql`'actor', json_build_object('id', ${a}.id, 'name', ${a}.name, 'kind', ${a}.kind, 'marking', ${a}.marking),
        'counterpart', json_build_object('id', ${b}.id, 'name', ${b}.name, 'marking', ${b}.marking),
-       'category', ${x}.type, 'validFrom', ${x}.valid_from, 'validTo', ${x}.valid_to`;
+       'category', ${x}.type, 'categoryLabel', ${termLabel(Vocabulary.RELATION_TYPE, sql`${x}.type`)}, 'validFrom', ${x}.valid_from, 'validTo', ${x}.valid_to`;
     },
     aboutActors: (x, actors) => sql`(${x}.from_actor_id = ANY(${actors}) OR ${x}.to_actor_id = ANY(${actors}))`,
     inWindow: (x, from, to) => sql`coalesce(${x}.valid_from, '-infinity') <= ${to} AND coalesce(${x}.valid_to, 'infinity') >= ${from}`,
@@ -265,6 +272,6 @@ export async function readBriefData(dataSource: DataSource, q: SqlBuilder, scope
 function relationSentence(s: StatementRow): string {
   const since = s.validFrom ? ` since ${dateAt(s.validFrom)}` : '';
   const until = s.validTo ? ` until ${dateAt(s.validTo)}` : '';
-  const relation = `${s.actor!.name}: ${s.category!.toLowerCase().replace(/_/g, ' ')} ${s.counterpart!.name}${since}${until}.`;
+  const relation = `${s.actor!.name}: ${s.categoryLabel ?? s.category} ${s.counterpart!.name}${since}${until}.`;
   return s.text ? `${relation} ${s.text}` : relation;
 }

@@ -37,7 +37,9 @@ function judgmentLine(j: KeyJudgment, withContext: boolean): string {
 
 function statementLine(s: BriefStatement): string {
   // A relation's sentence already says its type.
-  const category = s.category && s.kind !== StatementKind.RELATION ? `${words(s.category).replace(/^./, (c) => c.toUpperCase())}: ` : '';
+  // The label from the vocabulary; a statement stored before it had one reads as its term in words.
+  const label = s.categoryLabel ?? (s.category ? words(s.category).replace(/^./, (c) => c.toUpperCase()) : null);
+  const category = label && s.kind !== StatementKind.RELATION ? `${esc(label)}: ` : '';
   const quantity = s.quantityText ? ` Quantity: ${esc(s.quantityText)}.` : '';
   return `- ${category}${sentence(esc(s.text))}${quantity}${corroboration(s)}${refs(s)}`;
 }

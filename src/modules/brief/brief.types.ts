@@ -2,11 +2,11 @@ import { LocalDate } from '../../common/local-date';
 import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Marking } from '../../common/marking';
 import { Quantity } from '../../common/quantity';
-import { ActorKind } from '../actor/actor-kind';
+import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 import { ReportingVerb } from '../citation/reporting-verb';
 import { DatePrecision } from '../event/event.entity';
 import { Confidence, ImplicationScope, Likelihood, TimeHorizon } from '../implication/judgment-scales';
-import { Reliability, SourceKind } from '../source/source-grades';
+import { Reliability } from '../source/source-grades';
 import { BriefSection } from './brief.inputs';
 import { STATEMENT_KINDS, statementKinds, type StatementKind as StatementKindName } from '../../registry/statement-kinds';
 
@@ -83,6 +83,12 @@ export class BriefStatement {
   @Field(() => String, { nullable: true, description: 'Category of a capability or challenge; type of a relation.' })
   category: string | null;
 
+  @Field(() => String, {
+    nullable: true,
+    description: 'The label of `category` in its vocabulary, as the brief writes it ("Special operations", "treaty partner of").',
+  })
+  categoryLabel: string | null;
+
   @Field(() => Quantity, { nullable: true, description: 'The number behind the statement, as a range or an exact count.' })
   quantity: Quantity | null;
 
@@ -137,8 +143,8 @@ export class BriefActorEntry {
   @Field({ description: 'Name of the actor.' })
   name: string;
 
-  @Field(() => ActorKind, { description: 'What sort of actor it is.' })
-  kind: ActorKind;
+  @Field(() => String, { description: ofVocabulary(Vocabulary.ACTOR_KIND, 'What sort of actor it is.') })
+  kind: string;
 
   @Field(() => [BriefStatement], { description: 'Capabilities, best supported first.' })
   capabilities: BriefStatement[];
@@ -188,8 +194,8 @@ export class BibliographyEntry {
   @Field({ description: 'Title of the source.' })
   title: string;
 
-  @Field(() => SourceKind, { description: 'What sort of document it is.' })
-  kind: SourceKind;
+  @Field(() => String, { description: ofVocabulary(Vocabulary.SOURCE_KIND, 'What sort of document it is.') })
+  kind: string;
 
   @Field(() => String, { nullable: true, description: 'Who published it, when known and visible to the reader.' })
   publisher: string | null;

@@ -1,26 +1,12 @@
 import { actorStatementKind } from '../assertion/actor-statement';
-
-export enum ChallengeCategory {
-  LANGUAGE = 'LANGUAGE',
-  INTEROPERABILITY = 'INTEROPERABILITY',
-  EQUIPMENT_FAMILIARITY = 'EQUIPMENT_FAMILIARITY',
-  TRAINING = 'TRAINING',
-  COMMAND_AND_CONTROL = 'COMMAND_AND_CONTROL',
-  LOGISTICS = 'LOGISTICS',
-  EXPERIENCE = 'EXPERIENCE',
-  ECONOMIC = 'ECONOMIC',
-  DIPLOMATIC = 'DIPLOMATIC',
-  MORALE = 'MORALE',
-}
+import { Vocabulary } from '../vocabulary/vocabularies';
 
 export const challenge = actorStatementKind({
   kind: 'CHALLENGE',
   plural: 'challenges',
-  categories: ChallengeCategory,
-  categoryType: 'challenge_category',
+  categories: Vocabulary.CHALLENGE_CATEGORY,
   describe: {
     type: 'What holds an actor back ("few soldiers speak Russian").',
-    categories: 'What kind of obstacle: language, interoperability, equipment familiarity, command and control ...',
     category: 'What kind of obstacle.',
     actor: 'Who faces it',
     ofActor: 'challenges of this actor',

@@ -10,7 +10,8 @@ import { canonicalExternalId } from '../actor/external-id';
 import { itemAccessFor, type ItemAccess } from '../assertion/item-access';
 import { documentKeys, parseDocument, type KeyedSection, type Problem } from '../fixture/fixture.parse';
 import { fixtureId } from '../fixture/fixture.ids';
-import type { Fixture } from '../fixture/fixture.schema';
+import { fixtureTerms, type Fixture } from '../fixture/fixture.schema';
+import { termProblems } from '../vocabulary/vocabulary.service';
 import { writeTransaction } from '../idempotency/idempotency';
 import { Role } from '../identity/role';
 import { statementEvidence } from '../release/derivation';
@@ -141,6 +142,9 @@ class DocumentImport {
   }
 
   async run(used: Array<{ section: KeyedSection; key: string; path: string }>): Promise<void> {
+    // The seed keeps its terms once deprecated (a start must not fail on them); anyone else writes usable terms only.
+    const terms = await termProblems(this.em, fixtureTerms(this.data), { allowDeprecated: this.importer.seed });
+    this.report.problems.push(...terms.map(({ path, message }) => ({ path, message })));
     await this.resolveTopic();
     await this.resolveKeys(used);
     await this.matchActors();

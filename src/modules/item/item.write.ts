@@ -8,6 +8,7 @@ import { fromGlobalId } from '../../read/global-id';
 import { itemAccessFor, type ItemAccess } from '../assertion/item-access';
 import { writeTransaction } from '../idempotency/idempotency';
 import { changedAccess, changesAccess, type AccessChange } from '../release/access-change';
+import { requireTerms, type TermCheck } from '../vocabulary/vocabulary.service';
 
 // What writing any stored item shares: references only to items the writer may see and that stand, a lock on the
 // item with its version checked, and one transaction.
@@ -112,6 +113,8 @@ export interface NewItem {
   marking?: Marking | null;
   audience?: string[] | null;
   references?: Reference[];
+  /** Values of vocabulary fields, each a usable term (vocabulary/). */
+  terms?: TermCheck[];
   /** Checks of the same transaction before the row is written (a name that must be free). */
   before?: (em: EntityManager) => Promise<void>;
   /** Writes of the same transaction once the row is there (its links). */
@@ -123,6 +126,7 @@ export function createItem(dataSource: DataSource, viewer: Viewer, item: NewItem
   const access = itemAccessFor(viewer, item.marking, item.audience, 'input');
   return writeTransaction(dataSource, async (em) => {
     await requireLive(em, viewer, item.references ?? []);
+    await requireTerms(em, item.terms ?? []);
     await item.before?.(em);
     const id = uuid();
     await insertRow(em, item.table, { id, ...item.columns, ...accessColumns(access) });
@@ -139,6 +143,8 @@ export interface ItemChange {
   access?: AccessChange;
   /** The version the writer read, when it wants a stale change refused. */
   version?: number | null;
+  /** New values of vocabulary fields, each a usable term (vocabulary/). */
+  terms?: TermCheck[];
   /** Columns that need the transaction: references to check, rules over the stored row. */
   resolve?: (em: EntityManager, id: string) => Promise<Record<string, unknown> | void>;
   /** Writes held outside the row (its links); true when they changed something, which is a change of the item. */
@@ -154,6 +160,7 @@ export interface ItemChange {
 export async function updateItem(dataSource: DataSource, viewer: Viewer, target: ItemTarget, change: ItemChange): Promise<void> {
   await writeTransaction(dataSource, async (em) => {
     const { id, version, retracted: _, ...current } = await lockItem(em, viewer, target, change.version);
+    await requireTerms(em, change.terms ?? []);
     const row: Record<string, unknown> = { ...change.columns, ...(await change.resolve?.(em, id)) };
     if (change.access && changesAccess(change.access)) {
       const derivedFrom = async () => (await change.derivedFrom?.(em, id)) ?? [];

@@ -1,27 +1,8 @@
 import { Check, Column, Entity } from 'typeorm';
-import { Field, Float, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, Float, ObjectType } from 'type-graphql';
 import { COUNTRY_CODE_FORMAT, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
-
-export enum LocationKind {
-  COUNTRY = 'COUNTRY',
-  REGION = 'REGION',
-  CITY = 'CITY',
-  MILITARY_SITE = 'MILITARY_SITE',
-  AREA = 'AREA',
-}
-
-registerEnumType(LocationKind, {
-  name: 'LocationKind',
-  description: 'What sort of place this is.',
-  valuesConfig: {
-    COUNTRY: { description: 'A country.' },
-    REGION: { description: 'An administrative region (oblast, province).' },
-    CITY: { description: 'A city, town or village.' },
-    MILITARY_SITE: { description: 'A base, garrison or training ground.' },
-    AREA: { description: 'A wider area without formal borders (a front line, a peninsula).' },
-  },
-});
+import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 
 @Entity()
 @Check('name_not_blank', trimmedText('name'))
@@ -34,9 +15,9 @@ export class Location extends Item {
   @Column('text')
   name: string;
 
-  @Field(() => LocationKind, { description: 'What sort of place this is.' })
-  @Column({ type: 'enum', enum: LocationKind, enumName: 'location_kind' })
-  kind: LocationKind;
+  @Field(() => String, { description: ofVocabulary(Vocabulary.LOCATION_KIND, 'What sort of place this is.') })
+  @Column('text')
+  kind: string;
 
   @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code of the country it lies in.' })
   @Column('char', { length: 2, nullable: true })

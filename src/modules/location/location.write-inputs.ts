@@ -1,14 +1,14 @@
 import { Field, Float, InputType } from 'type-graphql';
 import { AccessPatch, NewItemAccess } from '../release/access.inputs';
-import { LocationKind } from './location.entity';
+import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 
 @InputType({ description: 'A new place where events happen.' })
 export class LocationInput extends NewItemAccess {
   @Field({ description: 'Usual name of the place.' })
   name: string;
 
-  @Field(() => LocationKind, { description: 'What sort of place it is.' })
-  kind: LocationKind;
+  @Field(() => String, { description: ofVocabulary(Vocabulary.LOCATION_KIND, 'What sort of place it is.') })
+  kind: string;
 
   @Field(() => String, { nullable: true, description: 'ISO 3166-1 alpha-2 code of the country it lies in.' })
   countryCode?: string | null;
@@ -28,8 +28,8 @@ export class LocationPatch extends AccessPatch {
   @Field(() => String, { nullable: true, description: 'New name.' })
   name?: string | null;
 
-  @Field(() => LocationKind, { nullable: true, description: 'New kind.' })
-  kind?: LocationKind | null;
+  @Field(() => String, { nullable: true, description: ofVocabulary(Vocabulary.LOCATION_KIND, 'New kind.') })
+  kind?: string | null;
 
   @Field(() => String, { nullable: true, description: 'New country code.' })
   countryCode?: string | null;

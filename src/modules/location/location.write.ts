@@ -5,6 +5,8 @@ import type { Viewer } from '../../common/viewer';
 import { createItem, optionalText, requiredText, updateItem } from '../item/item.write';
 import type { Dependent } from '../item/retraction';
 import type { LocationInput, LocationPatch } from './location.write-inputs';
+import { Vocabulary } from '../vocabulary/vocabularies';
+import type { TermCheck } from '../vocabulary/vocabulary.service';
 
 /** Both coordinates or neither, on the globe. */
 function coordinates(latitude: number | null | undefined, longitude: number | null | undefined) {
@@ -14,6 +16,8 @@ function coordinates(latitude: number | null | undefined, longitude: number | nu
   if (lon !== null && (lon < -180 || lon > 180)) throw badUserInput('input.longitude', 'a longitude is -180 to 180 degrees');
   return { latitude: lat, longitude: lon };
 }
+
+const kindTerm = (kind: string): TermCheck => ({ vocabulary: Vocabulary.LOCATION_KIND, term: kind, path: 'input.kind' });
 
 export function createLocation(dataSource: DataSource, viewer: Viewer, input: LocationInput): Promise<string> {
   return createItem(dataSource, viewer, {
@@ -27,6 +31,7 @@ export function createLocation(dataSource: DataSource, viewer: Viewer, input: Lo
     },
     marking: input.marking,
     audience: input.audience,
+    terms: [kindTerm(input.kind)],
   });
 }
 
@@ -38,7 +43,12 @@ export function updateLocation(dataSource: DataSource, viewer: Viewer, globalId:
   // Coordinates change together.
   if (patch.latitude !== undefined || patch.longitude !== undefined) Object.assign(columns, coordinates(patch.latitude, patch.longitude));
   if (patch.description !== undefined) columns.description = optionalText(patch.description);
-  return updateItem(dataSource, viewer, { table: 'location', typeName: 'Location', globalId }, { columns, access: patch, version });
+  return updateItem(
+    dataSource,
+    viewer,
+    { table: 'location', typeName: 'Location', globalId },
+    { columns, access: patch, version, terms: patch.kind != null ? [kindTerm(patch.kind)] : [] },
+  );
 }
 
 /** Events at a place: while any stands, the place is not retracted. */

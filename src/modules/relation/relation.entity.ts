@@ -1,28 +1,10 @@
 import { Check, Column, Entity, Index, JoinColumn, ManyToOne } from 'typeorm';
-import { Field, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ObjectType } from 'type-graphql';
 import { LocalDate } from '../../common/local-date';
 import { Item, Node } from '../../common/columns';
 import { Assertion } from '../assertion/assertion.entity';
 import { Actor } from '../actor/actor.entity';
-
-export enum RelationType {
-  TREATY_PARTNER_OF = 'TREATY_PARTNER_OF',
-  ALLIED_WITH = 'ALLIED_WITH',
-  DEPLOYS_FORCES_TO = 'DEPLOYS_FORCES_TO',
-  SUPPLIES_ARMS_TO = 'SUPPLIES_ARMS_TO',
-  TRAINS_WITH = 'TRAINS_WITH',
-  TRADES_WITH = 'TRADES_WITH',
-  SUPPORTS = 'SUPPORTS',
-  CONDEMNS = 'CONDEMNS',
-  OPPOSES = 'OPPOSES',
-  AT_WAR_WITH = 'AT_WAR_WITH',
-  SANCTIONS = 'SANCTIONS',
-}
-
-registerEnumType(RelationType, {
-  name: 'RelationType',
-  description: 'How one actor stands to another, read as "from TYPE to" (Russia TREATY_PARTNER_OF DPRK).',
-});
+import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 
 @Entity()
 @Check('relation_validity_ordered', 'valid_from <= valid_to')
@@ -51,9 +33,11 @@ export class ActorRelation extends Assertion {
   @JoinColumn({ name: 'to_actor_id' })
   to: Actor;
 
-  @Field(() => RelationType, { description: 'How `from` stands to `to`.' })
-  @Column({ type: 'enum', enum: RelationType, enumName: 'relation_type' })
-  type: RelationType;
+  @Field(() => String, {
+    description: ofVocabulary(Vocabulary.RELATION_TYPE, 'How `from` stands to `to`, read as "from TYPE to" (Russia TREATY_PARTNER_OF DPRK).'),
+  })
+  @Column('text')
+  type: string;
 
   @Field(() => LocalDate, { nullable: true, description: 'First day the relation holds, when known.' })
   @Column('date', { nullable: true })

@@ -1,9 +1,10 @@
 import { sql } from '../../read/fragment';
 import { oneOf, visibleRef } from '../../read/filters';
-import { byDate, byEnum, byParentKey, byTimestamps, one, TypeSpec } from '../../read/model';
+import { byDate, byParentKey, byTerm, byTimestamps, one, TypeSpec } from '../../read/model';
 import type { ItemWrites } from '../../registry/item-mutations';
 import { assertionConditions, assertionFields } from '../assertion/assertion.read';
-import { ActorRelation, RelationType } from './relation.entity';
+import { Vocabulary } from '../vocabulary/vocabularies';
+import { ActorRelation } from './relation.entity';
 import { RelationFilter } from './relation.filter';
 import { createRelation, deleteRelation, updateRelation } from './relation.write';
 import { ActorRelationInput, ActorRelationPatch } from './relation.write-inputs';
@@ -31,7 +32,7 @@ export const relationType: TypeSpec<RelationFilter> = {
   filter: {
     input: RelationFilter,
     conditions: (f, a, q) => {
-      const conditions = [...assertionConditions(f, a, q, 'relation_id'), ...oneOf(a, 'type', f.types, 'relation_type')];
+      const conditions = [...assertionConditions(f, a, q, 'relation_id'), ...oneOf(a, 'type', f.types, 'text')];
       if (f.actor) {
         const actor = visibleRef(q, 'actor', f.actor, 'filter.actor', 'Actor');
         conditions.push(sql`(${a}.from_actor_id = ${actor} OR ${a}.to_actor_id = ${actor})`);
@@ -43,7 +44,7 @@ export const relationType: TypeSpec<RelationFilter> = {
       return conditions;
     },
   },
-  orderFields: { TYPE: byEnum('type', 'relation_type', RelationType), VALID_FROM: byDate('valid_from'), ...byTimestamps },
+  orderFields: { TYPE: byTerm('type', Vocabulary.RELATION_TYPE), VALID_FROM: byDate('valid_from'), ...byTimestamps },
   defaultOrder: { field: 'TYPE', direction: 'ASC', description: 'by type' },
   orderFieldEnum: 'RelationOrderField',
   root: { list: { name: 'relations', description: 'Relations between actors; filtered and paginated.' } },

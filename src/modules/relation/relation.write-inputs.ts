@@ -1,15 +1,15 @@
 import { LocalDate } from '../../common/local-date';
 import { Field, ID, InputType } from 'type-graphql';
 import { NewStatementFields, StatementAccessPatch } from '../assertion/statement.write-inputs';
-import { RelationType } from './relation.entity';
+import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 
 @InputType({ description: 'A new relation between two actors and the sources behind it.' })
 export class ActorRelationInput extends NewStatementFields {
   @Field(() => ID, { description: 'Subject (an Actor id).' })
   from: string;
 
-  @Field(() => RelationType, { description: 'How `from` stands to `to`.' })
-  type: RelationType;
+  @Field(() => String, { description: ofVocabulary(Vocabulary.RELATION_TYPE, 'How `from` stands to `to`.') })
+  type: string;
 
   @Field(() => ID, { description: 'Object (an Actor id).' })
   to: string;

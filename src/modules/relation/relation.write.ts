@@ -3,6 +3,7 @@ import { badUserInput } from '../../common/errors';
 import type { Viewer } from '../../common/viewer';
 import { actorRef, createStatement, deleteStatement, updateStatement } from '../assertion/assertion.write';
 import type { ActorRelationInput, ActorRelationPatch } from './relation.write-inputs';
+import { Vocabulary } from '../vocabulary/vocabularies';
 
 const target = (globalId: string, version?: number | null) => ({ table: 'actor_relation' as const, typeName: 'ActorRelation', globalId, version });
 
@@ -27,6 +28,7 @@ export function createRelation(dataSource: DataSource, viewer: Viewer, input: Ac
       description: input.description?.trim() || null,
     },
     references: [from, to],
+    terms: [{ vocabulary: Vocabulary.RELATION_TYPE, term: input.type, path: 'input.type' }],
   });
 }
 

@@ -23,27 +23,3 @@ registerEnumType(Reliability, {
     F: { description: 'Reliability cannot be judged: no basis for evaluating the source.' },
   },
 });
-
-export enum SourceKind {
-  INTELLIGENCE_ASSESSMENT = 'INTELLIGENCE_ASSESSMENT',
-  GOVERNMENT_STATEMENT = 'GOVERNMENT_STATEMENT',
-  OFFICIAL_STATEMENT = 'OFFICIAL_STATEMENT',
-  MEDIA_REPORT = 'MEDIA_REPORT',
-  SOCIAL_MEDIA = 'SOCIAL_MEDIA',
-  ANALYSIS_ARTICLE = 'ANALYSIS_ARTICLE',
-  OTHER = 'OTHER',
-}
-
-registerEnumType(SourceKind, {
-  name: 'SourceKind',
-  description: 'What sort of document or channel a source is.',
-  valuesConfig: {
-    INTELLIGENCE_ASSESSMENT: { description: 'A published intelligence update or assessment.' },
-    GOVERNMENT_STATEMENT: { description: 'A statement by a government or ministry.' },
-    OFFICIAL_STATEMENT: { description: 'A statement by an international organisation or its officials.' },
-    MEDIA_REPORT: { description: 'A news or specialist media report.' },
-    SOCIAL_MEDIA: { description: 'Material circulating on social media or messaging platforms.' },
-    ANALYSIS_ARTICLE: { description: 'An analytic article or commentary.' },
-    OTHER: { description: 'Anything else.' },
-  },
-});

@@ -4,7 +4,8 @@ import { LocalDate } from '../../common/local-date';
 import { trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Actor } from '../actor/actor.entity';
-import { Reliability, SourceKind } from './source-grades';
+import { Reliability } from './source-grades';
+import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 
 @Entity()
 @Check('name_not_blank', trimmedText('name'))
@@ -18,9 +19,9 @@ export class Source extends Item {
   @Column('text')
   name: string;
 
-  @Field(() => SourceKind, { description: 'What sort of document or channel it is.' })
-  @Column({ type: 'enum', enum: SourceKind, enumName: 'source_kind' })
-  kind: SourceKind;
+  @Field(() => String, { description: ofVocabulary(Vocabulary.SOURCE_KIND, 'What sort of document or channel it is.') })
+  @Column('text')
+  kind: string;
 
   @Index()
   @Column('uuid', { nullable: true })

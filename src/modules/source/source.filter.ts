@@ -1,15 +1,16 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { LocalDate } from '../../common/local-date';
 import { Marking } from '../../common/marking';
-import { Reliability, SourceKind } from './source-grades';
+import { Reliability } from './source-grades';
+import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 
 @InputType({ description: 'Narrows a list of sources; all conditions must hold.' })
 export class SourceFilter {
   @Field(() => String, { nullable: true, description: 'Only sources cited by statements of the topic with this slug.' })
   topic?: string | null;
 
-  @Field(() => [SourceKind], { nullable: true, description: 'Only these kinds.' })
-  kinds?: SourceKind[] | null;
+  @Field(() => [String], { nullable: true, description: ofVocabulary(Vocabulary.SOURCE_KIND, 'Only these kinds.') })
+  kinds?: string[] | null;
 
   @Field(() => Reliability, { nullable: true, description: 'Only sources at least this reliable: B keeps A and B.' })
   minReliability?: Reliability | null;

@@ -44,7 +44,7 @@ export const sourceType: TypeSpec<SourceFilter> = {
     input: SourceFilter,
     conditions: (f, a, q) => {
       const conditions = [
-        ...oneOf(a, 'kind', f.kinds, 'source_kind'),
+        ...oneOf(a, 'kind', f.kinds, 'text'),
         ...compare(a, 'reliability', '<=', f.minReliability, 'source_reliability'),
         ...(f.publisher ? [sql`${a}.publisher_id = ${visibleRef(q, 'actor', f.publisher, 'filter.publisher', 'Actor')}`] : []),
         ...compare(a, 'published_on', '>=', f.publishedFrom, 'date'),

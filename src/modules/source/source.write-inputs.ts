@@ -1,15 +1,16 @@
 import { Field, ID, InputType } from 'type-graphql';
 import { LocalDate } from '../../common/local-date';
 import { AccessPatch, NewItemAccess } from '../release/access.inputs';
-import { Reliability, SourceKind } from './source-grades';
+import { Reliability } from './source-grades';
+import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 
 @InputType({ description: 'A new source: a document or channel statements are cited to.' })
 export class SourceInput extends NewItemAccess {
   @Field({ description: 'Title of the document or channel.' })
   name: string;
 
-  @Field(() => SourceKind, { description: 'What sort of document or channel it is.' })
-  kind: SourceKind;
+  @Field(() => String, { description: ofVocabulary(Vocabulary.SOURCE_KIND, 'What sort of document or channel it is.') })
+  kind: string;
 
   @Field(() => Reliability, { description: 'Admiralty reliability grade (A-F; F when it cannot be judged).' })
   reliability: Reliability;
@@ -32,8 +33,8 @@ export class SourcePatch extends AccessPatch {
   @Field(() => String, { nullable: true, description: 'New title.' })
   name?: string | null;
 
-  @Field(() => SourceKind, { nullable: true, description: 'New kind.' })
-  kind?: SourceKind | null;
+  @Field(() => String, { nullable: true, description: ofVocabulary(Vocabulary.SOURCE_KIND, 'New kind.') })
+  kind?: string | null;
 
   @Field(() => Reliability, { nullable: true, description: 'New reliability grade.' })
   reliability?: Reliability | null;

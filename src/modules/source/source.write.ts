@@ -5,6 +5,8 @@ import { STATEMENT_KINDS, statementKinds } from '../../registry/statement-kinds'
 import { createItem, optionalText, referenceTo, requiredText, requireLive, updateItem } from '../item/item.write';
 import type { Dependent } from '../item/retraction';
 import type { SourceInput, SourcePatch } from './source.write-inputs';
+import { Vocabulary } from '../vocabulary/vocabularies';
+import type { TermCheck } from '../vocabulary/vocabulary.service';
 
 /** An http(s) address, or none. */
 function urlOf(url: string | null | undefined): string | null {
@@ -19,6 +21,8 @@ function urlOf(url: string | null | undefined): string | null {
   if (!parsed || !['http:', 'https:'].includes(parsed.protocol)) throw badUserInput('input.url', 'an http or https address');
   return trimmed;
 }
+
+const kindTerm = (kind: string): TermCheck => ({ vocabulary: Vocabulary.SOURCE_KIND, term: kind, path: 'input.kind' });
 
 const publisherRef = (publisher: string) => referenceTo('actor', 'Actor', publisher, 'input.publisher');
 
@@ -38,6 +42,7 @@ export function createSource(dataSource: DataSource, viewer: Viewer, input: Sour
     marking: input.marking,
     audience: input.audience,
     references: publisher ? [publisher] : [],
+    terms: [kindTerm(input.kind)],
   });
 }
 
@@ -58,6 +63,7 @@ export function updateSource(dataSource: DataSource, viewer: Viewer, globalId: s
       columns,
       access: patch,
       version,
+      terms: patch.kind != null ? [kindTerm(patch.kind)] : [],
       resolve: async (em) => {
         if (patch.publisher === undefined) return;
         if (publisher) await requireLive(em, viewer, [publisher]);
