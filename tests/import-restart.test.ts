@@ -140,7 +140,7 @@ test('an analyst’s statement and edits survive a changed seed file, restarts a
   );
   const first = cli(document);
   expect(first).toMatchObject({ status: 0 });
-  expect(first.stdout).toContain('kursk-notes.yaml: org-r/kursk-notes imported');
+  expect(first.stdout).toContain('kursk-notes.yaml: principal:org-r/restart-analyst/kursk-notes imported');
   expect(first.stdout).toContain('capability: 1 created, 0 updated, 0 unchanged, 0 retracted, 0 kept');
   const second = cli(document);
   expect(second.stdout).toContain('capability: 0 created, 0 updated, 1 unchanged, 0 retracted, 0 kept');
@@ -158,6 +158,6 @@ test('a document with problems is refused by the command line with each problem,
   writeFileSync(document, JSON.stringify({ topic: { key: 'Not A Key', title: 't', summary: 's' } }));
   const run = cli(document);
   expect(run.status).toBe(2);
-  expect(run.stdout).toContain('broken.json: org-r/broken NOT imported');
+  expect(run.stdout).toContain('broken.json: principal:org-r/restart-analyst/broken NOT imported');
   expect(run.stdout).toMatch(/problem topic\.key: must be lowercase kebab-case/);
 }, 60_000);

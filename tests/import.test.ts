@@ -131,7 +131,7 @@ describe('a new scenario goes in through importData', () => {
   test('a dry run counts what it would write and stores nothing', async () => {
     const before = await newestWrite();
     const report = await importAs('analyst', strait(), { dryRun: true });
-    expect(report).toMatchObject({ document: 'org-i/strait-patrols', applied: false, dryRun: true, problems: [] });
+    expect(report).toMatchObject({ document: 'principal:org-i/analyst/strait-patrols', applied: false, dryRun: true, problems: [] });
     expect(totals(report)).toEqual({ created: 15, updated: 0, unchanged: 0, retracted: 0, kept: 0 });
     expect(await newestWrite()).toBe(before);
     expect((await server.gqlAs(keys.analyst, STRAIT)).body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
@@ -172,7 +172,7 @@ describe('a new scenario goes in through importData', () => {
     expect(countOf(report, 'challenge')).toMatchObject({ retracted: 1 });
     expect(countOf(report, 'citation')).toMatchObject({ retracted: 1, unchanged: 4 });
     const reason = (await server.dataSource.query(`SELECT retraction_reason FROM challenge WHERE statement = 'Fuel is short.'`))[0].retraction_reason;
-    expect(reason).toBe('no longer in the document org-i/strait-patrols');
+    expect(reason).toBe('no longer in the document principal:org-i/analyst/strait-patrols');
     expect(dataOf(await server.gqlAs(keys.analyst, `query { topic(slug: "strait-patrols") { challenges { totalCount } } }`)).topic.challenges.totalCount).toBe(
       0,
     );
@@ -215,7 +215,7 @@ describe('a new scenario goes in through importData', () => {
     doc.topic.key = 'strait-patrols-x';
     doc.capabilities[0].statement = 'Org X says: 13 boats.';
     const report = await importAs('outsider', doc);
-    expect(report).toMatchObject({ applied: true, document: 'org-x/strait-patrols-x' });
+    expect(report).toMatchObject({ applied: true, document: 'principal:org-x/outsider/strait-patrols-x' });
     // Same names, same kinds: the actors org-i wrote are the same actors, used as they are.
     expect(countOf(report, 'actor')).toMatchObject({ created: 0, kept: 2 });
     expect(report.kept.find((k) => k.path === 'actors[0] (coastguard)')!.reason).toMatch(

@@ -63,8 +63,12 @@ export async function findMatchingActor(em: EntityManager, viewer: Viewer, candi
  * Holds the names of `candidate` within its kind until the transaction ends, so that two writers recording the same
  * actor at once are told of each other instead of both finding no match (identifiers are held by their table's key).
  */
-export async function lockIdentity(em: EntityManager, candidate: ActorIdentity): Promise<void> {
-  const names = [candidate.name, ...(candidate.aliases ?? [])].map((n) => `actor ${String(candidate.kind)} ${normalised(n)}`);
+export const lockIdentity = (em: EntityManager, candidate: ActorIdentity) => lockIdentities(em, [candidate]);
+
+/** `lockIdentity` for several actors at once (an import's), all in one order. */
+export async function lockIdentities(em: EntityManager, candidates: ActorIdentity[]): Promise<void> {
+  const names = candidates.flatMap((c) => [c.name, ...(c.aliases ?? [])].map((n) => `actor ${String(c.kind)} ${normalised(n)}`));
+  if (!names.length) return;
   // In one order, so that two writers never hold one name each while waiting for the other's.
   await em.query(`SELECT pg_advisory_xact_lock(hashtext(n)) FROM (SELECT DISTINCT unnest($1::text[]) AS n ORDER BY n) names`, [names]);
 }

@@ -7,11 +7,11 @@ import { lockItem, type LockedItem } from '../item/item.write';
 import { isRelease } from '../release/release.rules';
 import type { ExternalId } from './external-id';
 
-/** Link tables that tie items to actors: [table, owner column]. */
+/** Link tables that tie items to actors: [table, owner column, owner table]. */
 const LINKS = [
-  ['implication_actor', 'implication_id'],
-  ['event_actor', 'event_id'],
-  ['topic_actor', 'topic_id'],
+  ['implication_actor', 'implication_id', 'implication'],
+  ['event_actor', 'event_id', 'event'],
+  ['topic_actor', 'topic_id', 'topic'],
 ] as const;
 
 interface Stored {
@@ -76,7 +76,11 @@ export async function mergeActors(dataSource: DataSource, viewer: Viewer, intoGl
        WHERE $2 IN (from_actor_id, to_actor_id) AND $1 IN (from_actor_id, to_actor_id) AND retracted_at IS NULL`,
       [into, from, `${reason}: a relation of an actor to itself`],
     );
-    for (const [table, owner] of LINKS) {
+    for (const [table, owner, ownerTable] of LINKS) {
+      // A moved link is a change of the item that has it: one version more, as for any other change of it.
+      await em.query(`UPDATE ${ownerTable} SET version = version + 1, updated_at = now() WHERE id IN (SELECT ${owner} FROM ${table} WHERE actor_id = $1)`, [
+        from,
+      ]);
       await em.query(`INSERT INTO ${table} (${owner}, actor_id) SELECT ${owner}, $1 FROM ${table} WHERE actor_id = $2 ON CONFLICT DO NOTHING`, [into, from]);
       await em.query(`DELETE FROM ${table} WHERE actor_id = $1`, [from]);
     }

@@ -5,7 +5,7 @@ import type { Viewer } from '../../common/viewer';
 import { visibleCondition, type ItemTable } from '../../read/access';
 import { toGlobalId } from '../../read/global-id';
 import { registry } from '../../registry/registry';
-import { findMatchingActor, lockIdentity } from '../actor/actor.identity';
+import { findMatchingActor, lockIdentities } from '../actor/actor.identity';
 import { canonicalExternalId } from '../actor/external-id';
 import { itemAccessFor, type ItemAccess } from '../assertion/item-access';
 import { documentKeys, parseDocument, type KeyedSection, type Problem } from '../fixture/fixture.parse';
@@ -25,7 +25,7 @@ import * as rows from './table-import';
 /** Who imports: the seed is loaded as the service itself; anyone else as the writer it is, within its clearance. */
 export interface Importer {
   viewer: Viewer;
-  /** Whose documents these are: "seed", an organisation, or a principal without one. */
+  /** Whose documents these are: "seed", or "principal:<principal>" (a namespace no principal can take from the seed). */
   owner: string;
   seed: boolean;
 }
@@ -36,7 +36,11 @@ export const SEED_IMPORTER: Importer = {
   seed: true,
 };
 
-export const importerOf = (viewer: Viewer): Importer => ({ viewer, owner: viewer.organisation ?? viewer.principal!, seed: false });
+/**
+ * A document belongs to the principal importing it, not to its organisation: colleagues cleared differently must not
+ * rewrite, retract or probe each other's documents.
+ */
+export const importerOf = (viewer: Viewer): Importer => ({ viewer, owner: `principal:${viewer.principal!}`, seed: false });
 
 export type TableCounts = {
   table: string;
@@ -112,6 +116,10 @@ class DocumentImport {
     IMPORT_TABLES.map((table) => [table, { table, created: 0, updated: 0, unchanged: 0, retracted: 0, kept: 0 }]),
   );
   private readonly keyIds = new Map<string, string>();
+  /** Items this import writes (creates or rewrites), once classified. */
+  private readonly written = new Set<string>();
+  /** Whether the seed takes over items an older install loaded before imports kept a record of them. */
+  private adopting = false;
 
   constructor(
     private readonly em: EntityManager,
@@ -142,6 +150,14 @@ class DocumentImport {
   }
 
   async run(used: Array<{ section: KeyedSection; key: string; path: string }>): Promise<void> {
+    if (this.importer.seed) {
+      // Only a file the old loader loaded, imported for the first time: never an analyst's item of the same id or slug.
+      const [{ adopt }]: Array<{ adopt: boolean }> = await this.em.query(
+        `SELECT EXISTS (SELECT 1 FROM fixture_load WHERE file = $1) AND NOT EXISTS (SELECT 1 FROM imported_item WHERE document = $2) AS adopt`,
+        [this.document.slice('seed/'.length), this.document],
+      );
+      this.adopting = adopt;
+    }
     // The seed keeps its terms once deprecated (a start must not fail on them); anyone else writes usable terms only.
     const terms = await termProblems(this.em, fixtureTerms(this.data), { allowDeprecated: this.importer.seed });
     this.report.problems.push(...terms.map(({ path, message }) => ({ path, message })));
@@ -198,7 +214,8 @@ class DocumentImport {
       [this.data.topic.key, this.ids.topic],
     );
     if (!other) return;
-    if (!other.visible) return this.problem('topic.key', `the slug "${this.data.topic.key}" is taken: choose another`);
+    // The seed's topics are its own: one written through the API under the same slug is never taken over.
+    if (!other.visible || this.importer.seed) return this.problem('topic.key', `the slug "${this.data.topic.key}" is taken: choose another`);
     (this.ids as { topic: string }).topic = other.id;
     this.reused.add(other.id);
     this.keep('topic', 'topic', `topic "${this.data.topic.key}" exists: the document's statements are added to it, the topic is left as it is`);
@@ -231,16 +248,35 @@ class DocumentImport {
       'actor',
       this.data.actors.map((a) => this.ids.actor(a.key)),
     );
-    for (const [i, actor] of this.data.actors.entries()) {
-      if (stored.has(this.ids.actor(actor.key))) continue;
-      const identity = { name: actor.name, aliases: actor.aliases, kind: actor.kind, externalIds: actor.externalIds };
-      await lockIdentity(this.em, identity);
+    const fresh = [...this.data.actors.entries()]
+      .filter(([, a]) => !stored.has(this.ids.actor(a.key)))
+      .map(([i, a]) => ({ i, key: a.key, identity: { name: a.name, aliases: a.aliases, kind: a.kind, externalIds: a.externalIds } }));
+    // All at once, in one order: two imports naming the same actors in other orders wait for each other, no deadlock.
+    await lockIdentities(
+      this.em,
+      fresh.map((f) => f.identity),
+    );
+    const created: typeof fresh = [];
+    for (const { i, key, identity } of fresh) {
       const match = await findMatchingActor(this.em, this.importer.viewer, identity);
-      if (!match) continue;
-      this.keyIds.set(`actors:${actor.key}`, match.id);
+      if (!match) {
+        created.push({ i, key, identity });
+        continue;
+      }
+      this.keyIds.set(`actors:${key}`, match.id);
       this.reused.add(match.id);
       const by = match.by === 'externalId' ? `holds ${match.matched}` : `is named "${match.matched}"`;
-      this.keep('actor', `actors[${i}] (${actor.key})`, `Actor "${match.name}" (${toGlobalId('Actor', match.id)}) ${by}: it is used as it is`);
+      this.keep('actor', `actors[${i}] (${key})`, `Actor "${match.name}" (${toGlobalId('Actor', match.id)}) ${by}: it is used as it is`);
+    }
+    // An identifier held by an actor the importer may not see: refused as through the API, without naming the holder.
+    for (const { i, key, identity } of created) {
+      const ids = identity.externalIds.map(canonicalExternalId);
+      if (!ids.length) continue;
+      const held: unknown[] = await this.em.query(`SELECT 1 FROM actor_external_id WHERE (scheme, value) IN (SELECT * FROM unnest($1::text[], $2::text[]))`, [
+        ids.map((x) => x.scheme),
+        ids.map((x) => x.value),
+      ]);
+      if (held.length) this.problem(`actors[${i}] (${key}).externalIds`, 'an identifier given names another actor already');
     }
   }
 
@@ -259,28 +295,26 @@ class DocumentImport {
 
   /** Which planned items are new, which the document wrote before and may write again, and which it must leave. */
   private async classify(table: ImportTable, items: PlannedItem[]): Promise<TablePlan> {
-    const plan: TablePlan = {
-      create: [],
-      rewrite: [],
-      stored: await rows.storedItems(
-        this.em,
-        table,
-        items.map((i) => i.id),
-      ),
-    };
+    const ids = items.map((i) => i.id);
+    const plan: TablePlan = { create: [], rewrite: [], stored: await rows.storedItems(this.em, table, ids, this.visible('t', table)) };
     for (const item of items) {
       const stored = plan.stored.get(item.id);
       if (!stored) plan.create.push(item);
+      // Re-marked above the importer since (a token of lower clearance): left, and nothing told about it.
+      else if (!stored.visible) this.keep(table, item.path, 'left as it is');
       else if (stored.document === this.document && stored.importedVersion === stored.version) plan.rewrite.push(item);
-      // The seed's items from before imports kept a record are the seed's.
-      else if (this.importer.seed && stored.document === null) plan.rewrite.push(item);
+      // The seed's items loaded before imports kept a record (an older install) are the seed's, once.
+      else if (this.adopting && stored.document === null) plan.rewrite.push(item);
       else if (stored.document === this.document) this.keep(table, item.path, 'changed through the API since it was imported: left as it is');
-      else
-        this.keep(
-          table,
-          item.path,
-          stored.document ? `written by another document (${stored.document}): left as it is` : 'not written by an import: left as it is',
-        );
+      else this.keep(table, item.path, stored.document ? 'written by another document: left as it is' : 'not written by an import: left as it is');
+    }
+    for (const item of [...plan.create, ...plan.rewrite]) this.written.add(item.id);
+    // A document's place, a source or an actor retracted through the API since is no longer there to refer to.
+    for (const item of items) {
+      const stored = plan.stored.get(item.id);
+      if (stored?.visible && stored.retracted && !this.written.has(item.id) && ['actor', 'location', 'source'].includes(table)) {
+        this.problem(item.path, `retracted through the API since it was imported: take it out of the document, or restore it`);
+      }
     }
     for (const item of plan.rewrite) {
       if (!this.importer.seed && isRelease(plan.stored.get(item.id)!, item.access)) {
@@ -292,7 +326,8 @@ class DocumentImport {
 
   /** What an item is derived from bounds who may read it: a citation its source, a statement the sources it rests on. */
   private async checkDerivation(items: PlannedItem[]) {
-    const sources = new Map(items.filter((i) => i.table === 'source').map((i) => [i.id, i.access]));
+    // A source the document writes counts as the document marks it; any other (kept, or the seed's) as it is stored.
+    const sources = new Map(items.filter((i) => i.table === 'source' && this.written.has(i.id)).map((i) => [i.id, i.access]));
     const elsewhere = [...new Set(items.flatMap((i) => i.sources?.map((s) => s.id) ?? []))].filter((id) => !sources.has(id));
     if (elsewhere.length) {
       const stored: Array<ItemAccess & { id: string }> = await this.em.query(
@@ -302,7 +337,7 @@ class DocumentImport {
       for (const { id, ...access } of stored) sources.set(id, access);
     }
     for (const item of items) {
-      if (!item.sources) continue;
+      if (!item.sources || !this.written.has(item.id)) continue;
       const evidence = item.sources.filter((s) => sources.has(s.id)).map((s) => ({ source: sources.get(s.id)!, denies: s.denies }));
       if (item.table === 'citation') {
         if (evidence.some((e) => isRelease(e.source, item.access)))
@@ -355,7 +390,7 @@ class DocumentImport {
   /** Items the document wrote before and no longer has are retracted, unless changed since or still used. */
   private async retractGone(table: ImportTable, items: PlannedItem[], versions: Map<string, number>) {
     const planned = items.filter((i) => i.table === table).map((i) => i.id);
-    const gone = await rows.itemsGone(this.em, this.document, table, planned);
+    const gone = await rows.itemsGone(this.em, this.document, table, planned, this.visible('t', table));
     const typeName = [...registry.values()].find((t) => t.table === table)!.typeName;
     const label = (id: string) => `${typeName} ${toGlobalId(typeName, id)}`;
     await rows.forgetImported(
@@ -363,7 +398,8 @@ class DocumentImport {
       gone.filter((g) => g.version === null).map((g) => g.id),
     );
     const retract: string[] = [];
-    for (const g of gone.filter((g) => g.version !== null && !g.retracted)) {
+    // What the importer may no longer see is neither retracted nor told of.
+    for (const g of gone.filter((g) => g.version !== null && !g.retracted && g.visible)) {
       if (g.version !== g.importedVersion)
         this.keep(table, label(g.id), 'no longer in the document, but changed through the API since it was imported: left as it is');
       else if (await this.stillUsed(table, g.id)) this.keep(table, label(g.id), 'no longer in the document, but items that stand refer to it: left as it is');

@@ -10,6 +10,8 @@ export interface StoredItem {
   id: string;
   version: number;
   retracted: boolean;
+  /** Whether the importer may see it: one it may not is never written, nor told of. */
+  visible: boolean;
   marking: Marking;
   organisation: string | null;
   audience: string[];
@@ -18,23 +20,27 @@ export interface StoredItem {
   links: string[] | null;
 }
 
-/** The stored items of `table` among `ids`, with their provenance. */
-export async function storedItems(em: EntityManager, table: ImportTable, ids: string[]): Promise<Map<string, StoredItem>> {
+/**
+ * The stored items of `table` among `ids`, with their provenance, locked until the import ends: a change made through
+ * the API meanwhile waits, or is seen, and is never overwritten. `visible` is a condition on alias `t`.
+ */
+export async function storedItems(em: EntityManager, table: ImportTable, ids: string[], visible = 'true'): Promise<Map<string, StoredItem>> {
   const rows: StoredItem[] = await em.query(
-    `SELECT t.id, t.version, t.retracted_at IS NOT NULL AS retracted, t.marking::text AS marking, t.organisation, t.audience,
+    `SELECT t.id, t.version, t.retracted_at IS NOT NULL AS retracted, ${visible} AS visible, t.marking::text AS marking, t.organisation, t.audience,
        i.document, i.version AS "importedVersion", i.links
-     FROM ${table} t LEFT JOIN imported_item i ON i.item_id = t.id WHERE t.id = ANY($1::uuid[])`,
+     FROM ${table} t LEFT JOIN imported_item i ON i.item_id = t.id WHERE t.id = ANY($1::uuid[]) ORDER BY t.id FOR UPDATE OF t`,
     [ids],
   );
   return new Map(rows.map((r) => [r.id, r]));
 }
 
 /** Items a document wrote before that it no longer has, as they are now (a row deleted since is `version` null). */
-export async function itemsGone(em: EntityManager, document: string, table: ImportTable, kept: string[]) {
-  return em.query<Array<{ id: string; version: number | null; importedVersion: number; retracted: boolean }>>(
-    `SELECT i.item_id AS id, t.version, i.version AS "importedVersion", t.retracted_at IS NOT NULL AS retracted
+export async function itemsGone(em: EntityManager, document: string, table: ImportTable, kept: string[], visible = 'true') {
+  return em.query<Array<{ id: string; version: number | null; importedVersion: number; retracted: boolean; visible: boolean }>>(
+    `SELECT i.item_id AS id, t.version, i.version AS "importedVersion", t.retracted_at IS NOT NULL AS retracted, coalesce(${visible}, false) AS visible
      FROM imported_item i LEFT JOIN ${table} t ON t.id = i.item_id
-     WHERE i.document = $1 AND i.item_table = $2 AND NOT (i.item_id = ANY($3::uuid[]))`,
+     WHERE i.document = $1 AND i.item_table = $2 AND NOT (i.item_id = ANY($3::uuid[]))
+     ORDER BY i.item_id FOR UPDATE OF i`,
     [document, table, kept],
   );
 }
