@@ -4,6 +4,7 @@ import { ActorResolver } from '../modules/actor/actor.resolver';
 import { BriefResolver } from '../modules/brief/brief.resolver';
 import { ApiKeyResolver } from '../modules/identity/api-key.resolver';
 import { scopeMutationsToIdempotencyKeys } from '../modules/idempotency/idempotency';
+import { authorMutations } from '../modules/history/change-author';
 import { authChecker } from '../modules/identity/auth-checker';
 import { BriefDefinitionResolver } from '../modules/brief-definition/brief-definition.resolver';
 import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
@@ -42,6 +43,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       'Writes, each all or nothing, each naming the role it needs: record, change, retract and restore topics, actors, places, sources and statements, add and remove citations, re-mark citations (ANALYST; lowering a marking or widening an audience is a release, RELEASER); merge actors, delete statements for good, manage brief definitions and API keys (ADMIN). Changes take the `version` read (a stale one is CONFLICT) and a `comment` saying why.';
   }
   scopeMutationsToIdempotencyKeys(schema);
+  authorMutations(schema);
   return schema;
 }
 

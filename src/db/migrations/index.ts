@@ -10,6 +10,7 @@ import { BriefNamesPerMarking1796177680200 } from './1796177680200-BriefNamesPer
 import { AddBusinessRuleChecks1796185871574 } from './1796185871574-AddBusinessRuleChecks';
 import { RicherStatements1796198106304 } from './1796198106304-RicherStatements';
 import { AddVersionsAndRetraction1796201647800 } from './1796201647800-AddVersionsAndRetraction';
+import { RecordChangeHistory1796220000000 } from './1796220000000-RecordChangeHistory';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -23,4 +24,5 @@ export const migrations = [
   AddBusinessRuleChecks1796185871574,
   RicherStatements1796198106304,
   AddVersionsAndRetraction1796201647800,
+  RecordChangeHistory1796220000000,
 ];
