@@ -5,6 +5,7 @@ import { BriefResolver } from '../modules/brief/brief.resolver';
 import { ApiKeyResolver } from '../modules/identity/api-key.resolver';
 import { scopeMutationsToIdempotencyKeys } from '../modules/idempotency/idempotency';
 import { authorMutations } from '../modules/history/change-author';
+import { HistoryResolver } from '../modules/history/history.resolver';
 import { authChecker } from '../modules/identity/auth-checker';
 import { BriefDefinitionResolver } from '../modules/brief-definition/brief-definition.resolver';
 import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
@@ -26,6 +27,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       BriefDefinitionResolver,
       BriefRunResolver,
       ApiKeyResolver,
+      HistoryResolver,
       ...registeredResolvers(),
     ],
     // Types reachable only through interfaces must be named so they are in the schema.
