@@ -152,11 +152,11 @@ export async function itemHistory(dataSource: DataSource, viewer: Viewer, pageSi
   if (!table) throw notFound(typeName);
   const [x, d] = [sql.identifier('x'), sql.identifier('d')];
   const [uuid, tableName] = [sql.value(id, 'uuid'), sql.value(table)];
-  const check = compile(sql`SELECT EXISTS (SELECT 1 FROM ${sql.identifier(table)} ${x} WHERE ${x}.id = ${uuid} AND ${visibleTo(viewer, x, table as ItemTable)})
+  const check = compile(sql`SELECT EXISTS (SELECT 1 FROM ${sql.identifier(table)} ${x} WHERE ${x}.id = ${uuid} AND ${visibleTo(viewer, x, table)})
     OR (NOT EXISTS (SELECT 1 FROM ${sql.identifier(table)} ${x} WHERE ${x}.id = ${uuid})
       AND EXISTS (SELECT 1 FROM change ${d} WHERE ${d}.item_id = ${uuid} AND ${d}.item_table = ${tableName} AND ${d}.operation = 'delete'
         AND ${admits(viewer, sql`${d}.access`)})) AS readable`);
-  const [{ readable }] = await dataSource.query(check.text, check.values);
+  const [{ readable }]: Array<{ readable: boolean }> = await dataSource.query(check.text, check.values);
   if (!readable) throw notFound(typeName);
   const c = sql.identifier('c');
   return readChanges(dataSource, viewer, pageSize, page, [sql`${c}.item_id = ${uuid}`, sql`${c}.item_table = ${tableName}`], false);

@@ -9,15 +9,9 @@ const afterArg = () => Arg('after', () => String, { nullable: true, description:
 @Resolver()
 export class HistoryResolver {
   @Query(() => ChangeConnection, {
-    description:
-      'Every change of one item, oldest first, as far as you may read it: NOT_FOUND when you may not see the item, exactly as when there is none.',
+    description: 'Every change of one item, oldest first, as far as you may read it: NOT_FOUND when you may not see the item, exactly as when there is none.',
   })
-  history(
-    @Arg('id', () => ID) id: string,
-    @firstArg() first: number | null,
-    @afterArg() after: string | null,
-    @Ctx() ctx: Context,
-  ): Promise<ChangeConnection> {
+  history(@Arg('id', () => ID) id: string, @firstArg() first: number | null, @afterArg() after: string | null, @Ctx() ctx: Context): Promise<ChangeConnection> {
     return itemHistory(ctx.dataSource, ctx.viewer, ctx.reader.pageSize, id, { first, after });
   }
 
