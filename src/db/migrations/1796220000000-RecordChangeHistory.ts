@@ -25,7 +25,7 @@ export class RecordChangeHistory1796220000000 implements MigrationInterface {
             "item_table" text NOT NULL,
             "item_id" uuid NOT NULL,
             "topic_id" uuid,
-            "operation" text NOT NULL,
+            "operation" text NOT NULL, -- create, update, retract, restore or delete: only record_change() writes here
             "version" integer,
             "principal" text,
             "comment" text,
@@ -35,8 +35,7 @@ export class RecordChangeHistory1796220000000 implements MigrationInterface {
             "state" jsonb,
             "access" jsonb NOT NULL,
             "access_before" jsonb,
-            CONSTRAINT "PK_change" PRIMARY KEY ("id"),
-            CONSTRAINT "change_operation" CHECK (operation IN ('create', 'update', 'retract', 'restore', 'delete')))`);
+            CONSTRAINT "PK_change" PRIMARY KEY ("id"))`);
         await queryRunner.query(`CREATE INDEX "change_feed" ON "change" ("tx", "id")`);
         await queryRunner.query(`CREATE INDEX "change_of_item" ON "change" ("item_id", "tx", "id")`);
         await queryRunner.query(`CREATE INDEX "change_of_topic" ON "change" ("topic_id", "tx", "id")`);

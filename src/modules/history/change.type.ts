@@ -30,7 +30,7 @@ export class Change {
   @Field({ description: 'Opaque position in the feed: pass it as `after` to read on from here.' })
   cursor: string;
 
-  @Field(() => ChangeOperation)
+  @Field(() => ChangeOperation, { description: 'What it did, as you may see it.' })
   operation: ChangeOperation;
 
   @Field(() => ID, { description: 'Global id of the item (as `node(id:)` takes it).' })
@@ -66,19 +66,19 @@ export class Change {
 
 @ObjectType({ simpleResolvers: true, description: 'One change in a page, with its cursor.' })
 export class ChangeEdge {
-  @Field()
+  @Field({ description: 'Opaque position of this change: pass it as `after` to read on from here.' })
   cursor: string;
 
-  @Field(() => Change)
+  @Field(() => Change, { description: 'The change.' })
   node: Change;
 }
 
 @ObjectType({ simpleResolvers: true, description: 'A page of changes, oldest first.' })
 export class ChangeConnection {
-  @Field(() => [ChangeEdge])
+  @Field(() => [ChangeEdge], { description: 'The changes of the page, each with its cursor.' })
   edges: ChangeEdge[];
 
-  @Field(() => [Change])
+  @Field(() => [Change], { description: 'The changes of the page, without cursors.' })
   nodes: Change[];
 
   @Field(() => PageInfo, { description: 'Whether more changes follow now; keep `endCursor` to resume from it later.' })

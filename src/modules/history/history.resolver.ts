@@ -1,10 +1,11 @@
 import { Arg, Ctx, ID, Int, Query, Resolver } from 'type-graphql';
+import { FIRST_DESCRIPTION } from '../../common/pagination';
 import type { Context } from '../../server/context';
 import { changeFeed, itemHistory } from './change.read';
 import { ChangeConnection, ChangeFilter } from './change.type';
 
-const firstArg = () => Arg('first', () => Int, { nullable: true, description: 'Page size, 0 to MAX_PAGE_SIZE; without it, DEFAULT_PAGE_SIZE.' });
-const afterArg = () => Arg('after', () => String, { nullable: true, description: 'Read on after this cursor (an `endCursor`).' });
+const firstArg = () => Arg('first', () => Int, { nullable: true, description: FIRST_DESCRIPTION });
+const afterArg = () => Arg('after', () => String, { nullable: true, description: 'Read on after this cursor (an `endCursor` of the same feed or history).' });
 
 @Resolver()
 export class HistoryResolver {
