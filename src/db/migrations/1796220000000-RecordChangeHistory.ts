@@ -39,7 +39,8 @@ export class RecordChangeHistory1796220000000 implements MigrationInterface {
         await queryRunner.query(`CREATE INDEX "change_feed" ON "change" ("tx", "id")`);
         await queryRunner.query(`CREATE INDEX "change_of_item" ON "change" ("item_id", "tx", "id")`);
         await queryRunner.query(`CREATE INDEX "change_of_topic" ON "change" ("topic_id", "tx", "id")`);
-        await queryRunner.query(`CREATE INDEX "change_created" ON "change" ("item_id") WHERE operation = 'create'`);
+        // The first change anyone but the seed made: what the seed created before it is the install (brief deltas).
+        await queryRunner.query(`CREATE INDEX "change_not_by_seed" ON "change" ("id") WHERE principal IS DISTINCT FROM 'dossier:seed'`);
         // Only the fields that changed are kept (the version has its column; updated_at moves with every write).
         await queryRunner.query(`CREATE FUNCTION record_change() RETURNS trigger LANGUAGE plpgsql AS $$
             DECLARE

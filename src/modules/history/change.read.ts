@@ -55,7 +55,7 @@ function decodeCursor(cursor: string): { tx: string; id: string } {
 }
 
 /** Every entry of the jsonb list `access` (marking, organisation, audience) admits the viewer. */
-const admits = (viewer: Viewer, access: Sql) => {
+export const admits = (viewer: Viewer, access: Sql) => {
   const a = sql.identifier('a');
   return sql`NOT EXISTS (SELECT 1 FROM jsonb_to_recordset(${access}) ${a}(marking tlp_marking, organisation text, audience text[])
     WHERE (${visibleTo(viewer, a, 'deleted_item')}) IS NOT TRUE)`;
