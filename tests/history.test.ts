@@ -317,3 +317,42 @@ test('the feed filters by topic (slug or id) and by type; an unknown type is BAD
   const bad = await server.gqlAs(keys.green, CHANGES, { filter: { types: ['Widget'] } });
   expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'filter.types' });
 });
+
+describe('briefDelta without a stored run reads the history', () => {
+  const DELTA = `query($input: BriefInput!, $since: DateTime!) {
+    briefDelta(input: $input, since: $since) { baseline added { id text } changed { id changes } unchanged }
+  }`;
+  const seedTopic = 'dprk-troops-in-russia';
+  const delta = async (key: string, topic: string, since: string) =>
+    dataOf(await server.gqlAs(key, DELTA, { input: { topics: [topic], limitPerSection: 100 }, since })).briefDelta;
+
+  test('a fresh install reports nothing of its seed as added since a date before it', async () => {
+    const fresh = await delta(keys.green, seedTopic, '2000-01-01T00:00:00Z');
+    expect(fresh).toMatchObject({ baseline: 'TIMESTAMPS', added: [], changed: [] });
+    expect(fresh.unchanged).toBeGreaterThan(40);
+  });
+
+  test('what is recorded, changed or released after the date is added or changed, with what changed', async () => {
+    const topic = await newTopic();
+    const { id: old, version } = await createJudgment(topic, 'Recorded before.');
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    const since = new Date().toISOString();
+    const { id: fresh } = await createJudgment(topic, 'Recorded after.');
+    await update(keys.writer, old, version, { likelihood: 'UNLIKELY', statement: 'Recorded before, reworded after.' });
+    const { id: hidden, version: hv } = await createJudgment(topic, 'AMBER before, released after.', { marking: 'AMBER' });
+    expect((await delta(keys.green, topic, since)).added.map((a: { id: string }) => a.id)).toEqual([fresh]);
+    await update(keys.admin, hidden, hv, { marking: 'GREEN', releaseReason: 'released' });
+    // Its citation was marked like it: released too, or the brief would not carry it.
+    const [citation] = await server.dataSource.query(`SELECT id FROM citation WHERE implication_id = $1`, [fromGlobalId(hidden, 'id').id]);
+    dataOf(
+      await server.gqlAs(keys.admin, `mutation($id: ID!) { updateCitation(id: $id, input: { marking: GREEN, releaseReason: "released" }) { id } }`, {
+        id: toGlobalId('Citation', citation.id),
+      }),
+    );
+
+    const seen = await delta(keys.green, topic, since);
+    expect(seen.added.map((a: { text: string }) => a.text).sort()).toEqual(['AMBER before, released after.', 'Recorded after.']);
+    expect(seen.changed).toEqual([{ id: old, changes: ['likelihood', 'text'] }]);
+    expect(seen.unchanged).toBe(0);
+  });
+});
