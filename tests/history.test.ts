@@ -258,16 +258,17 @@ test('markings: a change the reader may not see is invisible; re-marked above th
   expect(await ops(keys.red)).toEqual(['CREATE']);
   expect(await ops(keys.writer)).toEqual(['CREATE', 'CREATE']);
 
-  // Raised to AMBER, then changed while AMBER: the GREEN reader sees it leave, once, and nothing of it after.
+  // Raised to AMBER, then changed while AMBER: the GREEN reader who followed the feed sees it leave, once, and
+  // nothing of it after; one who reads from the start now sees only that it left, none of what it said.
+  const filter = { topic, types: ['Implication'] };
+  const followed = await feed(keys.green, filter, 1);
   const v2 = await update(keys.writer, id, version, { marking: 'AMBER' }, 'now sensitive');
   await update(keys.writer, id, v2, { statement: 'An AMBER judgment now.' });
-  await feed(keys.amber, { topic, types: ['Implication'] }, 3);
-  const green = (await feed(keys.green, { topic, types: ['Implication'] }, 2)).nodes;
-  expect(green.map((c) => [c.operation, c.before, c.after])).toEqual([
-    ['CREATE', null, expect.objectContaining({ statement: 'A GREEN judgment.' })],
-    ['HIDDEN', null, null],
-  ]);
-  const amber = (await feed(keys.amber, { topic, types: ['Implication'] }, 3)).nodes;
+  await feed(keys.amber, filter, 3);
+  const left = (await feed(keys.green, filter, 1, followed.endCursor)).nodes;
+  expect(left.map((c) => [c.operation, c.before, c.after, c.comment])).toEqual([['HIDDEN', null, null, null]]);
+  expect((await feed(keys.green, filter, 1)).nodes.map((c) => [c.operation, c.after])).toEqual([['HIDDEN', null]]);
+  const amber = (await feed(keys.amber, filter, 3)).nodes;
   expect(amber.map((c) => [c.operation, c.before, c.after])).toEqual([
     ['CREATE', null, expect.objectContaining({ statement: 'A GREEN judgment.' })],
     ['UPDATE', { marking: 'GREEN' }, { marking: 'AMBER' }],
@@ -278,7 +279,9 @@ test('markings: a change the reader may not see is invisible; re-marked above th
 
   // Released back to GREEN: it comes back whole, with what it says now, and nothing of what it said while AMBER.
   await update(keys.admin, id, v2 + 1, { marking: 'GREEN', releaseReason: 'cleared for partners' });
-  const back = (await feed(keys.green, { topic, types: ['Implication'] }, 3)).nodes;
+  const resumed = (await feed(keys.green, filter, 1, left.at(-1)!.cursor)).nodes;
+  expect(resumed.map((c) => [c.operation, c.before, c.after?.statement])).toEqual([['REVEALED', null, 'An AMBER judgment now.']]);
+  const back = (await feed(keys.green, filter, 3)).nodes;
   expect(back.map((c) => c.operation)).toEqual(['CREATE', 'HIDDEN', 'REVEALED']);
   expect(back[2]).toMatchObject({ before: null, after: { statement: 'An AMBER judgment now.', marking: 'GREEN' } });
   expect((await history(keys.green, id)).map((c) => c.operation)).toEqual(['CREATE', 'HIDDEN', 'REVEALED']);
@@ -314,6 +317,18 @@ test('the feed filters by topic (slug or id) and by type; an unknown type is BAD
   const topicId = all.nodes[0].itemId;
   expect((await feed(keys.green, { topic: topicId, types: ['Topic', 'Implication'] }, 2)).nodes.map((c) => c.itemType)).toEqual(['Topic', 'Implication']);
   expect((await feed(keys.green, { topic: 'no-such-topic' }, 0)).nodes).toEqual([]);
+  // A statement moved to another topic is in the feeds of both.
+  const other = await newTopic();
+  const moved = all.nodes[1];
+  await update(keys.writer, moved.itemId, 1, { topic: other });
+  for (const [slug, count] of [
+    [topic, 2],
+    [other, 1],
+  ] as const) {
+    const move = (await feed(keys.green, { topic: slug, types: ['Implication'] }, count)).nodes.at(-1)!;
+    expect(move).toMatchObject({ operation: 'UPDATE', itemId: moved.itemId, topic: other });
+    expect(Object.keys(move.before)).toEqual(['topicId']);
+  }
   const bad = await server.gqlAs(keys.green, CHANGES, { filter: { types: ['Widget'] } });
   expect(bad.body.errors?.[0]?.extensions).toMatchObject({ code: 'BAD_USER_INPUT', argumentName: 'filter.types' });
 });

@@ -80,7 +80,9 @@ async function readChanges(dataSource: DataSource, viewer: Viewer, pageSize: Pag
   const first = page.first ?? pageSize.default;
   if (!Number.isInteger(first) || first < 0 || first > pageSize.max) throw badUserInput('first', `must be between 0 and ${pageSize.max}`);
   const [c, t, v] = [sql.identifier('c'), sql.identifier('t'), sql.identifier('v')];
-  const conditions = [...where, sql`(${v}.now_visible OR ${v}.was_visible)`];
+  // Shown as far as the reader could read the item then, and only while it may read it today: an item re-marked
+  // beyond the reader keeps just the change that hid it (HIDDEN, without content).
+  const conditions = [...where, sql`(${v}.now_visible OR ${v}.was_visible)`, sql`(${readableToday(viewer, c)} OR (${v}.was_visible AND NOT ${v}.now_visible))`];
   if (feed) conditions.push(sql`${c}.tx < pg_snapshot_xmin(pg_current_snapshot())`);
   if (page.after) {
     const after = decodeCursor(page.after);
@@ -111,6 +113,18 @@ async function readChanges(dataSource: DataSource, viewer: Viewer, pageSize: Pag
   };
 }
 
+/** The item of change `c` may be read by the viewer today; a deleted one, when the viewer could read it as it was deleted. */
+function readableToday(viewer: Viewer, c: Sql): Sql {
+  const x = sql.identifier('x');
+  const d = sql.identifier('d');
+  const tables = [...TABLE_OF_TYPE.values()].map(
+    (table) =>
+      sql`WHEN ${sql.value(table)} THEN EXISTS (SELECT 1 FROM ${sql.identifier(table)} ${x} WHERE ${x}.id = ${c}.item_id AND ${visibleTo(viewer, x, table)})`,
+  );
+  return sql`(CASE ${c}.item_table ${sql.join(tables, ' ')} ELSE FALSE END
+    OR EXISTS (SELECT 1 FROM change ${d} WHERE ${d}.item_id = ${c}.item_id AND ${d}.item_table = ${c}.item_table AND ${d}.operation = 'delete' AND ${admits(viewer, sql`${d}.access`)}))`;
+}
+
 /** The feed of every change the viewer may see, optionally of one topic and some types. */
 export async function changeFeed(dataSource: DataSource, viewer: Viewer, pageSize: PageSize, page: Page, filter: ChangeFilter | null | undefined) {
   const c = sql.identifier('c');
@@ -128,7 +142,9 @@ export async function changeFeed(dataSource: DataSource, viewer: Viewer, pageSiz
     const id = topicUuid(filter.topic);
     const t = sql.identifier('ft');
     const match = id ? sql`${t}.id = ${sql.value(id, 'uuid')}` : sql`${t}.slug = ${sql.value(filter.topic)}`;
-    where.push(sql`${c}.topic_id IN (SELECT ${t}.id FROM topic ${t} WHERE ${match} AND ${visibleTo(viewer, t, 'topic')})`);
+    const topic = sql`(SELECT ${t}.id FROM topic ${t} WHERE ${match} AND ${visibleTo(viewer, t, 'topic')})`;
+    // A statement moved out of the topic: its move is in the feed of the topic it left too.
+    where.push(sql`(${c}.topic_id IN ${topic} OR (${c}.before ->> 'topic_id')::uuid IN ${topic})`);
   }
   return readChanges(dataSource, viewer, pageSize, page, where, true);
 }
@@ -178,7 +194,8 @@ function asChange(row: ChangeRow, visible: Set<string>): Change {
   const op = row.operation as ChangeOperation;
   if (op === ChangeOperation.DELETE) return { ...base, operation: op, before: null, after: null };
   if (op === ChangeOperation.CREATE) return { ...base, operation: op, before: null, after: fields(row.after) };
-  if (!row.now_visible) return { ...base, operation: ChangeOperation.HIDDEN, before: null, after: null };
+  // Its comment was written for those who may read it now: not for the readers it leaves.
+  if (!row.now_visible) return { ...base, operation: ChangeOperation.HIDDEN, comment: null, before: null, after: null };
   if (!row.was_visible) return { ...base, operation: ChangeOperation.REVEALED, before: null, after: fields(row.state) };
   return { ...base, operation: op, before: fields(row.before), after: fields(row.after) };
 }
