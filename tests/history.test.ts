@@ -167,6 +167,19 @@ test('a change that changes nothing is no change; the seed is recorded as dossie
   const { id, version } = await createJudgment(topic, 'Nothing changes here.');
   await update(keys.writer, id, version, { statement: 'Nothing changes here.' });
   expect((await history(keys.writer, id)).map((c) => c.operation)).toEqual(['CREATE']);
+  // A change of its links alone is a new version that changed none of its fields.
+  const topicId = (await feed(keys.writer, { topic, types: ['Topic'] }, 1)).nodes[0].itemId;
+  const kpa = toGlobalId('Actor', fixtureId('actor', 'korean-peoples-army'));
+  dataOf(
+    await server.gqlAs(keys.writer, `mutation($id: ID!, $a: [ID!]) { updateTopic(id: $id, input: { addActors: $a }, comment: "linked") { id } }`, {
+      id: topicId,
+      a: [kpa],
+    }),
+  );
+  expect((await history(keys.writer, topicId)).map((c) => [c.operation, c.version, c.comment, c.before, c.after])).toEqual([
+    ['CREATE', 1, null, null, expect.objectContaining({ slug: topic })],
+    ['UPDATE', 2, 'linked', {}, {}],
+  ]);
   const seeded = await history(null, toGlobalId('Topic', fixtureId('topic', 'dprk-troops-in-russia')));
   expect(seeded[0]).toMatchObject({ operation: 'CREATE', principal: 'dossier:seed', topic: 'dprk-troops-in-russia' });
 });

@@ -94,7 +94,9 @@ export class RecordChangeHistory1796220000000 implements MigrationInterface {
                 INSERT INTO change (item_table, item_id, topic_id, operation, version, principal, comment, before, after, state, access, access_before)
                 VALUES (TG_TABLE_NAME, item.id, item_topic, op, CASE WHEN TG_OP = 'DELETE' THEN OLD.version ELSE NEW.version END,
                     nullif(current_setting('dossier.principal', true), ''), nullif(current_setting('dossier.comment', true), ''),
-                    diff_before, CASE WHEN TG_OP = 'INSERT' THEN new_json ELSE diff_after END,
+                    -- A change of its links alone changed none of its fields: {} (null is content erased by a deletion).
+                    CASE WHEN TG_OP = 'UPDATE' THEN coalesce(diff_before, '{}') END,
+                    CASE WHEN TG_OP = 'INSERT' THEN new_json WHEN TG_OP = 'UPDATE' THEN coalesce(diff_after, '{}') END,
                     CASE WHEN old_access IS NOT NULL THEN new_json END, new_access, old_access);
                 -- Deleted for good is for what must not be kept at all: its earlier contents leave the history too.
                 IF TG_OP = 'DELETE' THEN

@@ -197,8 +197,7 @@ function asChange(row: ChangeRow, visible: Set<string>): Change {
   // Its comment was written for those who may read it now: not for the readers it leaves.
   if (!row.now_visible) return { ...base, operation: ChangeOperation.HIDDEN, comment: null, before: null, after: null };
   if (!row.was_visible) return { ...base, operation: ChangeOperation.REVEALED, before: null, after: fields(row.state) };
-  // A change of its links alone changed no field of its own.
-  return { ...base, operation: op, before: fields(row.before) ?? {}, after: fields(row.after) ?? {} };
+  return { ...base, operation: op, before: fields(row.before), after: fields(row.after) };
 }
 
 const camel = (column: string) => column.replace(/_([a-z])/g, (_, letter: string) => letter.toUpperCase());

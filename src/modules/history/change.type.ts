@@ -16,7 +16,7 @@ registerEnumType(ChangeOperation, {
   description: 'What a change did, as you may see it.',
   valuesConfig: {
     CREATE: { description: 'Recorded: `after` holds all of its fields.' },
-    UPDATE: { description: 'Changed: `before` and `after` hold the fields that changed (empty when only its links did).' },
+    UPDATE: { description: 'Changed: `before` and `after` hold the fields that changed (`{}` when only its links did; null once it is deleted).' },
     RETRACT: { description: 'Withdrawn, with its reason.' },
     RESTORE: { description: 'Its retraction undone.' },
     DELETE: { description: 'Deleted for good: no content is kept, here or in its earlier changes.' },
