@@ -185,7 +185,7 @@ test('a change to the data shows up in the next run’s delta, and nothing else 
   }`;
   const exact = dataOf(await server.gql(DELTA, { input: DPRK, since: beforeChange.toISOString() })).briefDelta;
   expect(exact).toEqual(expected);
-  // ...and, for an input no run has stored, judged from timestamps: additions and changes, removals unknown.
+  // ...and, for an input no run has stored, judged from the history: additions and changes with what changed, removals unknown.
   const other = { ...DPRK, limitPerSection: 11 };
   const byTime = dataOf(await server.gql(DELTA, { input: other, since: beforeChange.toISOString() })).briefDelta;
   expect(byTime).toEqual({
@@ -193,7 +193,7 @@ test('a change to the data shows up in the next run’s delta, and nothing else 
     baselineRunId: null,
     added: expected.added,
     removed: [],
-    changed: [{ id: expected.changed[0].id, changes: ['unknown'] }],
+    changed: [{ id: expected.changed[0].id, changes: ['text'] }],
     unchanged: 48,
   });
 });

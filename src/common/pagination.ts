@@ -21,11 +21,14 @@ export class PageInfo {
   endCursor: string | null;
 }
 
+export const FIRST_DESCRIPTION =
+  'Page size, 0 to MAX_PAGE_SIZE (100 unless configured otherwise); without it, DEFAULT_PAGE_SIZE (20 unless configured otherwise).';
+
 @ArgsType()
 export class PageArgs {
   @Field(() => Int, {
     nullable: true,
-    description: 'Page size, 0 to MAX_PAGE_SIZE (100 unless configured otherwise); without it, DEFAULT_PAGE_SIZE (20 unless configured otherwise).',
+    description: FIRST_DESCRIPTION,
   })
   first?: number | null;
 

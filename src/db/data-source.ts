@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { DataSource, DataSourceOptions } from 'typeorm';
 import { type Config, loadConfig } from '../config';
 import { TimeoutSafeClient } from './client';
+import { ChangeAuthorSubscriber } from '../modules/history/change-author';
 import { entities } from './entities';
 import { migrations } from './migrations';
 import { SnakeNamingStrategy } from './naming-strategy';
@@ -45,6 +46,8 @@ export function dataSourceOptions(url: string, timeouts: DatabaseTimeouts = data
     extra: poolSettings(timeouts),
     entities,
     migrations,
+    // Sets who makes each change, and why, for the history (modules/history).
+    subscribers: [ChangeAuthorSubscriber],
     namingStrategy: new SnakeNamingStrategy(),
     synchronize: false,
     migrationsRun: false,

@@ -17,7 +17,7 @@ export class Reader {
   constructor(
     private readonly dataSource: DataSource,
     private readonly viewer: Viewer,
-    private readonly pageSize: { max: number; default: number },
+    readonly pageSize: { max: number; default: number },
     private readonly models: ReadonlyMap<string, ReadModel>,
   ) {}
 

@@ -4,6 +4,8 @@ import { ActorResolver } from '../modules/actor/actor.resolver';
 import { BriefResolver } from '../modules/brief/brief.resolver';
 import { ApiKeyResolver } from '../modules/identity/api-key.resolver';
 import { scopeMutationsToIdempotencyKeys } from '../modules/idempotency/idempotency';
+import { authorMutations } from '../modules/history/change-author';
+import { HistoryResolver } from '../modules/history/history.resolver';
 import { authChecker } from '../modules/identity/auth-checker';
 import { BriefDefinitionResolver } from '../modules/brief-definition/brief-definition.resolver';
 import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
@@ -29,6 +31,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       ApiKeyResolver,
       ImportResolver,
       VocabularyResolver,
+      HistoryResolver,
       ...registeredResolvers(),
     ],
     // Types reachable only through interfaces must be named so they are in the schema.
@@ -43,9 +46,10 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
   const mutation = schema.getMutationType();
   if (mutation) {
     mutation.description =
-      'Writes, each all or nothing, each naming the role it needs: record, change, retract and restore topics, actors, places, sources and statements, add and remove citations, re-mark citations (ANALYST; lowering a marking or widening an audience is a release, RELEASER); merge actors, delete statements for good, import documents (ANALYST); manage brief definitions and API keys (ADMIN). Changes take the `version` read (a stale one is CONFLICT) and a `comment` saying why.';
+      'Writes, each all or nothing, each naming the role it needs: record, change, retract and restore topics, actors, places, sources and statements, add and remove citations, re-mark citations (ANALYST; lowering a marking or widening an audience is a release, RELEASER); import documents (ANALYST); merge actors, delete statements for good, manage brief definitions and API keys (ADMIN). Changes take the `version` read (a stale one is CONFLICT) and a `comment` saying why.';
   }
   scopeMutationsToIdempotencyKeys(schema);
+  authorMutations(schema);
   return schema;
 }
 

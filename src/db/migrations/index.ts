@@ -11,6 +11,7 @@ import { AddBusinessRuleChecks1796185871574 } from './1796185871574-AddBusinessR
 import { RicherStatements1796198106304 } from './1796198106304-RicherStatements';
 import { AddVersionsAndRetraction1796201647800 } from './1796201647800-AddVersionsAndRetraction';
 import { OpenVocabularies1796210000000 } from './1796210000000-OpenVocabularies';
+import { RecordChangeHistory1796220000000 } from './1796220000000-RecordChangeHistory';
 import { RecordImportedItems1796230000000 } from './1796230000000-RecordImportedItems';
 
 export const migrations = [
@@ -26,5 +27,6 @@ export const migrations = [
   RicherStatements1796198106304,
   AddVersionsAndRetraction1796201647800,
   OpenVocabularies1796210000000,
+  RecordChangeHistory1796220000000,
   RecordImportedItems1796230000000,
 ];

@@ -4,6 +4,7 @@ import { toGlobalId } from '../../read/global-id';
 import type { CitationRow, StatementRow } from '../brief/brief.read';
 import { compareText } from '../brief/brief.phrases';
 import { STATEMENT_TYPE_NAME } from '../brief/brief.types';
+import type { SinceHistory } from '../history/changes-since';
 import { DeltaBaseline, type BriefDelta, type DeltaItem, type Snapshot } from './brief-delta.types';
 
 const fingerprint = (value: unknown) =>
@@ -88,8 +89,11 @@ export function diffSnapshots(before: Snapshot, after: Snapshot, since: Date, ba
   return delta;
 }
 
-/** Without a stored run to compare with: what was created or changed after `since`, by the rows' timestamps. */
-export function deltaByTimestamps(statements: StatementRow[], since: Date): BriefDelta {
+/**
+ * Without a stored run to compare with: what the recorded history says happened after `since` (see changesSince):
+ * added when created (or first readable) after it, changed with the facets that changed.
+ */
+export function deltaByHistory(statements: StatementRow[], since: Date, history: ReadonlyMap<string, SinceHistory>): BriefDelta {
   const snapshot = snapshotOf(statements);
   const delta: BriefDelta = {
     baseline: DeltaBaseline.TIMESTAMPS,
@@ -102,10 +106,9 @@ export function deltaByTimestamps(statements: StatementRow[], since: Date): Brie
   };
   for (const s of statements) {
     const id = toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id);
-    const lastChange = [s.updatedAt, ...s.citations.map((c) => c.updatedAt)].map((t) => new Date(t).getTime());
-    // Inclusive: PostgreSQL keeps microseconds, a JavaScript Date only milliseconds.
-    if (new Date(s.createdAt).getTime() >= since.getTime()) delta.added.push(item(id, snapshot[id]));
-    else if (Math.max(...lastChange) >= since.getTime()) delta.changed.push(item(id, snapshot[id], ['unknown']));
+    const since = history.get(s.id);
+    if (since?.added) delta.added.push(item(id, snapshot[id]));
+    else if (since?.changes.length) delta.changed.push(item(id, snapshot[id], since.changes));
     else delta.unchanged += 1;
   }
   [delta.added, delta.changed].forEach((list) => list.sort(byText));

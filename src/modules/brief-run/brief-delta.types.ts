@@ -16,7 +16,8 @@ registerEnumType(DeltaBaseline, {
   valuesConfig: {
     RUN: { description: 'The statements a stored run carried: exact, removals included.' },
     TIMESTAMPS: {
-      description: 'No stored run of the same input before `since`: statements created or changed after it. Removals cannot be known.',
+      description:
+        'No stored run of the same input before `since`: statements created (or first readable) or changed after it, by the history of changes, with what changed. The seed as installed counts as there before any date. Removals cannot be known.',
     },
   },
 });

@@ -10,7 +10,8 @@ import { briefScopeOf } from '../brief/brief.scope';
 import { composeForScope } from '../brief/brief.service';
 import { BriefDefinition, BriefFormat } from '../brief-definition/brief-definition.entity';
 import { findDefinition } from '../brief-definition/brief-definition.service';
-import { deltaByTimestamps, diffSnapshots, snapshotOf } from './brief-delta';
+import { changesSince } from '../history/changes-since';
+import { deltaByHistory, diffSnapshots, snapshotOf } from './brief-delta';
 import type { BriefDelta } from './brief-delta.types';
 import { ApiKey } from '../identity/api-key.entity';
 import { BriefRun, BriefRunStatus } from './brief-run.entity';
@@ -167,7 +168,7 @@ async function ownerLapsed(dataSource: DataSource, owner: Viewer): Promise<strin
 
 /**
  * What changed in the brief `input` asks for since `since`. Exact against the latest run composed with the same
- * canonical input that finished by then and that the viewer may see; otherwise judged from the rows' timestamps.
+ * canonical input that finished by then and that the viewer may see; otherwise judged from the history of changes.
  */
 export async function briefDeltaFor(dataSource: DataSource, viewer: Viewer, input: BriefInput, since: Date) {
   const scope = briefScopeOf(input, viewer);
@@ -185,7 +186,10 @@ export async function briefDeltaFor(dataSource: DataSource, viewer: Viewer, inpu
     .andWhere(visibleCondition(viewer, 'd', 'brief_definition'))
     .orderBy('r.finished_at', 'DESC')
     .getOne();
-  if (!baseline?.snapshot) return deltaByTimestamps(data.statements, since);
+  if (!baseline?.snapshot) {
+    const history = await changesSince(dataSource, atClearance(viewer, scope.clearance), data.statements, since);
+    return deltaByHistory(data.statements, since, history);
+  }
   const delta = diffSnapshots(baseline.snapshot, snapshotOf(data.statements), baseline.finishedAt!, toGlobalId('BriefRun', baseline.id));
   return forReader(dataSource, delta, atClearance(viewer, scope.clearance));
 }

@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { Arg, Authorized, Ctx, Info, Mutation, Resolver } from 'type-graphql';
 import { badUserInput } from '../../common/errors';
 import { byResponseKey } from '../../read/response-shape';
+import { commentArg } from '../../registry/item-mutations';
 import type { Context } from '../../server/context';
 import { Role } from '../identity/role';
 import { importDocument, importerOf } from './import.service';
@@ -26,6 +27,7 @@ export class ImportResolver {
     })
     name: string | null,
     @Arg('dryRun', { defaultValue: false, description: 'Check and count, store nothing.' }) dryRun: boolean,
+    @commentArg() _comment: string | null,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {

@@ -14,6 +14,7 @@ import { fixtureTerms, type Fixture } from '../fixture/fixture.schema';
 import { termProblems } from '../vocabulary/vocabulary.service';
 import { writeTransaction } from '../idempotency/idempotency';
 import { Role } from '../identity/role';
+import { SEED_PRINCIPAL } from '../history/change-author';
 import { statementEvidence } from '../release/derivation';
 import { isRelease, withinDerivation } from '../release/release.rules';
 import { IMPORT_TABLES, LINKS, planDocument, type ImportTable, type KeyIds, type LinkedTable, type PlannedItem } from './import.plan';
@@ -31,7 +32,7 @@ export interface Importer {
 }
 
 export const SEED_IMPORTER: Importer = {
-  viewer: { principal: 'dossier:seed', organisation: null, role: Role.ADMIN, clearance: Marking.RED },
+  viewer: { principal: SEED_PRINCIPAL, organisation: null, role: Role.ADMIN, clearance: Marking.RED },
   owner: 'seed',
   seed: true,
 };
