@@ -2,9 +2,9 @@
 // brief, as the identity of DOSSIER_API_KEY (anonymous without one), and writes it to stdout. Progress and errors go
 // to stderr. Exit codes: 0 done, 2 bad input or credentials, 3 service or database failure.
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import { BRIEF_JSON_FIELDS, renderDeltaMarkdown, type DeltaJson } from './brief-output';
-import { ExitError, request } from './service-request';
+import { ExitError, request, runCommand } from './service-request';
 
 const USAGE = `usage: npm run -s brief -- --topic <slug> [--topic <slug> ...] [--format md|json] [--since <date or date-time>] [--url <graphql url>]`;
 
@@ -68,14 +68,4 @@ async function main() {
   console.error(`dossier brief: done in ${Date.now() - started} ms`);
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    if (error instanceof ExitError) {
-      console.error(`dossier brief: ${error.message}`);
-      process.exit(error.code);
-    }
-    console.error(`dossier brief: ${error instanceof ConfigError ? error.message : String(error)}`);
-    process.exit(error instanceof ConfigError ? 2 : 3);
-  },
-);
+runCommand('brief', main);

@@ -5,9 +5,9 @@
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ConfigError, loadConfig } from '../config';
+import { loadConfig } from '../config';
 import type { ImportReport } from '../modules/import/import.service';
-import { ExitError, request } from './service-request';
+import { ExitError, request, runCommand } from './service-request';
 
 const USAGE = 'usage: npm run -s import -- <file.yaml|file.json> [<file> ...] [--dry-run] [--name <document name>] [--url <graphql url>]';
 
@@ -77,14 +77,4 @@ async function main() {
   if (failed) throw new ExitError('some documents have problems: nothing of them was stored', 2);
 }
 
-main().then(
-  () => process.exit(0),
-  (error) => {
-    if (error instanceof ExitError) {
-      console.error(`dossier import: ${error.message}`);
-      process.exit(error.code);
-    }
-    console.error(`dossier import: ${error instanceof ConfigError ? error.message : String(error)}`);
-    process.exit(error instanceof ConfigError ? 2 : 3);
-  },
-);
+runCommand('import', main);

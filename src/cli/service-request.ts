@@ -1,3 +1,5 @@
+import { ConfigError } from '../config';
+
 // Asking a running Dossier service from the command line (npm run brief, npm run import): one GraphQL request as the
 // identity of DOSSIER_API_KEY. Exit codes: 2 bad input or credentials, 3 service or database failure.
 
@@ -46,4 +48,19 @@ export async function request<T>(url: string, key: string | undefined, query: st
   if (error) throw new ExitError(`${error.extensions?.code ?? 'ERROR'}: ${error.message}`, CALLER_ERRORS.has(error.extensions?.code ?? '') ? 2 : 3);
   if (!body.data) throw new ExitError(`the service at ${url} answered HTTP ${response.status} without data`, 3);
   return body.data;
+}
+
+/** Runs a command's `main` and exits with its code: 0 done, 2 the caller's mistake, 3 the service's failure. */
+export function runCommand(name: string, main: () => Promise<void>): void {
+  main().then(
+    () => process.exit(0),
+    (error: unknown) => {
+      if (error instanceof ExitError) {
+        console.error(`dossier ${name}: ${error.message}`);
+        process.exit(error.code);
+      }
+      console.error(`dossier ${name}: ${error instanceof ConfigError ? error.message : String(error)}`);
+      process.exit(error instanceof ConfigError ? 2 : 3);
+    },
+  );
 }
