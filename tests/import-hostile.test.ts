@@ -357,11 +357,8 @@ describe('findings, fixed', () => {
     expect(await q(`SELECT count(*)::int AS n FROM source WHERE url LIKE 'javascript:%'`)).toEqual([{ n: 0 }]);
   });
 
-  // Not fixed (the review's brief assumed the API has no such checks; it has, src/modules/actor/actor.write.ts):
-  // updateActor refuses a parent cycle (checkParent: 'an actor cannot be part of itself or of one of its parts') and
-  // createActor/updateActor keep each alias once (aliasesOf, case-insensitively). The import plans actors without
-  // either, so it stores what the API refuses. Asserted as the API behaves; failing until the import checks the same.
-  test.failing('F10b a parent cycle among a document’s actors is a problem at a parent, nothing stored', async () => {
+  // As the API: updateActor refuses a parent cycle (checkParent) and actors keep each alias once, whatever its case.
+  test('F10b a parent cycle among a document’s actors is a problem at a parent, nothing stored', async () => {
     const d = doc('cycle');
     d.actors = [
       { key: 'p', name: 'Cycle P', kind: 'ARMED_FORCE', parent: 'q' },
@@ -376,7 +373,7 @@ describe('findings, fixed', () => {
     expect(await q(`SELECT count(*)::int AS n FROM actor WHERE name IN ('Cycle P', 'Cycle Q')`)).toEqual([{ n: 0 }]);
   });
 
-  test.failing('F10c an actor’s aliases are kept once each, compared case-insensitively, as the API keeps them', async () => {
+  test('F10c an actor’s aliases are kept once each, compared case-insensitively, as the API keeps them', async () => {
     const d = doc('aliases');
     d.actors.push({ key: 'p', name: 'Alias P', kind: 'ARMED_FORCE', aliases: ['X', 'x', 'X'] });
     expect((await importAs('amber-i', d)).applied).toBe(true);
@@ -614,10 +611,8 @@ describe('API parity: what the import refuses, createTopic refuses too', () => {
     const res = await create('a\u0000b', 'api-nul');
     expect(res.body.errors?.[0].extensions?.code).toBe('BAD_USER_INPUT');
   });
-  // Not fixed: the API itself answers a slug too long for the index with a 500 (PostgreSQL: index row size exceeds the
-  // maximum), where the import now says 'must be at most 100 characters'. Asserted as it should be; failing until
-  // slugOf (src/modules/topic/topic.write.ts) bounds the length.
-  test.failing('a 9000-character slug through createTopic is BAD_USER_INPUT naming input.slug, not a 500', async () => {
+  // The API bounds a slug as the import bounds a key: a longer one would not fit the slug's index.
+  test('a 9000-character slug through createTopic is BAD_USER_INPUT naming input.slug, not a 500', async () => {
     let s = 777;
     const slug = Array.from({ length: 9000 }, () => ((s = (s * 1103515245 + 12345) % 2 ** 31), 'abcdefghijklmnopqrstuvwxyz'[s % 26])).join('');
     const res = await create('T', slug);

@@ -17,7 +17,8 @@ const target = (globalId: string) => ({ table: 'actor' as const, typeName: 'Acto
 const kindTerm = (kind: string): TermCheck => ({ vocabulary: Vocabulary.ACTOR_KIND, term: kind, path: 'input.kind' });
 
 /** Other names, trimmed, each once (compared case-insensitively), none blank. */
-function aliasesOf(aliases: string[] | null | undefined, path: string): string[] {
+/** Aliases trimmed, each once whatever its case; a blank one is BAD_USER_INPUT naming it. */
+export function aliasesOf(aliases: string[] | null | undefined, path: string): string[] {
   const seen = new Map<string, string>();
   (aliases ?? []).forEach((alias, i) => {
     const trimmed = requiredText(alias, `${path}[${i}]`, 'an alias');

@@ -1,6 +1,7 @@
 import { GraphQLError } from 'graphql';
 import { badUserInput } from '../../common/errors';
 import type { ItemAccess } from '../assertion/item-access';
+import { aliasesOf } from '../actor/actor.write';
 import { checkedExternalIds } from '../actor/external-id';
 import { ReportingVerb } from '../citation/reporting-verb';
 import type { Marking } from '../../common/marking';
@@ -162,7 +163,7 @@ export function planDocument(data: Fixture, ids: KeyIds, accessFor: AccessFor, r
     add('actor', ids.actor(a.key), path, a, () => ({
       name: a.name,
       kind: a.kind,
-      aliases: a.aliases,
+      aliases: aliasesOf(a.aliases, `${path}.aliases`),
       country_code: a.countryCode ?? null,
       description: a.description ?? null,
       parent_id: a.parent ? ids.actor(a.parent) : null,

@@ -181,6 +181,7 @@ class DocumentImport {
     if (this.report.problems.length) return;
     const versions = new Map<string, number>();
     for (const table of IMPORT_TABLES) await this.write(table, plans.get(table)!, versions);
+    await this.checkParents(items);
     await this.writeLinks(plans, versions);
     for (const table of [...IMPORT_TABLES].reverse()) await this.retractGone(table, items, versions);
     // Only what moved is recorded again: a document imported twice writes nothing the second time.
@@ -358,6 +359,22 @@ class DocumentImport {
     counts.unchanged = plan.rewrite.length - updated.size;
     for (const [id, version] of [...created, ...updated]) versions.set(id, version);
     for (const item of plan.rewrite) if (!versions.has(item.id)) versions.set(item.id, plan.stored.get(item.id)!.version);
+  }
+
+  /** An actor is never part of itself, however deep: checked once the document's actors are written (and rolled back). */
+  private async checkParents(items: PlannedItem[]) {
+    const actors = items.filter((i) => i.table === 'actor' && this.written.has(i.id) && i.row.parent_id);
+    if (!actors.length) return;
+    const cycles: Array<{ id: string }> = await this.em.query(
+      `WITH RECURSIVE up (start, id, depth) AS (
+         SELECT a.id, a.parent_id, 1 FROM actor a WHERE a.id = ANY($1::uuid[])
+         UNION ALL SELECT up.start, a.parent_id, up.depth + 1 FROM up JOIN actor a ON a.id = up.id
+         WHERE a.parent_id IS NOT NULL AND up.id <> up.start AND up.depth < 1000)
+       SELECT DISTINCT start AS id FROM up WHERE id = start`,
+      [actors.map((a) => a.id)],
+    );
+    const looping = new Set(cycles.map((c) => c.id));
+    for (const a of actors) if (looping.has(a.id)) this.problem(`${a.path}.parent`, 'an actor cannot be part of itself or of one of its parts');
   }
 
   /** Links of the items written; a changed link is a change of its item, counted as an update. */

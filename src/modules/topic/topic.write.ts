@@ -13,6 +13,8 @@ const SLUG = /^[a-z0-9]+(-[a-z0-9]+)*$/;
 function slugOf(slug: string): string {
   const trimmed = slug.trim();
   if (!SLUG.test(trimmed)) throw badUserInput('input.slug', 'a slug is lowercase kebab-case, such as "red-sea-shipping"');
+  // As a key of the import format; a longer one would not fit the slug's index.
+  if (trimmed.length > 100) throw badUserInput('input.slug', 'a slug has at most 100 characters');
   return trimmed;
 }
 
