@@ -182,6 +182,7 @@ class DocumentImport {
     const versions = new Map<string, number>();
     for (const table of IMPORT_TABLES) await this.write(table, plans.get(table)!, versions);
     await this.checkParents(items);
+    if (this.report.problems.length) return;
     await this.writeLinks(plans, versions);
     for (const table of [...IMPORT_TABLES].reverse()) await this.retractGone(table, items, versions);
     // Only what moved is recorded again: a document imported twice writes nothing the second time.
