@@ -11,6 +11,7 @@ import { AddBusinessRuleChecks1796185871574 } from './1796185871574-AddBusinessR
 import { RicherStatements1796198106304 } from './1796198106304-RicherStatements';
 import { AddVersionsAndRetraction1796201647800 } from './1796201647800-AddVersionsAndRetraction';
 import { RecordImportedItems1796230000000 } from './1796230000000-RecordImportedItems';
+import { AddSearch1796240000000 } from './1796240000000-AddSearch';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -25,4 +26,5 @@ export const migrations = [
   RicherStatements1796198106304,
   AddVersionsAndRetraction1796201647800,
   RecordImportedItems1796230000000,
+  AddSearch1796240000000,
 ];
