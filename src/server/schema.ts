@@ -11,6 +11,7 @@ import { CitationResolver } from '../modules/citation/citation.resolver';
 import { ImportResolver } from '../modules/import/import.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { ReleaseResolver } from '../modules/release/release.resolver';
+import { SearchResolver } from '../modules/search/search.resolver';
 import { TopicResolver } from '../modules/topic/topic.resolver';
 import { registeredEntities, registeredResolvers } from '../registry/registry';
 
@@ -27,6 +28,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       BriefRunResolver,
       ApiKeyResolver,
       ImportResolver,
+      SearchResolver,
       ...registeredResolvers(),
     ],
     // Types reachable only through interfaces must be named so they are in the schema.
