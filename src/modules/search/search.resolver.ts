@@ -1,4 +1,4 @@
-import type { FieldNode, GraphQLResolveInfo } from 'graphql';
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
 import { badUserInput } from '../../common/errors';
 import { UUID } from '../../read/global-id';
@@ -55,13 +55,14 @@ function itemNodes(info: GraphQLResolveInfo): FieldNode[] {
   const walk = (nodes: readonly FieldNode[], depth: number) => {
     for (const node of nodes) {
       for (const sel of node.selectionSet?.selections ?? []) {
+        const inner = (list: readonly SelectionNode[]) => list.filter((x): x is FieldNode => x.kind === Kind.FIELD);
         const fields =
-          sel.kind === 'Field'
+          sel.kind === Kind.FIELD
             ? [sel]
-            : sel.kind === 'InlineFragment'
-              ? sel.selectionSet.selections.filter((s) => s.kind === 'Field')
-              : (info.fragments[sel.name.value]?.selectionSet.selections.filter((s) => s.kind === 'Field') ?? []);
-        for (const f of fields as FieldNode[]) {
+            : sel.kind === Kind.INLINE_FRAGMENT
+              ? inner(sel.selectionSet.selections)
+              : inner(info.fragments[sel.name.value]?.selectionSet.selections ?? []);
+        for (const f of fields) {
           if (depth === 1 && f.name.value === 'item') found.push(f);
           else if (depth === 0 && f.name.value === 'nodes') walk([f], 1);
         }
