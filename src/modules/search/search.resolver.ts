@@ -1,5 +1,6 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
-import { Arg, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Info, Query, Resolver } from 'type-graphql';
+import { PageArgs } from '../../common/pagination';
 import { badUserInput } from '../../common/errors';
 import { UUID } from '../../read/global-id';
 import { byResponseKey } from '../../read/response-shape';
@@ -85,8 +86,7 @@ export class SearchResolver {
     @Arg('query') query: string,
     @Arg('types', () => [SearchType], { nullable: true }) types: SearchType[] | null,
     @Arg('filter', () => SearchFilter, { nullable: true }) filter: SearchFilter | null,
-    @Arg('first', () => Int, { nullable: true }) first: number | null,
-    @Arg('after', () => String, { nullable: true }) after: string | null,
+    @Args(() => PageArgs) { first, after }: PageArgs,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {

@@ -33,19 +33,19 @@ export class SearchFilter {
 
 @ObjectType({ description: 'A highlighted part of a snippet: UTF-16 offsets into its text, as JavaScript strings count.' })
 export class Highlight {
-  @Field(() => Int)
+  @Field(() => Int, { description: 'Where the highlighted words start in `text`.' })
   start: number;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many UTF-16 code units are highlighted.' })
   length: number;
 }
 
 @ObjectType({ description: 'An excerpt of the matched field, plain text (never markup), with the matching words as ranges.' })
 export class Snippet {
-  @Field()
+  @Field({ description: 'The excerpt, as plain text.' })
   text: string;
 
-  @Field(() => [Highlight])
+  @Field(() => [Highlight], { description: 'The matching words, in order.' })
   highlights: Highlight[];
 }
 
@@ -54,7 +54,7 @@ export class SearchHit {
   @Field(() => Node, { description: 'The item found: select its fields with fragments (`... on Capability { statement }`).' })
   item: Node;
 
-  @Field(() => SearchType)
+  @Field(() => SearchType, { description: 'What kind of item this is.' })
   type: SearchType;
 
   @Field(() => Float, { description: 'Relevance, higher first: full-text rank, and name similarity for misspelt names.' })
@@ -63,7 +63,7 @@ export class SearchHit {
   @Field({ description: 'The field that matched: statement, title, description, summary, name, aliases or quote.' })
   matchedField: string;
 
-  @Field(() => Snippet)
+  @Field(() => Snippet, { description: 'An excerpt of the matched field with the matching words highlighted.' })
   snippet: Snippet;
 
   @Field({ description: 'Opaque position of this hit: pass it as `after` to read on from here.' })
@@ -72,10 +72,10 @@ export class SearchHit {
 
 @ObjectType({ description: 'A page of search hits, best first.' })
 export class SearchResultConnection {
-  @Field(() => [SearchHit])
+  @Field(() => [SearchHit], { description: 'The hits of this page, best first.' })
   nodes: SearchHit[];
 
-  @Field(() => PageInfo)
+  @Field(() => PageInfo, { description: 'Where this page sits: pass `endCursor` as `after` for the next.' })
   pageInfo: PageInfo;
 
   @Field(() => Int, { description: 'How many hits in all, counting only what you may read.' })
