@@ -41,6 +41,11 @@ export class Reader {
     return this.run(info, (c) => c.connection(c.model(typeName), field, info.fieldNodes, args));
   }
 
+  /** A root field compiled by `build` (search composes its own statement around compiled objects). */
+  read(info: GraphQLResolveInfo, build: (c: Compiler) => Sql): Promise<unknown> {
+    return this.run(info, build);
+  }
+
   private async run(info: GraphQLResolveInfo, build: (c: Compiler) => Sql): Promise<unknown> {
     const statement = compileRootField(info, this.viewer, this.pageSize, this.models, build);
     const rows: Array<{ result: unknown }> = await this.dataSource.query(statement.text, statement.params);

@@ -13,6 +13,7 @@ import { CitationResolver } from '../modules/citation/citation.resolver';
 import { ImportResolver } from '../modules/import/import.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { ReleaseResolver } from '../modules/release/release.resolver';
+import { SearchResolver } from '../modules/search/search.resolver';
 import { TopicResolver } from '../modules/topic/topic.resolver';
 import { VocabularyResolver } from '../modules/vocabulary/vocabulary.resolver';
 import { registeredEntities, registeredResolvers } from '../registry/registry';
@@ -32,6 +33,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       ImportResolver,
       VocabularyResolver,
       HistoryResolver,
+      SearchResolver,
       ...registeredResolvers(),
     ],
     // Types reachable only through interfaces must be named so they are in the schema.

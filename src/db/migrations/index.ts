@@ -13,6 +13,7 @@ import { AddVersionsAndRetraction1796201647800 } from './1796201647800-AddVersio
 import { OpenVocabularies1796210000000 } from './1796210000000-OpenVocabularies';
 import { RecordChangeHistory1796220000000 } from './1796220000000-RecordChangeHistory';
 import { RecordImportedItems1796230000000 } from './1796230000000-RecordImportedItems';
+import { AddSearch1796240000000 } from './1796240000000-AddSearch';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -29,4 +30,5 @@ export const migrations = [
   OpenVocabularies1796210000000,
   RecordChangeHistory1796220000000,
   RecordImportedItems1796230000000,
+  AddSearch1796240000000,
 ];

@@ -1,0 +1,132 @@
+import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
+import { Arg, Args, Ctx, Info, Query, Resolver } from 'type-graphql';
+import { PageArgs } from '../../common/pagination';
+import { badUserInput } from '../../common/errors';
+import { UUID } from '../../read/global-id';
+import { byResponseKey } from '../../read/response-shape';
+import type { Context } from '../../server/context';
+import { parseQuery } from './search.query';
+import { searchSql, START, STOP, type SearchPlan } from './search.sql';
+import { SearchFilter, SearchResultConnection, SearchType, type Snippet } from './search.types';
+
+const TYPES = Object.values(SearchType);
+
+const encodeCursor = (rank: number, type: string, id: string) => Buffer.from(JSON.stringify(['search', rank, type, id])).toString('base64');
+
+function decodeCursor(cursor: string): SearchPlan['after'] {
+  let value: unknown;
+  try {
+    value = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
+  } catch {
+    value = undefined;
+  }
+  if (
+    !Array.isArray(value) ||
+    value.length !== 4 ||
+    value[0] !== 'search' ||
+    typeof value[1] !== 'number' ||
+    !Number.isFinite(value[1]) ||
+    !TYPES.includes(value[2] as SearchType) ||
+    typeof value[3] !== 'string' ||
+    !UUID.test(value[3])
+  ) {
+    throw badUserInput('after', 'not a cursor returned by search');
+  }
+  return { rank: value[1], type: value[2] as SearchType, id: value[3] };
+}
+
+/** ts_headline's text with its private-use markers turned into ranges over the unmarked text. */
+export function snippetOf(headline: string | null): Snippet {
+  const highlights: Snippet['highlights'] = [];
+  let text = '';
+  let start = -1;
+  for (const ch of headline ?? '') {
+    if (ch === START) start = text.length;
+    else if (ch === STOP) {
+      if (start >= 0) highlights.push({ start, length: text.length - start });
+      start = -1;
+    } else text += ch;
+  }
+  return { text, highlights };
+}
+
+/** The `item` fields selected anywhere under `nodes { ... }`, so the compiled item carries all of them. */
+function itemNodes(info: GraphQLResolveInfo): FieldNode[] {
+  const found: FieldNode[] = [];
+  const walk = (nodes: readonly FieldNode[], depth: number) => {
+    for (const node of nodes) {
+      for (const sel of node.selectionSet?.selections ?? []) {
+        const inner = (list: readonly SelectionNode[]) => list.filter((x): x is FieldNode => x.kind === Kind.FIELD);
+        const fields =
+          sel.kind === Kind.FIELD
+            ? [sel]
+            : sel.kind === Kind.INLINE_FRAGMENT
+              ? inner(sel.selectionSet.selections)
+              : inner(info.fragments[sel.name.value]?.selectionSet.selections ?? []);
+        for (const f of fields) {
+          if (depth === 1 && f.name.value === 'item') found.push(f);
+          else if (depth === 0 && f.name.value === 'nodes') walk([f], 1);
+        }
+      }
+    }
+  };
+  walk(info.fieldNodes, 0);
+  return found;
+}
+
+@Resolver()
+export class SearchResolver {
+  @Query(() => SearchResultConnection, {
+    description:
+      'Full-text search over statements, event titles and descriptions, topics, actor names and aliases, places, sources and quotes, across types, best first. ' +
+      'Syntax: words (all required, stemmed in prose), "a phrase", `or`, `-word` to exclude, `word*` for a prefix; misspelt actor and place names still match. ' +
+      'Only what you may read is searched, counted and quoted.',
+  })
+  async search(
+    @Arg('query') query: string,
+    @Arg('types', () => [SearchType], { nullable: true }) types: SearchType[] | null,
+    @Arg('filter', () => SearchFilter, { nullable: true }) filter: SearchFilter | null,
+    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Ctx() ctx: Context,
+    @Info() info: GraphQLResolveInfo,
+  ) {
+    const parsed = parseQuery(query);
+    const decoded = after ? decodeCursor(after) : undefined;
+    let size = 0;
+    const result = (await ctx.reader.read(info, (c) => {
+      size = first ?? c.q.defaultPageSize;
+      if (!Number.isInteger(size) || size < 0 || size > c.q.maxPageSize) throw badUserInput('first', `must be between 0 and ${c.q.maxPageSize}`);
+      return searchSql(c, {
+        query: parsed,
+        types: types ?? TYPES,
+        topic: filter?.topic,
+        includeRetracted: filter?.includeRetracted ?? false,
+        first: size,
+        after: decoded,
+        count: true,
+        itemNodes: itemNodes(info),
+      });
+    })) as {
+      totalCount: number | null;
+      hits: Array<{ type: string; id: string; rank: number; detail: { field: string; headline: string; item: unknown } | null }>;
+    };
+    const hits = result.hits.slice(0, size).map((h) => ({
+      item: h.detail?.item,
+      type: h.type,
+      rank: h.rank,
+      matchedField: h.detail?.field,
+      snippet: snippetOf(h.detail?.headline ?? null),
+      cursor: encodeCursor(h.rank, h.type, h.id),
+    }));
+    return byResponseKey(info, {
+      nodes: hits,
+      totalCount: result.totalCount ?? 0,
+      pageInfo: {
+        hasNextPage: result.hits.length > size,
+        hasPreviousPage: Boolean(after),
+        startCursor: hits[0]?.cursor ?? null,
+        endCursor: hits[hits.length - 1]?.cursor ?? null,
+      },
+    });
+  }
+}

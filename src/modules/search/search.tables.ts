@@ -1,0 +1,106 @@
+import { inTopic, live } from '../../read/filters';
+import { sql, type Sql } from '../../read/fragment';
+import type { ItemTable } from '../../read/access';
+import type { SqlBuilder } from '../../read/sql';
+import { STATEMENT_KINDS, statementKinds } from '../../registry/statement-kinds';
+import { sourcesOfTopic } from '../source/source.type';
+import { SearchType } from './search.types';
+
+/** One searchable field: its name (`matchedField`), its text and how it is indexed (see the AddSearch migration). */
+export interface SearchField {
+  name: string;
+  /** The field's text, possibly null: vectors wrap it in coalesce(..., ''), as the index expressions do. */
+  text: (row: Sql) => Sql;
+  /** 'english' for prose (stemmed), 'simple' for names (kept as written). */
+  config: 'english' | 'simple';
+}
+
+export interface SearchTable {
+  type: SearchType;
+  typeName: string;
+  table: ItemTable;
+  fields: SearchField[];
+  /** Trigram-indexed text for misspelt names (the expression of the migration's trigram index). */
+  trigram?: (row: Sql) => Sql;
+  /** Rows of the topic whose slug is given, the topic visible to the reader. */
+  inTopic: (row: Sql, q: SqlBuilder, slug: string) => Sql;
+}
+
+const column = (name: string) => (row: Sql) => sql`${row}.${sql.identifier(name)}`;
+const prose = (name: string): SearchField => ({ name, text: column(name), config: 'english' });
+const topicId = (q: SqlBuilder, slug: string) => {
+  const tp = q.alias();
+  return sql`(SELECT ${tp}.id FROM topic ${tp} WHERE ${tp}.slug = ${sql.value(slug)} AND ${q.visible(tp, 'topic')})`;
+};
+const statementInTopic = (row: Sql, q: SqlBuilder, slug: string) => inTopic(row, q, slug)[0];
+const statement = (type: SearchType, kind: keyof typeof STATEMENT_KINDS, fields: SearchField[]): SearchTable => ({
+  type,
+  typeName: STATEMENT_KINDS[kind].typeName,
+  table: STATEMENT_KINDS[kind].table,
+  fields,
+  inTopic: statementInTopic,
+});
+
+/** Every searchable type, in the order of the SearchType enum. */
+export const SEARCH_TABLES: SearchTable[] = [
+  statement(SearchType.CAPABILITY, 'CAPABILITY', [prose('statement')]),
+  statement(SearchType.CHALLENGE, 'CHALLENGE', [prose('statement')]),
+  statement(SearchType.IMPLICATION, 'IMPLICATION', [prose('statement')]),
+  statement(SearchType.EVENT, 'EVENT', [prose('title'), prose('description')]),
+  statement(SearchType.RELATION, 'RELATION', [prose('description')]),
+  {
+    type: SearchType.TOPIC,
+    typeName: 'Topic',
+    table: 'topic',
+    fields: [prose('title'), prose('summary')],
+    inTopic: (row, q, slug) => sql`${row}.id = ${topicId(q, slug)}`,
+  },
+  {
+    type: SearchType.ACTOR,
+    typeName: 'Actor',
+    table: 'actor',
+    fields: [
+      { name: 'name', text: column('name'), config: 'simple' },
+      { name: 'aliases', text: (row) => sql`search_aliases(${row}.aliases)`, config: 'simple' },
+      prose('description'),
+    ],
+    trigram: (row) => sql`search_names(${row}.name, ${row}.aliases)`,
+    inTopic: (row, q, slug) => {
+      const link = q.alias();
+      return sql`${row}.id IN (SELECT ${link}.actor_id FROM topic_actor ${link} WHERE ${link}.topic_id = ${topicId(q, slug)})`;
+    },
+  },
+  {
+    type: SearchType.LOCATION,
+    typeName: 'Location',
+    table: 'location',
+    fields: [{ name: 'name', text: column('name'), config: 'simple' }, prose('description')],
+    trigram: (row) => sql`coalesce(${row}.name, '')`,
+    inTopic: (row, q, slug) => {
+      const ev = q.alias();
+      return sql`${row}.id IN (SELECT ${ev}.location_id FROM event ${ev} WHERE ${ev}.topic_id = ${topicId(q, slug)} AND ${live(ev)} AND ${q.visible(ev, 'event')})`;
+    },
+  },
+  {
+    type: SearchType.SOURCE,
+    typeName: 'Source',
+    table: 'source',
+    fields: [{ name: 'name', text: column('name'), config: 'simple' }, prose('description')],
+    inTopic: (row, q, slug) => sourcesOfTopic(topicId(q, slug), row, q),
+  },
+  {
+    type: SearchType.CITATION,
+    typeName: 'Citation',
+    table: 'citation',
+    fields: [prose('quote')],
+    inTopic: (row, q, slug) => {
+      const id = topicId(q, slug);
+      const cases = statementKinds.map((kind) => {
+        const { table, cited } = STATEMENT_KINDS[kind];
+        const st = q.alias();
+        return sql`${row}.${sql.identifier(cited)} IN (SELECT ${st}.id FROM ${sql.identifier(table)} ${st} WHERE ${st}.topic_id = ${id})`;
+      });
+      return sql`(${sql.join(cases, ' OR ')})`;
+    },
+  },
+];
