@@ -1,4 +1,4 @@
-import { Arg, Ctx, Query, Resolver } from 'type-graphql';
+import { Arg, Ctx, Int, Query, Resolver } from 'type-graphql';
 import { LocalDate } from '../../common/local-date';
 import type { StatementKind } from '../../registry/statement-kinds';
 import type { Context } from '../../server/context';
@@ -21,9 +21,11 @@ export class AggregateResolver {
     @Arg('of', () => DistributionField) of: DistributionField,
     @kindsArg() kinds: StatementKind[] | null,
     @filterArg() filter: AggregateFilter | null,
+    @Arg('first', () => Int, { nullable: true, description: 'Only the buckets counted most, at most this many (1 to 1000); every bucket when left out.' })
+    first: number | null,
     @Ctx() ctx: Context,
   ): Promise<Bucket[]> {
-    return distribution(ctx.dataSource, ctx.viewer, of, kinds, filter);
+    return distribution(ctx.dataSource, ctx.viewer, of, kinds, filter, first);
   }
 
   @Query(() => [TimeBucket], {

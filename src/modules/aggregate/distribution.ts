@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import { badUserInput } from '../../common/errors';
 import type { Viewer } from '../../common/viewer';
 import { compile, sql, type Sql } from '../../read/fragment';
 import { globalIdSql } from '../../read/global-id';
@@ -100,13 +101,18 @@ const FIELDS: Record<DistributionField, Spec> = {
   },
 };
 
+/** Buckets of one answer at most, when `first` is given (the most counted first). */
+export const MAX_BUCKETS = 1000;
+
 /** The SQL of `distribution`: one statement, a UNION ALL of one branch per kind, grouped by key. */
 export function distributionSql(
   viewer: Viewer,
   field: DistributionField,
   asked: StatementKind[] | null | undefined,
   filter: AggregateFilter | null | undefined,
+  first?: number | null,
 ) {
+  if (first != null && (!Number.isInteger(first) || first < 1 || first > MAX_BUCKETS)) throw badUserInput('first', `must be between 1 and ${MAX_BUCKETS}`);
   const spec = FIELDS[field];
   const kinds = kindsFor(field, spec.kinds, asked, filter);
   const q = new SqlBuilder(viewer, 0);
@@ -123,7 +129,8 @@ export function distributionSql(
   });
   const [u, g] = [q.alias(), q.alias()];
   return compile(sql`SELECT coalesce(json_agg(json_build_object('key', ${g}.key, 'label', ${g}.label, 'count', ${g}.n) ORDER BY ${g}.n DESC, ${g}.key NULLS LAST), '[]') AS result
-    FROM (SELECT ${u}.key, min(${u}.label) AS label, count(*)::int AS n FROM (${sql.join(branches, '\nUNION ALL\n')}) ${u} GROUP BY ${u}.key) ${g}`);
+    FROM (SELECT ${u}.key, min(${u}.label) AS label, count(*)::int AS n FROM (${sql.join(branches, '\nUNION ALL\n')}) ${u} GROUP BY ${u}.key
+      ORDER BY n DESC, ${u}.key NULLS LAST ${first != null ? sql`LIMIT ${sql.int(first)}` : sql``}) ${g}`);
 }
 
 export async function distribution(
@@ -132,8 +139,9 @@ export async function distribution(
   field: DistributionField,
   kinds: StatementKind[] | null | undefined,
   filter: AggregateFilter | null | undefined,
+  first?: number | null,
 ): Promise<Bucket[]> {
-  const { text, values } = distributionSql(viewer, field, kinds, filter);
+  const { text, values } = distributionSql(viewer, field, kinds, filter, first);
   const [row] = await dataSource.query<Array<{ result: Bucket[] }>>(text, values);
   return row.result;
 }
