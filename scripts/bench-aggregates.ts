@@ -26,7 +26,8 @@ async function timed(work: () => Promise<unknown>): Promise<string> {
   return `p50 ${percentile(s, 50).toFixed(1)} ms, p95 ${percentile(s, 95).toFixed(1)} ms`;
 }
 
-benchmark({ EMBEDDED_PG_PORT: '54343' }, async (dataSource) => {
+// A long statement timeout: generating the topic is one statement (with its change records).
+benchmark({ EMBEDDED_PG_PORT: '54343', STATEMENT_TIMEOUT_MS: '1800000' }, async (dataSource) => {
   const viewer = { ...ANONYMOUS, clearance: Marking.GREEN };
   const size = Number(actors);
   const start = Date.now();

@@ -94,7 +94,7 @@ export class Bucket {
   @Field(() => String, { nullable: true, description: 'The vocabulary label of a term, or the name of the actor, topic or source; null for fixed scales.' })
   label: string | null;
 
-  @Field(() => Int)
+  @Field(() => Int, { description: 'How many statements you may see have this value.' })
   count: number;
 }
 
