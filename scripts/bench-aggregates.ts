@@ -43,7 +43,7 @@ benchmark({ EMBEDDED_PG_PORT: '54343', STATEMENT_TIMEOUT_MS: '1800000' }, async 
     const cases: Array<[string, () => Promise<unknown>]> = [
       ['distribution(of: MARKING), every kind', () => distribution(dataSource, viewer, DistributionField.MARKING, null, filter)],
       ['distribution(of: CATEGORY)', () => distribution(dataSource, viewer, DistributionField.CATEGORY, null, filter)],
-      ['distribution(of: ACTOR, first: 10)', () => distribution(dataSource, viewer, DistributionField.ACTOR, null, filter, 10)],
+      ['distribution(of: ACTOR, top: 10)', () => distribution(dataSource, viewer, DistributionField.ACTOR, null, filter, 10)],
       ['distribution(of: SOURCE)', () => distribution(dataSource, viewer, DistributionField.SOURCE, null, filter)],
       ['distribution(of: LIKELIHOOD)', () => distribution(dataSource, viewer, DistributionField.LIKELIHOOD, null, filter)],
       [

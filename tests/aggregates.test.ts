@@ -13,8 +13,8 @@ const topic = 'dprk-troops-in-russia';
 const redCapability = '00000000-0000-4000-8000-0000000a6601';
 const precisionTopic = '00000000-0000-4000-8000-0000000a6602';
 
-const DISTRIBUTION = `query($of: DistributionField!, $kinds: [StatementKind!], $filter: AggregateFilter, $first: Int) {
-  distribution(of: $of, kinds: $kinds, filter: $filter, first: $first) { key label count } }`;
+const DISTRIBUTION = `query($of: DistributionField!, $kinds: [StatementKind!], $filter: AggregateFilter, $top: Int) {
+  distribution(of: $of, kinds: $kinds, filter: $filter, top: $top) { key label count } }`;
 const SERIES = `query($of: TimeField!, $interval: Interval!, $from: LocalDate!, $to: LocalDate!, $kinds: [StatementKind!], $filter: AggregateFilter) {
   timeSeries(of: $of, interval: $interval, from: $from, to: $to, kinds: $kinds, filter: $filter) { start count imprecise } }`;
 
@@ -90,9 +90,9 @@ test('across kinds by marking and by actor, the counts equal the lists of every 
     const byActor = await buckets(key, { of: 'ACTOR', filter: { topic } });
     expect(countOf(byActor, globalIds.kpa)).toBe(await listTotals(key, { topic, actor: globalIds.kpa }));
   }
-  // `first` keeps the buckets counted most.
+  // `top` keeps the buckets counted most.
   const byActor = await buckets(keys.amber, { of: 'ACTOR', filter: { topic } });
-  expect(await buckets(keys.amber, { of: 'ACTOR', filter: { topic }, first: 3 })).toEqual(byActor.slice(0, 3));
+  expect(await buckets(keys.amber, { of: 'ACTOR', filter: { topic }, top: 3 })).toEqual(byActor.slice(0, 3));
   const anonymous = await buckets(null, { of: 'MARKING' });
   expect(anonymous.map((b) => b.key)).toEqual(['CLEAR']);
 });
@@ -208,8 +208,8 @@ test('arguments that do not fit are BAD_USER_INPUT naming them', async () => {
     [DISTRIBUTION, { of: 'MARKING', kinds: [] }, 'kinds'],
     [DISTRIBUTION, { of: 'MARKING', kinds: ['CAPABILITY'], filter: { occurredFrom: '2024-01-01' } }, 'kinds'],
     [DISTRIBUTION, { of: 'MARKING', filter: { actor: 'nonsense' } }, 'filter.actor'],
-    [DISTRIBUTION, { of: 'ACTOR', first: 0 }, 'first'],
-    [DISTRIBUTION, { of: 'ACTOR', first: 1001 }, 'first'],
+    [DISTRIBUTION, { of: 'ACTOR', top: 0 }, 'top'],
+    [DISTRIBUTION, { of: 'ACTOR', top: 1001 }, 'top'],
     [SERIES, { of: 'EVENT_DATE', interval: 'MONTH', from: '2024-02-01', to: '2024-01-01' }, 'to'],
     [SERIES, { of: 'EVENT_DATE', interval: 'DAY', from: '2000-01-01', to: '2024-01-01' }, 'interval'],
     [SERIES, { of: 'EVENT_DATE', interval: 'DAY', from: '2024-01-01', to: '2024-01-02', kinds: ['CAPABILITY'] }, 'kinds'],

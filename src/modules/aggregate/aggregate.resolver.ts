@@ -21,11 +21,11 @@ export class AggregateResolver {
     @Arg('of', () => DistributionField) of: DistributionField,
     @kindsArg() kinds: StatementKind[] | null,
     @filterArg() filter: AggregateFilter | null,
-    @Arg('first', () => Int, { nullable: true, description: 'Only the buckets counted most, at most this many (1 to 1000); every bucket when left out.' })
-    first: number | null,
+    @Arg('top', () => Int, { nullable: true, description: 'Only the buckets counted most, at most this many (1 to 1000); every bucket when left out.' })
+    top: number | null,
     @Ctx() ctx: Context,
   ): Promise<Bucket[]> {
-    return distribution(ctx.dataSource, ctx.viewer, of, kinds, filter, first);
+    return distribution(ctx.dataSource, ctx.viewer, of, kinds, filter, top);
   }
 
   @Query(() => [TimeBucket], {

@@ -9,7 +9,7 @@ import { Vocabulary, type VocabularyName } from '../vocabulary/vocabularies';
 import { DistributionField, type AggregateFilter, type Bucket } from './aggregate.types';
 import { actorJoin, allKinds, citationJoin, kindsFor, listed } from './statements';
 
-/** Buckets of one answer at most, when `first` is given (the most counted first). */
+/** Buckets of one answer at most, when `top` is given (the most counted first). */
 export const MAX_BUCKETS = 1000;
 
 /** What one statement row `a` contributes: the raw value it is counted by (a term, a grade, a row id), through the joins `from` adds. */
@@ -116,16 +116,16 @@ const FIELDS: Record<DistributionField, Spec> = {
 /**
  * The SQL of `distribution`: one statement. Each kind is a branch that selects the value of every statement its list
  * would show (DISTINCT (statement, value) where a value may repeat); the UNION ALL of the branches is grouped by value,
- * ordered by count, cut to `first`, and only then given its keys and labels.
+ * ordered by count, cut to `top`, and only then given its keys and labels.
  */
 export function distributionSql(
   viewer: Viewer,
   field: DistributionField,
   asked: StatementKind[] | null | undefined,
   filter: AggregateFilter | null | undefined,
-  first?: number | null,
+  top?: number | null,
 ) {
-  if (first != null && (!Number.isInteger(first) || first < 1 || first > MAX_BUCKETS)) throw badUserInput('first', `must be between 1 and ${MAX_BUCKETS}`);
+  if (top != null && (!Number.isInteger(top) || top < 1 || top > MAX_BUCKETS)) throw badUserInput('top', `must be between 1 and ${MAX_BUCKETS}`);
   const spec = FIELDS[field];
   const kinds = kindsFor(field, spec.kinds, asked, filter);
   const q = new SqlBuilder(viewer, 0);
@@ -141,7 +141,7 @@ export function distributionSql(
   });
   const [u, g, r] = [q.alias(), q.alias(), q.alias()];
   const { key, label, from } = spec.render(g, r, kinds);
-  const limit = first != null ? sql`LIMIT ${sql.int(first)}` : none;
+  const limit = top != null ? sql`LIMIT ${sql.int(top)}` : none;
   return compile(sql`SELECT coalesce(json_agg(json_build_object('key', ${key}, 'label', ${label}, 'count', ${g}.n) ORDER BY ${g}.n DESC, ${g}.value NULLS LAST), '[]') AS result
     FROM (SELECT ${u}.value, count(*)::int AS n FROM (${sql.join(branches, '\nUNION ALL\n')}) ${u} GROUP BY ${u}.value
       ORDER BY n DESC, ${u}.value NULLS LAST ${limit}) ${g} ${from}`);
@@ -153,9 +153,9 @@ export async function distribution(
   field: DistributionField,
   kinds: StatementKind[] | null | undefined,
   filter: AggregateFilter | null | undefined,
-  first?: number | null,
+  top?: number | null,
 ): Promise<Bucket[]> {
-  const { text, values } = distributionSql(viewer, field, kinds, filter, first);
+  const { text, values } = distributionSql(viewer, field, kinds, filter, top);
   const [row] = await dataSource.query<Array<{ result: Bucket[] }>>(text, values);
   return row.result;
 }
