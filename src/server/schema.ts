@@ -1,6 +1,7 @@
 import { GraphQLSchema, lexicographicSortSchema, printSchema } from 'graphql';
 import { buildSchema } from 'type-graphql';
 import { ActorResolver } from '../modules/actor/actor.resolver';
+import { AggregateResolver } from '../modules/aggregate/aggregate.resolver';
 import { BriefResolver } from '../modules/brief/brief.resolver';
 import { ApiKeyResolver } from '../modules/identity/api-key.resolver';
 import { scopeMutationsToIdempotencyKeys } from '../modules/idempotency/idempotency';
@@ -34,6 +35,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       VocabularyResolver,
       HistoryResolver,
       SearchResolver,
+      AggregateResolver,
       ...registeredResolvers(),
     ],
     // Types reachable only through interfaces must be named so they are in the schema.

@@ -80,9 +80,7 @@ async function readChanges(dataSource: DataSource, viewer: Viewer, pageSize: Pag
   const first = page.first ?? pageSize.default;
   if (!Number.isInteger(first) || first < 0 || first > pageSize.max) throw badUserInput('first', `must be between 0 and ${pageSize.max}`);
   const [c, t, v] = [sql.identifier('c'), sql.identifier('t'), sql.identifier('v')];
-  // Shown as far as the reader could read the item then, and only while it may read it today: an item re-marked
-  // beyond the reader keeps just the change that hid it (HIDDEN, without content).
-  const conditions = [...where, sql`(${v}.now_visible OR ${v}.was_visible)`, sql`(${readableToday(viewer, c)} OR (${v}.was_visible AND NOT ${v}.now_visible))`];
+  const conditions = [...where, shownTo(viewer, c, v)];
   if (feed) conditions.push(sql`${c}.tx < pg_snapshot_xmin(pg_current_snapshot())`);
   if (page.after) {
     const after = decodeCursor(page.after);
@@ -92,8 +90,7 @@ async function readChanges(dataSource: DataSource, viewer: Viewer, pageSize: Pag
       ${c}.comment, ${c}.at, ${c}.before, ${c}.after, ${c}.state, ${t}.slug AS topic, ${v}.now_visible, ${v}.was_visible
     FROM change ${c}
     LEFT JOIN topic ${t} ON ${t}.id = ${c}.topic_id AND ${visibleTo(viewer, t, 'topic')}
-    CROSS JOIN LATERAL (SELECT ${admits(viewer, sql`${c}.access`)} AS now_visible,
-      ${admits(viewer, sql`coalesce(${c}.access_before, ${c}.access)`)} AS was_visible) ${v}
+    ${visibilityOf(viewer, c, v)}
     WHERE ${sql.join(conditions, ' AND ')}
     ORDER BY ${c}.tx, ${c}.id
     LIMIT ${sql.value(first + 1, 'int')}`);
@@ -112,6 +109,18 @@ async function readChanges(dataSource: DataSource, viewer: Viewer, pageSize: Pag
     },
   };
 }
+
+/** Whether the reader may see change `c` now (`now_visible`) and could before it (`was_visible`), as row `v`. */
+export const visibilityOf = (viewer: Viewer, c: Sql, v: Sql) =>
+  sql`CROSS JOIN LATERAL (SELECT ${admits(viewer, sql`${c}.access`)} AS now_visible,
+      ${admits(viewer, sql`coalesce(${c}.access_before, ${c}.access)`)} AS was_visible) ${v}`;
+
+/**
+ * The feed's rule on change `c` (with `visibilityOf` as `v`): shown as far as the reader could read the item then, and
+ * only while it may read it today: an item re-marked beyond the reader keeps just the change that hid it (HIDDEN).
+ */
+export const shownTo = (viewer: Viewer, c: Sql, v: Sql) =>
+  sql`(${v}.now_visible OR ${v}.was_visible) AND (${readableToday(viewer, c)} OR (${v}.was_visible AND NOT ${v}.now_visible))`;
 
 /** The item of change `c` may be read by the viewer today; a deleted one, when the viewer could read it as it was deleted. */
 function readableToday(viewer: Viewer, c: Sql): Sql {
