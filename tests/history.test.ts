@@ -384,3 +384,25 @@ describe('briefDelta without a stored run reads the history', () => {
     expect(seen.unchanged).toBe(0);
   });
 });
+
+test('a statement re-marked above a reader and then deleted keeps its citations’ history from that reader', async () => {
+  const topic = await newTopic();
+  const { id, version } = await createJudgment(topic, 'A judgment later re-marked and deleted.');
+  const { node } = dataOf(await server.gqlAs(keys.writer, `query($id: ID!) { node(id: $id) { ... on Implication { citations { id } } } }`, { id }));
+  const citation = node.citations[0].id;
+  expect(await history(keys.green, citation)).not.toEqual([]);
+  await update(keys.admin, id, version, { marking: 'RED', audience: [principal('admin')] });
+  const deleted = await server.gqlAs(keys.admin, `mutation($id: ID!, $comment: String) { deleteImplication(id: $id, comment: $comment) }`, {
+    id,
+    comment: 'RED-ONLY: why it went',
+  });
+  expect(dataOf(deleted).deleteImplication).toBe(id);
+  // The citation's creation and deletion are in the feed of one who may read it, before the other reader's is read.
+  const admin = (await feed(keys.admin, { topic, types: ['Citation'] }, 2)).nodes;
+  expect(admin.map((c) => c.operation)).toContain('DELETE');
+  const refused = await server.gqlAs(keys.green, HISTORY, { id: citation, first: 100 });
+  expect(refused.body.errors?.[0].extensions?.code).toBe('NOT_FOUND');
+  const green = (await feed(keys.green, { topic }, 0)).nodes;
+  expect(JSON.stringify(green)).not.toContain('RED-ONLY');
+  expect(green.filter((c) => c.itemType === 'Citation' && c.operation === 'DELETE')).toEqual([]);
+});

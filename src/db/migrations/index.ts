@@ -14,6 +14,7 @@ import { OpenVocabularies1796210000000 } from './1796210000000-OpenVocabularies'
 import { RecordChangeHistory1796220000000 } from './1796220000000-RecordChangeHistory';
 import { RecordImportedItems1796230000000 } from './1796230000000-RecordImportedItems';
 import { AddSearch1796240000000 } from './1796240000000-AddSearch';
+import { DeleteCitationsFirst1796250000000 } from './1796250000000-DeleteCitationsFirst';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -31,4 +32,5 @@ export const migrations = [
   RecordChangeHistory1796220000000,
   RecordImportedItems1796230000000,
   AddSearch1796240000000,
+  DeleteCitationsFirst1796250000000,
 ];
