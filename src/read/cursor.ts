@@ -28,9 +28,9 @@ function fitsOrder(value: unknown, order: OrderField): boolean {
 
 /**
  * Cursors carry the sort field, its value and the row id: keyset pagination stays stable under inserts. A cursor
- * that was not made by this connection for ordering `field` is BAD_USER_INPUT on `after`.
+ * that was not made by this connection for ordering `field` is BAD_USER_INPUT on the argument that carried it.
  */
-export function decodeCursor(cursor: string, field: string, order: OrderField): { value: unknown; id: string } {
+export function decodeCursor(cursor: string, field: string, order: OrderField, argumentName: 'after' | 'before' = 'after'): { value: unknown; id: string } {
   let decoded: unknown;
   try {
     decoded = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
@@ -38,9 +38,9 @@ export function decodeCursor(cursor: string, field: string, order: OrderField): 
     decoded = undefined;
   }
   if (!Array.isArray(decoded) || decoded.length !== 3 || typeof decoded[2] !== 'string' || !UUID.test(decoded[2])) {
-    throw badUserInput('after', 'not a cursor returned by this connection');
+    throw badUserInput(argumentName, 'not a cursor returned by this connection');
   }
-  if (decoded[0] !== field) throw badUserInput('after', `the cursor belongs to an ordering by ${String(decoded[0])}, not ${field}`);
-  if (!fitsOrder(decoded[1], order)) throw badUserInput('after', 'not a cursor returned by this connection');
+  if (decoded[0] !== field) throw badUserInput(argumentName, `the cursor belongs to an ordering by ${String(decoded[0])}, not ${field}`);
+  if (!fitsOrder(decoded[1], order)) throw badUserInput(argumentName, 'not a cursor returned by this connection');
   return { value: decoded[1], id: decoded[2] };
 }

@@ -1,19 +1,46 @@
 import { FieldNode, GraphQLObjectType, getNamedType } from 'graphql';
 import { badUserInput } from '../common/errors';
+import { pageWindow, type PageRequest } from '../common/pagination';
 import type { Compiler } from './compile';
 import { decodeCursor } from './cursor';
 import { live } from './filters';
 import { and, sql, type Sql } from './fragment';
-import type { ReadModel } from './model';
+import type { OrderField, ReadModel } from './model';
 import { jsonObject } from './sql';
 
-export interface ConnectionArgs {
+export interface ConnectionArgs extends PageRequest {
   filter?: object | null;
   orderBy?: { field?: string; direction?: 'ASC' | 'DESC' } | null;
-  first?: number | null;
-  after?: string | null;
   /** Retracted rows too: without it, a connection lists only those that stand. */
   includeRetracted?: boolean | null;
+}
+
+/** The order a connection lists its rows in: by one order field, ties broken by id in the same direction. */
+export interface Ordering {
+  field: string;
+  order: OrderField;
+  direction: 'ASC' | 'DESC';
+}
+
+/** The ordering asked for, or the default one; BAD_USER_INPUT for a field the type cannot be ordered by. */
+export function orderingOf(spec: Pick<ReadModel, 'typeName' | 'orderFields' | 'defaultOrder'>, orderBy: ConnectionArgs['orderBy']): Ordering {
+  const field = orderBy?.field ?? spec.defaultOrder.field;
+  const direction = orderBy?.direction ?? (orderBy?.field ? 'ASC' : spec.defaultOrder.direction);
+  const order = spec.orderFields[field];
+  if (!order) throw badUserInput('orderBy', `${spec.typeName} cannot be ordered by ${field}`);
+  return { field, order, direction };
+}
+
+/** The rows a connection pages through: a FROM item and its conditions, each row's sort key and id, and its JSON. */
+export interface PageSource {
+  /** A table or subquery with its alias. */
+  from: Sql;
+  where: Sql;
+  /** The ordering's key of the row (non-null, so cursors compare it). */
+  key: Sql;
+  id: Sql;
+  /** The row as the JSON object of the selection `nodes`. */
+  node(nodes: readonly FieldNode[]): Sql;
 }
 
 /**
@@ -29,49 +56,78 @@ export function pageSql(
   join?: (row: Sql) => Sql,
 ): Sql {
   const q = c.q;
-  const first = args.first ?? q.defaultPageSize;
-  if (!Number.isInteger(first) || first < 0 || first > q.maxPageSize) {
-    throw badUserInput('first', `must be between 0 and ${q.maxPageSize}`);
-  }
-  const fieldName = args.orderBy?.field ?? model.defaultOrder.field;
-  const direction = args.orderBy?.direction ?? (args.orderBy?.field ? 'ASC' : model.defaultOrder.direction);
-  const order = model.orderFields[fieldName];
-  if (!order) throw badUserInput('orderBy', `${model.typeName} cannot be ordered by ${fieldName}`);
-
+  const ordering = orderingOf(model, args.orderBy);
   const row = q.alias();
-  const table = sql.identifier(model.table);
   const where = and([
     q.visible(row, model.table),
     ...(args.includeRetracted ? [] : [live(row)]),
     ...(join ? [join(row)] : []),
     ...(model.filter?.conditions(args.filter ?? {}, row, q) ?? []),
   ]);
-  const sortKey = order.sql(row);
-  const dir = direction === 'ASC' ? sql`ASC` : sql`DESC`;
-  const orderBy = sql`${sortKey} ${dir}, ${row}.id ${dir}`;
-  const limit = sql.int(first);
-  // Checked even when only the count is asked for, which does not depend on it.
-  const after = args.after ? decodeCursor(args.after, fieldName, order) : undefined;
+  const source: PageSource = {
+    from: sql`${sql.identifier(model.table)} ${row}`,
+    where,
+    key: ordering.order.sql(row),
+    id: sql`${row}.id`,
+    node: (nodeNodes) => c.object(model, row, nodeNodes),
+  };
+  return keysetPageSql(c, connectionType, nodes, args, ordering, source);
+}
+
+/** SQL comparison operators of a row's (key, id) against a cursor's. */
+const OP = { '>': sql`>`, '<': sql`<`, '>=': sql`>=`, '<=': sql`<=` } as const;
+
+/**
+ * One page of any `source` as a connection object, forward (`first`, `after`) or backward (`last`, `before`), with
+ * keyset cursors. A backward page reads in the reverse order and is turned back, so it lists the items just before
+ * the cursor in the connection's order; a forward page reads exactly as before backward pages existed. Whether items
+ * lie beyond the far side of a cursor is asked of the same visible, filtered rows (EXISTS, no count), so a cursor
+ * taken from a more-cleared reader's page tells a less-cleared one nothing it could not see.
+ */
+export function keysetPageSql(
+  c: Compiler,
+  connectionType: GraphQLObjectType,
+  nodes: readonly FieldNode[],
+  args: ConnectionArgs,
+  ordering: Ordering,
+  source: PageSource,
+): Sql {
+  const { field, order, direction } = ordering;
+  const window = pageWindow(args, { max: c.q.maxPageSize, default: c.q.defaultPageSize });
+  // Checked even when only the count is asked for, which does not depend on them.
+  const after = window.after ? decodeCursor(window.after, field, order, 'after') : undefined;
+  const before = window.before ? decodeCursor(window.before, field, order, 'before') : undefined;
+  const { from, where, key, id } = source;
+  const asc = direction === 'ASC';
 
   const entries: Array<[string, Sql]> = [];
   const rowColumns: Sql[] = [];
   const nodeColumn = (nodeNodes: readonly FieldNode[]) => {
     const name = sql.identifier(`n${rowColumns.length}`);
-    rowColumns.push(sql`${c.object(model, row, nodeNodes)} AS ${name}`);
+    rowColumns.push(sql`${source.node(nodeNodes)} AS ${name}`);
     return sql`p.${name}`;
   };
+  const limit = sql.int(window.size);
   const inPage = sql`FILTER (WHERE p.rn <= ${limit})`;
+  // p.rn counts in reading order: from the cursor outward, so backward pages are listed by descending rn.
+  const listed = window.backward ? sql`p.rn DESC` : sql`p.rn`;
+  const reversed = window.backward ? sql`p.rn` : sql`p.rn DESC`;
+  // Its parameters only in the statement that reads rows: a count-only statement must not carry them.
+  const position = (cursor: { value: unknown; id: string }, op: keyof typeof OP) =>
+    sql`(${key}, ${id}) ${OP[op]} (${sql.value(cursor.value, order.cast)}, ${sql.value(cursor.id, 'uuid')})`;
+  const exists = (condition: Sql) => sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where} AND ${condition})`;
+  const readsBeyond = sql`count(*) > ${limit}`;
   let readsRows = false;
 
-  for (const [key, fieldNodes] of c.subfields(connectionType, nodes)) {
+  for (const [responseKey, fieldNodes] of c.subfields(connectionType, nodes)) {
     const fieldType = getNamedType(connectionType.getFields()[fieldNodes[0].name.value]?.type) as GraphQLObjectType;
     switch (fieldNodes[0].name.value) {
       case 'totalCount':
-        entries.push([key, sql`(SELECT count(*)::int FROM ${table} ${row} WHERE ${where})`]);
+        entries.push([responseKey, sql`(SELECT count(*)::int FROM ${from} WHERE ${where})`]);
         break;
       case 'nodes':
         readsRows = true;
-        entries.push([key, sql`coalesce(json_agg(${nodeColumn(fieldNodes)} ORDER BY p.rn) ${inPage}, '[]'::json)`]);
+        entries.push([responseKey, sql`coalesce(json_agg(${nodeColumn(fieldNodes)} ORDER BY ${listed}) ${inPage}, '[]'::json)`]);
         break;
       case 'edges': {
         readsRows = true;
@@ -81,33 +137,37 @@ export function pageSql(
           if (name === 'cursor') edge.push([edgeKey, sql`p.c`]);
           else if (name === 'node') edge.push([edgeKey, nodeColumn(edgeNodes)]);
         }
-        entries.push([key, sql`coalesce(json_agg(${jsonObject(edge)} ORDER BY p.rn) ${inPage}, '[]'::json)`]);
+        entries.push([responseKey, sql`coalesce(json_agg(${jsonObject(edge)} ORDER BY ${listed}) ${inPage}, '[]'::json)`]);
         break;
       }
       case 'pageInfo': {
         readsRows = true;
+        // Items before the page (forward) are those at or before `after`; items after it (backward) at or after `before`.
+        const earlier = window.backward ? readsBeyond : after ? exists(position(after, asc ? '<=' : '>=')) : sql`FALSE`;
+        const later = !window.backward ? readsBeyond : before ? exists(position(before, asc ? '>=' : '<=')) : sql`FALSE`;
         const info: Array<[string, Sql]> = [];
         for (const [infoKey, infoNodes] of c.subfields(fieldType, fieldNodes)) {
           const name = infoNodes[0].name.value;
-          if (name === 'hasNextPage') info.push([infoKey, sql`count(*) > ${limit}`]);
-          else if (name === 'hasPreviousPage') info.push([infoKey, args.after ? sql`TRUE` : sql`FALSE`]);
-          else if (name === 'startCursor') info.push([infoKey, sql`(array_agg(p.c ORDER BY p.rn) ${inPage})[1]`]);
-          else if (name === 'endCursor') info.push([infoKey, sql`(array_agg(p.c ORDER BY p.rn DESC) ${inPage})[1]`]);
+          if (name === 'hasNextPage') info.push([infoKey, later]);
+          else if (name === 'hasPreviousPage') info.push([infoKey, earlier]);
+          else if (name === 'startCursor') info.push([infoKey, sql`(array_agg(p.c ORDER BY ${listed}) ${inPage})[1]`]);
+          else if (name === 'endCursor') info.push([infoKey, sql`(array_agg(p.c ORDER BY ${reversed}) ${inPage})[1]`]);
         }
-        entries.push([key, jsonObject(info)]);
+        entries.push([responseKey, jsonObject(info)]);
         break;
       }
     }
   }
   if (!readsRows) return sql`(SELECT ${jsonObject(entries)})`;
 
-  // Its parameters only now, in the statement that reads rows: a count-only statement must not carry them.
-  const keyset = after
-    ? sql` AND (${sortKey}, ${row}.id) ${direction === 'ASC' ? sql`>` : sql`<`} (${sql.value(after.value, order.cast)}, ${sql.value(after.id, 'uuid')})`
-    : sql``;
-
-  const cursor = sql`translate(encode(convert_to(json_build_array(${sql.key(fieldName)}, ${sortKey}, ${row}.id)::text, 'UTF8'), 'base64'), E'\\n', '')`;
+  const bounds = [...(after ? [position(after, asc ? '>' : '<')] : []), ...(before ? [position(before, asc ? '<' : '>')] : [])];
+  const keyset = bounds.length ? sql` AND ${and(bounds)}` : sql``;
+  // Read from the cursor outward: a backward page in the reverse of the connection's order.
+  const readAscending = asc !== window.backward;
+  const dir = readAscending ? sql`ASC` : sql`DESC`;
+  const orderBy = sql`${key} ${dir}, ${id} ${dir}`;
+  const cursor = sql`translate(encode(convert_to(json_build_array(${sql.key(field)}, ${key}, ${id})::text, 'UTF8'), 'base64'), E'\\n', '')`;
   const columns = [...rowColumns, sql`${cursor} AS c`, sql`row_number() OVER (ORDER BY ${orderBy}) AS rn`];
-  return sql`(SELECT ${jsonObject(entries)} FROM (SELECT ${sql.join(columns, ', ')} FROM ${table} ${row}
-    WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${sql.int(first + 1)}) p)`;
+  return sql`(SELECT ${jsonObject(entries)} FROM (SELECT ${sql.join(columns, ', ')} FROM ${from}
+    WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${sql.int(window.size + 1)}) p)`;
 }
