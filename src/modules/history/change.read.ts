@@ -5,6 +5,7 @@ import { visibleTo, type ItemTable } from '../../read/access';
 import { compile, sql, type Sql } from '../../read/fragment';
 import { fromGlobalId, toGlobalId, UUID } from '../../read/global-id';
 import { registry } from '../../registry/registry';
+import { pageWindow, type PageRequest } from '../../common/pagination';
 import { ChangeOperation, type Change, type ChangeConnection, type ChangeFilter } from './change.type';
 
 const TYPE_OF_TABLE = new Map([...registry.values()].map((t) => [t.table as string, t.typeName]));
@@ -48,9 +49,9 @@ interface ChangeRow {
 
 export const encodeCursor = (row: { tx: string; id: string }) => Buffer.from(`change:${row.tx}:${row.id}`).toString('base64');
 
-function decodeCursor(cursor: string): { tx: string; id: string } {
+function decodeCursor(cursor: string, argumentName: 'after' | 'before'): { tx: string; id: string } {
   const match = /^change:(\d{1,20}):(\d{1,19})$/.exec(Buffer.from(cursor, 'base64').toString('utf8'));
-  if (!match || encodeCursor({ tx: match[1], id: match[2] }) !== cursor) throw badUserInput('after', 'not a cursor of changes');
+  if (!match || encodeCursor({ tx: match[1], id: match[2] }) !== cursor) throw badUserInput(argumentName, 'not a cursor of changes');
   return { tx: match[1], id: match[2] };
 }
 
@@ -66,46 +67,61 @@ export interface PageSize {
   default: number;
 }
 
-interface Page {
-  first?: number | null;
-  after?: string | null;
-}
-
 /**
  * Changes the viewer may see, in (transaction, id) order: a change is shown as far as the reader could read the item
  * before it and may read it after. `feed` reads only below the oldest transaction still running, so that no change
  * can later commit behind a cursor already handed out: resuming from one misses nothing and repeats nothing.
  */
-async function readChanges(dataSource: DataSource, viewer: Viewer, pageSize: PageSize, page: Page, where: Sql[], feed: boolean): Promise<ChangeConnection> {
-  const first = page.first ?? pageSize.default;
-  if (!Number.isInteger(first) || first < 0 || first > pageSize.max) throw badUserInput('first', `must be between 0 and ${pageSize.max}`);
-  const [c, t, v] = [sql.identifier('c'), sql.identifier('t'), sql.identifier('v')];
+async function readChanges(
+  dataSource: DataSource,
+  viewer: Viewer,
+  pageSize: PageSize,
+  page: PageRequest,
+  where: Sql[],
+  feed: boolean,
+): Promise<ChangeConnection> {
+  const window = pageWindow(page, pageSize);
+  const [c, t, v, x, o] = ['c', 't', 'v', 'x', 'o'].map((name) => sql.identifier(name));
   const conditions = [...where, shownTo(viewer, c, v)];
   if (feed) conditions.push(sql`${c}.tx < pg_snapshot_xmin(pg_current_snapshot())`);
-  if (page.after) {
-    const after = decodeCursor(page.after);
-    conditions.push(sql`(${c}.tx, ${c}.id) > (${sql.value(after.tx, 'xid8')}, ${sql.value(after.id, 'bigint')})`);
-  }
-  const statement = compile(sql`SELECT ${c}.id::text, ${c}.tx::text, ${c}.item_table, ${c}.item_id, ${c}.operation, ${c}.version, ${c}.principal,
+  const after = window.after ? decodeCursor(window.after, 'after') : undefined;
+  const before = window.before ? decodeCursor(window.before, 'before') : undefined;
+  const position = (cursor: { tx: string; id: string }, op: Sql) =>
+    sql`(${c}.tx, ${c}.id) ${op} (${sql.value(cursor.tx, 'xid8')}, ${sql.value(cursor.id, 'bigint')})`;
+  const bounds = [...(after ? [position(after, sql`>`)] : []), ...(before ? [position(before, sql`<`)] : [])];
+  // Changes on the far side of the cursor the page reads from: at or before `after`, at or after `before`.
+  const beyond = window.backward ? before && position(before, sql`>=`) : after && position(after, sql`<=`);
+  const farSide = beyond
+    ? sql`EXISTS (SELECT 1 FROM change ${c} ${visibilityOf(viewer, c, v)} WHERE ${sql.join([...conditions, beyond], ' AND ')})`
+    : sql`FALSE`;
+  // A backward page reads from its cursor outward and is turned back below.
+  const reading = window.backward ? sql`${c}.tx DESC, ${c}.id DESC` : sql`${c}.tx, ${c}.id`;
+  const statement = compile(sql`SELECT ${o}.far_side, ${x}.* FROM (SELECT ${farSide} AS far_side) ${o} LEFT JOIN LATERAL (
+    SELECT ${c}.id::text, ${c}.tx::text, ${c}.item_table, ${c}.item_id, ${c}.operation, ${c}.version, ${c}.principal,
       ${c}.comment, ${c}.at, ${c}.before, ${c}.after, ${c}.state, ${t}.slug AS topic, ${v}.now_visible, ${v}.was_visible
     FROM change ${c}
     LEFT JOIN topic ${t} ON ${t}.id = ${c}.topic_id AND ${visibleTo(viewer, t, 'topic')}
     ${visibilityOf(viewer, c, v)}
-    WHERE ${sql.join(conditions, ' AND ')}
-    ORDER BY ${c}.tx, ${c}.id
-    LIMIT ${sql.value(first + 1, 'int')}`);
-  const rows: ChangeRow[] = await dataSource.query(statement.text, statement.values);
-  const shown = rows.slice(0, first);
+    WHERE ${sql.join([...conditions, ...bounds], ' AND ')}
+    ORDER BY ${reading}
+    LIMIT ${sql.value(window.size + 1, 'int')}) ${x} ON TRUE`);
+  const result: Array<ChangeRow & { far_side: boolean }> = await dataSource.query(statement.text, statement.values);
+  const rows = result.filter((row) => row.id !== null);
+  const read = rows.slice(0, window.size);
+  const shown = window.backward ? read.reverse() : read;
   const visible = await visibleReferences(dataSource, viewer, shown);
   const nodes = shown.map((row) => asChange(row, visible));
+  const more = rows.length > window.size;
+  const farSideExists = result[0]?.far_side ?? false;
   return {
     edges: nodes.map((node) => ({ cursor: node.cursor, node })),
     nodes,
     pageInfo: {
-      hasNextPage: rows.length > first,
-      hasPreviousPage: Boolean(page.after),
+      hasNextPage: window.backward ? farSideExists : more,
+      hasPreviousPage: window.backward ? more : farSideExists,
       startCursor: nodes[0]?.cursor ?? null,
-      endCursor: nodes.at(-1)?.cursor ?? page.after ?? null,
+      // Reading on, an empty page keeps the cursor it was asked with: a feed resumes from it later.
+      endCursor: nodes.at(-1)?.cursor ?? (window.backward ? null : (page.after ?? null)),
     },
   };
 }
@@ -135,7 +151,7 @@ function readableToday(viewer: Viewer, c: Sql): Sql {
 }
 
 /** The feed of every change the viewer may see, optionally of one topic and some types. */
-export async function changeFeed(dataSource: DataSource, viewer: Viewer, pageSize: PageSize, page: Page, filter: ChangeFilter | null | undefined) {
+export async function changeFeed(dataSource: DataSource, viewer: Viewer, pageSize: PageSize, page: PageRequest, filter: ChangeFilter | null | undefined) {
   const c = sql.identifier('c');
   const where: Sql[] = [];
   if (filter?.types) {
@@ -171,7 +187,7 @@ const topicUuid = (topic: string) => {
  * The history of one item, oldest first; NOT_FOUND when the viewer may not see the item (or, deleted, could not see
  * it when it was), exactly as when there is no such item.
  */
-export async function itemHistory(dataSource: DataSource, viewer: Viewer, pageSize: PageSize, globalId: string, page: Page) {
+export async function itemHistory(dataSource: DataSource, viewer: Viewer, pageSize: PageSize, globalId: string, page: PageRequest) {
   const { typeName, id } = fromGlobalId(globalId, 'id');
   const table = TABLE_OF_TYPE.get(typeName);
   if (!table) throw notFound(typeName);

@@ -1,19 +1,19 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
 import { Arg, Args, Ctx, Info, Query, Resolver } from 'type-graphql';
-import { PageArgs } from '../../common/pagination';
+import { PageArgs, pageWindow } from '../../common/pagination';
 import { badUserInput } from '../../common/errors';
 import { UUID } from '../../read/global-id';
 import { byResponseKey } from '../../read/response-shape';
 import type { Context } from '../../server/context';
 import { parseQuery } from './search.query';
-import { searchSql, START, STOP, type SearchPlan } from './search.sql';
+import { searchSql, START, STOP, type SearchPosition } from './search.sql';
 import { SearchFilter, SearchResultConnection, SearchType, type Snippet } from './search.types';
 
 const TYPES = Object.values(SearchType);
 
 const encodeCursor = (rank: number, type: string, id: string) => Buffer.from(JSON.stringify(['search', rank, type, id])).toString('base64');
 
-function decodeCursor(cursor: string): SearchPlan['after'] {
+function decodeCursor(cursor: string, argumentName: 'after' | 'before'): SearchPosition {
   let value: unknown;
   try {
     value = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
@@ -30,7 +30,7 @@ function decodeCursor(cursor: string): SearchPlan['after'] {
     typeof value[3] !== 'string' ||
     !UUID.test(value[3])
   ) {
-    throw badUserInput('after', 'not a cursor returned by search');
+    throw badUserInput(argumentName, 'not a cursor returned by search');
   }
   return { rank: value[1], type: value[2] as SearchType, id: value[3] };
 }
@@ -86,31 +86,34 @@ export class SearchResolver {
     @Arg('query') query: string,
     @Arg('types', () => [SearchType], { nullable: true }) types: SearchType[] | null,
     @Arg('filter', () => SearchFilter, { nullable: true }) filter: SearchFilter | null,
-    @Args(() => PageArgs) { first, after }: PageArgs,
+    @Args(() => PageArgs) page: PageArgs,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
     const parsed = parseQuery(query);
-    const decoded = after ? decodeCursor(after) : undefined;
-    let size = 0;
-    const result = (await ctx.reader.read(info, (c) => {
-      size = first ?? c.q.defaultPageSize;
-      if (!Number.isInteger(size) || size < 0 || size > c.q.maxPageSize) throw badUserInput('first', `must be between 0 and ${c.q.maxPageSize}`);
-      return searchSql(c, {
+    const window = pageWindow(page, ctx.reader.pageSize);
+    const result = (await ctx.reader.read(info, (c) =>
+      searchSql(c, {
         query: parsed,
         types: types ?? TYPES,
         topic: filter?.topic,
         includeRetracted: filter?.includeRetracted ?? false,
-        first: size,
-        after: decoded,
+        first: window.size,
+        backward: window.backward,
+        after: window.after ? decodeCursor(window.after, 'after') : undefined,
+        before: window.before ? decodeCursor(window.before, 'before') : undefined,
         count: true,
         itemNodes: itemNodes(info),
-      });
-    })) as {
+      }),
+    )) as {
       totalCount: number | null;
+      farSide: boolean;
       hits: Array<{ type: string; id: string; rank: number; detail: { field: string; headline: string; item: unknown } | null }>;
     };
-    const hits = result.hits.slice(0, size).map((h) => ({
+    const size = window.size;
+    // Read from the cursor outward: a backward page is turned back into ranking order.
+    const read = result.hits.slice(0, size);
+    const hits = (window.backward ? read.reverse() : read).map((h) => ({
       item: h.detail?.item,
       type: h.type,
       rank: h.rank,
@@ -122,8 +125,8 @@ export class SearchResolver {
       nodes: hits,
       totalCount: result.totalCount ?? 0,
       pageInfo: {
-        hasNextPage: result.hits.length > size,
-        hasPreviousPage: Boolean(after),
+        hasNextPage: window.backward ? result.farSide : result.hits.length > size,
+        hasPreviousPage: window.backward ? result.hits.length > size : result.farSide,
         startCursor: hits[0]?.cursor ?? null,
         endCursor: hits[hits.length - 1]?.cursor ?? null,
       },

@@ -7,13 +7,31 @@ import { tsquery, type ParsedQuery } from './search.query';
 import { SEARCH_TABLES, type SearchField, type SearchTable } from './search.tables';
 import type { SearchType } from './search.types';
 
+/** A hit's place in the ranking: best rank first, ties by type and id. */
+export interface SearchPosition {
+  rank: number;
+  type: SearchType;
+  id: string;
+}
+
+/** Hits of `h` after (`>`) or before (`<`) a position in the ranking, or at it too (`>=`, `<=`). */
+function ranked(h: Sql, at: SearchPosition, op: '>' | '<' | '>=' | '<='): Sql {
+  const rank = sql.value(at.rank, 'float8');
+  const tie = sql`(${h}.type, ${h}.id) ${{ '>': sql`>`, '<': sql`<`, '>=': sql`>=`, '<=': sql`<=` }[op]} (${sql.value(at.type)}, ${sql.value(at.id, 'uuid')})`;
+  // A lower rank comes later.
+  return op.startsWith('>') ? sql`(${h}.rank < ${rank} OR (${h}.rank = ${rank} AND ${tie}))` : sql`(${h}.rank > ${rank} OR (${h}.rank = ${rank} AND ${tie}))`;
+}
+
 export interface SearchPlan {
   query: ParsedQuery;
   types: SearchType[];
   topic?: string | null;
   includeRetracted: boolean;
+  /** Page size; with `backward`, the hits just before `before`. */
   first: number;
-  after?: { rank: number; type: SearchType; id: string };
+  backward?: boolean;
+  after?: SearchPosition;
+  before?: SearchPosition;
   count: boolean;
   itemNodes: readonly FieldNode[];
 }
@@ -81,14 +99,19 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
       WHERE ${row}.id = ${hit}.id AND ${q.visible(row, t.table)})`;
   };
 
-  const after = plan.after
-    ? sql`WHERE h.rank < ${sql.value(plan.after.rank, 'float8')} OR (h.rank = ${sql.value(plan.after.rank, 'float8')} AND (h.type, h.id) > (${sql.value(plan.after.type)}, ${sql.value(plan.after.id, 'uuid')}))`
-    : sql``;
+  const h = sql.identifier('h');
+  const bounds = [...(plan.after ? [ranked(h, plan.after, '>')] : []), ...(plan.before ? [ranked(h, plan.before, '<')] : [])];
+  const window = bounds.length ? sql`WHERE ${and(bounds)}` : sql``;
+  // Hits on the far side of the cursor the page reads from: at or before `after`, at or after `before`.
+  const beyond = plan.backward ? (plan.before ? ranked(h, plan.before, '>=') : undefined) : plan.after ? ranked(h, plan.after, '<=') : undefined;
+  const farSide = beyond ? sql`EXISTS (SELECT 1 FROM hits ${h} WHERE ${beyond})` : sql`FALSE`;
+  // A backward page reads from its cursor outward (worst first) and is turned back by the caller.
+  const reading = plan.backward ? sql`rank ASC, type DESC, id DESC` : sql`rank DESC, type, id`;
   if (!tables.length) throw badUserInput('types', 'give at least one type');
   const details = tables.map((t) => sql`WHEN ${sql.key(t.type)} THEN ${detail(t, sql`p`)}`);
   const total = plan.count ? sql`(SELECT count(*)::int FROM hits)` : sql`NULL`;
   return sql`(WITH hits AS (${sql.join(tables.map(branch), '\nUNION ALL\n')}),
-    page AS (SELECT h.* FROM hits h ${after} ORDER BY h.rank DESC, h.type, h.id LIMIT ${sql.int(plan.first + 1)})
-    SELECT json_build_object('totalCount', ${total}, 'hits', coalesce((SELECT json_agg(json_build_object('type', p.type, 'id', p.id,
-      'rank', p.rank, 'detail', CASE p.type ${sql.join(details, ' ')} END) ORDER BY p.rank DESC, p.type, p.id) FROM page p), '[]'::json)))`;
+    page AS (SELECT ${h}.* FROM hits ${h} ${window} ORDER BY ${reading} LIMIT ${sql.int(plan.first + 1)})
+    SELECT json_build_object('totalCount', ${total}, 'farSide', ${farSide}, 'hits', coalesce((SELECT json_agg(json_build_object('type', p.type, 'id', p.id,
+      'rank', p.rank, 'detail', CASE p.type ${sql.join(details, ' ')} END) ORDER BY ${reading}) FROM page p), '[]'::json)))`;
 }
