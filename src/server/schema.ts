@@ -15,6 +15,7 @@ import { ImportResolver } from '../modules/import/import.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
 import { ReleaseResolver } from '../modules/release/release.resolver';
 import { SearchResolver } from '../modules/search/search.resolver';
+import { StatementResolver } from '../modules/statement/statement.resolver';
 import { TopicResolver } from '../modules/topic/topic.resolver';
 import { VocabularyResolver } from '../modules/vocabulary/vocabulary.resolver';
 import { registeredEntities, registeredResolvers } from '../registry/registry';
@@ -35,6 +36,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       VocabularyResolver,
       HistoryResolver,
       SearchResolver,
+      StatementResolver,
       AggregateResolver,
       ...registeredResolvers(),
     ],
