@@ -218,7 +218,35 @@ describe('connections', () => {
     expect(keyset).not.toBeNull();
     expect(statement.params[Number(keyset![1]) - 1]).toBe('2024-10-01');
     expect(statement.params[Number(keyset![2]) - 1]).toBe('424aecf3-a880-5c12-bda4-7dcd52c3817e');
-    expect(statement.text).toContain("'hasPreviousPage', TRUE");
+    // Items before the page: those at or before the cursor that the reader may see, asked as EXISTS.
+    const earlier = /'hasPreviousPage', EXISTS \(SELECT 1 FROM event t1 WHERE .* AND \(t1\.occurred_on, t1\.id\) <= \(\$(\d+)::date, \$(\d+)::uuid\)\)/.exec(
+      statement.text,
+    );
+    expect(earlier).not.toBeNull();
+    expect(statement.params[Number(earlier![1]) - 1]).toBe('2024-10-01');
+    expect(statement.params[Number(earlier![2]) - 1]).toBe('424aecf3-a880-5c12-bda4-7dcd52c3817e');
+  });
+
+  test('a backward page reads from its cursor in the reverse order, and lists its page in the connection order', async () => {
+    const before = cursor('OCCURRED_ON', '2024-10-01');
+    const { text } = await statementOf(
+      'query($before: String) { events(last: 3, before: $before) { nodes { title } pageInfo { hasPreviousPage hasNextPage } } }',
+      {
+        before,
+      },
+    );
+    expect(text).toMatch(/\(t1\.occurred_on, t1\.id\) < \(\$\d+::date, \$\d+::uuid\) ORDER BY t1\.occurred_on DESC, t1\.id DESC LIMIT 4\)/);
+    expect(text).toContain('json_agg(p.n0 ORDER BY p.rn DESC) FILTER (WHERE p.rn <= 3)');
+    expect(text).toContain("'hasPreviousPage', count(*) > 3");
+    expect(text).toMatch(/'hasNextPage', EXISTS \(SELECT 1 FROM event t1 WHERE .* AND \(t1\.occurred_on, t1\.id\) >= \(\$\d+::date, \$\d+::uuid\)\)/);
+  });
+
+  test('a forward page sorts as it always did: no reversed read, no cursor beyond it', async () => {
+    const { text } = await statementOf('{ events(first: 3) { nodes { title } pageInfo { hasPreviousPage hasNextPage } } }');
+    expect(text).toContain('ORDER BY t1.occurred_on ASC, t1.id ASC LIMIT 4');
+    expect(text).not.toContain('DESC');
+    expect(text).toContain("'hasPreviousPage', FALSE");
+    expect(text).toContain("'hasNextPage', count(*) > 3");
   });
 
   test('descending, a cursor continues below its row', async () => {
