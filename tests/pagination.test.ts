@@ -1,4 +1,7 @@
+import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { dataOf, startTestServer, TestServer } from './support/server';
+
+const russiaUuid = fixtureId('actor', 'russia');
 
 let server: TestServer;
 beforeAll(async () => {
@@ -167,5 +170,197 @@ test('a cursor carrying a value its ordering cannot have is BAD_USER_INPUT on af
         }
       }
     }
+  }
+});
+
+/** One connection to walk: the query of a page given `$first/$after/$last/$before`, how to read the page, and item keys. */
+interface Walkable {
+  name: string;
+  query: string;
+  variables?: Record<string, unknown>;
+  read: (data: any) => { items: Array<{ cursor: string; key: string }>; pageInfo: any; totalCount: number };
+  /** The change feed keeps `after` as endCursor of an empty forward page, so a sync resumes from it. */
+  keepsAfter?: boolean;
+}
+
+const PAGE_ARGS = '$first: Int, $after: String, $last: Int, $before: String';
+const ARGS = 'first: $first, after: $after, last: $last, before: $before';
+const edgesOf = (connection: any) => ({
+  items: connection.edges.map((e: any) => ({ cursor: e.cursor, key: e.node.id })),
+  pageInfo: connection.pageInfo,
+  totalCount: connection.totalCount,
+});
+const INFO = 'totalCount pageInfo { hasNextPage hasPreviousPage startCursor endCursor }';
+const root = (field: string, extra = ''): Walkable => ({
+  name: field,
+  query: `query(${PAGE_ARGS}) { ${field}(${ARGS}${extra}) { ${INFO} edges { cursor node { id } } } }`,
+  read: (data) => edgesOf(data[field]),
+});
+
+async function walkables(): Promise<Walkable[]> {
+  const { sources } = dataOf(await server.gql('{ sources { nodes { id citations { totalCount } } } }'));
+  const source = sources.nodes.find((s: { citations: { totalCount: number } }) => s.citations.totalCount > 2).id;
+  const russia = dataOf(await server.gql('{ actors(filter: { search: "Russia", kinds: ["STATE"] }) { nodes { id } } }')).actors.nodes[0].id;
+  const nested = (name: string, parent: string, field: string, id: string): Walkable => ({
+    name,
+    query: `query(${PAGE_ARGS}, $id: ID!) { parent: ${parent}(id: $id) { ${field}(${ARGS}) { ${INFO} edges { cursor node { id } } } } }`,
+    variables: { id },
+    read: (data) => edgesOf(data.parent[field]),
+  });
+  const changeItems = (data: any) => ({
+    items: data.feed.edges.map((e: any) => ({ cursor: e.cursor, key: e.cursor })),
+    pageInfo: data.feed.pageInfo,
+    totalCount: -1,
+  });
+  return [
+    ...['actors', 'capabilities', 'challenges', 'implications', 'events', 'sources', 'relations', 'topics', 'statements'].map((f) => root(f)),
+    root('actors', ', orderBy: { field: NAME, direction: DESC }'),
+    root('statements', ', orderBy: { field: UPDATED_AT, direction: ASC }, filter: { maxSources: 1 }'),
+    nested('source.citations', 'source', 'citations', source),
+    nested('actor.capabilities', 'actor', 'capabilities', russia),
+    nested('actor.relations', 'actor', 'relations', russia),
+    nested('actor.parts', 'actor', 'parts', russia),
+    {
+      name: 'search',
+      query: `query(${PAGE_ARGS}) { search(query: "korea", ${ARGS}) { ${INFO} nodes { cursor type item { id } } } }`,
+      read: (data) => ({
+        items: data.search.nodes.map((n: any) => ({ cursor: n.cursor, key: `${n.type}:${n.item.id}` })),
+        pageInfo: data.search.pageInfo,
+        totalCount: data.search.totalCount,
+      }),
+    },
+    {
+      name: 'changes',
+      query: `query(${PAGE_ARGS}) { feed: changes(${ARGS}) { edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`,
+      read: changeItems,
+      keepsAfter: true,
+    },
+    {
+      name: 'history',
+      query: `query(${PAGE_ARGS}, $id: ID!) { feed: history(id: $id, ${ARGS}) { edges { cursor } pageInfo { hasNextPage hasPreviousPage startCursor endCursor } } }`,
+      variables: { id: russia },
+      read: changeItems,
+      keepsAfter: true,
+    },
+  ];
+}
+
+async function pageOf(w: Walkable, page: Record<string, unknown>) {
+  const response = await server.gql(w.query, { ...w.variables, ...page });
+  expect({ name: w.name, page, errors: response.body.errors }).toEqual({ name: w.name, page, errors: undefined });
+  return w.read(response.body.data);
+}
+
+test('every connection walks forward and backward through the same sequence, with page info right both ways', async () => {
+  // Make sure the item history has more than one change.
+  const russia = dataOf(await server.gql('{ actors(filter: { search: "Russia", kinds: ["STATE"] }) { nodes { id version } } }')).actors.nodes[0];
+  for (const summary of ['first edit', 'second edit']) {
+    const r = await server.gql(`mutation($id: ID!) { updateActor(id: $id, input: { description: "${summary}" }) { version } }`, { id: russia.id });
+    expect(r.body.errors).toBeUndefined();
+  }
+  for (const w of await walkables()) {
+    const all: Array<{ cursor: string; key: string }> = [];
+    for (let page = await pageOf(w, { first: 100 }); ; page = await pageOf(w, { first: 100, after: page.pageInfo.endCursor })) {
+      all.push(...page.items);
+      if (!page.pageInfo.hasNextPage) break;
+    }
+    expect({ name: w.name, empty: all.length === 0 }).toEqual({ name: w.name, empty: false });
+    const size = Math.min(100, Math.max(1, Math.floor(all.length / 3)));
+    const forward: string[] = [];
+    let after: string | null = null;
+    for (let i = 0; i < 200; i++) {
+      const page = await pageOf(w, { first: size, after });
+      const keys = page.items.map((x) => x.key);
+      expect({ name: w.name, keys }).toEqual({ name: w.name, keys: all.slice(forward.length, forward.length + size).map((x) => x.key) });
+      expect({ name: w.name, info: page.pageInfo }).toEqual({
+        name: w.name,
+        info: {
+          hasPreviousPage: forward.length > 0,
+          hasNextPage: forward.length + keys.length < all.length,
+          startCursor: page.items[0]?.cursor ?? null,
+          endCursor: page.items.at(-1)?.cursor ?? (w.keepsAfter ? after : null),
+        },
+      });
+      forward.push(...keys);
+      if (!page.pageInfo.hasNextPage) break;
+      after = page.pageInfo.endCursor;
+    }
+    expect({ name: w.name, forward }).toEqual({ name: w.name, forward: all.map((x) => x.key) });
+
+    const backward: string[] = [];
+    let before: string | null = null;
+    for (let i = 0; i < 200; i++) {
+      const page = await pageOf(w, { last: size, before });
+      const keys = page.items.map((x) => x.key);
+      const end = all.length - backward.length;
+      expect({ name: w.name, keys }).toEqual({ name: w.name, keys: all.slice(Math.max(0, end - size), end).map((x) => x.key) });
+      expect({ name: w.name, info: page.pageInfo }).toEqual({
+        name: w.name,
+        info: {
+          hasPreviousPage: end - keys.length > 0,
+          hasNextPage: backward.length > 0,
+          startCursor: page.items[0]?.cursor ?? null,
+          endCursor: page.items.at(-1)?.cursor ?? null,
+        },
+      });
+      backward.unshift(...keys);
+      if (!page.pageInfo.hasPreviousPage) break;
+      before = page.pageInfo.startCursor;
+    }
+    expect({ name: w.name, backward }).toEqual({ name: w.name, backward: all.map((x) => x.key) });
+
+    // A window between two cursors, and the items just before one, in the connection's order.
+    const [i, j] = [0, Math.min(all.length - 1, 3)];
+    const between = await pageOf(w, { first: 100, after: all[i].cursor, before: all[j].cursor });
+    expect({ name: w.name, between: between.items.map((x) => x.key) }).toEqual({ name: w.name, between: all.slice(i + 1, j).map((x) => x.key) });
+    const justBefore = await pageOf(w, { last: 2, before: all[j].cursor });
+    expect({ name: w.name, justBefore: justBefore.items.map((x) => x.key) }).toEqual({
+      name: w.name,
+      justBefore: all.slice(Math.max(0, j - 2), j).map((x) => x.key),
+    });
+    if (all.length <= 100 && between.totalCount >= 0) expect(between.totalCount).toBe(all.length);
+  }
+});
+
+test('every connection of the schema takes first, after, last and before', async () => {
+  const { __schema } = dataOf(await server.gql('{ __schema { types { name fields { name args { name } type { name ofType { name } } } } } }'));
+  const connections: string[] = [];
+  for (const type of __schema.types) {
+    for (const field of type.fields ?? []) {
+      const returned = field.type.name ?? field.type.ofType?.name;
+      if (!returned?.endsWith('Connection')) continue;
+      connections.push(`${type.name}.${field.name}`);
+      expect({ field: `${type.name}.${field.name}`, args: field.args.map((a: { name: string }) => a.name) }).toEqual({
+        field: `${type.name}.${field.name}`,
+        args: expect.arrayContaining(['first', 'after', 'last', 'before']),
+      });
+    }
+  }
+  expect(connections).toEqual(
+    expect.arrayContaining(['Query.statements', 'Query.search', 'Query.changes', 'Query.history', 'Actor.parts', 'Source.citations']),
+  );
+});
+
+test('bad page arguments are BAD_USER_INPUT on every kind of connection, never a server error', async () => {
+  const bad: Array<[Record<string, unknown>, string]> = [
+    [{ first: 1, last: 1 }, 'last'],
+    [{ last: -1 }, 'last'],
+    [{ last: 101 }, 'last'],
+    [{ first: -1 }, 'first'],
+    [{ last: 1, before: 'garbage' }, 'before'],
+    [{ first: 1, after: 'garbage' }, 'after'],
+  ];
+  for (const w of await walkables()) {
+    for (const [page, argumentName] of bad) {
+      const response = await server.gql(w.query, { ...w.variables, ...page });
+      expect(response.status).toBeLessThan(500);
+      const errors = response.body.errors?.map((e) => [e.extensions?.code, e.extensions?.argumentName]);
+      expect({ name: w.name, page, errors }).toEqual({ name: w.name, page, errors: [['BAD_USER_INPUT', argumentName]] });
+    }
+    // A cursor of another kind of connection (search's, the feed's) is refused as `before` too.
+    const other =
+      w.name === 'search' ? Buffer.from('change:1:1').toString('base64') : Buffer.from(JSON.stringify(['search', 0.5, 'ACTOR', russiaUuid])).toString('base64');
+    const response = await server.gql(w.query, { ...w.variables, last: 1, before: other });
+    expect({ name: w.name, code: response.body.errors?.[0]?.extensions?.code }).toEqual({ name: w.name, code: 'BAD_USER_INPUT' });
   }
 });
