@@ -1,11 +1,25 @@
+import { Marking } from '../src/common/marking';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
+import { createKey } from '../src/modules/identity/api-key.service';
+import { Role } from '../src/modules/identity/role';
+import { addMarkedLayer, globalIds } from './support/marked-layer';
 import { dataOf, startTestServer, TestServer } from './support/server';
 
 const russiaUuid = fixtureId('actor', 'russia');
 
 let server: TestServer;
+let amberKey: string;
 beforeAll(async () => {
-  server = await startTestServer();
+  // Walking every connection both ways takes more requests than one identity's default minute allows.
+  server = await startTestServer({ RATE_LIMIT_POINTS: '100000' });
+  // AMBER items among GREEN ones: the GREEN reader of `gql` must never see, count or locate them.
+  await addMarkedLayer(server.dataSource);
+  ({ key: amberKey } = await createKey(server.dataSource.manager, {
+    name: 'pagination-amber',
+    role: Role.ADMIN,
+    clearance: Marking.AMBER,
+    organisation: 'test-org',
+  }));
 });
 afterAll(() => server.close());
 
@@ -362,5 +376,40 @@ test('bad page arguments are BAD_USER_INPUT on every kind of connection, never a
       w.name === 'search' ? Buffer.from('change:1:1').toString('base64') : Buffer.from(JSON.stringify(['search', 0.5, 'ACTOR', russiaUuid])).toString('base64');
     const response = await server.gql(w.query, { ...w.variables, last: 1, before: other });
     expect({ name: w.name, code: response.body.errors?.[0]?.extensions?.code }).toEqual({ name: w.name, code: 'BAD_USER_INPUT' });
+  }
+});
+
+test('paging either way, a reader never sees or counts what is above it, and a cursor of a more-cleared reader tells it nothing', async () => {
+  const PAGE = `query($first: Int, $after: String, $last: Int, $before: String) {
+    capabilities(first: $first, after: $after, last: $last, before: $before, orderBy: { field: CREATED_AT }) {
+      totalCount edges { cursor node { id } } pageInfo { hasNextPage hasPreviousPage }
+    }
+  }`;
+  const read = async (key: string, page: Record<string, unknown>) => dataOf(await server.gqlAs(key, PAGE, page)).capabilities;
+  const ids = (c: any): string[] => c.edges.map((e: any) => e.node.id);
+  const amber = await read(amberKey, { first: 100 });
+  const green = await read(server.key, { first: 100 });
+  expect(ids(amber)).toContain(globalIds.amberCapability);
+  expect(ids(green)).not.toContain(globalIds.amberCapability);
+  expect(green.totalCount).toBe(ids(green).length);
+  expect(amber.totalCount).toBeGreaterThan(green.totalCount);
+  const backward = await read(server.key, { last: 100 });
+  expect(ids(backward)).toEqual(ids(green));
+  expect(backward.totalCount).toBe(green.totalCount);
+
+  // Around the cursor of every item only AMBER readers see: exactly the GREEN items on each side, flags from them only.
+  const hiddenAt = amber.edges.flatMap((e: any, i: number) => (ids(green).includes(e.node.id) ? [] : [i]));
+  expect(hiddenAt.length).toBeGreaterThan(0);
+  for (const i of hiddenAt) {
+    const cursor = amber.edges[i].cursor;
+    const visible = (list: string[]) => list.filter((id) => ids(green).includes(id));
+    const [before, after] = [visible(ids(amber).slice(0, i)), visible(ids(amber).slice(i + 1))];
+    const next = await read(server.key, { first: 100, after: cursor });
+    expect(ids(next)).toEqual(after);
+    expect(next.pageInfo.hasPreviousPage).toBe(before.length > 0);
+    expect(next.totalCount).toBe(green.totalCount);
+    const previous = await read(server.key, { last: 100, before: cursor });
+    expect(ids(previous)).toEqual(before);
+    expect(previous.pageInfo.hasNextPage).toBe(after.length > 0);
   }
 });
