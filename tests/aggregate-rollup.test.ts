@@ -328,3 +328,32 @@ test('an import, a release and a retraction through the API keep the rollup exac
   expect(overHttp).toEqual([{ key: toGlobalId('Source', source.id), count: 5 }]);
   await expectRollupEqualsScan('after the import');
 }, 900_000);
+
+test('two writers of one statement at once leave it counted once', async () => {
+  const [capability] = await q(
+    `SELECT id FROM capability WHERE topic_id = (SELECT id FROM topic WHERE slug = $1) AND retracted_at IS NULL ORDER BY id LIMIT 1`,
+    [TOPIC],
+  );
+  const [source] = await q(`SELECT id FROM source WHERE name = 'rollup source 1'`);
+  const [first, second] = [server.dataSource.createQueryRunner(), server.dataSource.createQueryRunner()];
+  try {
+    await first.startTransaction();
+    await first.query(`UPDATE capability SET marking = 'GREEN', organisation = NULL, audience = '{}' WHERE id = $1`, [capability.id]);
+    await second.startTransaction();
+    // The second writer's citation waits for the first writer's refresh of the same statement.
+    const citing = second.query(
+      `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES (gen_random_uuid(), $1, 'STATES', 'cited at once', 4, $2)`,
+      [source.id, capability.id],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await first.commitTransaction();
+    await citing;
+    await second.commitTransaction();
+  } finally {
+    await first.release();
+    await second.release();
+  }
+  const [{ n }] = await q(`SELECT count(*)::int AS n FROM statement_contribution WHERE statement_id = $1 AND field = 'MARKING'`, [capability.id]);
+  expect(n).toBe(1);
+  await expectRollupEqualsScan('after two writers at once');
+}, 900_000);

@@ -85,6 +85,9 @@ export class MaintainAggregateRollup1796300000000 implements MigrationInterface 
     await q(`CREATE FUNCTION refresh_contributions(kind text, tbl text, cited text, own text, ids uuid[]) RETURNS void LANGUAGE plpgsql AS $fn$
       BEGIN
         IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
+        -- One refresh of a statement at a time: a second writer waits here for the first to commit, and its next
+        -- statement sees the contributions the first left (reading older ones, it would subtract what is gone).
+        EXECUTE format('SELECT FROM %I WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE', tbl) USING ids;
         EXECUTE format($q$
           WITH st AS (SELECT * FROM %1$I WHERE id = ANY($1) AND retracted_at IS NULL),
           cit AS (SELECT c.%2$I AS sid, c.source_id, c.credibility, s.reliability, s.published_on, c.marking AS c_marking,
