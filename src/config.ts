@@ -110,6 +110,8 @@ const schema = z.object({
     .default('true')
     .transform((v) => v === 'true'),
   SCHEDULER_TICK_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
+  /** How often the aggregate rollup's delta rows are folded (src/modules/aggregate/rollup-compaction.ts). */
+  ROLLUP_COMPACT_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
   /** Where `npm run brief` finds the service. */
   DOSSIER_URL: z.string().url().optional(),
   /** The API key `npm run brief` sends. */

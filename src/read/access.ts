@@ -7,8 +7,12 @@ export type { StatementTable } from '../registry/statement-kinds';
 
 const rank = (marking: Marking) => MARKINGS.indexOf(marking);
 
-/** Tables whose rows are marked items (marking, organisation, audience). */
-export type ItemTable = 'topic' | 'actor' | 'location' | 'source' | 'citation' | StatementTable | 'brief_definition' | 'brief_run' | 'deleted_item';
+/**
+ * Tables whose rows are marked items (marking, organisation, audience), and `access_key`: the distinct markings of
+ * items the aggregate rollup counts under (its organisation is '' for none, which no reader's organisation equals).
+ */
+export type ItemTable =
+  'topic' | 'actor' | 'location' | 'source' | 'citation' | StatementTable | 'brief_definition' | 'brief_run' | 'deleted_item' | 'access_key';
 
 /** An alias derived from another one (`t3_st` from `t3`), for subqueries of the seam. */
 const derived = (alias: Sql, suffix: string) => sql.identifier(`${textOf(alias)}_${suffix}`);

@@ -9,6 +9,7 @@ import type { DataSource } from 'typeorm';
 import type { Config } from '../config';
 import type { Viewer } from '../common/viewer';
 import { DatabaseMonitor } from '../db/monitor';
+import { compactRollupEvery } from '../modules/aggregate/rollup-compaction';
 import { identify } from '../modules/identity/authenticate';
 import { jwtVerifier } from '../modules/identity/jwt';
 import { readModels } from '../registry/registry';
@@ -149,10 +150,12 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     }),
   );
   app.use(jsonBodyErrors);
+  const compaction = compactRollupEvery(dataSource, config.ROLLUP_COMPACT_INTERVAL_MS);
   return {
     app,
     stop: async () => {
       await apollo.stop();
+      await compaction.stop();
       await rateLimiter.close();
       await ownMonitor?.stop();
     },

@@ -7,6 +7,7 @@ import { SqlBuilder } from '../../read/sql';
 import { STATEMENT_KINDS, type StatementKind } from '../../registry/statement-kinds';
 import { Vocabulary, type VocabularyName } from '../vocabulary/vocabularies';
 import { DistributionField, type AggregateFilter, type Bucket } from './aggregate.types';
+import { ROLLUP_FIELDS, rollupFilters, rollupRows } from './rollup';
 import { actorJoin, allKinds, citationJoin, kindsFor, listed } from './statements';
 
 /** Buckets of one answer at most, when `top` is given (the most counted first). */
@@ -113,10 +114,14 @@ const FIELDS: Record<DistributionField, Spec> = {
   },
 };
 
+/** How an aggregate is counted: from the rollup where it can answer (`auto`), or always by scanning the statements. */
+export type AggregatePath = 'auto' | 'scan';
+
 /**
- * The SQL of `distribution`: one statement. Each kind is a branch that selects the value of every statement its list
- * would show (DISTINCT (statement, value) where a value may repeat); the UNION ALL of the branches is grouped by value,
- * ordered by count, cut to `top`, and only then given its keys and labels.
+ * The SQL of `distribution`: one statement. From the rollup, the visible rollup rows of the field; otherwise each kind
+ * is a branch that selects the value of every statement its list would show (DISTINCT (statement, value) where a
+ * value may repeat). Either way the (value, n) rows are summed by value, ordered by count, cut to `top`, and only
+ * then given their keys and labels.
  */
 export function distributionSql(
   viewer: Viewer,
@@ -124,26 +129,30 @@ export function distributionSql(
   asked: StatementKind[] | null | undefined,
   filter: AggregateFilter | null | undefined,
   top?: number | null,
+  path: AggregatePath = 'auto',
 ) {
   if (top != null && (!Number.isInteger(top) || top < 1 || top > MAX_BUCKETS)) throw badUserInput('top', `must be between 1 and ${MAX_BUCKETS}`);
   const spec = FIELDS[field];
   const kinds = kindsFor(field, spec.kinds, asked, filter);
   const q = new SqlBuilder(viewer, 0);
-  const branches = kinds.map((kind) => {
-    const al: Aliases = { a: q.alias(), x: q.alias(), link: q.alias(), c: q.alias(), s: q.alias(), p: q.alias(), t: q.alias() };
-    const { value, from, distinct } = spec.contribution(kind, al, q);
-    const table = sql.identifier(STATEMENT_KINDS[kind].table);
-    const where = listed(kind, al.a, q, filter);
-    const d = q.alias();
-    return distinct
-      ? sql`SELECT ${d}.value FROM (SELECT DISTINCT ${al.a}.id, ${value} AS value FROM ${table} ${al.a} ${from} WHERE ${where}) ${d}`
-      : sql`SELECT ${value} AS value FROM ${table} ${al.a} ${from} WHERE ${where}`;
-  });
+  const fromRollup = path === 'auto' && ROLLUP_FIELDS.has(field) && rollupFilters(filter);
+  const branches = fromRollup
+    ? [rollupRows(q, field, kinds, filter)]
+    : kinds.map((kind) => {
+        const al: Aliases = { a: q.alias(), x: q.alias(), link: q.alias(), c: q.alias(), s: q.alias(), p: q.alias(), t: q.alias() };
+        const { value, from, distinct } = spec.contribution(kind, al, q);
+        const table = sql.identifier(STATEMENT_KINDS[kind].table);
+        const where = listed(kind, al.a, q, filter);
+        const d = q.alias();
+        return distinct
+          ? sql`SELECT ${d}.value, 1 AS n FROM (SELECT DISTINCT ${al.a}.id, ${value} AS value FROM ${table} ${al.a} ${from} WHERE ${where}) ${d}`
+          : sql`SELECT ${value} AS value, 1 AS n FROM ${table} ${al.a} ${from} WHERE ${where}`;
+      });
   const [u, g, r] = [q.alias(), q.alias(), q.alias()];
   const { key, label, from } = spec.render(g, r, kinds);
   const limit = top != null ? sql`LIMIT ${sql.int(top)}` : none;
   return compile(sql`SELECT coalesce(json_agg(json_build_object('key', ${key}, 'label', ${label}, 'count', ${g}.n) ORDER BY ${g}.n DESC, ${g}.value NULLS LAST), '[]') AS result
-    FROM (SELECT ${u}.value, count(*)::int AS n FROM (${sql.join(branches, '\nUNION ALL\n')}) ${u} GROUP BY ${u}.value
+    FROM (SELECT ${u}.value, sum(${u}.n)::int AS n FROM (${sql.join(branches, '\nUNION ALL\n')}) ${u} GROUP BY ${u}.value HAVING sum(${u}.n) > 0
       ORDER BY n DESC, ${u}.value NULLS LAST ${limit}) ${g} ${from}`);
 }
 
@@ -154,8 +163,9 @@ export async function distribution(
   kinds: StatementKind[] | null | undefined,
   filter: AggregateFilter | null | undefined,
   top?: number | null,
+  path: AggregatePath = 'auto',
 ): Promise<Bucket[]> {
-  const { text, values } = distributionSql(viewer, field, kinds, filter, top);
+  const { text, values } = distributionSql(viewer, field, kinds, filter, top, path);
   const [row] = await dataSource.query<Array<{ result: Bucket[] }>>(text, values);
   return row.result;
 }

@@ -7,6 +7,8 @@ import { SqlBuilder } from '../../read/sql';
 import { STATEMENT_KINDS, type StatementKind } from '../../registry/statement-kinds';
 import { shownTo, visibilityOf } from '../history/change.read';
 import { Interval, TimeField, type AggregateFilter, type TimeBucket } from './aggregate.types';
+import type { AggregatePath } from './distribution';
+import { rollupFilters, rollupRows } from './rollup';
 import { allKinds, citationJoin, kindsFor, listed } from './statements';
 
 export const MAX_BUCKETS = 1000;
@@ -35,6 +37,8 @@ export interface TimeSeriesArgs {
   to: string;
   kinds?: StatementKind[] | null;
   filter?: AggregateFilter | null;
+  /** From the rollup where it can answer (EVENT_DATE, REPORT_DATE under topic and marking filters), or by a scan. */
+  path?: AggregatePath;
 }
 
 /** The buckets [from, to] spans, at most MAX_BUCKETS (an upper bound: months and quarters counted short). */
@@ -77,25 +81,38 @@ interface Range {
 /** `precise`: (k = bucket start, n) rows; `imprecise`: (d, span, n) rows of coarse events, for EVENT_DATE only. */
 function counts(q: SqlBuilder, args: TimeSeriesArgs, { u, lo, hi }: Range): { precise: Sql; imprecise?: Sql } {
   const k = q.alias();
+  const fromRollup = args.path !== 'scan' && rollupFilters(args.filter);
   if (args.of === TimeField.EVENT_DATE) {
     kindsFor(args.of, ['EVENT'], args.kinds, args.filter);
-    const a = q.alias();
-    const events = (precisions: Sql) =>
-      sql`FROM event ${a} WHERE ${listed('EVENT', a, q, args.filter)} AND ${a}.precision::text = ANY(${precisions}) AND ${a}.occurred_on < ${hi}`;
+    // (occurred_on, precision, n) of the events counted: rollup rows by day and precision, or the events themselves.
+    const [a, e] = [q.alias(), q.alias()];
+    const rows = fromRollup
+      ? sql`SELECT split_part(${a}.value, ' ', 1)::date AS occurred_on, split_part(${a}.value, ' ', 2) AS precision, ${a}.n
+          FROM (${rollupRows(q, 'EVENT_DATE', ['EVENT'], args.filter)}) ${a}`
+      : sql`SELECT ${a}.occurred_on, ${a}.precision::text AS precision, 1 AS n FROM event ${a} WHERE ${listed('EVENT', a, q, args.filter)}`;
+    const events = (precisions: Sql) => sql`FROM (${rows}) ${e} WHERE ${e}.precision = ANY(${precisions}) AND ${e}.occurred_on < ${hi}`;
     const fine = PRECISE[args.interval];
     const coarse = ['DAY', 'MONTH', 'YEAR'].filter((p) => !fine.includes(p));
-    const span = sql`CASE ${a}.precision WHEN 'MONTH' THEN interval '1 month' WHEN 'YEAR' THEN interval '1 year' ELSE interval '1 day' END`;
+    const span = sql`CASE ${e}.precision WHEN 'MONTH' THEN interval '1 month' WHEN 'YEAR' THEN interval '1 year' ELSE interval '1 day' END`;
     return {
-      precise: sql`SELECT date_trunc(${u}, ${a}.occurred_on::timestamp) AS k, count(*)::int AS n ${events(sql.value(fine, 'text[]'))}
-        AND ${a}.occurred_on >= ${lo} GROUP BY 1`,
+      precise: sql`SELECT date_trunc(${u}, ${e}.occurred_on::timestamp) AS k, sum(${e}.n)::int AS n ${events(sql.value(fine, 'text[]'))}
+        AND ${e}.occurred_on >= ${lo} GROUP BY 1`,
       imprecise: coarse.length
-        ? sql`SELECT ${a}.occurred_on::timestamp AS d, ${span} AS span, count(*)::int AS n ${events(sql.value(coarse, 'text[]'))}
-        AND ${a}.occurred_on + ${span} > ${lo} GROUP BY 1, 2`
+        ? sql`SELECT ${e}.occurred_on::timestamp AS d, ${span} AS span, sum(${e}.n)::int AS n ${events(sql.value(coarse, 'text[]'))}
+        AND ${e}.occurred_on + ${span} > ${lo} GROUP BY 1, 2`
         : undefined,
     };
   }
   if (args.of === TimeField.REPORT_DATE) {
     const kinds = kindsFor(args.of, allKinds, args.kinds, args.filter);
+    if (fromRollup) {
+      // Kept per interval: a statement counts once per bucket, however many of its sources were published in it.
+      const r = q.alias();
+      return {
+        precise: sql`SELECT ${r}.value::timestamp AS k, sum(${r}.n)::int AS n FROM (${rollupRows(q, `REPORT_DATE_${args.interval}`, kinds, args.filter)}) ${r}
+          WHERE ${r}.value::timestamp >= ${lo} AND ${r}.value::timestamp < ${hi} GROUP BY 1`,
+      };
+    }
     // A statement counts once in each bucket holding the publication day of one of its visible cited sources.
     const branches = kinds.map((kind) => {
       const [a, c, s] = [q.alias(), q.alias(), q.alias()];

@@ -1,0 +1,360 @@
+import { Marking } from '../src/common/marking';
+import type { Viewer } from '../src/common/viewer';
+import { DistributionField, Interval, TimeField, type AggregateFilter } from '../src/modules/aggregate/aggregate.types';
+import { distribution } from '../src/modules/aggregate/distribution';
+import { ROLLUP_FIELDS } from '../src/modules/aggregate/rollup';
+import { timeSeries } from '../src/modules/aggregate/time-series';
+import { createKey } from '../src/modules/identity/api-key.service';
+import { Role } from '../src/modules/identity/role';
+import { toGlobalId } from '../src/read/global-id';
+import { dataOf, startTestServer, TestServer } from './support/server';
+
+// The rollup answers exactly what scanning the statements answers, for every reader, after writes of every sort:
+// re-marks, retractions and restorations, deletions, bulk inserts, an import, moved and re-marked citations, and
+// re-marked, retracted and re-graded sources. The scan is the reference (path 'scan'); the API serves the rollup.
+let server: TestServer;
+const TOPIC = 'rollup-exactness';
+const OTHER = 'rollup-exactness-other';
+
+/** A small deterministic generator (mulberry32), so a failure can be replayed. */
+function random(seed: number) {
+  let s = seed >>> 0;
+  const next = () => {
+    s = (s + 0x6d2b79f5) >>> 0;
+    let t = s;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] };
+}
+
+// Markings as (marking, organisation, audience), every rule of the seam among them.
+const TUPLES = [
+  ['CLEAR', null, []],
+  ['GREEN', null, []],
+  ['AMBER', null, []],
+  ['AMBER_STRICT', 'org-a', []],
+  ['AMBER_STRICT', 'org-b', []],
+  ['RED', null, ['org-a/r1']],
+  ['RED', 'org-a', ['org-a/r1', 'org-b/r2']],
+  ['RED', null, ['org-b/r2']],
+] as const;
+
+const READERS: Viewer[] = [
+  { principal: null, organisation: null, role: null, clearance: Marking.CLEAR },
+  { principal: 'org-a/g', organisation: 'org-a', role: Role.VIEWER, clearance: Marking.GREEN },
+  { principal: 'org-a/a', organisation: 'org-a', role: Role.VIEWER, clearance: Marking.AMBER },
+  { principal: 'org-a/s', organisation: 'org-a', role: Role.VIEWER, clearance: Marking.AMBER_STRICT },
+  { principal: 'org-b/s', organisation: 'org-b', role: Role.VIEWER, clearance: Marking.AMBER_STRICT },
+  { principal: 'org-a/r1', organisation: 'org-a', role: Role.VIEWER, clearance: Marking.RED },
+  { principal: 'org-b/r2', organisation: 'org-b', role: Role.VIEWER, clearance: Marking.RED },
+  { principal: 'org-c/r3', organisation: 'org-c', role: Role.VIEWER, clearance: Marking.RED },
+];
+
+const FILTERS: Array<AggregateFilter | null> = [
+  null,
+  { topic: TOPIC },
+  { topic: OTHER, markingAtMost: Marking.AMBER_STRICT },
+  { markingAtMost: Marking.GREEN },
+];
+const TABLES = ['capability', 'challenge', 'implication', 'event', 'actor_relation'] as const;
+const CITED: Record<(typeof TABLES)[number], string> = {
+  capability: 'capability_id',
+  challenge: 'challenge_id',
+  implication: 'implication_id',
+  event: 'event_id',
+  actor_relation: 'relation_id',
+};
+
+const q = (text: string, values: unknown[] = []) => server.dataSource.query(text, values);
+const ids = async (table: string, where = 'TRUE') =>
+  (await q(`SELECT id FROM ${table} WHERE topic_id IN (SELECT id FROM topic WHERE slug LIKE 'rollup-%') AND ${where} ORDER BY id`)).map(
+    (r: { id: string }) => r.id,
+  );
+
+/** One write of a random sort, as one SQL statement (most touch several rows at once). */
+async function randomWrite(rng: ReturnType<typeof random>, step: number) {
+  const table = rng.pick(TABLES);
+  const all = await ids(table);
+  const some = all.filter(() => rng.next() < 0.3);
+  const [marking, organisation, audience] = rng.pick(TUPLES);
+  switch (rng.int(10)) {
+    case 0:
+      return q(`UPDATE ${table} SET marking = $2, organisation = $3, audience = $4 WHERE id = ANY($1)`, [some, marking, organisation, audience]);
+    case 1:
+      return q(`UPDATE ${table} SET retracted_at = now(), retraction_reason = 'withdrawn' WHERE id = ANY($1) AND retracted_at IS NULL`, [some]);
+    case 2:
+      return q(`UPDATE ${table} SET retracted_at = NULL, retraction_reason = NULL, superseded_by_id = NULL WHERE id = ANY($1)`, [some]);
+    case 3:
+      return q(`DELETE FROM ${table} WHERE id = $1`, [rng.pick(all)]);
+    case 4:
+      return addStatements(rng, 3 + rng.int(5), step);
+    case 5: {
+      // A citation of a random statement, possibly of a source it cites already under another marking.
+      const [source] = await q(`SELECT id FROM source WHERE name LIKE 'rollup source %' ORDER BY random() LIMIT 1`);
+      if (!all.length) return;
+      return q(
+        `INSERT INTO citation (id, source_id, verb, quote, credibility, ${CITED[table]}, marking, organisation, audience)
+         VALUES (gen_random_uuid(), $1, 'REPORTS', 'cited again', $2, $3, $4, $5, $6)`,
+        [source.id, 1 + rng.int(6), rng.pick(all), marking, organisation, audience],
+      );
+    }
+    case 6: {
+      const citations = (await q(`SELECT id FROM citation WHERE quote LIKE 'cited%' ORDER BY id`)).map((r: { id: string }) => r.id);
+      const chosen = citations.filter(() => rng.next() < 0.3);
+      switch (rng.int(4)) {
+        case 0:
+          return q(`UPDATE citation SET marking = $2, organisation = $3, audience = $4 WHERE id = ANY($1)`, [chosen, marking, organisation, audience]);
+        case 1:
+          return q(
+            `UPDATE citation SET retracted_at = CASE WHEN retracted_at IS NULL THEN now() END,
+            retraction_reason = CASE WHEN retracted_at IS NULL THEN 'removed' END WHERE id = ANY($1)`,
+            [chosen],
+          );
+        case 2:
+          return q(`UPDATE citation SET credibility = 1 + (credibility % 6) WHERE id = ANY($1)`, [chosen]);
+        default: {
+          // Moved to another statement of the same kind.
+          const [citation] = await q(
+            `SELECT id, capability_id FROM citation WHERE capability_id IS NOT NULL AND quote LIKE 'cited%' ORDER BY random() LIMIT 1`,
+          );
+          const capabilities = await ids('capability');
+          if (!citation || !capabilities.length) return;
+          return q(`UPDATE citation SET capability_id = $2 WHERE id = $1`, [citation.id, rng.pick(capabilities)]);
+        }
+      }
+    }
+    case 7: {
+      const sources = await q(`SELECT id FROM source WHERE name LIKE 'rollup source %' ORDER BY id`);
+      const source = rng.pick(sources as Array<{ id: string }>).id;
+      switch (rng.int(4)) {
+        case 0:
+          return q(`UPDATE source SET marking = $2, organisation = $3, audience = $4 WHERE id = $1`, [source, marking, organisation, audience]);
+        case 1:
+          return q(
+            `UPDATE source SET retracted_at = CASE WHEN retracted_at IS NULL THEN now() END,
+            retraction_reason = CASE WHEN retracted_at IS NULL THEN 'discredited' END WHERE id = $1`,
+            [source],
+          );
+        case 2:
+          return q(`UPDATE source SET reliability = $2 WHERE id = $1`, [source, rng.pick(['A', 'B', 'C', 'D', 'E', 'F'])]);
+        default:
+          return q(`UPDATE source SET published_on = $2 WHERE id = $1`, [source, rng.pick(['2024-01-31', '2024-02-01', '2024-11-03', null])]);
+      }
+    }
+    case 8:
+      if (table === 'event') {
+        const [on, precision] = rng.pick([
+          ['2024-08-01', 'MONTH'],
+          ['2024-08-20', 'DAY'],
+          ['2024-01-01', 'YEAR'],
+          ['2024-12-30', 'DAY'],
+        ]);
+        return q(`UPDATE event SET occurred_on = $2, precision = $3 WHERE id = ANY($1)`, [some, on, precision]);
+      }
+      if (table === 'implication') {
+        return q(`UPDATE implication SET likelihood = $2, confidence = $3 WHERE id = ANY($1)`, [
+          some,
+          rng.pick(['LIKELY', 'UNLIKELY']),
+          rng.pick(['LOW', null]),
+        ]);
+      }
+      return q(`UPDATE ${table} SET topic_id = (SELECT id FROM topic WHERE slug = $2) WHERE id = ANY($1)`, [some, rng.pick([TOPIC, OTHER])]);
+    default:
+      return q(`UPDATE ${table} SET version = version WHERE id = ANY($1)`, [some]);
+  }
+}
+
+/** `n` statements of every kind in one statement, each citing one or two random sources (an import's shape). */
+async function addStatements(rng: ReturnType<typeof random>, n: number, step: number) {
+  const [marking, organisation, audience] = rng.pick(TUPLES);
+  await q(
+    `WITH t AS (SELECT id FROM topic WHERE slug = $1), a AS (SELECT id FROM actor WHERE name LIKE 'rollup actor %' ORDER BY id),
+     cap AS (INSERT INTO capability (id, topic_id, actor_id, category, statement, marking, organisation, audience)
+       SELECT gen_random_uuid(), t.id, (SELECT id FROM a LIMIT 1 OFFSET g % 3), (ARRAY['MANPOWER', 'TACTICS'])[1 + g % 2], 'c ' || $5::int || ' ' || g, $2, $3, $4
+       FROM t, generate_series(1, $6::int) g RETURNING id),
+     cha AS (INSERT INTO challenge (id, topic_id, actor_id, category, statement, marking, organisation, audience)
+       SELECT gen_random_uuid(), t.id, (SELECT id FROM a LIMIT 1), 'LANGUAGE', 'h', $2, $3, $4 FROM t, generate_series(1, $6::int) g RETURNING id),
+     im AS (INSERT INTO implication (id, topic_id, statement, likelihood, confidence, marking, organisation, audience)
+       SELECT gen_random_uuid(), t.id, 'm', (ARRAY['LIKELY', 'ALMOST_CERTAIN'])[1 + g % 2]::likelihood, NULL, $2, $3, $4 FROM t, generate_series(1, $6::int) g RETURNING id),
+     ev AS (INSERT INTO event (id, topic_id, title, occurred_on, precision, marking, organisation, audience)
+       SELECT gen_random_uuid(), t.id, 'e', (ARRAY['2024-08-01', '2024-08-20', '2024-01-01'])[1 + g % 3]::date, (ARRAY['MONTH', 'DAY', 'YEAR'])[1 + g % 3]::date_precision,
+         $2, $3, $4 FROM t, generate_series(1, $6::int) g RETURNING id),
+     re AS (INSERT INTO actor_relation (id, topic_id, from_actor_id, to_actor_id, type, marking, organisation, audience)
+       SELECT gen_random_uuid(), t.id, (SELECT id FROM a LIMIT 1), (SELECT id FROM a LIMIT 1 OFFSET 1), (ARRAY['SUPPORTS', 'CONDEMNS'])[1 + g % 2], $2, $3, $4
+       FROM t, generate_series(1, $6::int) g RETURNING id),
+     s AS (SELECT id, row_number() OVER (ORDER BY id) AS i FROM source WHERE name LIKE 'rollup source %'),
+     st AS (SELECT id, NULL::uuid AS capability_id, NULL::uuid AS challenge_id, NULL::uuid AS implication_id, NULL::uuid AS event_id, NULL::uuid AS relation_id, 0 AS k FROM cap WHERE FALSE
+       UNION ALL SELECT id, id, NULL, NULL, NULL, NULL, 1 FROM cap UNION ALL SELECT id, NULL, id, NULL, NULL, NULL, 2 FROM cha
+       UNION ALL SELECT id, NULL, NULL, id, NULL, NULL, 3 FROM im UNION ALL SELECT id, NULL, NULL, NULL, id, NULL, 4 FROM ev
+       UNION ALL SELECT id, NULL, NULL, NULL, NULL, id, 5 FROM re)
+     INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id, challenge_id, implication_id, event_id, relation_id, marking, organisation, audience)
+       SELECT gen_random_uuid(), s.id, 'REPORTS', 'cited', 1 + (st.k + s.i)::int % 6, st.capability_id, st.challenge_id, st.implication_id, st.event_id, st.relation_id,
+         $2, $3, $4
+       FROM st JOIN s ON s.i IN (1 + (st.k % 4), 1 + ((st.k + $5::int) % 4))`,
+    [rng.pick([TOPIC, OTHER]), marking, organisation, audience, step, n],
+  );
+}
+
+/** Every reader's every rollup answer equals the scan's. */
+async function expectRollupEqualsScan(when: string) {
+  const ds = server.dataSource;
+  for (const viewer of READERS) {
+    for (const filter of FILTERS) {
+      for (const field of ROLLUP_FIELDS) {
+        const [fast, scan] = [await distribution(ds, viewer, field, null, filter), await distribution(ds, viewer, field, null, filter, null, 'scan')];
+        expect({ when, viewer: viewer.principal, filter, field, buckets: fast }).toEqual({ when, viewer: viewer.principal, filter, field, buckets: scan });
+      }
+      for (const [of, interval] of [
+        [TimeField.EVENT_DATE, Interval.DAY],
+        [TimeField.EVENT_DATE, Interval.MONTH],
+        [TimeField.EVENT_DATE, Interval.YEAR],
+        [TimeField.REPORT_DATE, Interval.WEEK],
+        [TimeField.REPORT_DATE, Interval.QUARTER],
+      ] as const) {
+        const args = { of, interval, from: '2024-01-01', to: '2024-12-31', filter };
+        const [fast, scan] = [await timeSeries(ds, viewer, args), await timeSeries(ds, viewer, { ...args, path: 'scan' })];
+        expect({ when, viewer: viewer.principal, filter, of, interval, buckets: fast }).toEqual({
+          when,
+          viewer: viewer.principal,
+          filter,
+          of,
+          interval,
+          buckets: scan,
+        });
+      }
+    }
+  }
+}
+
+beforeAll(async () => {
+  server = await startTestServer({ ROLLUP_COMPACT_INTERVAL_MS: '300' });
+  await q(`INSERT INTO topic (id, slug, title, summary) VALUES (gen_random_uuid(), $1, 'Rollup', 'test'), (gen_random_uuid(), $2, 'Rollup too', 'test')`, [
+    TOPIC,
+    OTHER,
+  ]);
+  await q(`INSERT INTO actor (id, name, kind) SELECT gen_random_uuid(), 'rollup actor ' || g, 'STATE' FROM generate_series(1, 3) g`);
+  await q(
+    `INSERT INTO source (id, name, kind, reliability, published_on, marking, organisation, audience) VALUES
+     (gen_random_uuid(), 'rollup source 1', 'MEDIA_REPORT', 'B', '2024-01-31', 'CLEAR', NULL, '{}'),
+     (gen_random_uuid(), 'rollup source 2', 'MEDIA_REPORT', 'B', '2024-02-01', 'GREEN', NULL, '{}'),
+     (gen_random_uuid(), 'rollup source 3', 'MEDIA_REPORT', 'C', '2024-11-03', 'AMBER_STRICT', 'org-a', '{}'),
+     (gen_random_uuid(), 'rollup source 4', 'MEDIA_REPORT', 'E', NULL, 'RED', NULL, '{org-a/r1}')`,
+  );
+});
+afterAll(() => server.close());
+
+test('after every sort of write, the rollup answers what a scan answers, for every reader and filter', async () => {
+  const rng = random(20261202);
+  for (let i = 0; i < 4; i += 1) await addStatements(rng, 4, i);
+  await expectRollupEqualsScan('after the first inserts');
+  for (let step = 0; step < 60; step += 1) {
+    await randomWrite(rng, step);
+    if (step % 30 === 29) await expectRollupEqualsScan(`after write ${step}`);
+  }
+  // Not vacuous: readers see different counts, and some of them see citation fields at all.
+  const marked = async (viewer: Viewer) =>
+    (await distribution(server.dataSource, viewer, DistributionField.MARKING, null, null)).reduce((n, b) => n + b.count, 0);
+  expect(await marked(READERS[0])).toBeLessThan(await marked(READERS[5]));
+  expect(await distribution(server.dataSource, READERS[5], DistributionField.SOURCE, null, { topic: TOPIC })).not.toEqual([]);
+  // The service folds the delta rows meanwhile (every 300 ms here), and no answer changes.
+  const duplicated = async () =>
+    (await q(`SELECT count(*)::int AS n FROM (SELECT 1 FROM aggregate_rollup GROUP BY field, kind, value, topic_id, st_key, set_id HAVING count(*) > 1) d`))[0]
+      .n;
+  for (const deadline = Date.now() + 120_000; (await duplicated()) > 0 && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 200));
+  expect(await duplicated()).toBe(0);
+  await expectRollupEqualsScan('after compaction');
+}, 900_000);
+
+test('an import, a release and a retraction through the API keep the rollup exact', async () => {
+  const { key } = await createKey(server.dataSource.manager, { name: 'rollup-importer', role: Role.ADMIN, clearance: Marking.RED, organisation: 'org-a' });
+  const document = {
+    topic: { key: 'rollup-import', title: 'Rollup import', summary: 'imported' },
+    actors: [{ key: 'x', name: 'rollup imported actor', kind: 'STATE' }],
+    sources: [{ key: 's', name: 'rollup imported source', kind: 'MEDIA_REPORT', reliability: 'A', publishedOn: '2024-03-05' }],
+    capabilities: Array.from({ length: 5 }, (_, i) => ({
+      key: `c${i}`,
+      actor: 'x',
+      category: 'MANPOWER',
+      statement: `imported ${i}`,
+      citations: [{ source: 's', verb: 'STATES', quote: `q ${i}`, credibility: 2 }],
+    })),
+    events: [
+      {
+        key: 'e',
+        title: 'imported event',
+        occurredOn: '2024-03-01',
+        precision: 'MONTH',
+        actors: ['x'],
+        citations: [{ source: 's', verb: 'STATES', quote: 'e', credibility: 3 }],
+      },
+    ],
+  };
+  const imported = dataOf(
+    await server.gqlAs(key, `mutation($d: String!) { importData(format: DOSSIER, document: $d) { applied problems { message } } }`, {
+      d: JSON.stringify(document),
+    }),
+  ).importData;
+  expect(imported).toEqual({ applied: true, problems: [] });
+  const reader = READERS[2];
+  const filter = { topic: 'rollup-import' };
+  expect(await distribution(server.dataSource, reader, DistributionField.RELIABILITY, null, filter)).toEqual([{ key: 'A', label: null, count: 6 }]);
+
+  // The source raised to RED (only org-a/r1 may read it), then a capability retracted, all through the API.
+  const [source] = await q(`SELECT id, version FROM source WHERE name = 'rollup imported source'`);
+  const remark = await server.gqlAs(
+    key,
+    `mutation($id: ID!, $v: Int!) { updateSource(id: $id, version: $v, input: { marking: RED, audience: ["org-a/r1"] }) { marking } }`,
+    {
+      id: toGlobalId('Source', source.id),
+      v: source.version,
+    },
+  );
+  expect(dataOf(remark).updateSource).toEqual({ marking: 'RED' });
+  expect(await distribution(server.dataSource, reader, DistributionField.SOURCE, null, filter)).toEqual([]);
+  const [capability] = await q(`SELECT id, version FROM capability WHERE statement = 'imported 0'`);
+  const retract = await server.gqlAs(key, `mutation($id: ID!, $v: Int!) { retractCapability(id: $id, version: $v, reason: "wrong") { retractedAt } }`, {
+    id: toGlobalId('Capability', capability.id),
+    v: capability.version,
+  });
+  expect(dataOf(retract).retractCapability.retractedAt).toEqual(expect.any(String));
+  const lead = READERS[5];
+  expect(await distribution(server.dataSource, lead, DistributionField.RELIABILITY, null, filter)).toEqual([{ key: 'A', label: null, count: 5 }]);
+  // And what the API answers is the scan's answer.
+  const { key: leadKey } = await createKey(server.dataSource.manager, { name: 'r1', role: Role.VIEWER, clearance: Marking.RED, organisation: 'org-a' });
+  const overHttp = dataOf(
+    await server.gqlAs(leadKey, `query($f: AggregateFilter) { distribution(of: SOURCE, filter: $f) { key count } }`, { f: filter }),
+  ).distribution;
+  expect(overHttp).toEqual([{ key: toGlobalId('Source', source.id), count: 5 }]);
+  await expectRollupEqualsScan('after the import');
+}, 900_000);
+
+test('two writers of one statement at once leave it counted once', async () => {
+  const [capability] = await q(
+    `SELECT id FROM capability WHERE topic_id = (SELECT id FROM topic WHERE slug = $1) AND retracted_at IS NULL ORDER BY id LIMIT 1`,
+    [TOPIC],
+  );
+  const [source] = await q(`SELECT id FROM source WHERE name = 'rollup source 1'`);
+  const [first, second] = [server.dataSource.createQueryRunner(), server.dataSource.createQueryRunner()];
+  try {
+    await first.startTransaction();
+    await first.query(`UPDATE capability SET marking = 'GREEN', organisation = NULL, audience = '{}' WHERE id = $1`, [capability.id]);
+    await second.startTransaction();
+    // The second writer's citation waits for the first writer's refresh of the same statement.
+    const citing = second.query(
+      `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES (gen_random_uuid(), $1, 'STATES', 'cited at once', 4, $2)`,
+      [source.id, capability.id],
+    );
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await first.commitTransaction();
+    await citing;
+    await second.commitTransaction();
+  } finally {
+    await first.release();
+    await second.release();
+  }
+  const [{ n }] = await q(`SELECT count(*)::int AS n FROM statement_contribution WHERE statement_id = $1 AND field = 'MARKING'`, [capability.id]);
+  expect(n).toBe(1);
+  await expectRollupEqualsScan('after two writers at once');
+}, 900_000);
