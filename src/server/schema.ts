@@ -7,6 +7,7 @@ import { ApiKeyResolver } from '../modules/identity/api-key.resolver';
 import { scopeMutationsToIdempotencyKeys } from '../modules/idempotency/idempotency';
 import { authorMutations } from '../modules/history/change-author';
 import { HistoryResolver } from '../modules/history/history.resolver';
+import { LiveResolver } from '../modules/live/live.resolver';
 import { authChecker } from '../modules/identity/auth-checker';
 import { BriefDefinitionResolver } from '../modules/brief-definition/brief-definition.resolver';
 import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
@@ -36,12 +37,23 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       HistoryResolver,
       SearchResolver,
       AggregateResolver,
+      LiveResolver,
       ...registeredResolvers(),
     ],
     // Types reachable only through interfaces must be named so they are in the schema.
     orphanedTypes: registeredEntities,
     validate: false,
     authChecker,
+    // Required by type-graphql for any subscription, but never used: each subscription brings its own `subscribe`,
+    // fed from PostgreSQL by the live hub (modules/live), so that every instance delivers every event.
+    pubSub: {
+      publish: () => {
+        throw new Error('events are published through PostgreSQL (modules/live), not in process');
+      },
+      subscribe: () => {
+        throw new Error('subscriptions are fed by the live hub (modules/live)');
+      },
+    },
   });
   const query = schema.getQueryType();
   if (query) {
