@@ -64,6 +64,11 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
     mutation.description =
       'Writes, each all or nothing, each naming the role it needs: record, change, retract and restore topics, actors, places, sources and statements, add and remove citations, re-mark citations (ANALYST; lowering a marking or widening an audience is a release, RELEASER); import documents (ANALYST); merge actors, delete statements for good, manage brief definitions and API keys (ADMIN). Changes take the `version` read (a stale one is CONFLICT) and a `comment` saying why.';
   }
+  const subscription = schema.getSubscriptionType();
+  if (subscription) {
+    subscription.description =
+      'Live updates over WebSocket (graphql-ws at /graphql): changes as they are committed by any instance, and brief runs as they finish, each checked against your access when delivered.';
+  }
   scopeMutationsToIdempotencyKeys(schema);
   authorMutations(schema);
   return schema;
