@@ -30,8 +30,9 @@ export function benchmark(env: Record<string, string>, work: (dataSource: DataSo
     const database = await openDatabase(config);
     try {
       await loadFixtures(database.dataSource, join(__dirname, '..', 'fixtures', 'seed'));
-      const { app, stop } = await createApp(config, await buildDossierSchema(), database.dataSource);
+      const { app, attach, stop } = await createApp(config, await buildDossierSchema(), database.dataSource);
       const server = app.listen(0, '127.0.0.1');
+      attach(server);
       await new Promise((resolve) => server.once('listening', resolve));
       try {
         await work(database.dataSource, `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`, config);

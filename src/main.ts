@@ -51,7 +51,7 @@ async function main() {
         timeouts: databaseTimeouts(config),
       })
     : undefined;
-  const { app, stop } = await createApp(config, schema, database.dataSource, {
+  const { app, attach, stop } = await createApp(config, schema, database.dataSource, {
     monitor,
     scheduler: scheduler && (() => scheduler.health()),
   });
@@ -66,8 +66,11 @@ async function main() {
     console.log(`Dossier ready in ${ms.toFixed(0)} ms at http://${config.HOST}:${config.PORT} (GraphQL at /graphql, ${where})`);
     console.log(`Dossier mode: ${modeSummary(config)}`);
   });
+  const webSockets = attach(server);
   const shutdown = async () => {
-    // Requests in flight are answered before the database closes (for at most SHUTDOWN_GRACE_MS).
+    // Subscribers are told the service is going away; requests in flight are answered before the database closes (for
+    // at most SHUTDOWN_GRACE_MS).
+    await webSockets.close();
     await new Promise((resolve) => {
       server.close(resolve);
       server.closeIdleConnections();

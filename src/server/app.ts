@@ -1,3 +1,4 @@
+import type { Server } from 'node:http';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -26,8 +27,11 @@ import { graphiqlOn, introspectionOn } from './mode';
 import { refuseNulStrings } from './input-guards';
 import { queryLimitsPlugin } from './limits';
 import { allowListGuard, AllowListStore, loadAllowList } from './persisted-queries';
+import { BRIEF_RUN_CHANNEL, CHANGE_CHANNEL, LiveHub } from '../modules/live/live-hub';
+import { NotificationListener } from '../modules/live/notification-listener';
 import { createRateLimiter } from './rate-limit';
 import { failFastWhileDown, unavailableStatus } from './unavailable';
+import { attachWebSockets } from './websocket';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
 
@@ -36,6 +40,8 @@ const readResponseKey: GraphQLFieldResolver<Record<string, unknown>, Context> = 
 
 export interface App {
   app: express.Express;
+  /** Serves subscriptions over WebSocket on the server listening for `app` (same port, `/graphql`). */
+  attach: (server: Server) => { close: () => Promise<void> };
   stop: () => Promise<void>;
 }
 
@@ -58,6 +64,13 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     config.INTROSPECTION === false
       ? 'Introspection is off (INTROSPECTION=false); set INTROSPECTION=true to allow it.'
       : 'Introspection is off in production; set INTROSPECTION=true to allow it.';
+  const limits = {
+    maxDepth: config.MAX_DEPTH,
+    maxAliases: config.MAX_ALIASES,
+    maxDirectives: config.MAX_DIRECTIVES,
+    maxCost: config.MAX_COST,
+    pageSize: pageSize.default,
+  };
   const apollo = new ApolloServer<Context>({
     persistedQueries: allowList ? { cache: new AllowListStore(allowList) } : {},
     schema,
@@ -72,19 +85,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     // main.ts stops everything in order on SIGINT and SIGTERM; Apollo's own handlers would re-raise the signal first.
     stopOnTerminationSignals: false,
     // CSRF prevention stays on (the default): a GET or simple POST needs a JSON content type or a preflight header.
-    plugins: [
-      ApolloServerPluginLandingPageDisabled(),
-      legacyJsonStatus,
-      unavailableStatus,
-      refuseNulStrings,
-      queryLimitsPlugin({
-        maxDepth: config.MAX_DEPTH,
-        maxAliases: config.MAX_ALIASES,
-        maxDirectives: config.MAX_DIRECTIVES,
-        maxCost: config.MAX_COST,
-        pageSize: pageSize.default,
-      }),
-    ],
+    plugins: [ApolloServerPluginLandingPageDisabled(), legacyJsonStatus, unavailableStatus, refuseNulStrings, queryLimitsPlugin(limits)],
   });
   await apollo.start();
 
@@ -150,10 +151,45 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     }),
   );
   app.use(jsonBodyErrors);
+  // Live updates: this instance's subscribers, fed from what the database notifies (whichever instance wrote).
+  const hub = new LiveHub(dataSource, { pageSize, perIdentity: config.SUBSCRIPTIONS_PER_IDENTITY, log: console.error });
+  const listener = new NotificationListener(databaseUrlOf(dataSource), {
+    channels: [CHANGE_CHANNEL, BRIEF_RUN_CHANNEL],
+    onNotification: (channel, payload) => hub.onNotification(channel, payload),
+    onListening: () => hub.onListening(),
+    timeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
+    log: console.error,
+  });
+  listener.start();
+  const sockets: Array<{ close: () => Promise<void> }> = [];
   const compaction = compactRollupEvery(dataSource, config.ROLLUP_COMPACT_INTERVAL_MS);
   return {
     app,
+    attach: (server) => {
+      const attached = attachWebSockets(server, {
+        schema,
+        dataSource,
+        hub,
+        auth: { anonymous: config.ANONYMOUS, jwt },
+        corsOrigins: config.CORS_ORIGINS,
+        limits,
+        pageSize,
+        maxTokens: config.MAX_TOKENS,
+        maxConnections: config.WS_MAX_CONNECTIONS,
+        maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
+        production,
+        hideSchemaDetails: !introspection,
+        allowList,
+        fieldResolver: readResponseKey,
+      });
+      sockets.push(attached);
+      return attached;
+    },
     stop: async () => {
+      // Sockets first (each told the service is going away), then what feeds them.
+      await Promise.all(sockets.map((s) => s.close()));
+      await hub.stop();
+      await listener.stop();
       await apollo.stop();
       await compaction.stop();
       await rateLimiter.close();
@@ -162,8 +198,10 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   };
 }
 
+const databaseUrlOf = (dataSource: DataSource) => (dataSource.options as { url: string }).url;
+
 const monitorFor = (config: Config, dataSource: DataSource) =>
-  new DatabaseMonitor((dataSource.options as { url: string }).url, {
+  new DatabaseMonitor(databaseUrlOf(dataSource), {
     intervalMs: config.DATABASE_CHECK_INTERVAL_MS,
     timeoutMs: config.DATABASE_CHECK_TIMEOUT_MS,
   });

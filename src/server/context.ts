@@ -1,5 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../common/viewer';
+import type { LiveHub } from '../modules/live/live-hub';
+import type { LiveSession } from '../modules/live/live-session';
 import type { Reader } from '../read/reader';
 
 /** What every resolver gets: who is asking, and a read path bound to them. Built fresh per request. */
@@ -10,4 +12,6 @@ export interface Context {
   dataSource: DataSource;
   /** The `Idempotency-Key` header, as sent: a retried mutation is answered once (see modules/idempotency). */
   idempotencyKey?: string;
+  /** Over WebSocket: the hub that delivers subscriptions, and the connection's session. */
+  live?: { hub: LiveHub; session: LiveSession };
 }

@@ -53,3 +53,22 @@ export function corsMiddleware(origins: string[] | undefined): RequestHandler | 
     handler(req, res, next);
   };
 }
+
+/**
+ * Whether a browser page of `origin` may open a WebSocket to this service (whose `Host` is `host`). CORS does not
+ * cover WebSockets: any page may open one, so without this check a page of any site could use the service as its
+ * visitor (cross-site WebSocket hijacking). Allowed: clients that send no Origin (not browsers), pages of the service
+ * itself (GraphiQL at `/`), and the origins of CORS_ORIGINS. With `*`, any page, but without credentials (as over HTTP).
+ */
+export function webSocketOrigin(origin: string | undefined, host: string | undefined, origins: string[] | undefined): 'trusted' | 'anonymous only' | 'refused' {
+  if (origin === undefined) return 'trusted';
+  let originHost: string | undefined;
+  try {
+    originHost = new URL(origin).host;
+  } catch {
+    return 'refused';
+  }
+  if (host !== undefined && originHost === host.toLowerCase()) return 'trusted';
+  if (origins?.includes(origin)) return 'trusted';
+  return origins?.includes('*') ? 'anonymous only' : 'refused';
+}

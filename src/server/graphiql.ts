@@ -32,7 +32,8 @@ export function graphiqlPage(operationsDir: string): string {
         variables: existsSync(variables) ? readFileSync(variables, 'utf8') : undefined,
       };
     });
-  return renderGraphiQL({ title: 'Dossier', endpoint: '/graphql', defaultTabs: tabs, defaultQuery: tabs[0]?.query });
+  // Subscriptions over graphql-ws on the same path (src/server/websocket.ts); the page bundles its client, offline too.
+  return renderGraphiQL({ title: 'Dossier', endpoint: '/graphql', subscriptionsProtocol: 'WS', defaultTabs: tabs, defaultQuery: tabs[0]?.query });
 }
 
 interface Encoded {

@@ -44,40 +44,48 @@ const limitExceeded = (limit: string, max: number, message: string) =>
  * graphql-query-complexity. The token limit is the parser's (`parseOptions.maxTokens`).
  */
 export function queryLimitsPlugin(limits: QueryLimits): ApolloServerPlugin {
+  const check = queryLimitsCheck(limits);
+  return {
+    async requestDidStart() {
+      return {
+        async didResolveOperation({ document, schema, request }) {
+          check(schema, document, request.variables ?? {}, request.operationName ?? undefined);
+        },
+      };
+    },
+  };
+}
+
+/** The same checks for operations that do not come through Apollo (subscriptions over WebSocket): throws the refusal. */
+export function queryLimitsCheck(limits: QueryLimits) {
   const rules: Array<[string, number, ValidationRule]> = [
     ['depth', limits.maxDepth, maxDepthRule({ n: limits.maxDepth, flattenFragments: true, exposeLimits: true })],
     ['aliases', limits.maxAliases, maxAliasesRule({ n: limits.maxAliases, exposeLimits: true })],
     ['directives', limits.maxDirectives, maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: true })],
   ];
-  return {
-    async requestDidStart() {
-      return {
-        async didResolveOperation({ document, schema, request }) {
-          for (const [limit, max, rule] of rules) {
-            // The armor rules throw on the first breach.
-            const error = catchError(() => validate(schema, document, [rule]));
-            if (error) throw limitExceeded(limit, max, error.message.replace(/^Syntax Error: /, ''));
-          }
-          // Checked first with a cap on errors: a list of a hundred thousand bad values must not cost one error each.
-          const operation = getOperationAST(document, request.operationName ?? undefined);
-          const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], request.variables ?? {}, { maxErrors: 20 });
-          if (coerced.errors) {
-            throw asRequestError(new GraphQLError(coerced.errors[0].message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }));
-          }
-          let cost: number;
-          try {
-            cost = queryCost(schema, document, request.variables ?? {}, request.operationName ?? undefined, limits.pageSize);
-          } catch (error) {
-            // Variables that do not fit their types: refused here, since a cost that cannot be known is not allowed.
-            if (error instanceof GraphQLError) throw asRequestError(new GraphQLError(error.message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }));
-            throw error;
-          }
-          if (cost > limits.maxCost) {
-            throw limitExceeded('cost', limits.maxCost, `Query cost ${cost} is over the limit of ${limits.maxCost}: ask for fewer rows or fields.`);
-          }
-        },
-      };
-    },
+  return (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): void => {
+    for (const [limit, max, rule] of rules) {
+      // The armor rules throw on the first breach.
+      const error = catchError(() => validate(schema, document, [rule]));
+      if (error) throw limitExceeded(limit, max, error.message.replace(/^Syntax Error: /, ''));
+    }
+    // Checked first with a cap on errors: a list of a hundred thousand bad values must not cost one error each.
+    const operation = getOperationAST(document, operationName);
+    const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], variables, { maxErrors: 20 });
+    if (coerced.errors) {
+      throw asRequestError(new GraphQLError(coerced.errors[0].message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }));
+    }
+    let cost: number;
+    try {
+      cost = queryCost(schema, document, variables, operationName, limits.pageSize);
+    } catch (error) {
+      // Variables that do not fit their types: refused here, since a cost that cannot be known is not allowed.
+      if (error instanceof GraphQLError) throw asRequestError(new GraphQLError(error.message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }));
+      throw error;
+    }
+    if (cost > limits.maxCost) {
+      throw limitExceeded('cost', limits.maxCost, `Query cost ${cost} is over the limit of ${limits.maxCost}: ask for fewer rows or fields.`);
+    }
   };
 }
 

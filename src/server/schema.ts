@@ -7,6 +7,7 @@ import { ApiKeyResolver } from '../modules/identity/api-key.resolver';
 import { scopeMutationsToIdempotencyKeys } from '../modules/idempotency/idempotency';
 import { authorMutations } from '../modules/history/change-author';
 import { HistoryResolver } from '../modules/history/history.resolver';
+import { LiveResolver } from '../modules/live/live.resolver';
 import { authChecker } from '../modules/identity/auth-checker';
 import { BriefDefinitionResolver } from '../modules/brief-definition/brief-definition.resolver';
 import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
@@ -38,12 +39,23 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       SearchResolver,
       StatementResolver,
       AggregateResolver,
+      LiveResolver,
       ...registeredResolvers(),
     ],
     // Types reachable only through interfaces must be named so they are in the schema.
     orphanedTypes: registeredEntities,
     validate: false,
     authChecker,
+    // Required by type-graphql for any subscription, but never used: each subscription brings its own `subscribe`,
+    // fed from PostgreSQL by the live hub (modules/live), so that every instance delivers every event.
+    pubSub: {
+      publish: () => {
+        throw new Error('events are published through PostgreSQL (modules/live), not in process');
+      },
+      subscribe: () => {
+        throw new Error('subscriptions are fed by the live hub (modules/live)');
+      },
+    },
   });
   const query = schema.getQueryType();
   if (query) {
@@ -53,6 +65,11 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
   if (mutation) {
     mutation.description =
       'Writes, each all or nothing, each naming the role it needs: record, change, retract and restore topics, actors, places, sources and statements, add and remove citations, re-mark citations (ANALYST; lowering a marking or widening an audience is a release, RELEASER); import documents (ANALYST); merge actors, delete statements for good, manage brief definitions and API keys (ADMIN). Changes take the `version` read (a stale one is CONFLICT) and a `comment` saying why.';
+  }
+  const subscription = schema.getSubscriptionType();
+  if (subscription) {
+    subscription.description =
+      'Live updates over WebSocket (graphql-ws at /graphql): changes as they are committed by any instance, and brief runs as they finish, each checked against your access when delivered.';
   }
   scopeMutationsToIdempotencyKeys(schema);
   authorMutations(schema);

@@ -52,10 +52,11 @@ export async function startTestServer(env: Record<string, string> = {}, sharedDa
     organisation: 'test-org',
   });
   schema ??= buildDossierSchema();
-  const { app, stop } = await createApp(config, await schema, dataSource);
+  const { app, attach, stop } = await createApp(config, await schema, dataSource);
   const server: Server = await new Promise((resolve) => {
     const s = app.listen(0, '127.0.0.1', () => resolve(s));
   });
+  attach(server);
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   const post = async (as: string | null, query: string, variables?: Record<string, unknown>) => {
     const res = await fetch(`${url}/graphql`, {

@@ -15,6 +15,7 @@ import { RecordChangeHistory1796220000000 } from './1796220000000-RecordChangeHi
 import { RecordImportedItems1796230000000 } from './1796230000000-RecordImportedItems';
 import { AddSearch1796240000000 } from './1796240000000-AddSearch';
 import { DeleteCitationsFirst1796250000000 } from './1796250000000-DeleteCitationsFirst';
+import { NotifyLiveUpdates1796260000000 } from './1796260000000-NotifyLiveUpdates';
 import { MaintainAggregateRollup1796300000000 } from './1796300000000-MaintainAggregateRollup';
 
 export const migrations = [
@@ -34,5 +35,6 @@ export const migrations = [
   RecordImportedItems1796230000000,
   AddSearch1796240000000,
   DeleteCitationsFirst1796250000000,
+  NotifyLiveUpdates1796260000000,
   MaintainAggregateRollup1796300000000,
 ];

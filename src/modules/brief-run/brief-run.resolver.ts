@@ -11,7 +11,7 @@ import { BriefDelta } from './brief-delta.types';
 import { BriefRun, BriefRunStatus } from './brief-run.entity';
 import { briefDeltaFor, listRuns } from './brief-run.service';
 
-const runView = (r: BriefRun) => ({ ...r, id: toGlobalId('BriefRun', r.id), definition: definitionView(r.definition) });
+export const runView = (r: BriefRun) => ({ ...r, id: toGlobalId('BriefRun', r.id), definition: definitionView(r.definition) });
 
 @Resolver(() => BriefRun)
 export class BriefRunResolver {

@@ -150,10 +150,21 @@ function readableToday(viewer: Viewer, c: Sql): Sql {
     OR EXISTS (SELECT 1 FROM change ${d} WHERE ${d}.item_id = ${c}.item_id AND ${d}.item_table = ${c}.item_table AND ${d}.operation = 'delete' AND ${admits(viewer, sql`${d}.access`)}))`;
 }
 
-/** The feed of every change the viewer may see, optionally of one topic and some types. */
-export async function changeFeed(dataSource: DataSource, viewer: Viewer, pageSize: PageSize, page: PageRequest, filter: ChangeFilter | null | undefined) {
+/** The feed of every change the viewer may see, optionally of one topic and some types, and up to `until` (a cursor). */
+export async function changeFeed(
+  dataSource: DataSource,
+  viewer: Viewer,
+  pageSize: PageSize,
+  page: PageRequest,
+  filter: ChangeFilter | null | undefined,
+  until?: string,
+) {
   const c = sql.identifier('c');
   const where: Sql[] = [];
+  if (until) {
+    const end = decodeCursor(until, 'after');
+    where.push(sql`(${c}.tx, ${c}.id) <= (${sql.value(end.tx, 'xid8')}, ${sql.value(end.id, 'bigint')})`);
+  }
   if (filter?.types) {
     const tables = filter.types.map((type) => {
       const table = TABLE_OF_TYPE.get(type);
@@ -172,6 +183,29 @@ export async function changeFeed(dataSource: DataSource, viewer: Viewer, pageSiz
     where.push(sql`(${c}.topic_id IN ${topic} OR (${c}.before ->> 'topic_id')::uuid IN ${topic})`);
   }
   return readChanges(dataSource, viewer, pageSize, page, where, true);
+}
+
+/** The position before every change. */
+export const FEED_START = encodeCursor({ tx: '0', id: '0' });
+
+/**
+ * The cursor of the newest change the feed serves now (FEED_START when none), and whether committed changes wait
+ * behind a transaction still running (they join the feed when it ends, whether or not it records changes itself).
+ */
+export async function feedEnd(dataSource: DataSource): Promise<{ cursor: string; heldBack: boolean }> {
+  const [row]: Array<{ tx: string | null; id: string | null; held_back: boolean }> = await dataSource.query(
+    `SELECT e.tx::text, e.id::text, EXISTS (SELECT 1 FROM change h WHERE h.tx >= x.xmin) AS held_back
+     FROM (SELECT pg_snapshot_xmin(pg_current_snapshot()) AS xmin) x
+     LEFT JOIN LATERAL (SELECT c.tx, c.id FROM change c WHERE c.tx < x.xmin ORDER BY c.tx DESC, c.id DESC LIMIT 1) e ON TRUE`,
+  );
+  return { cursor: row.tx === null ? FEED_START : encodeCursor({ tx: row.tx, id: row.id! }), heldBack: row.held_back };
+}
+
+/** Whether cursor `a` is after cursor `b` in the feed. */
+export function isAfter(a: string, b: string): boolean {
+  const [x, y] = [decodeCursor(a, 'after'), decodeCursor(b, 'after')];
+  const [tx, ty] = [BigInt(x.tx), BigInt(y.tx)];
+  return tx !== ty ? tx > ty : BigInt(x.id) > BigInt(y.id);
 }
 
 const topicUuid = (topic: string) => {

@@ -1,0 +1,272 @@
+import { createClient, type Client } from 'graphql-ws';
+import WebSocket from 'ws';
+import { Marking } from '../src/common/marking';
+import { createKey } from '../src/modules/identity/api-key.service';
+import { Role } from '../src/modules/identity/role';
+import { freePort } from './support/free-port';
+import { dataOf, startTestServer, type TestServer } from './support/server';
+import { startService, type ServiceProcess } from './support/service-process';
+
+// Live updates through the public API: instance A (this process) serves the subscriptions, instance B (the real
+// service, another process) takes the writes, both on one database.
+let a: TestServer;
+let b: ServiceProcess;
+let bUrl: string;
+const keys: Record<'writer' | 'green' | 'amber' | 'limited', string> = { writer: '', green: '', amber: '', limited: '' };
+const clients: Client[] = [];
+const DEADLINE_MS = 30_000;
+
+beforeAll(async () => {
+  a = await startTestServer({ VIEWER_CLEARANCE: 'AMBER', SUBSCRIPTIONS_PER_IDENTITY: '2', CORS_ORIGINS: 'https://dash.example.org' });
+  const make = async (name: string, role: Role, clearance: Marking, organisation = 'test-org') =>
+    (await createKey(a.dataSource.manager, { name, role, clearance, organisation })).key;
+  keys.writer = await make('live-writer', Role.ANALYST, Marking.AMBER);
+  keys.green = await make('live-green', Role.VIEWER, Marking.GREEN);
+  keys.amber = await make('live-amber', Role.VIEWER, Marking.AMBER);
+  keys.limited = await make('live-limited', Role.VIEWER, Marking.GREEN);
+  const port = await freePort();
+  b = startService({ SCHEDULER: 'false', SEED: 'false', DATABASE_URL: a.databaseUrl, PORT: String(port) });
+  await b.waitFor(/^Dossier ready/, 60_000);
+  bUrl = `http://127.0.0.1:${port}/graphql`;
+}, 90_000);
+
+jest.setTimeout(120_000);
+
+// Each test's connections end with it: the subscriptions of an identity count against its limit.
+afterEach(async () => {
+  for (const client of clients.splice(0)) await client.dispose();
+});
+
+afterAll(async () => {
+  await b?.stop();
+  await a?.close();
+});
+
+const wsUrl = () => a.url.replace(/^http/, 'ws') + '/graphql';
+
+function connect(key: string | null, extra: { origin?: string } = {}) {
+  const closes: Array<{ code: number; reason: string }> = [];
+  const client = createClient({
+    url: wsUrl(),
+    webSocketImpl: class extends WebSocket {
+      constructor(url: string, protocols: string[]) {
+        super(url, protocols, extra.origin ? { headers: { origin: extra.origin } } : {});
+      }
+    },
+    connectionParams: key ? { authorization: `Bearer ${key}` } : {},
+    retryAttempts: 0,
+    lazy: true,
+    on: { closed: (event) => closes.push({ code: (event as CloseEvent).code, reason: (event as CloseEvent).reason }) },
+  });
+  clients.push(client);
+  return { client, closes };
+}
+
+interface Stream {
+  events: Array<{ data?: any; errors?: any[] }>;
+  /** How the subscription ended (an error, or 'complete'), or a failure after the deadline. */
+  done: Promise<unknown>;
+  waitFor: (match: (e: { data?: any; errors?: any[] }) => boolean, within?: number) => Promise<{ data?: any; errors?: any[] }>;
+}
+
+function subscribe(client: Client, query: string, variables: Record<string, unknown> = {}): Stream {
+  const events: Stream['events'] = [];
+  const waiters = new Set<() => void>();
+  const done = new Promise((resolve) => {
+    client.subscribe(
+      { query, variables },
+      {
+        next: (event) => {
+          events.push(event as Stream['events'][number]);
+          for (const w of waiters) w();
+        },
+        error: (error) => resolve(error),
+        complete: () => resolve('complete'),
+      },
+    );
+  });
+  const waitFor: Stream['waitFor'] = (match, within = DEADLINE_MS) =>
+    new Promise((resolve, reject) => {
+      const check = () => {
+        const found = events.find(match);
+        if (found) {
+          clearTimeout(timer);
+          waiters.delete(check);
+          resolve(found);
+        }
+      };
+      const timer = setTimeout(() => {
+        waiters.delete(check);
+        reject(new Error(`no matching event within ${within} ms; got ${JSON.stringify(events)}`));
+      }, within);
+      waiters.add(check);
+      check();
+    });
+  const bounded = Promise.race([
+    done,
+    new Promise((_, reject) =>
+      setTimeout(() => reject(new Error(`${query}: not ended within ${DEADLINE_MS} ms; got ${JSON.stringify(events)}`)), DEADLINE_MS).unref(),
+    ),
+  ]);
+  bounded.catch(() => undefined);
+  return { events, done: bounded, waitFor };
+}
+
+/** A write through instance B. */
+async function writeOnB(query: string, variables: Record<string, unknown> = {}) {
+  const res = await fetch(bUrl, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.writer}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = await res.json();
+  if (body.errors) throw new Error(JSON.stringify(body.errors));
+  return body.data;
+}
+
+let actors = 0;
+const createActor = async (marking: string) => {
+  actors += 1;
+  const name = `Live unit ${actors} ${marking} ${process.pid}`;
+  const data = await writeOnB(`mutation($input: ActorInput!) { createActor(input: $input) { id } }`, {
+    input: { name, kind: 'MILITARY_UNIT', marking },
+  });
+  return { id: data.createActor.id as string, name };
+};
+
+const CHANGES = `subscription { changes(filter: { types: ["Actor"] }) { cursor operation itemId itemType after } }`;
+const isItem = (id: string) => (e: { data?: any }) => e.data?.changes?.itemId === id;
+
+/**
+ * A subscription is live once the server has run its subscribe; the protocol sends no acknowledgement, so write
+ * probes through B until one arrives.
+ */
+async function untilLive(stream: Stream) {
+  const deadline = Date.now() + DEADLINE_MS;
+  for (;;) {
+    const probe = await createActor('CLEAR');
+    try {
+      return await stream.waitFor(isItem(probe.id), 1_000);
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+}
+
+test('a subscriber on one instance receives a change written through another instance', async () => {
+  const { client } = connect(keys.amber);
+  const stream = subscribe(client, CHANGES);
+  await untilLive(stream);
+  const actor = await createActor('GREEN');
+  const event = await stream.waitFor(isItem(actor.id));
+  expect(event.data.changes).toMatchObject({ operation: 'CREATE', itemType: 'Actor', after: { name: actor.name, marking: 'GREEN' } });
+  expect(typeof event.data.changes.cursor).toBe('string');
+});
+
+test('markings are applied at delivery: a GREEN reader gets no AMBER item, and a HIDDEN change when one it read is re-marked', async () => {
+  const green = subscribe(connect(keys.green).client, CHANGES);
+  const amber = subscribe(connect(keys.amber).client, CHANGES);
+  await untilLive(green);
+  await untilLive(amber);
+  const secret = await createActor('AMBER');
+  const open = await createActor('GREEN');
+  // Ordered feed: once the GREEN reader has the later GREEN item, the AMBER one was not sent to it.
+  await green.waitFor(isItem(open.id));
+  await amber.waitFor(isItem(secret.id));
+  expect(green.events.filter(isItem(secret.id))).toEqual([]);
+  // Re-marked beyond the GREEN reader: it is told once, with no content.
+  await writeOnB(`mutation($id: ID!) { updateActor(id: $id, input: { marking: AMBER }) { id } }`, { id: open.id });
+  const hidden = await green.waitFor((e) => isItem(open.id)(e) && e.data.changes.operation !== 'CREATE');
+  expect(hidden.data.changes).toMatchObject({ operation: 'HIDDEN', after: null });
+  const seen = await amber.waitFor((e) => isItem(open.id)(e) && e.data.changes.operation === 'UPDATE');
+  expect(seen.data.changes.after).toMatchObject({ marking: 'AMBER' });
+});
+
+test('bad credentials close the connection with 4401; a subscription with none is anonymous (ANONYMOUS=read)', async () => {
+  const { client, closes } = connect('dsk_not-a-key');
+  const refused = await subscribe(client, CHANGES).done;
+  expect(closes[0]?.code ?? (refused as CloseEvent).code).toBe(4401);
+  const anonymous = subscribe(connect(null).client, CHANGES);
+  await untilLive(anonymous);
+  const green = await createActor('GREEN');
+  const clear = await createActor('CLEAR');
+  await anonymous.waitFor(isItem(clear.id));
+  expect(anonymous.events.filter(isItem(green.id))).toEqual([]);
+});
+
+test('a revoked key stops receiving: its connection is closed at the next delivery', async () => {
+  const key = (await createKey(a.dataSource.manager, { name: 'live-revoked', role: Role.VIEWER, clearance: Marking.GREEN, organisation: 'test-org' })).key;
+  const { client, closes } = connect(key);
+  const stream = subscribe(client, CHANGES);
+  await untilLive(stream);
+  await a.dataSource.query(`UPDATE api_key SET revoked_at = now() WHERE name = 'live-revoked'`);
+  const after = await createActor('CLEAR');
+  await stream.done;
+  expect(closes.at(-1)?.code).toBe(4401);
+  expect(stream.events.filter(isItem(after.id))).toEqual([]);
+});
+
+test('an identity holds at most SUBSCRIPTIONS_PER_IDENTITY subscriptions', async () => {
+  const { client } = connect(keys.limited);
+  const first = subscribe(client, CHANGES);
+  const second = subscribe(client, CHANGES);
+  await untilLive(first);
+  await untilLive(second);
+  const third = subscribe(client, CHANGES);
+  const refused = await third.waitFor((e) => Boolean(e.errors));
+  expect(refused.errors![0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'subscriptions', max: 2 });
+});
+
+test('queries over the limits and unknown filters are refused as over HTTP; queries go over HTTP', async () => {
+  const { client } = connect(keys.amber);
+  const badType = subscribe(client, `subscription { changes(filter: { types: ["Nope"] }) { cursor } }`);
+  expect((await badType.waitFor((e) => Boolean(e.errors))).errors![0].extensions).toMatchObject({ code: 'BAD_USER_INPUT' });
+  const query = subscribe(client, `{ topics { totalCount } }`);
+  expect(await query.done).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'BAD_REQUEST' }) })]);
+  const aliases = Array.from({ length: 40 }, (_, i) => `a${i}: cursor`).join(' ');
+  const tooMany = subscribe(client, `subscription { changes { cursor ${aliases} } }`);
+  expect(await tooMany.done).toEqual([expect.objectContaining({ extensions: expect.objectContaining({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'aliases' }) })]);
+});
+
+test('a page of another origin may not open a WebSocket; a listed origin may', async () => {
+  const refused = await new Promise<number>((resolve) => {
+    const ws = new WebSocket(wsUrl(), 'graphql-transport-ws', { headers: { origin: 'https://evil.example.com' } });
+    ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+    ws.on('open', () => resolve(101));
+  });
+  expect(refused).toBe(403);
+  const listed = subscribe(connect(keys.amber, { origin: 'https://dash.example.org' }).client, CHANGES);
+  await untilLive(listed);
+});
+
+test('briefRunFinished delivers a finished run of a definition the reader may read; NOT_FOUND for one it may not', async () => {
+  const definition = dataOf(
+    await a.gql(
+      `mutation { createBriefDefinition(input: { name: "Live weekly", brief: { topics: ["dprk-troops-in-russia"], clearance: AMBER }, cron: "0 6 * * 1", timeZone: "UTC", formats: [MARKDOWN] }) { id } }`,
+    ),
+  ).createBriefDefinition.id as string;
+  const green = subscribe(connect(keys.green).client, `subscription($d: ID!) { briefRunFinished(definition: $d) { id status } }`, { d: definition });
+  expect((await green.waitFor((e) => Boolean(e.errors))).errors![0].extensions).toMatchObject({ code: 'NOT_FOUND' });
+  const amber = subscribe(connect(keys.amber).client, `subscription($d: ID!) { briefRunFinished(definition: $d) { id status contentHash } }`, {
+    d: definition,
+  });
+  const uuid = Buffer.from(definition, 'base64').toString('utf8').split(':')[1];
+  // A run finishing, as a worker records it: until the subscription is live, one each second.
+  const deadline = Date.now() + DEADLINE_MS;
+  let runs = 0;
+  for (;;) {
+    runs += 1;
+    await a.dataSource.query(
+      `INSERT INTO brief_run (id, definition_id, scheduled_for, status, marking, organisation, content_hash)
+       SELECT gen_random_uuid(), id, now() + make_interval(days => $2), 'SUCCEEDED', 'AMBER', organisation, 'hash' FROM brief_definition WHERE id = $1`,
+      [uuid, runs],
+    );
+    try {
+      const event = await amber.waitFor((e) => Boolean(e.data?.briefRunFinished), 1_000);
+      expect(event.data.briefRunFinished).toMatchObject({ status: 'SUCCEEDED', contentHash: 'hash' });
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+});
