@@ -1,10 +1,13 @@
-// Times `search` over HTTP on the seed, then with generated capabilities (SEARCH_BENCH_ROWS, default 100,000) added
-// by one INSERT ... SELECT: p50/p95 per query and the SQL statements each sends.
+// Times `search` over HTTP on the seed, then with generated capabilities (--size, or SEARCH_BENCH_ROWS, default
+// 100,000) added by one INSERT ... SELECT: p50/p95 per query and the SQL statements each sends.
+//   npm run bench:search [-- --size 1000000]
+import { parseArgs } from 'node:util';
 import { statementCount } from '../src/db/statement-counter';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { benchmark, percentile } from './bench-support';
 
-const ROWS = Number(process.env.SEARCH_BENCH_ROWS ?? 100_000);
+const { size } = parseArgs({ options: { size: { type: 'string', default: process.env.SEARCH_BENCH_ROWS ?? '100000' } } }).values;
+const ROWS = Number(size);
 const QUERIES = ['Kursk', '"Kursk region"', 'kurs*', 'Stoltenbrg', 'artillery drones', 'rare-word-7777'];
 const OPERATION = `query S($q: String!) { search(query: $q, first: 20) { totalCount nodes { type rank matchedField snippet { text } item { id } } } }`;
 
