@@ -44,6 +44,13 @@ test('a valid token is an identity: principal, role, clearance and organisation 
   expect(implications.body.data.implications.totalCount).toBe(12);
 });
 
+test('a token may carry every role, REPORTER included', async () => {
+  for (const role of ['VIEWER', 'ANALYST', 'RELEASER', 'REPORTER', 'ADMIN']) {
+    const response = await server.gqlAs(await token({ dossier_role: role }), '{ viewer { role } }');
+    expect({ role, status: response.status, viewer: response.body.data?.viewer }).toEqual({ role, status: 200, viewer: { role } });
+  }
+});
+
 test('a token that does not verify, or whose claims are unknown, is refused with 401', async () => {
   const otherKey = (await generateKeyPair('RS256')).privateKey;
   const bad = [
