@@ -51,6 +51,24 @@ test('a token may carry every role, REPORTER included', async () => {
   }
 });
 
+test('a REPORTER token manages brief definitions, and cannot mint keys', async () => {
+  const reporter = await token({ dossier_role: 'REPORTER' });
+  const created = await server.gqlAs(reporter, `mutation($input: BriefDefinitionInput!) { createBriefDefinition(input: $input) { id paused } }`, {
+    input: { name: 'from the identity provider', brief: { topics: ['dprk-troops-in-russia'] }, cron: '0 0 1 1 *' },
+  });
+  expect(created.body.data?.createBriefDefinition?.paused).toBe(false);
+  const id = created.body.data.createBriefDefinition.id;
+  const paused = await server.gqlAs(reporter, `mutation($id: ID!) { pauseBriefDefinition(id: $id) { paused } }`, { id });
+  expect(paused.body.data?.pauseBriefDefinition).toEqual({ paused: true });
+  const minted = await server.gqlAs(reporter, `mutation { createApiKey(input: { name: "by-token", role: VIEWER, clearance: GREEN }) { key } }`);
+  expect(minted.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  // A VIEWER token may not.
+  const viewer = await server.gqlAs(await token({}), `mutation($id: ID!) { deleteBriefDefinition(id: $id) }`, { id });
+  expect(viewer.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  const removed = await server.gqlAs(reporter, `mutation($id: ID!) { deleteBriefDefinition(id: $id) }`, { id });
+  expect(removed.body.data?.deleteBriefDefinition).toBe(id);
+});
+
 test('a token that does not verify, or whose claims are unknown, is refused with 401', async () => {
   const otherKey = (await generateKeyPair('RS256')).privateKey;
   const bad = [
