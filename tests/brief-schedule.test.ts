@@ -43,9 +43,11 @@ afterAll(async () => {
 
 const CREATE = `mutation($input: BriefDefinitionInput!) { createBriefDefinition(input: $input) { id name nextRunAt paused formats input } }`;
 const RUNS = `query($d: ID!) {
-  briefRuns(definition: $d, limit: 100) {
-    id status scheduledFor contentHash markdown marking
-    delta { baseline baselineRunId added { id text } removed { id text } changed { id changes } unchanged }
+  briefRuns(definition: $d, first: 100) {
+    nodes {
+      id status scheduledFor contentHash markdown marking
+      delta { baseline baselineRunId added { id text } removed { id text } changed { id changes } unchanged }
+    }
   }
 }`;
 
@@ -149,7 +151,7 @@ test('a change to the data shows up in the next run’s delta, and nothing else 
   await scheduler.tick(at(2029));
   await settled([d.id]);
 
-  const runs = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
+  const runs = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns.nodes;
   expect(runs.map((r: any) => [r.scheduledFor, r.status])).toEqual([
     ['2029-01-01T00:00:00.000Z', 'SUCCEEDED'],
     ['2028-01-01T00:00:00.000Z', 'SUCCEEDED'],
@@ -227,7 +229,7 @@ test('bad definitions are BAD_USER_INPUT naming the field, a taken name is CONFL
   expect(after).toBe(before + 1);
 
   const missing = toGlobalId('BriefDefinition', '00000000-0000-4000-8000-000000000000');
-  const notFound = (await server.gql(`query($d: ID!) { briefRuns(definition: $d) { id } }`, { d: missing })).body.errors?.[0];
+  const notFound = (await server.gql(`query($d: ID!) { briefRuns(definition: $d) { nodes { id } } }`, { d: missing })).body.errors?.[0];
   expect(notFound?.extensions?.code).toBe('NOT_FOUND');
 });
 
@@ -271,7 +273,7 @@ test('definitions and their runs are marked with their clearance: readers below 
     await settled([d.id]);
     await scheduler.tick(at(2029));
     await settled([d.id]);
-    const amberRuns = dataOf(await amber.gql(RUNS, { d: d.id })).briefRuns;
+    const amberRuns = dataOf(await amber.gql(RUNS, { d: d.id })).briefRuns.nodes;
     expect(amberRuns.map((r: any) => [r.scheduledFor.slice(0, 4), r.marking])).toEqual([
       ['2029', 'CLEAR'],
       ['2028', 'AMBER'],
@@ -282,7 +284,7 @@ test('definitions and their runs are marked with their clearance: readers below 
     // A GREEN reader sees neither the definition nor any of its runs, and cannot change it.
     expect(dataOf(await server.gql(`{ briefDefinitions { id } }`)).briefDefinitions).toEqual([]);
     for (const query of [
-      `query($d: ID!) { briefRuns(definition: $d) { id } }`,
+      `query($d: ID!) { briefRuns(definition: $d) { nodes { id } } }`,
       `query($d: ID!) { latestBriefRun(definition: $d) { id } }`,
       `query($d: ID!) { briefDefinition(id: $d) { id } }`,
       `mutation($d: ID!) { pauseBriefDefinition(id: $d) { id } }`,
@@ -311,7 +313,7 @@ test('a statement marked above the clearance after a run keeps its id in the nex
   await server.dataSource.query(`UPDATE challenge SET marking = 'AMBER', updated_at = now() WHERE id = $1`, [language]);
   await scheduler.tick(at(2028));
   await settled([d.id]);
-  const [latest] = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
+  const [latest] = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns.nodes;
   expect(latest.delta.removed).toEqual([{ id: toGlobalId('Challenge', language), text: WITHDRAWN }]);
   expect(JSON.stringify(latest)).not.toContain('Few North Korean soldiers are fluent in Russian');
   await server.dataSource.query(`UPDATE challenge SET marking = 'CLEAR' WHERE id = $1`, [language]);
@@ -378,7 +380,7 @@ test('deltas compare runs of the same input, and see a source regraded', async (
   await server.dataSource.query(`UPDATE source SET reliability = 'D' WHERE id = $1`, [army]);
   await scheduler.tick(at(2028));
   await settled([d.id]);
-  const [latest] = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
+  const [latest] = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns.nodes;
   expect(latest.delta.changed.length).toBeGreaterThan(0);
   for (const item of latest.delta.changed) expect(item.changes).toEqual(['sources']);
   await server.dataSource.query(`UPDATE source SET reliability = 'C' WHERE id = $1`, [army]);
@@ -388,7 +390,7 @@ test('deltas compare runs of the same input, and see a source regraded', async (
   dataOf(await server.gql(UPDATE, { id: d.id, input: { brief: { ...DPRK, limitPerSection: 5 } } }));
   const DELTA = `query($input: BriefInput!, $since: DateTime!) { briefDelta(input: $input, since: $since) { baseline baselineRunId } }`;
   const old = dataOf(await server.gql(DELTA, { input: DPRK, since: afterFirst.toISOString() })).briefDelta;
-  expect(old).toEqual({ baseline: 'RUN', baselineRunId: dataOf(await server.gql(RUNS, { d: d.id })).briefRuns[1].id });
+  expect(old).toEqual({ baseline: 'RUN', baselineRunId: dataOf(await server.gql(RUNS, { d: d.id })).briefRuns.nodes[1].id });
   const fresh = dataOf(await server.gql(DELTA, { input: { ...DPRK, limitPerSection: 5 }, since: afterFirst.toISOString() })).briefDelta;
   expect(fresh.baseline).toBe('TIMESTAMPS');
 });
@@ -404,7 +406,7 @@ test('when an actor a relation names is marked higher, earlier runs hide and the
   try {
     await scheduler.tick(at(2028));
     await settled([d.id]);
-    const runs = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
+    const runs = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns.nodes;
     // The 2027 run named South Korea as the object of a relation: it is hidden now.
     expect(runs.map((r: any) => r.scheduledFor.slice(0, 4))).toEqual(['2028']);
     expect(runs[0].delta.removed).toEqual([{ id: toGlobalId('ActorRelation', relation), text: WITHDRAWN }]);
@@ -456,12 +458,12 @@ test('a statement marked higher and then deleted stays hidden in earlier runs, a
   expect(JSON.stringify(dataOf(await server.gql(RUNS, { d: d.id })))).toContain('RAISED-THEN-DELETED');
   // Marked above the reader (GREEN), then deleted: neither undoes the other.
   await server.dataSource.query(`UPDATE challenge SET marking = 'AMBER', updated_at = now() WHERE id = $1`, [id]);
-  expect(dataOf(await server.gql(RUNS, { d: d.id })).briefRuns).toEqual([]);
+  expect(dataOf(await server.gql(RUNS, { d: d.id })).briefRuns.nodes).toEqual([]);
   await server.dataSource.query(`DELETE FROM challenge WHERE id = $1`, [id]);
-  expect(dataOf(await server.gql(RUNS, { d: d.id })).briefRuns).toEqual([]);
+  expect(dataOf(await server.gql(RUNS, { d: d.id })).briefRuns.nodes).toEqual([]);
   await scheduler.tick(at(2028));
   await settled([d.id]);
-  const runs = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns;
+  const runs = dataOf(await server.gql(RUNS, { d: d.id })).briefRuns.nodes;
   expect(runs.map((r: any) => r.scheduledFor.slice(0, 4))).toEqual(['2028']);
   expect(runs[0].delta.removed).toEqual([{ id: created.id, text: WITHDRAWN }]);
   expect(JSON.stringify(runs)).not.toContain('RAISED-THEN-DELETED');

@@ -469,6 +469,8 @@ describe('the database refuses every rule, whoever writes', () => {
     ...each(['brief_definition'], 'brief_definition_schedule_given', `time_zone = ' '`, 'input.cron'),
     ...each(['brief_definition'], 'brief_definition_marking_is_clearance', `input = jsonb_set(input, '{clearance}', '"RED"')`, 'input.brief.clearance'),
     ...each(['brief_definition'], 'brief_definition_paused_not_due', `paused = true`, 'id'),
+    ...each(['brief_definition'], 'brief_definition_keep_runs_range', `keep_runs = 0`, 'input.keepRuns'),
+    ...each(['brief_definition'], 'brief_definition_keep_days_range', `keep_days = 3661`, 'input.keepDays'),
     ...each(['api_key'], 'api_key_name_format', `name = 'a b', principal = 'org-c/a b' ${oneKey}`, 'input.name'),
     ...each(['api_key'], 'api_key_principal_of_name', `principal = 'org-c/someone-else' ${oneKey}`, 'input.name'),
     ...each(['api_key'], 'organisation_format', `organisation = 'org c', principal = 'org c/analyst' ${oneKey}`, 'input.organisation'),

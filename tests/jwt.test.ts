@@ -44,6 +44,31 @@ test('a valid token is an identity: principal, role, clearance and organisation 
   expect(implications.body.data.implications.totalCount).toBe(12);
 });
 
+test('a token may carry every role, REPORTER included', async () => {
+  for (const role of ['VIEWER', 'ANALYST', 'RELEASER', 'REPORTER', 'ADMIN']) {
+    const response = await server.gqlAs(await token({ dossier_role: role }), '{ viewer { role } }');
+    expect({ role, status: response.status, viewer: response.body.data?.viewer }).toEqual({ role, status: 200, viewer: { role } });
+  }
+});
+
+test('a REPORTER token manages brief definitions, and cannot mint keys', async () => {
+  const reporter = await token({ dossier_role: 'REPORTER' });
+  const created = await server.gqlAs(reporter, `mutation($input: BriefDefinitionInput!) { createBriefDefinition(input: $input) { id paused } }`, {
+    input: { name: 'from the identity provider', brief: { topics: ['dprk-troops-in-russia'] }, cron: '0 0 1 1 *' },
+  });
+  expect(created.body.data?.createBriefDefinition?.paused).toBe(false);
+  const id = created.body.data.createBriefDefinition.id;
+  const paused = await server.gqlAs(reporter, `mutation($id: ID!) { pauseBriefDefinition(id: $id) { paused } }`, { id });
+  expect(paused.body.data?.pauseBriefDefinition).toEqual({ paused: true });
+  const minted = await server.gqlAs(reporter, `mutation { createApiKey(input: { name: "by-token", role: VIEWER, clearance: GREEN }) { key } }`);
+  expect(minted.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  // A VIEWER token may not.
+  const viewer = await server.gqlAs(await token({}), `mutation($id: ID!) { deleteBriefDefinition(id: $id) }`, { id });
+  expect(viewer.body.errors?.[0]?.extensions?.code).toBe('FORBIDDEN');
+  const removed = await server.gqlAs(reporter, `mutation($id: ID!) { deleteBriefDefinition(id: $id) }`, { id });
+  expect(removed.body.data?.deleteBriefDefinition).toBe(id);
+});
+
 test('a token that does not verify, or whose claims are unknown, is refused with 401', async () => {
   const otherKey = (await generateKeyPair('RS256')).privateKey;
   const bad = [

@@ -420,10 +420,13 @@ describe('stored runs compare the new facets, and runs stored before them report
     ]);
     await runAt(created.id, 2029);
     const runs = dataOf(
-      await server.gql(`query($d: ID!) { briefRuns(definition: $d) { scheduledFor delta { added { id } removed { id } changed { id changes } unchanged } } }`, {
-        d: created.id,
-      }),
-    ).briefRuns;
+      await server.gql(
+        `query($d: ID!) { briefRuns(definition: $d) { nodes { scheduledFor delta { added { id } removed { id } changed { id changes } unchanged } } } }`,
+        {
+          d: created.id,
+        },
+      ),
+    ).briefRuns.nodes;
     const [latest, upgraded] = runs;
     expect(upgraded.delta).toMatchObject({ added: [], removed: [], changed: [] });
     // Capabilities before judgments, as a delta lists them.

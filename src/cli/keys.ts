@@ -1,6 +1,6 @@
 // API keys from the command line, for the first admin key and for scripts: works on the database directly
 // (DATABASE_URL, or the embedded server: the running one, else started for the command).
-//   npm run -s keys -- create --name <principal> --role VIEWER|ANALYST|ADMIN --clearance CLEAR|GREEN|AMBER|AMBER_STRICT|RED [--organisation <org>]
+//   npm run -s keys -- create --name <principal> --role VIEWER|ANALYST|RELEASER|REPORTER|ADMIN --clearance CLEAR|GREEN|AMBER|AMBER_STRICT|RED [--organisation <org>]
 //   npm run -s keys -- list
 //   npm run -s keys -- revoke --name <name> [--organisation <org>]
 // `create` prints the key on stdout, once. Exit codes: 0 done, 2 bad input, 3 database failure.

@@ -8,6 +8,13 @@ import { collectSubfields } from 'graphql/execution/collectFields';
  */
 export const byResponseKey = (info: GraphQLResolveInfo, value: unknown) => shape(info, info.returnType, info.fieldNodes, value);
 
+/** `byResponseKey` for a field of an interface type (`node`): shaped as its concrete type, which it names for resolveType. */
+export function byResponseKeyAs(info: GraphQLResolveInfo, typeName: string, value: object): object {
+  const type = info.schema.getType(typeName);
+  if (!isObjectType(type)) throw new Error(`${typeName} is not an object type`);
+  return { ...(shape(info, type, info.fieldNodes, value) as object), __typename: typeName };
+}
+
 function shape(info: GraphQLResolveInfo, type: GraphQLOutputType, nodes: readonly FieldNode[], value: unknown): unknown {
   if (value === null || value === undefined) return value;
   const nullable = getNullableType(type);

@@ -43,6 +43,8 @@ const RULES: Record<string, Rule> = {
   brief_definition_schedule_given: { field: 'input.cron', message: 'a schedule needs a cron expression and a time zone' },
   brief_definition_marking_is_clearance: { field: 'input.brief.clearance', message: 'a definition is marked with the clearance of its brief' },
   brief_definition_paused_not_due: { field: 'id', message: 'a paused definition has no next run' },
+  brief_definition_keep_runs_range: { field: 'input.keepRuns', message: 'keepRuns is between 1 and 10000' },
+  brief_definition_keep_days_range: { field: 'input.keepDays', message: 'keepDays is between 1 and 3660' },
   api_key_name_format: { field: 'input.name', message: 'letters, digits and . _ @ - only, at most 128' },
   api_key_principal_of_name: { field: 'input.name', message: 'a key’s principal is its organisation and name' },
   release_reason_given: { field: 'input.releaseReason', message: 'a release needs the reason for it' },

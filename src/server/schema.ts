@@ -64,7 +64,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
   const mutation = schema.getMutationType();
   if (mutation) {
     mutation.description =
-      'Writes, each all or nothing, each naming the role it needs: record, change, retract and restore topics, actors, places, sources and statements, add and remove citations, re-mark citations (ANALYST; lowering a marking or widening an audience is a release, RELEASER); import documents (ANALYST); merge actors, delete statements for good, manage brief definitions and API keys (ADMIN). Changes take the `version` read (a stale one is CONFLICT) and a `comment` saying why.';
+      'Writes, each all or nothing, each naming the role it needs: record, change, retract and restore topics, actors, places, sources and statements, add and remove citations, re-mark citations (ANALYST; lowering a marking or widening an audience is a release, RELEASER); import documents (ANALYST); manage brief definitions (REPORTER); merge actors, delete statements for good and manage API keys (ADMIN). Changes take the `version` read (a stale one is CONFLICT) and a `comment` saying why.';
   }
   const subscription = schema.getSubscriptionType();
   if (subscription) {

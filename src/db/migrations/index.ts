@@ -16,6 +16,7 @@ import { RecordImportedItems1796230000000 } from './1796230000000-RecordImported
 import { AddSearch1796240000000 } from './1796240000000-AddSearch';
 import { DeleteCitationsFirst1796250000000 } from './1796250000000-DeleteCitationsFirst';
 import { NotifyLiveUpdates1796260000000 } from './1796260000000-NotifyLiveUpdates';
+import { RunRetentionAndReporter1796270000000 } from './1796270000000-RunRetentionAndReporter';
 import { MaintainAggregateRollup1796300000000 } from './1796300000000-MaintainAggregateRollup';
 
 export const migrations = [
@@ -36,5 +37,6 @@ export const migrations = [
   AddSearch1796240000000,
   DeleteCitationsFirst1796250000000,
   NotifyLiveUpdates1796260000000,
+  RunRetentionAndReporter1796270000000,
   MaintainAggregateRollup1796300000000,
 ];

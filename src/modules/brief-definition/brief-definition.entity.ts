@@ -1,5 +1,5 @@
 import { GraphQLDateTime, GraphQLJSONObject } from 'graphql-scalars';
-import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
+import { Field, ID, Int, ObjectType, registerEnumType } from 'type-graphql';
 import { Check, Column, CreateDateColumn, Entity, Index, PrimaryColumn, Unique, UpdateDateColumn } from 'typeorm';
 import { ORGANISATION_FORMAT, trimmedText } from '../../common/checks';
 import { ITEM_ACCESS_DECIDABLE } from '../../common/columns';
@@ -16,6 +16,10 @@ registerEnumType(BriefFormat, {
   description: 'A rendering a scheduled run keeps: Markdown, an HTML document, or the typed brief as JSON.',
 });
 
+/** Bounds of the retention limits (see brief-run/retention.ts). */
+export const MAX_KEEP_RUNS = 10_000;
+export const MAX_KEEP_DAYS = 3_660;
+
 @Entity()
 @Check('item_access_decidable', ITEM_ACCESS_DECIDABLE)
 @Check('organisation_format', ORGANISATION_FORMAT)
@@ -29,6 +33,8 @@ registerEnumType(BriefFormat, {
 // Unique per owner and marking: whoever may rename one of an owner's definitions sees all of theirs at its marking,
 // so a taken name never tells that a definition exists that the renamer may not see.
 @Unique('brief_definition_owner_marking_name', ['ownerPrincipal', 'marking', 'name'])
+@Check('brief_definition_keep_runs_range', `keep_runs BETWEEN 1 AND ${MAX_KEEP_RUNS}`)
+@Check('brief_definition_keep_days_range', `keep_days BETWEEN 1 AND ${MAX_KEEP_DAYS}`)
 @Index('brief_definition_due', ['nextRunAt'], { where: 'NOT paused' })
 @ObjectType({ description: 'A saved brief: what to compose, on which schedule, and which renderings to keep.' })
 export class BriefDefinition {
@@ -83,6 +89,14 @@ export class BriefDefinition {
   @Field(() => GraphQLDateTime, { nullable: true, description: 'When the next run is due; null while paused.' })
   @Column('timestamptz', { nullable: true })
   nextRunAt: Date | null;
+
+  @Field(() => Int, { nullable: true, description: 'Retention: keep at most this many runs, newest first; null keeps them all.' })
+  @Column('integer', { nullable: true })
+  keepRuns: number | null;
+
+  @Field(() => Int, { nullable: true, description: 'Retention: keep runs scheduled in the last this many days; null keeps them all.' })
+  @Column('integer', { nullable: true })
+  keepDays: number | null;
 
   @Field(() => GraphQLDateTime, { description: 'When the definition was created.' })
   @CreateDateColumn({ type: 'timestamptz' })

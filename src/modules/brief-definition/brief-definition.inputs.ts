@@ -1,6 +1,9 @@
-import { Field, InputType } from 'type-graphql';
+import { Field, InputType, Int } from 'type-graphql';
 import { BriefInput } from '../brief/brief.inputs';
-import { BriefFormat } from './brief-definition.entity';
+import { BriefFormat, MAX_KEEP_DAYS, MAX_KEEP_RUNS } from './brief-definition.entity';
+
+const KEEP_RUNS = `Retention: after each run, delete runs beyond the newest this many (1 to ${MAX_KEEP_RUNS}); null keeps them all.`;
+const KEEP_DAYS = `Retention: after each run, delete runs scheduled more than this many days ago (1 to ${MAX_KEEP_DAYS}); null keeps them all.`;
 
 @InputType({ description: 'A brief to save and run on a schedule.' })
 export class BriefDefinitionInput {
@@ -18,6 +21,12 @@ export class BriefDefinitionInput {
 
   @Field(() => [BriefFormat], { nullable: true, description: 'Renderings to keep; Markdown by default.' })
   formats?: BriefFormat[] | null;
+
+  @Field(() => Int, { nullable: true, description: KEEP_RUNS })
+  keepRuns?: number | null;
+
+  @Field(() => Int, { nullable: true, description: KEEP_DAYS })
+  keepDays?: number | null;
 }
 
 @InputType({ description: 'Changes to a brief definition: fields not given stay as they are.' })
@@ -36,4 +45,10 @@ export class BriefDefinitionPatch {
 
   @Field(() => [BriefFormat], { nullable: true, description: 'New renderings to keep.' })
   formats?: BriefFormat[] | null;
+
+  @Field(() => Int, { nullable: true, description: `${KEEP_RUNS} Not given: unchanged.` })
+  keepRuns?: number | null;
+
+  @Field(() => Int, { nullable: true, description: `${KEEP_DAYS} Not given: unchanged.` })
+  keepDays?: number | null;
 }

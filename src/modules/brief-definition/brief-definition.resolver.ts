@@ -24,17 +24,17 @@ export class BriefDefinitionResolver {
     return byResponseKey(info, definitionView(await findDefinition(ctx.dataSource.manager, ctx.viewer, id, 'id')));
   }
 
-  @Authorized(Role.ADMIN)
+  @Authorized(Role.REPORTER)
   @Mutation(() => BriefDefinition, {
     description:
-      'Save a brief to run on a schedule (ADMIN); its runs are composed as you. Bad input or cron is BAD_USER_INPUT naming the field; a taken name is CONFLICT.',
+      'Save a brief to run on a schedule (REPORTER); its runs are composed as you. Bad input or cron is BAD_USER_INPUT naming the field; a taken name is CONFLICT.',
   })
   async createBriefDefinition(@Arg('input', () => BriefDefinitionInput) input: BriefDefinitionInput, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return byResponseKey(info, definitionView(await createDefinition(ctx.dataSource, ctx.viewer, input)));
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => BriefDefinition, { description: 'Change a brief definition; a new schedule takes effect from now.' })
+  @Authorized(Role.REPORTER)
+  @Mutation(() => BriefDefinition, { description: 'Change a brief definition of your organisation (REPORTER); a new schedule takes effect from now.' })
   async updateBriefDefinition(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => BriefDefinitionPatch) input: BriefDefinitionPatch,
@@ -44,20 +44,20 @@ export class BriefDefinitionResolver {
     return byResponseKey(info, definitionView(await updateDefinition(ctx.dataSource, ctx.viewer, id, input)));
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => BriefDefinition, { description: 'Stop running a definition until it is resumed.' })
+  @Authorized(Role.REPORTER)
+  @Mutation(() => BriefDefinition, { description: 'Stop running a definition of your organisation until it is resumed (REPORTER).' })
   async pauseBriefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return byResponseKey(info, definitionView(await setPaused(ctx.dataSource, ctx.viewer, id, true)));
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => BriefDefinition, { description: 'Run a paused definition again, from its next occurrence.' })
+  @Authorized(Role.REPORTER)
+  @Mutation(() => BriefDefinition, { description: 'Run a paused definition of your organisation again, from its next occurrence (REPORTER).' })
   async resumeBriefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
     return byResponseKey(info, definitionView(await setPaused(ctx.dataSource, ctx.viewer, id, false)));
   }
 
-  @Authorized(Role.ADMIN)
-  @Mutation(() => ID, { description: 'Delete a definition and its runs; returns its id.' })
+  @Authorized(Role.REPORTER)
+  @Mutation(() => ID, { description: 'Delete a definition of your organisation and its runs (REPORTER); returns its id.' })
   deleteBriefDefinition(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return deleteDefinition(ctx.dataSource, ctx.viewer, id);
   }

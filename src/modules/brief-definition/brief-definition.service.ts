@@ -8,7 +8,7 @@ import { fromGlobalId, toGlobalId } from '../../read/global-id';
 import { briefScopeOf } from '../brief/brief.scope';
 import { composeForScope } from '../brief/brief.service';
 import { writeTransaction } from '../idempotency/idempotency';
-import { BriefDefinition, BriefFormat } from './brief-definition.entity';
+import { BriefDefinition, BriefFormat, MAX_KEEP_DAYS, MAX_KEEP_RUNS } from './brief-definition.entity';
 import type { BriefDefinitionInput, BriefDefinitionPatch } from './brief-definition.inputs';
 import { checkSchedule, nextOccurrence } from './schedule';
 
@@ -60,12 +60,24 @@ async function apply(dataSource: DataSource, viewer: Viewer, d: BriefDefinition,
     if (!input.formats.length) throw badUserInput('input.formats', 'keep at least one rendering');
     d.formats = Object.values(BriefFormat).filter((f) => input.formats!.includes(f));
   }
+  keepLimits(d, input);
   if (input.cron !== undefined && input.cron !== null) d.cron = input.cron;
   if (input.timeZone !== undefined && input.timeZone !== null) d.timeZone = input.timeZone;
   checkSchedule(d.cron, d.timeZone);
   // A new schedule counts from now; other changes leave a due occurrence due.
   const scheduleGiven = input.cron != null || input.timeZone != null;
   if (!d.paused && (scheduleGiven || !d.nextRunAt)) d.nextRunAt = nextOccurrence(d.cron, d.timeZone, new Date());
+}
+
+/** Retention limits: a positive bound, or null for none; left out, unchanged. */
+function keepLimits(d: BriefDefinition, input: BriefDefinitionPatch) {
+  const limits = { keepRuns: MAX_KEEP_RUNS, keepDays: MAX_KEEP_DAYS } as const;
+  for (const [field, max] of Object.entries(limits) as Array<[keyof typeof limits, number]>) {
+    const value = input[field];
+    if (value === undefined) continue;
+    if (value !== null && (!Number.isInteger(value) || value < 1 || value > max)) throw badUserInput(`input.${field}`, `must be between 1 and ${max}, or null`);
+    d[field] = value;
+  }
 }
 
 async function save(em: EntityManager, d: BriefDefinition): Promise<string> {
@@ -91,6 +103,8 @@ export async function createDefinition(dataSource: DataSource, viewer: Viewer, i
     ownerPrincipal: viewer.principal!,
     organisation: viewer.organisation,
     audience: viewer.principal ? [viewer.principal] : [],
+    keepRuns: null,
+    keepDays: null,
   });
   await apply(dataSource, viewer, d, { ...input, timeZone: input.timeZone ?? 'UTC', formats: input.formats ?? [BriefFormat.MARKDOWN] });
   d.id = uuid();

@@ -2,7 +2,7 @@ import { GraphQLDateTime } from 'graphql-scalars';
 import { Field, ID, ObjectType, registerEnumType } from 'type-graphql';
 import { Check, Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryColumn, Unique } from 'typeorm';
 import { ORGANISATION_FORMAT } from '../../common/checks';
-import { ITEM_ACCESS_DECIDABLE } from '../../common/columns';
+import { ITEM_ACCESS_DECIDABLE, Node } from '../../common/columns';
 import { Marking, MARKINGS } from '../../common/marking';
 import { Brief } from '../brief/brief.types';
 import type { BriefScope } from '../brief/brief.scope';
@@ -33,9 +33,13 @@ registerEnumType(BriefRunStatus, {
 @Check('item_access_decidable', ITEM_ACCESS_DECIDABLE)
 @Check('organisation_format', ORGANISATION_FORMAT)
 @Unique('brief_run_once', ['definitionId', 'scheduledFor'])
-@ObjectType({ description: 'One scheduled run of a brief definition: its outputs, their hash, and what changed since the run before.' })
+@ObjectType({
+  implements: Node,
+  description:
+    'One scheduled run of a brief definition: its outputs, their hash, and what changed since the run before. Fetchable with `node(id:)` and `briefRun(id:)`.',
+})
 export class BriefRun {
-  @Field(() => ID, { description: 'Global id of the run.' })
+  @Field(() => ID, { description: 'Global id of the run, usable with `node(id:)` and `briefRun(id:)`.' })
   @PrimaryColumn('uuid')
   id: string;
 

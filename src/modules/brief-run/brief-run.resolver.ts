@@ -1,36 +1,51 @@
-import type { GraphQLResolveInfo } from 'graphql';
+import { getNamedType, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
+import { collectSubfields } from 'graphql/execution/collectFields';
 import { GraphQLDateTime } from 'graphql-scalars';
-import { Arg, Ctx, ID, Info, Int, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import { badUserInput } from '../../common/errors';
+import { connectionOf } from '../../common/pagination';
 import { toGlobalId } from '../../read/global-id';
 import { byResponseKey } from '../../read/response-shape';
 import type { Context } from '../../server/context';
 import { BriefInput } from '../brief/brief.inputs';
 import { definitionView } from '../brief-definition/brief-definition.resolver';
 import { BriefDelta } from './brief-delta.types';
-import { BriefRun, BriefRunStatus } from './brief-run.entity';
-import { briefDeltaFor, listRuns } from './brief-run.service';
+import { BriefRun } from './brief-run.entity';
+import { BriefRunConnectionArgs } from './brief-run.inputs';
+import { findRun, latestRun, pageOfRuns } from './brief-run.read';
+import { briefDeltaFor } from './brief-run.service';
 
 export const runView = (r: BriefRun) => ({ ...r, id: toGlobalId('BriefRun', r.id), definition: definitionView(r.definition) });
 
+export const BriefRunConnection = connectionOf(BriefRun, 'BriefRun');
+
+/** Whether the connection's selection asks for `totalCount` (counting costs a statement of its own). */
+function asksFor(info: GraphQLResolveInfo, field: string): boolean {
+  const selected = collectSubfields(info.schema, info.fragments, info.variableValues, getNamedType(info.returnType) as GraphQLObjectType, info.fieldNodes);
+  return [...selected.values()].some((nodes) => nodes[0].name.value === field);
+}
+
 @Resolver(() => BriefRun)
 export class BriefRunResolver {
-  @Query(() => [BriefRun], { description: 'Runs of a definition you are cleared for, newest occurrence first.' })
-  async briefRuns(
-    @Arg('definition', () => ID) definition: string,
-    @Arg('status', () => BriefRunStatus, { nullable: true }) status: BriefRunStatus | null,
-    @Arg('limit', () => Int, { defaultValue: 20, description: 'At most this many runs (1-100).' }) limit: number,
-    @Ctx() ctx: Context,
-    @Info() info: GraphQLResolveInfo,
-  ) {
-    if (!Number.isInteger(limit) || limit < 1 || limit > 100) throw badUserInput('limit', 'must be between 1 and 100');
-    const runs = await listRuns(ctx.dataSource, ctx.viewer, definition, limit, status);
-    return byResponseKey(info, runs.map(runView));
+  @Query(() => BriefRunConnection, {
+    description:
+      'Runs of a definition you are cleared for, newest occurrence first: only the runs you may read are listed and counted. NOT_FOUND when you may not see the definition.',
+  })
+  async briefRuns(@Args(() => BriefRunConnectionArgs) args: BriefRunConnectionArgs, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const page = await pageOfRuns(ctx.dataSource.manager, ctx.viewer, args, ctx.reader.pageSize, asksFor(info, 'totalCount'));
+    const edges = page.edges.map((edge) => ({ cursor: edge.cursor, node: runView(edge.node) }));
+    return byResponseKey(info, { ...page, edges, nodes: edges.map((edge) => edge.node) });
+  }
+
+  @Query(() => BriefRun, { nullable: true, description: 'One run by id; null when there is none you may read, exactly as when there is none at all.' })
+  async briefRun(@Arg('id', () => ID) id: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
+    const run = await findRun(ctx.dataSource.manager, ctx.viewer, id);
+    return byResponseKey(info, run ? runView(run) : null);
   }
 
   @Query(() => BriefRun, { nullable: true, description: 'The newest successful run of a definition you are cleared for; null when none.' })
   async latestBriefRun(@Arg('definition', () => ID) definition: string, @Ctx() ctx: Context, @Info() info: GraphQLResolveInfo) {
-    const [run] = await listRuns(ctx.dataSource, ctx.viewer, definition, 1, BriefRunStatus.SUCCEEDED);
+    const run = await latestRun(ctx.dataSource.manager, ctx.viewer, definition);
     return byResponseKey(info, run ? runView(run) : null);
   }
 

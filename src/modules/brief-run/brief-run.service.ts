@@ -1,4 +1,5 @@
 import type { DataSource } from 'typeorm';
+import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { v4 as uuid } from 'uuid';
 import { highestMarking } from '../../common/marking';
 import { isDatabaseUnavailable } from '../../db/unavailable';
@@ -9,12 +10,12 @@ import type { BriefInput } from '../brief/brief.inputs';
 import { briefScopeOf } from '../brief/brief.scope';
 import { composeForScope } from '../brief/brief.service';
 import { BriefDefinition, BriefFormat } from '../brief-definition/brief-definition.entity';
-import { findDefinition } from '../brief-definition/brief-definition.service';
 import { changesSince } from '../history/changes-since';
 import { deltaByHistory, diffSnapshots, snapshotOf } from './brief-delta';
 import type { BriefDelta } from './brief-delta.types';
 import { ApiKey } from '../identity/api-key.entity';
 import { BriefRun, BriefRunStatus } from './brief-run.entity';
+import { pruneRuns } from './retention';
 import { above, contentsOf, contentsVisibleTo, hiddenFrom, withStatements } from './run-contents';
 
 /** The longest a run may compose: pg-boss expires its job after this, and a run claimed without a lease is abandoned. */
@@ -22,21 +23,6 @@ export const RUN_TIMEOUT_SECONDS = 300;
 
 /** An attempt holds its run this long and renews the hold every third of it; a run not renewed was abandoned. */
 export const RUN_LEASE_SECONDS = 30;
-
-/** Runs of a definition the viewer may see (both the definition and the run), newest occurrence first. */
-export async function listRuns(dataSource: DataSource, viewer: Viewer, definitionId: string, limit: number, status?: BriefRunStatus | null) {
-  const definition = await findDefinition(dataSource.manager, viewer, definitionId, 'definition');
-  const query = dataSource.manager
-    .createQueryBuilder(BriefRun, 'r')
-    .leftJoinAndSelect('r.definition', 'd')
-    .where('r.definition_id = :id', { id: definition.id })
-    .andWhere(visibleCondition(viewer, 'r', 'brief_run'))
-    .andWhere(contentsVisibleTo(viewer, 'r'))
-    .orderBy('r.scheduled_for', 'DESC')
-    .limit(limit);
-  if (status) query.andWhere('r.status = :status', { status });
-  return query.getMany();
-}
 
 const uuidOf = (globalId: string) => fromGlobalId(globalId, 'id').id;
 
@@ -100,15 +86,14 @@ const renewLease = (dataSource: DataSource, runId: string, attempt: string) =>
   dataSource.query(`UPDATE brief_run SET lease_expires_at = ${LEASE_END} WHERE id = $1 AND attempt = $2 AND status = 'RUNNING'`, [runId, attempt]);
 
 async function compose(dataSource: DataSource, runId: string, attempt: string): Promise<void> {
-  const mine = { id: runId, status: BriefRunStatus.RUNNING, attempt };
   const run = await dataSource.manager.findOneOrFail(BriefRun, { where: { id: runId }, relations: { definition: true } });
   const scope = run.input ?? run.definition.input;
-  // Composed as the definition's owner, at the definition's clearance; readers with less never see it (listRuns).
+  // Composed as the definition's owner, at the definition's clearance; readers with less never see it (visibleRuns).
   const owner: Viewer = { principal: run.definition.ownerPrincipal, organisation: run.definition.organisation, role: null, clearance: scope.clearance };
   const lapsed = await ownerLapsed(dataSource, owner);
   if (lapsed) {
     // Nothing is composed for an owner who may no longer read it; the definition waits for someone to take it over.
-    await dataSource.manager.update(BriefRun, mine, { status: BriefRunStatus.FAILED, finishedAt: new Date(), error: lapsed });
+    await finishRun(dataSource, run, attempt, { status: BriefRunStatus.FAILED, finishedAt: new Date(), error: lapsed });
     await dataSource.manager.update(BriefDefinition, { id: run.definitionId }, { paused: true, nextRunAt: null });
     return;
   }
@@ -130,7 +115,7 @@ async function compose(dataSource: DataSource, runId: string, attempt: string): 
     // The delta names statements the brief no longer carries: the run is marked for those too.
     const marking = highestMarking([brief.marking, ...(delta?.removed.map((item) => item.marking) ?? [])]);
     const keeps = (format: BriefFormat) => run.definition.formats.includes(format);
-    await dataSource.manager.update(BriefRun, mine, {
+    await finishRun(dataSource, run, attempt, {
       status: BriefRunStatus.SUCCEEDED,
       finishedAt: new Date(),
       marking,
@@ -146,10 +131,18 @@ async function compose(dataSource: DataSource, runId: string, attempt: string): 
   } catch (error) {
     // Losing the database is no failure of the run: the attempt resumes once it is back, or its lease runs out.
     if (!isDatabaseUnavailable(error)) {
-      await dataSource.manager.update(BriefRun, mine, { status: BriefRunStatus.FAILED, finishedAt: new Date(), error: String(error) });
+      await finishRun(dataSource, run, attempt, { status: BriefRunStatus.FAILED, finishedAt: new Date(), error: String(error) });
     }
     throw error;
   }
+}
+
+/** Writes a run's outcome, while the attempt still holds it, and prunes the definition's runs in the same transaction. */
+async function finishRun(dataSource: DataSource, run: BriefRun, attempt: string, outcome: QueryDeepPartialEntity<BriefRun>) {
+  await dataSource.transaction(async (em) => {
+    const written = await em.update(BriefRun, { id: run.id, status: BriefRunStatus.RUNNING, attempt }, outcome);
+    if (written.affected) await pruneRuns(em, run.definitionId, run.id);
+  });
 }
 
 /**
