@@ -18,6 +18,9 @@ export class BriefDefinitionInput {
 
   @Field(() => [BriefFormat], { nullable: true, description: 'Renderings to keep; Markdown by default.' })
   formats?: BriefFormat[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Deliver a run only when its content changed for the target; false by default.' })
+  onlyWhenChanged?: boolean | null;
 }
 
 @InputType({ description: 'Changes to a brief definition: fields not given stay as they are.' })
@@ -36,4 +39,7 @@ export class BriefDefinitionPatch {
 
   @Field(() => [BriefFormat], { nullable: true, description: 'New renderings to keep.' })
   formats?: BriefFormat[] | null;
+
+  @Field(() => Boolean, { nullable: true, description: 'Deliver only changed content, or every run.' })
+  onlyWhenChanged?: boolean | null;
 }
