@@ -1,6 +1,7 @@
 import type { DataSource } from 'typeorm';
 import type { Viewer } from '../common/viewer';
 import type { Reader } from '../read/reader';
+import type { DeliverySettings } from '../modules/delivery/delivery.settings';
 
 /** What every resolver gets: who is asking, and a read path bound to them. Built fresh per request. */
 export interface Context {
@@ -10,4 +11,6 @@ export interface Context {
   dataSource: DataSource;
   /** The `Idempotency-Key` header, as sent: a retried mutation is answered once (see modules/idempotency). */
   idempotencyKey?: string;
+  /** How briefs leave the service: checked when a delivery is configured. */
+  delivery: DeliverySettings;
 }

@@ -10,6 +10,7 @@ import { HistoryResolver } from '../modules/history/history.resolver';
 import { authChecker } from '../modules/identity/auth-checker';
 import { BriefDefinitionResolver } from '../modules/brief-definition/brief-definition.resolver';
 import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
+import { DefinitionDeliveryResolver, DeliveryTargetResolver, RunDeliveryResolver } from '../modules/delivery/delivery.resolver';
 import { CitationResolver } from '../modules/citation/citation.resolver';
 import { ImportResolver } from '../modules/import/import.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
@@ -30,6 +31,9 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       BriefResolver,
       BriefDefinitionResolver,
       BriefRunResolver,
+      DefinitionDeliveryResolver,
+      RunDeliveryResolver,
+      DeliveryTargetResolver,
       ApiKeyResolver,
       ImportResolver,
       VocabularyResolver,
