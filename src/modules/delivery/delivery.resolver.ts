@@ -2,7 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import { In } from 'typeorm';
 import { Arg, Authorized, Ctx, Extensions, FieldResolver, ID, Info, Mutation, Resolver, Root } from 'type-graphql';
 import { fromGlobalId, toGlobalId } from '../../read/global-id';
-import { byResponseKey } from '../../read/response-shape';
+import { byResponseKey, shapedFrom } from '../../read/response-shape';
 import type { Context } from '../../server/context';
 import { BriefDefinition } from '../brief-definition/brief-definition.entity';
 import { BriefRun } from '../brief-run/brief-run.entity';
@@ -64,7 +64,7 @@ function loadersOf(ctx: Context) {
 export class DefinitionDeliveryResolver {
   @FieldResolver(() => [DeliveryTarget], { description: 'Where its runs are delivered.' })
   async deliveryTargets(@Root() definition: BriefDefinition, @Ctx() ctx: Context) {
-    return (await loadersOf(ctx).targets(fromGlobalId(definition.id, 'id').id)).map(targetView);
+    return (await loadersOf(ctx).targets(fromGlobalId(shapedFrom(definition).id, 'id').id)).map(targetView);
   }
 }
 
@@ -72,7 +72,7 @@ export class DefinitionDeliveryResolver {
 export class RunDeliveryResolver {
   @FieldResolver(() => [BriefDelivery], { description: 'The delivery log of this run: one entry per target, oldest first.' })
   async deliveries(@Root() run: BriefRun, @Ctx() ctx: Context) {
-    return (await loadersOf(ctx).deliveries(fromGlobalId(run.id, 'id').id)).map(deliveryView);
+    return (await loadersOf(ctx).deliveries(fromGlobalId(shapedFrom(run).id, 'id').id)).map(deliveryView);
   }
 }
 
