@@ -88,7 +88,7 @@ async function addWebhook(as: TestServer, definition: string, path: string, clea
 
 /** Waits, with a generous deadline, until `check` holds. */
 async function until(what: string, check: () => Promise<boolean>, deadlineMs = 60_000) {
-  for (const end = Date.now() + deadlineMs; Date.now() < end; ) {
+  for (const end = Date.now() + deadlineMs; Date.now() < end;) {
     if (await check()) return;
     await new Promise((r) => setTimeout(r, 200));
   }
@@ -160,7 +160,13 @@ test('a webhook is received with its signature and timestamp verified, carrying 
   try {
     await runYear(2028);
     const second = JSON.parse(onPath('/hook?token=s3cret')[1].body);
-    expect(second.delta).toMatchObject({ baseline: 'RUN', baselineRunId: run.id, added: [{ id: toGlobalId('Capability', added), text: 'DELIVERED-DELTA: new artillery.' }], removed: [], changed: [] });
+    expect(second.delta).toMatchObject({
+      baseline: 'RUN',
+      baselineRunId: run.id,
+      added: [{ id: toGlobalId('Capability', added), text: 'DELIVERED-DELTA: new artillery.' }],
+      removed: [],
+      changed: [],
+    });
     expect(second.delta.unchanged).toBeGreaterThan(10);
   } finally {
     await server.dataSource.query(`DELETE FROM capability WHERE id = $1`, [added]);
@@ -312,7 +318,9 @@ test('a webhook’s secret is shown when made and when rotated, and can never be
   expect(fields).not.toContain('url');
   const asked = await server.gql(`query($d: ID!) { briefDefinition(id: $d) { deliveryTargets { secret } } }`, { d: d.id });
   expect(asked.body.errors?.[0]?.extensions?.code).toBe('GRAPHQL_VALIDATION_FAILED');
-  const listed = await server.gql(`query($d: ID!) { briefDefinition(id: $d) { deliveryTargets { id kind label recipients clearance createdAt } } }`, { d: d.id });
+  const listed = await server.gql(`query($d: ID!) { briefDefinition(id: $d) { deliveryTargets { id kind label recipients clearance createdAt } } }`, {
+    d: d.id,
+  });
   expect(dataOf(listed).briefDefinition.deliveryTargets).toEqual([expect.objectContaining({ id: target.id, label: `${receiver.url}/secret` })]);
   expect(JSON.stringify(listed.body)).not.toContain(secret);
 

@@ -19,7 +19,7 @@ function shape(info: GraphQLResolveInfo, type: GraphQLOutputType, nodes: readonl
   if (!isObjectType(nullable)) return value;
   const source = value as Record<string, unknown>;
   const result: Record<string, unknown> = {};
-  Object.defineProperty(result, SHAPED_FROM, { value: source, enumerable: false });
+  Object.defineProperty(result, SHAPED_FROM, { value: source, enumerable: true });
   for (const [key, fieldNodes] of collectSubfields(info.schema, info.fragments, info.variableValues, nullable, nodes)) {
     const name = fieldNodes[0].name.value;
     result[key] = name === '__typename' ? nullable.name : shape(info, nullable.getFields()[name].type, fieldNodes, source[name]);
