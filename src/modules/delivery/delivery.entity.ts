@@ -50,7 +50,7 @@ export class DeliveryTarget {
   @JoinColumn({ name: 'definition_id' })
   definition: BriefDefinition;
 
-  @Field(() => DeliveryKind)
+  @Field(() => DeliveryKind, { description: 'Webhook or e-mail.' })
   @Column({ type: 'enum', enum: DeliveryKind, enumName: 'delivery_kind' })
   kind: DeliveryKind;
 
@@ -76,7 +76,7 @@ export class DeliveryTarget {
   @Column({ type: 'enum', enum: MARKINGS, enumName: 'tlp_marking' })
   clearance: Marking;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => GraphQLDateTime, { description: 'When it was added, or recorded.' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 }
@@ -106,7 +106,7 @@ export class BriefDelivery {
   @JoinColumn({ name: 'target_id' })
   deliveryTarget: DeliveryTarget | null;
 
-  @Field(() => DeliveryKind)
+  @Field(() => DeliveryKind, { description: 'Webhook or e-mail.' })
   @Column({ type: 'enum', enum: DeliveryKind, enumName: 'delivery_kind' })
   kind: DeliveryKind;
 
@@ -118,7 +118,7 @@ export class BriefDelivery {
   @Column({ type: 'enum', enum: MARKINGS, enumName: 'tlp_marking' })
   clearance: Marking;
 
-  @Field(() => DeliveryState)
+  @Field(() => DeliveryState, { description: 'Where it stands.' })
   @Column({ type: 'enum', enum: DeliveryState, enumName: 'delivery_state' })
   state: DeliveryState;
 
@@ -162,7 +162,7 @@ export class BriefDelivery {
   @Column('uuid', { nullable: true })
   jobId: string | null;
 
-  @Field(() => GraphQLDateTime)
+  @Field(() => GraphQLDateTime, { description: 'When it was added, or recorded.' })
   @CreateDateColumn({ type: 'timestamptz' })
   createdAt: Date;
 

@@ -24,7 +24,7 @@ export class EmailDeliveryInput {
 
 @ObjectType({ description: 'A webhook target with its signing secret: shown here once, and never again.' })
 export class WebhookWithSecret {
-  @Field(() => DeliveryTarget)
+  @Field(() => DeliveryTarget, { description: 'The webhook target.' })
   target: DeliveryTarget;
 
   @Field({ description: 'The key of the HMAC-SHA256 signature in `Dossier-Signature`. Keep it: it cannot be read again, only rotated.' })
