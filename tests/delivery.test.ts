@@ -64,9 +64,9 @@ afterAll(async () => {
 
 const CREATE = `mutation($input: BriefDefinitionInput!) { createBriefDefinition(input: $input) { id input } }`;
 const ADD_WEBHOOK = `mutation($d: ID!, $input: WebhookDeliveryInput!) {
-  addWebhookDelivery(definition: $d, input: $input) { secret target { id kind label clearance } }
+  addBriefDefinitionWebhook(definition: $d, input: $input) { secret target { id kind label clearance } }
 }`;
-const ADD_EMAIL = `mutation($d: ID!, $input: EmailDeliveryInput!) { addEmailDelivery(definition: $d, input: $input) { id kind label recipients clearance } }`;
+const ADD_EMAIL = `mutation($d: ID!, $input: EmailDeliveryInput!) { addBriefDefinitionEmail(definition: $d, input: $input) { id kind label recipients clearance } }`;
 const RUNS = `query($d: ID!) {
   briefRuns(definition: $d, limit: 100) {
     id status scheduledFor finishedAt contentHash markdown
@@ -80,7 +80,7 @@ async function define(as: TestServer, name: string, extra: Record<string, unknow
 }
 
 async function addWebhook(as: TestServer, definition: string, path: string, clearance = 'GREEN') {
-  return dataOf(await as.gql(ADD_WEBHOOK, { d: definition, input: { url: `${receiver.url}${path}`, clearance } })).addWebhookDelivery as {
+  return dataOf(await as.gql(ADD_WEBHOOK, { d: definition, input: { url: `${receiver.url}${path}`, clearance } })).addBriefDefinitionWebhook as {
     secret: string;
     target: { id: string; label: string; clearance: string };
   };
@@ -217,7 +217,7 @@ test('a delivery waiting for its retry is sent by the next instance after this o
 test('an e-mail delivery arrives with Markdown and HTML parts, its subject carrying the TLP marking', async () => {
   const d = await define(server, 'by mail');
   const added = dataOf(await server.gql(ADD_EMAIL, { d: d.id, input: { recipients: ['analyst@example.org', 'desk@example.org'], clearance: 'GREEN' } }));
-  expect(added.addEmailDelivery).toMatchObject({ kind: 'EMAIL', label: 'analyst@example.org, desk@example.org', clearance: 'GREEN' });
+  expect(added.addBriefDefinitionEmail).toMatchObject({ kind: 'EMAIL', label: 'analyst@example.org, desk@example.org', clearance: 'GREEN' });
   await runYear(2027);
 
   const [run] = await runsOf(server, d.id);
@@ -342,8 +342,8 @@ test('a webhook’s secret is shown when made and when rotated, and can never be
   const runs = await server.gql(RUNS, { d: d.id });
   expect(JSON.stringify(runs.body)).not.toContain(fresh);
 
-  const removed = dataOf(await server.gql(`mutation($id: ID!) { removeBriefDelivery(id: $id) }`, { id: target.id }));
-  expect(removed.removeBriefDelivery).toBe(target.id);
+  const removed = dataOf(await server.gql(`mutation($id: ID!) { removeBriefDefinitionDelivery(id: $id) }`, { id: target.id }));
+  expect(removed.removeBriefDefinitionDelivery).toBe(target.id);
   // The log stays with its run.
   expect((await runsOf(server, d.id))[0].deliveries).toEqual([expect.objectContaining({ state: 'DELIVERED' })]);
 });
@@ -389,7 +389,7 @@ test('a GREEN delivery of a definition with AMBER content carries no AMBER, and 
     for (const [query, variables] of [
       [ADD_WEBHOOK, { d: d.id, input: { url: `${receiver.url}/mine`, clearance: 'GREEN' } }],
       [`mutation($id: ID!) { rotateWebhookSecret(id: $id) { secret } }`, { id: green.target.id }],
-      [`mutation($id: ID!) { removeBriefDelivery(id: $id) }`, { id: green.target.id }],
+      [`mutation($id: ID!) { removeBriefDefinitionDelivery(id: $id) }`, { id: green.target.id }],
     ] as const) {
       const response = await server.gql(query, variables);
       expect({ query, code: response.body.errors?.[0]?.extensions?.code }).toEqual({ query, code: 'NOT_FOUND' });

@@ -85,7 +85,7 @@ export class DeliveryTargetResolver {
     description:
       'Deliver a definition’s runs to a webhook (ADMIN): a signed POST per run, composed at `clearance`. The answer carries its signing secret, once. A URL that is not https, or resolves to a private address, is BAD_USER_INPUT.',
   })
-  async addWebhookDelivery(
+  async addBriefDefinitionWebhook(
     @Arg('definition', () => ID) definition: string,
     @Arg('input', () => WebhookDeliveryInput) input: WebhookDeliveryInput,
     @Ctx() ctx: Context,
@@ -97,7 +97,7 @@ export class DeliveryTargetResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => DeliveryTarget, { description: 'Deliver a definition’s runs by e-mail (ADMIN), Markdown and HTML, composed at `clearance`.' })
-  async addEmailDelivery(
+  async addBriefDefinitionEmail(
     @Arg('definition', () => ID) definition: string,
     @Arg('input', () => EmailDeliveryInput) input: EmailDeliveryInput,
     @Ctx() ctx: Context,
@@ -116,7 +116,7 @@ export class DeliveryTargetResolver {
 
   @Authorized(Role.ADMIN)
   @Mutation(() => ID, { description: 'Stop delivering to a target; its log stays. Returns its id.' })
-  removeBriefDelivery(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
+  removeBriefDefinitionDelivery(@Arg('id', () => ID) id: string, @Ctx() ctx: Context) {
     return removeTarget(ctx.dataSource, ctx.viewer, id);
   }
 }
