@@ -116,6 +116,25 @@ const schema = z.object({
   SCHEDULER_TICK_MS: z.coerce.number().int().min(100).max(3_600_000).default(15_000),
   /** How often the aggregate rollup's delta rows are folded (src/modules/aggregate/rollup-compaction.ts). */
   ROLLUP_COMPACT_INTERVAL_MS: z.coerce.number().int().min(100).max(86_400_000).default(60_000),
+  /** Webhook deliveries may reach loopback, private and link-local addresses (for a receiver on the same network). */
+  WEBHOOK_ALLOW_PRIVATE: z
+    .enum(['true', 'false'])
+    .default('false')
+    .transform((v) => v === 'true'),
+  /** A PEM file of certificate authorities webhook receivers may also be signed by (beside the system's). */
+  WEBHOOK_CA_FILE: z.string().min(1).optional(),
+  /** A webhook attempt gives up after this long (ms): connecting, sending and the answer's headers. */
+  WEBHOOK_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+  /** Attempts after the first before a delivery is FAILED, and the first retry's delay (s; doubling after). */
+  DELIVERY_RETRY_LIMIT: z.coerce.number().int().min(0).max(20).default(5),
+  DELIVERY_RETRY_DELAY_S: z.coerce.number().int().min(1).max(3600).default(30),
+  /** The SMTP server e-mail deliveries go through (smtp:// or smtps://, credentials in the URL); none without it. */
+  SMTP_URL: z
+    .string()
+    .regex(/^smtps?:\/\//, 'must be an smtp:// or smtps:// URL')
+    .optional(),
+  /** The From address of delivered briefs. */
+  SMTP_FROM: z.string().min(3).default('Dossier <dossier@localhost>'),
   /** Where `npm run brief` finds the service. */
   DOSSIER_URL: z.string().url().optional(),
   /** The API key `npm run brief` sends. */

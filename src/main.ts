@@ -16,6 +16,7 @@ const loadService = () => ({
   ...(require('./db/data-source') as typeof import('./db/data-source')),
   ...(require('./db/monitor') as typeof import('./db/monitor')),
   ...(require('./modules/brief-run/brief-scheduler') as typeof import('./modules/brief-run/brief-scheduler')),
+  ...(require('./modules/delivery/delivery.settings') as typeof import('./modules/delivery/delivery.settings')),
   ...(require('./modules/fixture/fixture.loader') as typeof import('./modules/fixture/fixture.loader')),
   ...(require('./server/app') as typeof import('./server/app')),
   ...(require('./server/schema') as typeof import('./server/schema')),
@@ -31,7 +32,7 @@ async function main() {
   const starting = new Promise<void>((resolve) => (embeddedStarting = resolve));
   const opening = openDatabase(config, console.error, embeddedStarting);
   await Promise.race([starting, opening]);
-  const { databaseTimeouts, DatabaseMonitor, BriefScheduler, loadFixtures, createApp, buildDossierSchema } = loadService();
+  const { databaseTimeouts, DatabaseMonitor, BriefScheduler, deliverySettings, loadFixtures, createApp, buildDossierSchema } = loadService();
   // The schema is built while the database is still on its way.
   const [database, schema] = await Promise.all([opening, buildDossierSchema()]);
   if (config.SEED) {
@@ -49,6 +50,7 @@ async function main() {
         tickMs: config.SCHEDULER_TICK_MS,
         monitor,
         timeouts: databaseTimeouts(config),
+        delivery: deliverySettings(config),
       })
     : undefined;
   const { app, attach, stop } = await createApp(config, schema, database.dataSource, {

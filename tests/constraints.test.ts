@@ -492,6 +492,19 @@ describe('the database refuses every rule, whoever writes', () => {
       'input.marking',
     ],
     [
+      'delivery_target_deliverable',
+      'delivery_target',
+      `INSERT INTO delivery_target (id, definition_id, kind, url, secret, label, clearance)
+       SELECT gen_random_uuid(), id, 'WEBHOOK', 'https://example.org/hook', 'whsec_x', 'https://example.org/hook', 'RED' FROM brief_definition`,
+      'input.clearance',
+    ],
+    [
+      'delivery_target_kind_fields',
+      'delivery_target',
+      `INSERT INTO delivery_target (id, definition_id, kind, label, clearance) SELECT gen_random_uuid(), id, 'EMAIL', 'nobody', 'GREEN' FROM brief_definition`,
+      'input.recipients',
+    ],
+    [
       'release_reason_given',
       'release',
       `INSERT INTO release (id, item_table, item_id, from_marking, to_marking, from_audience, to_audience, reason, released_by)

@@ -8,6 +8,7 @@ import { ImportedItem } from '../modules/import/imported-item.entity';
 import { DeletedItem } from '../modules/release/deleted-item.entity';
 import { Release } from '../modules/release/release.entity';
 import { VocabularyTerm } from '../modules/vocabulary/vocabulary-term.entity';
+import { BriefDelivery, DeliveryTarget } from '../modules/delivery/delivery.entity';
 
 import { registeredEntities } from '../registry/registry';
 
@@ -24,4 +25,6 @@ export const entities = [
   ActorExternalId,
   ImportedItem,
   VocabularyTerm,
+  DeliveryTarget,
+  BriefDelivery,
 ];

@@ -1,3 +1,5 @@
+import { loadConfig } from '../config';
+import { deliverySettings } from '../modules/delivery/delivery.settings';
 import {
   execute,
   getOperationAST,
@@ -74,6 +76,7 @@ export async function compileOperation(schema: GraphQLSchema, document: Document
       viewer: options.viewer,
       reader: new Reader(database, options.viewer, options.pageSize, models),
       dataSource: database,
+      delivery: deliverySettings(loadConfig({})),
     };
     const executed = await execute({ schema, document: single, operationName: options.operationName, variableValues: options.variables, contextValue });
     const errors = (executed.errors ?? []).filter((e) => !(e.originalError instanceof Captured));

@@ -6,6 +6,10 @@ import { collectSubfields } from 'graphql/execution/collectFields';
  * their result in TypeScript, keyed by field name, pass it through here: it follows the selection set (fragments and
  * aliases included) and renames each field to its response key.
  */
+/** The value an object was shaped from, for field resolvers that need fields the query did not select (its id). */
+const SHAPED_FROM = Symbol('shapedFrom');
+export const shapedFrom = <T>(value: T): T => ((value as Record<symbol, unknown>)[SHAPED_FROM] as T | undefined) ?? value;
+
 export const byResponseKey = (info: GraphQLResolveInfo, value: unknown) => shape(info, info.returnType, info.fieldNodes, value);
 
 /** `byResponseKey` for a field of an interface type (`node`): shaped as its concrete type, which it names for resolveType. */
@@ -22,6 +26,7 @@ function shape(info: GraphQLResolveInfo, type: GraphQLOutputType, nodes: readonl
   if (!isObjectType(nullable)) return value;
   const source = value as Record<string, unknown>;
   const result: Record<string, unknown> = {};
+  Object.defineProperty(result, SHAPED_FROM, { value: source, enumerable: true });
   for (const [key, fieldNodes] of collectSubfields(info.schema, info.fragments, info.variableValues, nullable, nodes)) {
     const name = fieldNodes[0].name.value;
     result[key] = name === '__typename' ? nullable.name : shape(info, nullable.getFields()[name].type, fieldNodes, source[name]);

@@ -1,4 +1,5 @@
 import type { Server } from 'node:http';
+import { deliverySettings } from '../modules/delivery/delivery.settings';
 import { join } from 'node:path';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
@@ -57,6 +58,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   const monitor = health.monitor ?? ownMonitor!;
   const production = config.NODE_ENV === 'production';
   const pageSize = { max: config.MAX_PAGE_SIZE, default: Math.min(config.DEFAULT_PAGE_SIZE, config.MAX_PAGE_SIZE) };
+  const delivery = deliverySettings(config);
   // Automatic persisted queries are on; with an allow-list, the list is the only store and nothing else runs.
   const allowList = config.ALLOWLIST_FILE ? loadAllowList(config.ALLOWLIST_FILE) : undefined;
   const introspection = introspectionOn(config);
@@ -146,7 +148,13 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const viewer = res.locals.viewer as Viewer;
-        return { viewer, reader: new Reader(dataSource, viewer, pageSize, readModels), dataSource, idempotencyKey: req.get('idempotency-key') };
+        return {
+          viewer,
+          reader: new Reader(dataSource, viewer, pageSize, readModels),
+          dataSource,
+          idempotencyKey: req.get('idempotency-key'),
+          delivery,
+        };
       },
     }),
   );
@@ -170,6 +178,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
         schema,
         dataSource,
         hub,
+        delivery,
         auth: { anonymous: config.ANONYMOUS, jwt },
         corsOrigins: config.CORS_ORIGINS,
         limits,

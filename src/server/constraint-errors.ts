@@ -45,6 +45,8 @@ const RULES: Record<string, Rule> = {
   brief_definition_paused_not_due: { field: 'id', message: 'a paused definition has no next run' },
   brief_definition_keep_runs_range: { field: 'input.keepRuns', message: 'keepRuns is between 1 and 10000' },
   brief_definition_keep_days_range: { field: 'input.keepDays', message: 'keepDays is between 1 and 3660' },
+  delivery_target_deliverable: { field: 'input.clearance', message: 'a delivery carries CLEAR, GREEN or AMBER only' },
+  delivery_target_kind_fields: { field: 'input.recipients', message: 'a webhook needs its URL and secret, an e-mail its recipients' },
   api_key_name_format: { field: 'input.name', message: 'letters, digits and . _ @ - only, at most 128' },
   api_key_principal_of_name: { field: 'input.name', message: 'a key’s principal is its organisation and name' },
   release_reason_given: { field: 'input.releaseReason', message: 'a release needs the reason for it' },

@@ -3,6 +3,7 @@ import type { Viewer } from '../common/viewer';
 import type { LiveHub } from '../modules/live/live-hub';
 import type { LiveSession } from '../modules/live/live-session';
 import type { Reader } from '../read/reader';
+import type { DeliverySettings } from '../modules/delivery/delivery.settings';
 
 /** What every resolver gets: who is asking, and a read path bound to them. Built fresh per request. */
 export interface Context {
@@ -14,4 +15,6 @@ export interface Context {
   idempotencyKey?: string;
   /** Over WebSocket: the hub that delivers subscriptions, and the connection's session. */
   live?: { hub: LiveHub; session: LiveSession };
+  /** How briefs leave the service: checked when a delivery is configured. */
+  delivery: DeliverySettings;
 }

@@ -11,6 +11,7 @@ import { LiveResolver } from '../modules/live/live.resolver';
 import { authChecker } from '../modules/identity/auth-checker';
 import { BriefDefinitionResolver } from '../modules/brief-definition/brief-definition.resolver';
 import { BriefRunResolver } from '../modules/brief-run/brief-run.resolver';
+import { DefinitionDeliveryResolver, DeliveryTargetResolver, RunDeliveryResolver } from '../modules/delivery/delivery.resolver';
 import { CitationResolver } from '../modules/citation/citation.resolver';
 import { ImportResolver } from '../modules/import/import.resolver';
 import { NodeResolver } from '../modules/node/node.resolver';
@@ -32,6 +33,9 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       BriefResolver,
       BriefDefinitionResolver,
       BriefRunResolver,
+      DefinitionDeliveryResolver,
+      RunDeliveryResolver,
+      DeliveryTargetResolver,
       ApiKeyResolver,
       ImportResolver,
       VocabularyResolver,

@@ -1,3 +1,4 @@
+import type { DeliverySettings } from '../modules/delivery/delivery.settings';
 import type { IncomingMessage, Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import {
@@ -40,6 +41,8 @@ export interface WebSocketOptions {
   schema: GraphQLSchema;
   dataSource: DataSource;
   hub: LiveHub;
+  /** How briefs leave the service (every resolver's context carries it). */
+  delivery: DeliverySettings;
   auth: AuthOptions;
   corsOrigins: string[] | undefined;
   limits: QueryLimits;
@@ -173,6 +176,7 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): { c
           reader: new Reader(options.dataSource, session.viewer, options.pageSize, readModels),
           dataSource: options.dataSource,
           live: { hub: options.hub, session },
+          delivery: options.delivery,
         };
         return {
           schema: options.schema,

@@ -17,6 +17,7 @@ import { AddSearch1796240000000 } from './1796240000000-AddSearch';
 import { DeleteCitationsFirst1796250000000 } from './1796250000000-DeleteCitationsFirst';
 import { NotifyLiveUpdates1796260000000 } from './1796260000000-NotifyLiveUpdates';
 import { RunRetentionAndReporter1796270000000 } from './1796270000000-RunRetentionAndReporter';
+import { AddBriefDeliveries1796280000000 } from './1796280000000-AddBriefDeliveries';
 import { MaintainAggregateRollup1796300000000 } from './1796300000000-MaintainAggregateRollup';
 
 export const migrations = [
@@ -38,5 +39,6 @@ export const migrations = [
   DeleteCitationsFirst1796250000000,
   NotifyLiveUpdates1796260000000,
   RunRetentionAndReporter1796270000000,
+  AddBriefDeliveries1796280000000,
   MaintainAggregateRollup1796300000000,
 ];

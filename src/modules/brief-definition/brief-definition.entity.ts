@@ -82,6 +82,10 @@ export class BriefDefinition {
   @Column({ type: 'enum', enum: BriefFormat, enumName: 'brief_format', array: true })
   formats: BriefFormat[];
 
+  @Field({ description: 'Deliver a run only when its content differs from what each target last received (the run is kept either way).' })
+  @Column('boolean', { default: false })
+  onlyWhenChanged: boolean;
+
   @Field({ description: 'True while paused: no runs are due, and none are counted as missed.' })
   @Column('boolean', { default: false })
   paused: boolean;

@@ -27,6 +27,8 @@ export class BriefDefinitionInput {
 
   @Field(() => Int, { nullable: true, description: KEEP_DAYS })
   keepDays?: number | null;
+  @Field(() => Boolean, { nullable: true, description: 'Deliver a run only when its content changed for the target; false by default.' })
+  onlyWhenChanged?: boolean | null;
 }
 
 @InputType({ description: 'Changes to a brief definition: fields not given stay as they are.' })
@@ -51,4 +53,6 @@ export class BriefDefinitionPatch {
 
   @Field(() => Int, { nullable: true, description: `${KEEP_DAYS} Not given: unchanged.` })
   keepDays?: number | null;
+  @Field(() => Boolean, { nullable: true, description: 'Deliver only changed content, or every run.' })
+  onlyWhenChanged?: boolean | null;
 }

@@ -61,6 +61,7 @@ async function apply(dataSource: DataSource, viewer: Viewer, d: BriefDefinition,
     d.formats = Object.values(BriefFormat).filter((f) => input.formats!.includes(f));
   }
   keepLimits(d, input);
+  if (input.onlyWhenChanged != null) d.onlyWhenChanged = input.onlyWhenChanged;
   if (input.cron !== undefined && input.cron !== null) d.cron = input.cron;
   if (input.timeZone !== undefined && input.timeZone !== null) d.timeZone = input.timeZone;
   checkSchedule(d.cron, d.timeZone);
@@ -97,6 +98,7 @@ const MAX_NAME = 200;
 export async function createDefinition(dataSource: DataSource, viewer: Viewer, input: BriefDefinitionInput) {
   const d = Object.assign(new BriefDefinition(), {
     paused: false,
+    onlyWhenChanged: false,
     timeZone: 'UTC',
     formats: [BriefFormat.MARKDOWN],
     // Its runs are composed as its owner: a RED definition is the owner's alone, AMBER+STRICT their organisation's.
@@ -115,7 +117,7 @@ export async function createDefinition(dataSource: DataSource, viewer: Viewer, i
  * A definition the viewer may change: one they can see, of their own organisation (or their own, without one).
  * Admins of other organisations get NOT_FOUND, as for a definition they cannot see.
  */
-async function definitionToChange(em: EntityManager, viewer: Viewer, globalId: string): Promise<BriefDefinition> {
+export async function definitionToChange(em: EntityManager, viewer: Viewer, globalId: string): Promise<BriefDefinition> {
   const d = await findDefinition(em, viewer, globalId, 'id');
   const ours = viewer.organisation ? d.organisation === viewer.organisation : d.ownerPrincipal === viewer.principal;
   if (!ours) throw notFound(`BriefDefinition ${globalId}`);

@@ -1,4 +1,4 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { v4 as uuid } from 'uuid';
 import { highestMarking } from '../../common/marking';
@@ -16,6 +16,7 @@ import type { BriefDelta } from './brief-delta.types';
 import { ApiKey } from '../identity/api-key.entity';
 import { BriefRun, BriefRunStatus } from './brief-run.entity';
 import { pruneRuns } from './retention';
+import { recordDeliveries } from '../delivery/delivery.record';
 import { above, contentsOf, contentsVisibleTo, hiddenFrom, withStatements } from './run-contents';
 
 /** The longest a run may compose: pg-boss expires its job after this, and a run claimed without a lease is abandoned. */
@@ -31,7 +32,7 @@ const uuidOf = (globalId: string) => fromGlobalId(globalId, 'id').id;
  * may no longer read today (marked higher, or shared with another organisation or audience) keeps its id but loses
  * its text. Deleted ones keep the text they had, unless they were marked beyond the reader when deleted.
  */
-async function forReader(dataSource: DataSource, delta: BriefDelta, reader: Viewer): Promise<BriefDelta> {
+export async function forReader(dataSource: DataSource, delta: BriefDelta, reader: Viewer): Promise<BriefDelta> {
   const seen = delta.removed.filter((item) => !above(item.marking, reader.clearance));
   const hidden = await hiddenFrom(
     (q, p) => dataSource.query(q, p),
@@ -115,19 +116,26 @@ async function compose(dataSource: DataSource, runId: string, attempt: string): 
     // The delta names statements the brief no longer carries: the run is marked for those too.
     const marking = highestMarking([brief.marking, ...(delta?.removed.map((item) => item.marking) ?? [])]);
     const keeps = (format: BriefFormat) => run.definition.formats.includes(format);
-    await finishRun(dataSource, run, attempt, {
-      status: BriefRunStatus.SUCCEEDED,
-      finishedAt: new Date(),
-      marking,
-      contentHash: brief.contentHash,
-      markdown: keeps(BriefFormat.MARKDOWN) ? brief.markdown : null,
-      html: keeps(BriefFormat.HTML) ? brief.html : null,
-      brief: keeps(BriefFormat.JSON) ? brief : null,
-      // The statements whose text its delta shows count too: should one be marked higher later, the run hides.
-      contents: withStatements(contentsOf(data), delta?.removed.filter((item) => item.text !== WITHDRAWN) ?? [], uuidOf),
-      snapshot,
-      delta,
-    });
+    await finishRun(
+      dataSource,
+      run,
+      attempt,
+      {
+        status: BriefRunStatus.SUCCEEDED,
+        finishedAt: new Date(),
+        marking,
+        contentHash: brief.contentHash,
+        markdown: keeps(BriefFormat.MARKDOWN) ? brief.markdown : null,
+        html: keeps(BriefFormat.HTML) ? brief.html : null,
+        brief: keeps(BriefFormat.JSON) ? brief : null,
+        // The statements whose text its delta shows count too: should one be marked higher later, the run hides.
+        contents: withStatements(contentsOf(data), delta?.removed.filter((item) => item.text !== WITHDRAWN) ?? [], uuidOf),
+        snapshot,
+        delta,
+      },
+      // The run and its deliveries are recorded together: a crash cannot leave a run that is never delivered.
+      (em) => recordDeliveries(em, run.id),
+    );
   } catch (error) {
     // Losing the database is no failure of the run: the attempt resumes once it is back, or its lease runs out.
     if (!isDatabaseUnavailable(error)) {
@@ -138,10 +146,18 @@ async function compose(dataSource: DataSource, runId: string, attempt: string): 
 }
 
 /** Writes a run's outcome, while the attempt still holds it, and prunes the definition's runs in the same transaction. */
-async function finishRun(dataSource: DataSource, run: BriefRun, attempt: string, outcome: QueryDeepPartialEntity<BriefRun>) {
+async function finishRun(
+  dataSource: DataSource,
+  run: BriefRun,
+  attempt: string,
+  outcome: QueryDeepPartialEntity<BriefRun>,
+  alsoWrite?: (em: EntityManager) => Promise<void>,
+) {
   await dataSource.transaction(async (em) => {
     const written = await em.update(BriefRun, { id: run.id, status: BriefRunStatus.RUNNING, attempt }, outcome);
-    if (written.affected) await pruneRuns(em, run.definitionId, run.id);
+    if (!written.affected) return;
+    await pruneRuns(em, run.definitionId, run.id);
+    await alsoWrite?.(em);
   });
 }
 

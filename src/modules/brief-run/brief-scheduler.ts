@@ -8,6 +8,8 @@ import { isDatabaseUnavailable, unavailableReason } from '../../db/unavailable';
 import { nextOccurrence, occurrencesBetween } from '../brief-definition/schedule';
 import { LEASE_OVER, RUN_LEASE_SECONDS, RUN_TIMEOUT_SECONDS } from './brief-run.service';
 import { RunWorker, type WorkerState } from './run-worker';
+import { deliverySettings, type DeliverySettings } from '../delivery/delivery.settings';
+import { DeliveryWorker } from '../delivery/delivery.worker';
 
 export const BRIEF_RUN_QUEUE = 'brief-run';
 
@@ -33,6 +35,8 @@ export interface SchedulerOptions {
   monitor?: DatabaseMonitor;
   /** Timeouts of pg-boss's connections (the service's defaults when not given). */
   timeouts?: DatabaseTimeouts;
+  /** How runs are delivered (the service's defaults when not given). */
+  delivery?: DeliverySettings;
 }
 
 export interface SchedulerHealth {
@@ -67,6 +71,7 @@ export class BriefScheduler {
     private readonly monitor: DatabaseMonitor,
     private readonly ownMonitor: boolean,
     private readonly worker: RunWorker,
+    private readonly deliveries: DeliveryWorker,
   ) {}
 
   static async start(dataSource: DataSource, options: SchedulerOptions): Promise<BriefScheduler> {
@@ -80,8 +85,10 @@ export class BriefScheduler {
     const queue = { name: BRIEF_RUN_QUEUE, retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: RUN_TIMEOUT_SECONDS };
     await boss.createQueue(BRIEF_RUN_QUEUE, queue);
     await boss.updateQueue(BRIEF_RUN_QUEUE, queue); // createQueue leaves an existing queue's options as they were
-    const worker = new RunWorker(boss, BRIEF_RUN_QUEUE, dataSource, monitor, (options.pollSeconds ?? 2) * 1000);
-    const scheduler = new BriefScheduler(dataSource, boss, monitor, !options.monitor, worker);
+    const pollMs = (options.pollSeconds ?? 2) * 1000;
+    const deliveries = await DeliveryWorker.start(boss, dataSource, options.delivery ?? deliverySettings(loadConfig({})), pollMs);
+    const worker = new RunWorker(boss, BRIEF_RUN_QUEUE, dataSource, monitor, pollMs, () => deliveries.notify());
+    const scheduler = new BriefScheduler(dataSource, boss, monitor, !options.monitor, worker, deliveries);
     worker.start();
     scheduler.timer = setInterval(() => scheduler.onTimer(), options.tickMs);
     await scheduler.tick();
@@ -232,6 +239,7 @@ export class BriefScheduler {
     clearInterval(this.timer);
     await this.ticking;
     await this.worker.stop();
+    await this.deliveries.stop();
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     if (this.ownMonitor) await this.monitor.stop();
   }

@@ -29,6 +29,8 @@ export class RunWorker {
     private readonly dataSource: DataSource,
     private readonly monitor: DatabaseMonitor,
     private readonly pollMs: number,
+    /** Called after each run it settles (deliveries wait for finished runs). */
+    private readonly afterRun: () => void = () => undefined,
   ) {}
 
   start(): void {
@@ -101,6 +103,7 @@ export class RunWorker {
       console.error(`brief run ${job.data.runId} failed: ${(failure as Error)?.message ?? failure}`);
     }
     this.state = 'idle';
+    this.afterRun();
   }
 
   private async untilDatabaseAnswers(): Promise<void> {
