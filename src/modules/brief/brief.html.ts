@@ -17,7 +17,7 @@ export const TLP_COLOURS: Record<Marking, string> = {
 
 export const tlpClass = (marking: Marking) => `tlp-${marking.toLowerCase().replace('_', '-')}`;
 
-// The page frame is a table: Chromium, Firefox and WebKit repeat a table's thead and tfoot on every printed page the
+// The page frame is a table: browsers (Chromium, checked by scripts/check-print.sh) repeat a table's thead and tfoot on every printed page the
 // table runs over, so the marking is at the top and bottom of each page whatever the content's length.
 const STYLE = `
 body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5;color:#111}
