@@ -4,6 +4,8 @@ import { statementCount } from '../src/db/statement-counter';
 import { createKey } from '../src/modules/identity/api-key.service';
 import { addMarkedLayer, AMBER_STATEMENT } from './support/marked-layer';
 import { startTestServer, type TestServer } from './support/server';
+import { fixtureId } from '../src/modules/fixture/fixture.ids';
+import { toGlobalId } from '../src/read/global-id';
 
 let server: TestServer;
 let amber: string;
@@ -117,4 +119,29 @@ test('marked items are found only by readers cleared for them: not in hits, snip
   expect(cleared.totalCount).toBe(cleared.nodes.length);
   const clearedQuote = await search({ q: 'amber-only quote', types: ['CITATION'] }, amber);
   expect(clearedQuote.nodes.map((h) => h.item.quote)).toContain('amber-only quote');
+});
+
+test('a citation of a retracted statement is not found, as it is nowhere else, unless includeRetracted', async () => {
+  const id = '00000000-0000-4000-8000-00000000e501';
+  await server.dataSource.query(`INSERT INTO capability (id, topic_id, actor_id, category, statement) VALUES ($1, $2, $3, 'TACTICS', $4)`, [
+    id,
+    fixtureId('topic', 'dprk-troops-in-russia'),
+    fixtureId('actor', 'russia'),
+    'A capability soon withdrawn.',
+  ]);
+  await server.dataSource.query(
+    `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES (gen_random_uuid(), $1, 'STATES', 'zanzibarite periscopes', 2, $2)`,
+    [fixtureId('source', 'article'), id],
+  );
+  const quotes = async (filter: Record<string, unknown> = {}) =>
+    (await search({ q: 'zanzibarite', types: ['CITATION'], filter })).nodes.map((h) => h.item.quote as string);
+  expect(await quotes()).toEqual(['zanzibarite periscopes']);
+  const capability = toGlobalId('Capability', id);
+  const retracted = await server.gql(`mutation($id: ID!) { retractCapability(id: $id, reason: "Withdrawn.") { retractedAt } }`, { id: capability });
+  expect(retracted.body.errors).toBeUndefined();
+  const after = await search({ q: 'zanzibarite', types: ['CITATION'] });
+  expect({ total: after.totalCount, nodes: after.nodes }).toEqual({ total: 0, nodes: [] });
+  expect(await quotes({ includeRetracted: true })).toEqual(['zanzibarite periscopes']);
+  expect((await server.gql(`mutation($id: ID!) { restoreCapability(id: $id) { retractedAt } }`, { id: capability })).body.errors).toBeUndefined();
+  expect(await quotes()).toEqual(['zanzibarite periscopes']);
 });
