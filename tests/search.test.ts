@@ -14,7 +14,7 @@ const SEARCH = `query S($q: String!, $types: [SearchType!], $filter: SearchFilte
   search(query: $q, types: $types, filter: $filter, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
     nodes { type rank matchedField cursor snippet { text highlights { start length } }
-      item { id ... on Capability { statement } ... on Event { title } ... on Actor { name } ... on Citation { quote } } } } }`;
+      item { id ... on Capability { statement } ... on Event { title } ... on Actor { name } ... on Source { name } ... on Citation { quote } } } } }`;
 
 type Hit = { type: string; rank: number; matchedField: string; snippet: { text: string; highlights: Array<{ start: number; length: number }> }; item: any };
 const search = async (variables: Record<string, unknown>, key: string | null = null) => {
@@ -67,6 +67,20 @@ test('misspelt names still find the actor', async () => {
   expect(stoltenberg.nodes.map((h) => h.item.name)).toContain('Jens Stoltenberg');
   const pyongyang = await search({ q: 'Pyongyng', types: ['ACTOR'] });
   expect(pyongyang.nodes.length).toBeGreaterThan(0);
+});
+
+test('misspelt source names still find the source, over the trigram index', async () => {
+  const names = async (q: string) => (await search({ q, types: ['SOURCE'] })).nodes.map((h) => h.item.name as string);
+  expect(await names('Recogniton')).toContain('Army Recognition report on videos of North Korean soldiers in Russia');
+  expect(await names('Pentagn')).toContain('Pentagon statement of concern on front-line use of North Korean forces');
+  // Not typo-tolerant to the point of matching anything.
+  expect(await names('Zanzibar')).toEqual([]);
+  // The expression is the index's: with sequential scans off, the planner takes the index.
+  const plan = await server.dataSource.transaction(async (em) => {
+    await em.query('SET LOCAL enable_seqscan = off');
+    return em.query(`EXPLAIN SELECT id FROM source WHERE 'Recogniton' <% coalesce(name, '')`);
+  });
+  expect(JSON.stringify(plan)).toContain('search_source_trigram');
 });
 
 test('types and topic narrow the search', async () => {

@@ -15,6 +15,7 @@ import { RecordChangeHistory1796220000000 } from './1796220000000-RecordChangeHi
 import { RecordImportedItems1796230000000 } from './1796230000000-RecordImportedItems';
 import { AddSearch1796240000000 } from './1796240000000-AddSearch';
 import { DeleteCitationsFirst1796250000000 } from './1796250000000-DeleteCitationsFirst';
+import { AddSourceNameTrigram1796295000000 } from './1796295000000-AddSourceNameTrigram';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -33,4 +34,5 @@ export const migrations = [
   RecordImportedItems1796230000000,
   AddSearch1796240000000,
   DeleteCitationsFirst1796250000000,
+  AddSourceNameTrigram1796295000000,
 ];

@@ -88,6 +88,7 @@ export const SEARCH_TABLES: SearchTable[] = [
     typeName: 'Source',
     table: 'source',
     fields: [{ name: 'name', text: column('name'), config: 'simple' }, prose('description')],
+    trigram: (row) => sql`coalesce(${row}.name, '')`,
     inTopic: (row, q, slug) => sourcesOfTopic(topicId(q, slug), row, q),
   },
   {
