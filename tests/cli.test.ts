@@ -1,6 +1,9 @@
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { getNamedType, isEnumType, isInputObjectType } from 'graphql';
+import { buildDossierSchema } from '../src/server/schema';
 import { NODE_TS } from './support/node-ts';
 import { startTestServer, TestServer } from './support/server';
 
@@ -56,6 +59,92 @@ test('--format json gives the typed brief, and --since adds what changed', async
   expect(md.stdout.startsWith(golden)).toBe(true);
   expect(md.stdout).toContain('## Changes since');
   expect(md.stdout).toContain(`Unchanged: ${output.brief.statementCount}`);
+});
+
+test('--help lists a flag for every field of BriefInput, with its description and values (no drift)', async () => {
+  const result = await brief('--help');
+  expect(result.code).toBe(0);
+  // The input type of the code itself, not the committed SDL the command reads.
+  const input = (await buildDossierSchema()).getType('BriefInput');
+  if (!isInputObjectType(input)) throw new Error('no BriefInput');
+  const fields = Object.values(input.getFields());
+  expect(fields.length).toBeGreaterThanOrEqual(11);
+  for (const field of fields) {
+    const flag = `--${field.name.replace(/[A-Z]/g, (c) => `-${c.toLowerCase()}`)} <`;
+    const at = result.stdout.indexOf(flag);
+    expect({ field: field.name, listed: at >= 0 }).toEqual({ field: field.name, listed: true });
+    const entry = result.stdout.slice(at, result.stdout.indexOf('\n  --', at + 1));
+    expect(entry.replace(/\s+/g, ' ')).toContain((field.description ?? '').replace(/`/g, '').replace(/\s+/g, ' '));
+    const type = getNamedType(field.type);
+    if (isEnumType(type)) for (const v of type.getValues()) expect(entry).toContain(v.value);
+  }
+  for (const option of ['--format <markdown|html|json>', '--out <file>', '--since', '--url']) expect(result.stdout).toContain(option);
+});
+
+test('every BriefInput option reaches the service: the same brief as the API gives for that input', async () => {
+  const input = {
+    topics: ['dprk-troops-in-russia'],
+    sections: ['BOTTOM_LINE', 'TIMELINE', 'SOURCES'],
+    limitPerSection: 2,
+    keyJudgments: 1,
+    minReliability: 'C',
+    minCredibility: 3,
+    from: '2024-10-01',
+    to: '2024-12-31',
+    clearance: 'CLEAR',
+    title: 'Autumn, C or better',
+  };
+  const [result, api] = await Promise.all([
+    brief(
+      ...['--url', url, '--topic', 'dprk-troops-in-russia', '--sections', 'BOTTOM_LINE,TIMELINE', '--section', 'SOURCES'],
+      ...['--limit-per-section', '2', '--key-judgments', '1', '--min-reliability', 'C', '--min-credibility', '3'],
+      ...['--from', '2024-10-01', '--to', '2024-12-31', '--clearance', 'CLEAR', '--title', 'Autumn, C or better', '--format', 'json'],
+    ),
+    server.gql('query($input: BriefInput!) { brief(input: $input) { markdown clearance sections } }', { input }),
+  ]);
+  expect(result.code).toBe(0);
+  const output = JSON.parse(result.stdout).brief;
+  expect(output.markdown).toBe(api.body.data.brief.markdown);
+  expect(output).toMatchObject({ clearance: 'CLEAR', sections: input.sections, title: input.title });
+  expect(output.bottomLine).toHaveLength(1);
+  expect(output.markdown).not.toBe(golden);
+});
+
+test('--format html --out writes the HTML page to the file, whole, and nothing to stdout', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dossier-cli-'));
+  const file = join(dir, 'brief.html');
+  const [result, api] = await Promise.all([
+    brief('--url', url, '--topic', 'dprk-troops-in-russia', '--format', 'html', '--out', file),
+    server.gql('{ brief(input: { topics: ["dprk-troops-in-russia"] }) { html } }'),
+  ]);
+  expect(result).toMatchObject({ code: 0, stdout: '' });
+  expect(readFileSync(file, 'utf8')).toBe(api.body.data.brief.html);
+  expect(readdirSync(dir)).toEqual(['brief.html']);
+  const md = await brief('--url', url, '--topic', 'dprk-troops-in-russia', '--out', file);
+  expect(md).toMatchObject({ code: 0, stdout: '' });
+  expect(readFileSync(file, 'utf8')).toBe(golden);
+  // A directory that does not exist: exit 2, nothing written, nothing left behind.
+  const missing = await brief('--url', url, '--topic', 'dprk-troops-in-russia', '--out', join(dir, 'no-such-dir', 'b.md'));
+  expect(missing).toMatchObject({ code: 2, stdout: '' });
+  expect(missing.stderr).toContain('cannot write');
+  expect(readdirSync(dir)).toEqual(['brief.html']);
+});
+
+test('bad values of the BriefInput options exit 2 naming the option and what it takes', async () => {
+  const cases: Array<[string[], string]> = [
+    [['--min-reliability', 'Q'], '--min-reliability "Q" is not one of A, B, C, D, E, F'],
+    [['--section', 'BOTTOM_LINE,APPENDIX'], '--sections "APPENDIX" is not one of ACTORS, BOTTOM_LINE, GAPS, IMPLICATIONS, SOURCES, TIMELINE'],
+    [['--clearance', 'PURPLE'], '--clearance "PURPLE" is not one of AMBER, AMBER_STRICT, CLEAR, GREEN, RED'],
+    [['--limit-per-section', 'ten'], '--limit-per-section "ten" is not a whole number'],
+    [['--from', '2024/01/01'], '--from "2024/01/01" is not a date (YYYY-MM-DD)'],
+    [['--format', 'html', '--since', '2024-01-01'], '--since works with --format markdown or json'],
+    [['--min-credibility', '9'], 'BAD_USER_INPUT'],
+  ];
+  const results = await Promise.all(cases.map(([args]) => brief('--url', url, '--topic', 'dprk-troops-in-russia', ...args)));
+  results.forEach((result, i) => {
+    expect({ args: cases[i][0], code: result.code, stdout: result.stdout }).toEqual({ args: cases[i][0], code: 2, stdout: '' });
+    expect(result.stderr).toContain(cases[i][1]);
+  });
 });
 
 test('bad input exits 2 and says why on stderr, writing nothing to stdout', async () => {

@@ -4,6 +4,8 @@ import { statementCount } from '../src/db/statement-counter';
 import { createKey } from '../src/modules/identity/api-key.service';
 import { addMarkedLayer, AMBER_STATEMENT } from './support/marked-layer';
 import { startTestServer, type TestServer } from './support/server';
+import { fixtureId } from '../src/modules/fixture/fixture.ids';
+import { toGlobalId } from '../src/read/global-id';
 
 let server: TestServer;
 let amber: string;
@@ -12,7 +14,7 @@ const SEARCH = `query S($q: String!, $types: [SearchType!], $filter: SearchFilte
   search(query: $q, types: $types, filter: $filter, first: $first, after: $after) {
     totalCount pageInfo { hasNextPage endCursor }
     nodes { type rank matchedField cursor snippet { text highlights { start length } }
-      item { id ... on Capability { statement } ... on Event { title } ... on Actor { name } ... on Citation { quote } } } } }`;
+      item { id ... on Capability { statement } ... on Event { title } ... on Actor { name } ... on Source { name } ... on Citation { quote } } } } }`;
 
 type Hit = { type: string; rank: number; matchedField: string; snippet: { text: string; highlights: Array<{ start: number; length: number }> }; item: any };
 const search = async (variables: Record<string, unknown>, key: string | null = null) => {
@@ -67,6 +69,20 @@ test('misspelt names still find the actor', async () => {
   expect(pyongyang.nodes.length).toBeGreaterThan(0);
 });
 
+test('misspelt source names still find the source, over the trigram index', async () => {
+  const names = async (q: string) => (await search({ q, types: ['SOURCE'] })).nodes.map((h) => h.item.name as string);
+  expect(await names('Recogniton')).toContain('Army Recognition report on videos of North Korean soldiers in Russia');
+  expect(await names('Pentagn')).toContain('Pentagon statement of concern on front-line use of North Korean forces');
+  // Not typo-tolerant to the point of matching anything.
+  expect(await names('Zanzibar')).toEqual([]);
+  // The expression is the index's: with sequential scans off, the planner takes the index.
+  const plan = await server.dataSource.transaction(async (em) => {
+    await em.query('SET LOCAL enable_seqscan = off');
+    return em.query(`EXPLAIN SELECT id FROM source WHERE 'Recogniton' <% coalesce(name, '')`);
+  });
+  expect(JSON.stringify(plan)).toContain('search_source_trigram');
+});
+
 test('types and topic narrow the search', async () => {
   const events = await search({ q: 'Kursk', types: ['EVENT'] });
   expect(new Set(events.nodes.map((h) => h.type))).toEqual(new Set(['EVENT']));
@@ -117,4 +133,29 @@ test('marked items are found only by readers cleared for them: not in hits, snip
   expect(cleared.totalCount).toBe(cleared.nodes.length);
   const clearedQuote = await search({ q: 'amber-only quote', types: ['CITATION'] }, amber);
   expect(clearedQuote.nodes.map((h) => h.item.quote)).toContain('amber-only quote');
+});
+
+test('a citation of a retracted statement is not found, as it is nowhere else, unless includeRetracted', async () => {
+  const id = '00000000-0000-4000-8000-00000000e501';
+  await server.dataSource.query(`INSERT INTO capability (id, topic_id, actor_id, category, statement) VALUES ($1, $2, $3, 'TACTICS', $4)`, [
+    id,
+    fixtureId('topic', 'dprk-troops-in-russia'),
+    fixtureId('actor', 'russia'),
+    'A capability soon withdrawn.',
+  ]);
+  await server.dataSource.query(
+    `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES (gen_random_uuid(), $1, 'STATES', 'zanzibarite periscopes', 2, $2)`,
+    [fixtureId('source', 'article'), id],
+  );
+  const quotes = async (filter: Record<string, unknown> = {}) =>
+    (await search({ q: 'zanzibarite', types: ['CITATION'], filter })).nodes.map((h) => h.item.quote as string);
+  expect(await quotes()).toEqual(['zanzibarite periscopes']);
+  const capability = toGlobalId('Capability', id);
+  const retracted = await server.gql(`mutation($id: ID!) { retractCapability(id: $id, reason: "Withdrawn.") { retractedAt } }`, { id: capability });
+  expect(retracted.body.errors).toBeUndefined();
+  const after = await search({ q: 'zanzibarite', types: ['CITATION'] });
+  expect({ total: after.totalCount, nodes: after.nodes }).toEqual({ total: 0, nodes: [] });
+  expect(await quotes({ includeRetracted: true })).toEqual(['zanzibarite periscopes']);
+  expect((await server.gql(`mutation($id: ID!) { restoreCapability(id: $id) { retractedAt } }`, { id: capability })).body.errors).toBeUndefined();
+  expect(await quotes()).toEqual(['zanzibarite periscopes']);
 });

@@ -18,6 +18,7 @@ import { DeleteCitationsFirst1796250000000 } from './1796250000000-DeleteCitatio
 import { NotifyLiveUpdates1796260000000 } from './1796260000000-NotifyLiveUpdates';
 import { RunRetentionAndReporter1796270000000 } from './1796270000000-RunRetentionAndReporter';
 import { AddBriefDeliveries1796280000000 } from './1796280000000-AddBriefDeliveries';
+import { AddSourceNameTrigram1796295000000 } from './1796295000000-AddSourceNameTrigram';
 import { MaintainAggregateRollup1796300000000 } from './1796300000000-MaintainAggregateRollup';
 
 export const migrations = [
@@ -40,5 +41,6 @@ export const migrations = [
   NotifyLiveUpdates1796260000000,
   RunRetentionAndReporter1796270000000,
   AddBriefDeliveries1796280000000,
+  AddSourceNameTrigram1796295000000,
   MaintainAggregateRollup1796300000000,
 ];

@@ -1,17 +1,27 @@
 import { createHash } from 'node:crypto';
-import MarkdownIt from 'markdown-it';
 import { BriefSection } from './brief.inputs';
 import { dateAt, esc, locatorText, RELIABILITY_LABEL, tlpLabel } from './brief.phrases';
 import { ReportingVerb } from '../citation/reporting-verb';
 import { GapReason, StatementKind, type BriefSections, type BriefStatement, type KeyJudgment, type SectionSize, type SourceRef } from './brief.types';
 
+export interface RenderOptions {
+  /**
+   * For the HTML page: each reference's number links to its bibliography entry (`#source-n`), and the marking lines
+   * are left to the page's own repeating header and footer. The Markdown brief itself is always rendered without.
+   */
+  linked?: boolean;
+}
+
 // A citation without quotable text (a dataset, a chart) is shown by where it points: "[8 A1 (p. 12, para. 3)]".
-const ref = (r: SourceRef) => {
+const ref = (r: SourceRef, linked: boolean) => {
   const locator = locatorText(r);
-  return `${r.number} ${r.reliability}${r.credibility}${r.verb === ReportingVerb.DENIES ? ' denies' : ''}${locator ? ` (${locator})` : ''}`;
+  const number = linked ? `[${r.number}](#source-${r.number})` : String(r.number);
+  return `${number} ${r.reliability}${r.credibility}${r.verb === ReportingVerb.DENIES ? ' denies' : ''}${locator ? ` (${locator})` : ''}`;
 };
 
-const refs = (s: BriefStatement) => (s.sources.length ? ` [${s.sources.map(ref).join(', ')}]` : '');
+// Linked, the brackets around the references are escaped so that they stay text around the links.
+const refsOf = (linked: boolean) => (s: BriefStatement) =>
+  s.sources.length ? ` ${linked ? '\\[' : '['}${s.sources.map((r) => ref(r, linked)).join(', ')}${linked ? '\\]' : ']'}` : '';
 
 /** Every statement the brief shows, in any section. */
 const shownStatements = (brief: BriefSections): BriefStatement[] => [
@@ -25,7 +35,7 @@ const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 const words = (code: string) => code.toLowerCase().replace(/_/g, ' ');
 
 /** A judgment says what its source gives and that the rest is not assessed: nothing is filled in. */
-function judgmentLine(j: KeyJudgment, withContext: boolean): string {
+function judgmentLine(j: KeyJudgment, withContext: boolean, refs: (s: BriefStatement) => string): string {
   const quantity = j.statement.quantityText ? ` Quantity: ${esc(j.statement.quantityText)}.` : '';
   const asOf = j.asOf ? ` As of ${dateAt(j.asOf)}.` : '';
   const actors = j.affectedActors.length ? `Bears on ${j.affectedActors.map(esc).join(', ')}` : 'Affected actors not assessed';
@@ -35,7 +45,7 @@ function judgmentLine(j: KeyJudgment, withContext: boolean): string {
   return `${sentence(esc(j.judgment))}${quantity}${asOf} ${j.confidenceStatement}${context}${corroboration(j.statement)}${refs(j.statement)}`;
 }
 
-function statementLine(s: BriefStatement): string {
+function statementLine(s: BriefStatement, refs: (s: BriefStatement) => string): string {
   // A relation's sentence already says its type.
   // The label from the vocabulary; a statement stored before it had one reads as its term in words.
   const label = s.categoryLabel ?? (s.category ? words(s.category).replace(/^./, (c) => c.toUpperCase()) : null);
@@ -51,15 +61,16 @@ const more = (size: SectionSize | undefined, noun: string, nouns: string) => {
 };
 
 /** The brief in Markdown. Deterministic: nothing in it depends on the clock, the machine or the order rows arrive. */
-export function renderMarkdown(brief: BriefSections): string {
+export function renderMarkdown(brief: BriefSections, { linked = false }: RenderOptions = {}): string {
+  const refs = refsOf(linked);
   const size = (section: BriefSection) => brief.sectionSizes.find((s) => s.section === section);
-  const lines: string[] = [`**${tlpLabel(brief.marking)}**`, '', `# ${esc(brief.title)}`, '', esc(brief.scope), ''];
+  const lines: string[] = [...(linked ? [] : [`**${tlpLabel(brief.marking)}**`, '']), `# ${esc(brief.title)}`, '', esc(brief.scope), ''];
   const latest = brief.latestSourceDate ? ` Newest dated source: ${dateAt(brief.latestSourceDate)}.` : '';
   lines.push(`Marking ${tlpLabel(brief.marking)}, the highest of anything in this brief. ${brief.statementCount} statements in scope.${latest}`, '');
   if (brief.bottomLine) {
     lines.push('## Bottom line', '');
     if (!brief.bottomLine.length) lines.push('No analytic judgments in scope.');
-    brief.bottomLine.forEach((j, i) => lines.push(`${i + 1}. ${judgmentLine(j, false)}`));
+    brief.bottomLine.forEach((j, i) => lines.push(`${i + 1}. ${judgmentLine(j, false, refs)}`));
     lines.push('');
   }
   if (brief.actors) {
@@ -73,7 +84,7 @@ export function renderMarkdown(brief: BriefSections): string {
         ['Relations', actor.relations, actor.relationCount],
       ] as const) {
         if (!total) continue;
-        lines.push(`${label}:`, '', ...items.map(statementLine));
+        lines.push(`${label}:`, '', ...items.map((s) => statementLine(s, refs)));
         if (total > items.length) lines.push('', `_${total - items.length} more not shown._`);
         lines.push('');
       }
@@ -83,7 +94,7 @@ export function renderMarkdown(brief: BriefSections): string {
   if (brief.implications) {
     lines.push('## Implications', '');
     if (!brief.implications.length) lines.push('No analytic judgments in scope.');
-    brief.implications.forEach((j, i) => lines.push(`${i + 1}. ${judgmentLine(j, true)}`));
+    brief.implications.forEach((j, i) => lines.push(`${i + 1}. ${judgmentLine(j, true, refs)}`));
     lines.push('', ...more(size(BriefSection.IMPLICATIONS), 'implication', 'implications'));
   }
   if (brief.timeline) {
@@ -118,7 +129,7 @@ export function renderMarkdown(brief: BriefSections): string {
     for (const g of brief.gaps) lines.push(`- ${sentence(esc(g.statement.text))} ${g.explanation}${refs(g.statement)}`);
     lines.push('', ...more(size(BriefSection.GAPS), 'weak statement', 'weak statements'));
   }
-  lines.push(`**${tlpLabel(brief.marking)}**`, '');
+  if (!linked) lines.push(`**${tlpLabel(brief.marking)}**`, '');
   return lines.join('\n');
 }
 
@@ -137,29 +148,6 @@ function gapSummary(brief: BriefSections): string {
   if (!total) return 'No weak spots: every statement in scope is supported by independent, graded sources.';
   const counts = GAP_COUNTS.map(([reason, words]) => `${brief.gapCounts.find((g) => g.reason === reason)?.count ?? 0} ${words}`);
   return `${total} of ${brief.statementCount} statements in scope have weak spots: ${counts.join(', ')}.`;
-}
-
-// Raw HTML in the Markdown is escaped, never passed through.
-const markdownIt = new MarkdownIt({ html: false, linkify: false, typographer: false });
-
-/** A self-contained HTML document rendered from the Markdown. */
-export function renderHtml(brief: BriefSections, markdown: string): string {
-  const title = markdownIt.utils.escapeHtml(brief.title);
-  return [
-    '<!doctype html>',
-    '<html lang="en">',
-    '<head>',
-    '<meta charset="utf-8">',
-    `<meta name="tlp" content="${tlpLabel(brief.marking)}">`,
-    `<title>${title}</title>`,
-    '<style>body{font-family:system-ui,sans-serif;max-width:48rem;margin:2rem auto;padding:0 1rem;line-height:1.5}</style>',
-    '</head>',
-    '<body>',
-    markdownIt.render(markdown).trimEnd(),
-    '</body>',
-    '</html>',
-    '',
-  ].join('\n');
 }
 
 export const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');

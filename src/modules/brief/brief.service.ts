@@ -6,7 +6,8 @@ import { toGlobalId } from '../../read/global-id';
 import { composeBrief } from './brief.compose';
 import type { BriefInput } from './brief.inputs';
 import { readBriefData, type BriefData } from './brief.read';
-import { renderHtml, renderMarkdown, sha256 } from './brief.render';
+import { renderHtml } from './brief.html';
+import { renderMarkdown, sha256 } from './brief.render';
 import { briefScopeOf, type BriefScope } from './brief.scope';
 import type { Brief } from './brief.types';
 
@@ -28,7 +29,7 @@ export async function composeForScope(dataSource: DataSource, reader: Viewer, sc
   if (missingActor) throw badUserInput(`${path}.actors`, `no actor ${toGlobalId('Actor', missingActor)}`);
   const composed = composeBrief(scope, data);
   const markdown = renderMarkdown(composed);
-  const brief: Brief = { ...composed, markdown, html: renderHtml(composed, markdown), contentHash: sha256(markdown) };
+  const brief: Brief = { ...composed, markdown, html: renderHtml(composed), contentHash: sha256(markdown) };
   return { scope, brief, data };
 }
 

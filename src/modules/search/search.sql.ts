@@ -78,7 +78,7 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
     const where = and([
       sql`(${sql.join(matches, ' OR ')})`,
       q.visible(row, t.table),
-      ...(plan.includeRetracted ? [] : [live(row)]),
+      ...(plan.includeRetracted ? [] : [live(row), ...(t.standing ? [t.standing(row, q)] : [])]),
       ...(plan.topic ? [t.inTopic(row, q, plan.topic)] : []),
     ]);
     return sql`SELECT ${sql.key(t.type)}::text AS type, ${row}.id, (${ranks.reduce((a, b) => sql`${a} + ${b}`)})::float8 AS rank

@@ -24,6 +24,8 @@ export interface SearchTable {
   trigram?: (row: Sql) => Sql;
   /** Rows of the topic whose slug is given, the topic visible to the reader. */
   inTopic: (row: Sql, q: SqlBuilder, slug: string) => Sql;
+  /** Beyond the row's own retraction: what it rests on stands too (left out with it unless includeRetracted). */
+  standing?: (row: Sql, q: SqlBuilder) => Sql;
 }
 
 const column = (name: string) => (row: Sql) => sql`${row}.${sql.identifier(name)}`;
@@ -86,6 +88,7 @@ export const SEARCH_TABLES: SearchTable[] = [
     typeName: 'Source',
     table: 'source',
     fields: [{ name: 'name', text: column('name'), config: 'simple' }, prose('description')],
+    trigram: (row) => sql`coalesce(${row}.name, '')`,
     inTopic: (row, q, slug) => sourcesOfTopic(topicId(q, slug), row, q),
   },
   {
@@ -93,6 +96,16 @@ export const SEARCH_TABLES: SearchTable[] = [
     typeName: 'Citation',
     table: 'citation',
     fields: [prose('quote')],
+    // As everywhere else a retracted statement or source has left (lists, counts, briefs): its citations go with it.
+    standing: (row, q) => {
+      const statementStands = statementKinds.map((kind) => {
+        const { table, cited } = STATEMENT_KINDS[kind];
+        const st = q.alias();
+        return sql`${row}.${sql.identifier(cited)} IN (SELECT ${st}.id FROM ${sql.identifier(table)} ${st} WHERE ${live(st)})`;
+      });
+      const s = q.alias();
+      return sql`(${sql.join(statementStands, ' OR ')}) AND EXISTS (SELECT 1 FROM source ${s} WHERE ${s}.id = ${row}.source_id AND ${live(s)})`;
+    },
     inTopic: (row, q, slug) => {
       const id = topicId(q, slug);
       const cases = statementKinds.map((kind) => {
