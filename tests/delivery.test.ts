@@ -68,10 +68,10 @@ const ADD_WEBHOOK = `mutation($d: ID!, $input: WebhookDeliveryInput!) {
 }`;
 const ADD_EMAIL = `mutation($d: ID!, $input: EmailDeliveryInput!) { addBriefDefinitionEmail(definition: $d, input: $input) { id kind label recipients clearance } }`;
 const RUNS = `query($d: ID!) {
-  briefRuns(definition: $d, limit: 100) {
+  briefRuns(definition: $d, first: 100) { nodes {
     id status scheduledFor finishedAt contentHash markdown
     deliveries { id kind target clearance state attempts lastStatusCode error responseExcerpt marking contentHash createdAt lastAttemptAt finishedAt }
-  }
+  } }
 }`;
 
 async function define(as: TestServer, name: string, extra: Record<string, unknown> = {}) {
@@ -107,7 +107,7 @@ async function runYear(year: number) {
   });
 }
 
-const runsOf = async (as: TestServer, definition: string) => dataOf(await as.gql(RUNS, { d: definition })).briefRuns as any[];
+const runsOf = async (as: TestServer, definition: string) => dataOf(await as.gql(RUNS, { d: definition })).briefRuns.nodes as any[];
 const onPath = (path: string) => receiver.received.filter((r) => r.path === path);
 
 test('a webhook is received with its signature and timestamp verified, carrying the run, its formats and its delta', async () => {
@@ -376,7 +376,7 @@ test('a GREEN delivery of a definition with AMBER content carries no AMBER, and 
 
     // A GREEN reader of the same organisation sees neither the definition, nor its runs, nor their deliveries.
     for (const query of [
-      `query($d: ID!) { briefRuns(definition: $d) { deliveries { id target } } }`,
+      `query($d: ID!) { briefRuns(definition: $d) { nodes { deliveries { id target } } } }`,
       `query($d: ID!) { latestBriefRun(definition: $d) { deliveries { id } } }`,
       `query($d: ID!) { briefDefinition(id: $d) { deliveryTargets { id label } } }`,
     ]) {
