@@ -27,7 +27,7 @@ beforeAll(async () => {
   keys.redWriter = await make('live-red-writer', Role.ANALYST, Marking.RED);
   keys.redMember = await make('live-red-member', Role.VIEWER, Marking.RED);
   keys.redOutsider = await make('live-red-outsider', Role.VIEWER, Marking.RED);
-  keys.otherOrg = await make('live-other-org', Role.VIEWER, Marking.AMBER, 'other-org');
+  keys.otherOrg = await make('live-other-org', Role.VIEWER, Marking.RED, 'other-org');
   keys.releaser = await make('live-releaser', Role.RELEASER, Marking.RED);
   const port = await freePort();
   b = startService({ SCHEDULER: 'false', SEED: 'false', DATABASE_URL: a.databaseUrl, PORT: String(port) });
@@ -190,14 +190,16 @@ test('a RED item reaches its audience only; an AMBER+STRICT one its own organisa
   const streams = Object.fromEntries(['redMember', 'redOutsider', 'amber', 'otherOrg'].map((k) => [k, subscribe(connect(keys[k]).client, CHANGES)]));
   for (const stream of Object.values(streams)) await untilLive(stream);
   const red = await createActor('RED', { audience: ['test-org/live-red-member'], as: keys.redWriter });
-  const strict = await createActor('AMBER_STRICT');
+  const strict = await createActor('AMBER_STRICT', { as: keys.redWriter });
   const fence = await createActor('CLEAR');
   // Ordered feed: once each has the later CLEAR item, what it was not sent was withheld.
   for (const stream of Object.values(streams)) await stream.waitFor(isItem(fence.id));
   expect(streams.redMember.events.filter(isItem(red.id))).toHaveLength(1);
   expect(streams.redOutsider.events.filter(isItem(red.id))).toEqual([]);
   expect(streams.amber.events.filter(isItem(red.id))).toEqual([]);
-  expect(streams.amber.events.filter(isItem(strict.id))).toHaveLength(1);
+  // AMBER+STRICT: the organisation's readers cleared for it, no one of another organisation, whatever their clearance.
+  expect(streams.redOutsider.events.filter(isItem(strict.id))).toHaveLength(1);
+  expect(streams.amber.events.filter(isItem(strict.id))).toEqual([]);
   expect(streams.otherOrg.events.filter(isItem(strict.id))).toEqual([]);
   expect(streams.otherOrg.events.filter(isItem(red.id))).toEqual([]);
 });
