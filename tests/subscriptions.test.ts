@@ -49,10 +49,10 @@ afterAll(async () => {
 
 const wsUrl = () => a.url.replace(/^http/, 'ws') + '/graphql';
 
-function connect(key: string | null, extra: { origin?: string } = {}) {
+function connect(key: string | null, extra: { origin?: string; url?: string } = {}) {
   const closes: Array<{ code: number; reason: string }> = [];
   const client = createClient({
-    url: wsUrl(),
+    url: extra.url ?? wsUrl(),
     webSocketImpl: class extends WebSocket {
       constructor(url: string, protocols: string[]) {
         super(url, protocols, extra.origin ? { headers: { origin: extra.origin } } : {});
@@ -273,6 +273,21 @@ test('a page of another origin may not open a WebSocket; a listed origin may', a
   expect(refused).toBe(403);
   const listed = subscribe(connect(keys.amber, { origin: 'https://dash.example.org' }).client, CHANGES);
   await untilLive(listed);
+});
+
+test('with CORS_ORIGINS=*, a page of another origin subscribes anonymously only: credentials close with 4403', async () => {
+  const open = await startTestServer({ CORS_ORIGINS: '*' }, a.databaseUrl);
+  try {
+    const url = open.url.replace(/^http/, 'ws') + '/graphql';
+    const withKey = connect(keys.amber, { origin: 'https://elsewhere.example.net', url });
+    const refused = await subscribe(withKey.client, CHANGES).done;
+    expect(withKey.closes[0]?.code ?? (refused as CloseEvent).code).toBe(4403);
+    const anonymous = subscribe(connect(null, { origin: 'https://elsewhere.example.net', url }).client, CHANGES);
+    await untilLive(anonymous);
+  } finally {
+    for (const client of clients.splice(0)) await client.dispose();
+    await open.close();
+  }
 });
 
 test('briefRunFinished delivers a finished run of a definition the reader may read; NOT_FOUND for one it may not', async () => {
