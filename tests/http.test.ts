@@ -40,6 +40,13 @@ test('GraphiQL opens on the whole brief, the tab the README runs first, then its
   expect(defaultQuery).toBe(defaultTabs[0].query);
 });
 
+test('GraphiQL subscribes over graphql-ws on the same path, with its bundled client', async () => {
+  const page = await (await fetch(`${server.url}/`)).text();
+  const options = page.match(/renderYogaGraphiQL\(\s*window\.document\.querySelector\('#root'\),\s*(\{.*\}),\s*\);/s);
+  expect(JSON.parse(options![1])).toMatchObject({ endpoint: '/graphql', subscriptionsProtocol: 'WS' });
+  expect(page).toContain('graphql-transport-ws');
+});
+
 test('a malformed JSON body gets a JSON GraphQL error, not an HTML page', async () => {
   const response = await fetch(`${server.url}/graphql`, {
     method: 'POST',

@@ -12,7 +12,7 @@ import { startService, type ServiceProcess } from './support/service-process';
 let a: TestServer;
 let b: ServiceProcess;
 let bUrl: string;
-const keys: Record<'writer' | 'green' | 'amber' | 'limited', string> = { writer: '', green: '', amber: '', limited: '' };
+const keys: Record<string, string> = {};
 const clients: Client[] = [];
 const DEADLINE_MS = 30_000;
 
@@ -24,6 +24,11 @@ beforeAll(async () => {
   keys.green = await make('live-green', Role.VIEWER, Marking.GREEN);
   keys.amber = await make('live-amber', Role.VIEWER, Marking.AMBER);
   keys.limited = await make('live-limited', Role.VIEWER, Marking.GREEN);
+  keys.redWriter = await make('live-red-writer', Role.ANALYST, Marking.RED);
+  keys.redMember = await make('live-red-member', Role.VIEWER, Marking.RED);
+  keys.redOutsider = await make('live-red-outsider', Role.VIEWER, Marking.RED);
+  keys.otherOrg = await make('live-other-org', Role.VIEWER, Marking.RED, 'other-org');
+  keys.releaser = await make('live-releaser', Role.RELEASER, Marking.RED);
   const port = await freePort();
   b = startService({ SCHEDULER: 'false', SEED: 'false', DATABASE_URL: a.databaseUrl, PORT: String(port) });
   await b.waitFor(/^Dossier ready/, 60_000);
@@ -44,10 +49,10 @@ afterAll(async () => {
 
 const wsUrl = () => a.url.replace(/^http/, 'ws') + '/graphql';
 
-function connect(key: string | null, extra: { origin?: string } = {}) {
+function connect(key: string | null, extra: { origin?: string; url?: string } = {}) {
   const closes: Array<{ code: number; reason: string }> = [];
   const client = createClient({
-    url: wsUrl(),
+    url: extra.url ?? wsUrl(),
     webSocketImpl: class extends WebSocket {
       constructor(url: string, protocols: string[]) {
         super(url, protocols, extra.origin ? { headers: { origin: extra.origin } } : {});
@@ -113,10 +118,10 @@ function subscribe(client: Client, query: string, variables: Record<string, unkn
 }
 
 /** A write through instance B. */
-async function writeOnB(query: string, variables: Record<string, unknown> = {}) {
+async function writeOnB(query: string, variables: Record<string, unknown> = {}, as = keys.writer) {
   const res = await fetch(bUrl, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', authorization: `Bearer ${keys.writer}` },
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${as}` },
     body: JSON.stringify({ query, variables }),
   });
   const body = await res.json();
@@ -125,12 +130,11 @@ async function writeOnB(query: string, variables: Record<string, unknown> = {}) 
 }
 
 let actors = 0;
-const createActor = async (marking: string) => {
+const createActor = async (marking: string, extra: { audience?: string[]; as?: string } = {}) => {
   actors += 1;
   const name = `Live unit ${actors} ${marking} ${process.pid}`;
-  const data = await writeOnB(`mutation($input: ActorInput!) { createActor(input: $input) { id } }`, {
-    input: { name, kind: 'MILITARY_UNIT', marking },
-  });
+  const input = { name, kind: 'MILITARY_UNIT', marking, ...(extra.audience ? { audience: extra.audience } : {}) };
+  const data = await writeOnB(`mutation($input: ActorInput!) { createActor(input: $input) { id } }`, { input }, extra.as);
   return { id: data.createActor.id as string, name };
 };
 
@@ -180,6 +184,38 @@ test('markings are applied at delivery: a GREEN reader gets no AMBER item, and a
   expect(hidden.data.changes).toMatchObject({ operation: 'HIDDEN', after: null });
   const seen = await amber.waitFor((e) => isItem(open.id)(e) && e.data.changes.operation === 'UPDATE');
   expect(seen.data.changes.after).toMatchObject({ marking: 'AMBER' });
+});
+
+test('a RED item reaches its audience only; an AMBER+STRICT one its own organisation only', async () => {
+  const streams = Object.fromEntries(['redMember', 'redOutsider', 'amber', 'otherOrg'].map((k) => [k, subscribe(connect(keys[k]).client, CHANGES)]));
+  for (const stream of Object.values(streams)) await untilLive(stream);
+  const red = await createActor('RED', { audience: ['test-org/live-red-member'], as: keys.redWriter });
+  const strict = await createActor('AMBER_STRICT', { as: keys.redWriter });
+  const fence = await createActor('CLEAR');
+  // Ordered feed: once each has the later CLEAR item, what it was not sent was withheld.
+  for (const stream of Object.values(streams)) await stream.waitFor(isItem(fence.id));
+  expect(streams.redMember.events.filter(isItem(red.id))).toHaveLength(1);
+  expect(streams.redOutsider.events.filter(isItem(red.id))).toEqual([]);
+  expect(streams.amber.events.filter(isItem(red.id))).toEqual([]);
+  // AMBER+STRICT: the organisation's readers cleared for it, no one of another organisation, whatever their clearance.
+  expect(streams.redOutsider.events.filter(isItem(strict.id))).toHaveLength(1);
+  expect(streams.amber.events.filter(isItem(strict.id))).toEqual([]);
+  expect(streams.otherOrg.events.filter(isItem(strict.id))).toEqual([]);
+  expect(streams.otherOrg.events.filter(isItem(red.id))).toEqual([]);
+});
+
+test('an item released to a reader after it subscribed comes to it as REVEALED, with its content', async () => {
+  const green = subscribe(connect(keys.green).client, CHANGES);
+  await untilLive(green);
+  const item = await createActor('AMBER');
+  await writeOnB(
+    `mutation($id: ID!) { updateActor(id: $id, input: { marking: GREEN, releaseReason: "Confirmed in open reporting." }) { id } }`,
+    { id: item.id },
+    keys.releaser,
+  );
+  const revealed = await green.waitFor(isItem(item.id));
+  expect(revealed.data.changes).toMatchObject({ operation: 'REVEALED', after: { name: item.name, marking: 'GREEN' } });
+  expect(green.events.filter(isItem(item.id))).toHaveLength(1);
 });
 
 test('bad credentials close the connection with 4401; a subscription with none is anonymous (ANONYMOUS=read)', async () => {
@@ -237,6 +273,21 @@ test('a page of another origin may not open a WebSocket; a listed origin may', a
   expect(refused).toBe(403);
   const listed = subscribe(connect(keys.amber, { origin: 'https://dash.example.org' }).client, CHANGES);
   await untilLive(listed);
+});
+
+test('with CORS_ORIGINS=*, a page of another origin subscribes anonymously only: credentials close with 4403', async () => {
+  const open = await startTestServer({ CORS_ORIGINS: '*' }, a.databaseUrl);
+  try {
+    const url = open.url.replace(/^http/, 'ws') + '/graphql';
+    const withKey = connect(keys.amber, { origin: 'https://elsewhere.example.net', url });
+    const refused = await subscribe(withKey.client, CHANGES).done;
+    expect(withKey.closes[0]?.code ?? (refused as CloseEvent).code).toBe(4403);
+    const anonymous = subscribe(connect(null, { origin: 'https://elsewhere.example.net', url }).client, CHANGES);
+    await untilLive(anonymous);
+  } finally {
+    for (const client of clients.splice(0)) await client.dispose();
+    await open.close();
+  }
 });
 
 test('briefRunFinished delivers a finished run of a definition the reader may read; NOT_FOUND for one it may not', async () => {

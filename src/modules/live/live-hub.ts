@@ -157,6 +157,11 @@ export class LiveHub {
   /** One batch: the feed's new end, then each group's changes up to it. */
   private async batch(): Promise<void> {
     clearTimeout(this.retry);
+    // No one to deliver to: no query, and the next subscriber starts from the feed's end as it is then.
+    if (!this.changeSubscriptions.size) {
+      this.position = undefined;
+      return;
+    }
     const end = await feedEnd(this.dataSource);
     const from = this.position;
     if (from === undefined || !isAfter(end.cursor, from)) {
