@@ -108,6 +108,7 @@ const schema = z.object({
   /** Live updates over WebSocket: subscriptions one identity may hold at once on an instance, open connections, largest message (bytes). */
   SUBSCRIPTIONS_PER_IDENTITY: z.coerce.number().int().min(1).max(10_000).default(20),
   WS_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(1_000_000).default(1_000),
+  WS_MAX_CONNECTIONS_PER_ADDRESS: z.coerce.number().int().min(1).max(1_000_000).default(50),
   WS_MAX_MESSAGE_BYTES: z.coerce.number().int().min(1024).max(16_777_216).default(65_536),
   SCHEDULER: z
     .enum(['true', 'false'])

@@ -253,6 +253,75 @@ test('an identity holds at most SUBSCRIPTIONS_PER_IDENTITY subscriptions', async
   expect(refused.errors![0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'subscriptions', max: 2 });
 });
 
+test('subscribes sent all at once cannot pass the identity limit together', async () => {
+  const key = (await createKey(a.dataSource.manager, { name: 'live-burst', role: Role.VIEWER, clearance: Marking.GREEN, organisation: 'test-org' })).key;
+  const { client } = connect(key);
+  const streams = Array.from({ length: 10 }, () => subscribe(client, CHANGES));
+  // Eight are refused (the limit is 2); the two admitted stay open and receive.
+  const refused = await Promise.all(streams.slice(2).map((stream) => stream.waitFor((e) => Boolean(e.errors))));
+  for (const event of refused) expect(event.errors![0].extensions).toMatchObject({ code: 'QUERY_LIMIT_EXCEEDED', limit: 'subscriptions' });
+  await untilLive(streams[0]);
+  await untilLive(streams[1]);
+});
+
+test('a key revoked while connected subscribes to nothing more: the connection is closed with 4401', async () => {
+  const key = (await createKey(a.dataSource.manager, { name: 'live-revoked-idle', role: Role.VIEWER, clearance: Marking.GREEN, organisation: 'test-org' })).key;
+  const { client, closes } = connect(key);
+  await untilLive(subscribe(client, CHANGES));
+  await a.dataSource.query(`UPDATE api_key SET revoked_at = now() WHERE name = 'live-revoked-idle'`);
+  // Nothing is written meanwhile: the new subscribe itself must notice, before it looks the definition up.
+  const probe = subscribe(
+    client,
+    `subscription { briefRunFinished(definition: "QnJpZWZEZWZpbml0aW9uOjAwMDAwMDAwLTAwMDAtNDAwMC04MDAwLTAwMDAwMDAwMDAwMQ==") { id } }`,
+  );
+  await probe.done;
+  expect(closes.at(-1)?.code).toBe(4401);
+  expect(JSON.stringify(probe.events)).not.toContain('NOT_FOUND');
+});
+
+test('one client address holds at most WS_MAX_CONNECTIONS_PER_ADDRESS sockets, and subscribes count against its rate limit', async () => {
+  const small = await startTestServer({ WS_MAX_CONNECTIONS_PER_ADDRESS: '2', RATE_LIMIT_POINTS: '3' }, a.databaseUrl);
+  const sockets: WebSocket[] = [];
+  try {
+    const url = small.url.replace(/^http/, 'ws') + '/graphql';
+    const open = () =>
+      new Promise<number>((resolve) => {
+        const ws = new WebSocket(url, 'graphql-transport-ws');
+        ws.on('error', () => undefined);
+        ws.on('unexpected-response', (_req, res) => resolve(res.statusCode ?? 0));
+        ws.on('open', () => {
+          sockets.push(ws);
+          resolve(101);
+        });
+      });
+    expect([await open(), await open(), await open()]).toEqual([101, 101, 429]);
+    // Their slots are free once the server has seen them close.
+    await Promise.all(sockets.splice(0).map((ws) => new Promise((closed) => ws.once('close', closed).close())));
+    const deadline = Date.now() + DEADLINE_MS;
+    while ((await open()) !== 101) {
+      if (Date.now() > deadline) throw new Error('the closed sockets never gave their slots back');
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    for (const ws of sockets.splice(0)) ws.close();
+    // Anonymous subscribes of one address: three per window, as for its HTTP requests.
+    const { client } = connect(null, { url });
+    const outcomes: unknown[] = [];
+    for (let i = 0; i < 5; i += 1) {
+      const stream = subscribe(client, `subscription { changes(filter: { types: ["Nope"] }) { cursor } }`);
+      // Refused at subscribe: an error message; refused by the resolver: a result with errors, then complete.
+      const ended = await stream.done;
+      const errors = Array.isArray(ended) ? ended : stream.events.find((e) => e.errors)?.errors;
+      outcomes.push(errors?.[0]?.extensions?.code);
+    }
+    expect(outcomes.filter((code) => code === 'RATE_LIMITED').length).toBeGreaterThanOrEqual(2);
+    expect(outcomes.slice(0, 3)).toEqual(['BAD_USER_INPUT', 'BAD_USER_INPUT', 'BAD_USER_INPUT']);
+  } finally {
+    for (const ws of sockets) ws.close();
+    for (const client of clients.splice(0)) await client.dispose();
+    await small.close();
+  }
+});
+
 test('queries over the limits and unknown filters are refused as over HTTP; queries go over HTTP', async () => {
   const { client } = connect(keys.amber);
   const badType = subscribe(client, `subscription { changes(filter: { types: ["Nope"] }) { cursor } }`);

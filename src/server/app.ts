@@ -1,6 +1,7 @@
 import type { Server } from 'node:http';
 import { deliverySettings } from '../modules/delivery/delivery.settings';
 import { join } from 'node:path';
+import proxyAddr from 'proxy-addr';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
 import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
@@ -185,6 +186,9 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
         pageSize,
         maxTokens: config.MAX_TOKENS,
         maxConnections: config.WS_MAX_CONNECTIONS,
+        maxConnectionsPerAddress: config.WS_MAX_CONNECTIONS_PER_ADDRESS,
+        clientAddress: (request) => proxyAddr(request, app.get('trust proxy fn') as (addr: string, i: number) => boolean),
+        rateLimit: rateLimiter,
         maxMessageBytes: config.WS_MAX_MESSAGE_BYTES,
         production,
         hideSchemaDetails: !introspection,

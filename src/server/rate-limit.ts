@@ -18,6 +18,10 @@ export interface RateLimiter {
   middleware: RequestHandler;
   /** Counts a refused credential against the client address; answers 429 (and returns true) past the budget. */
   refusedCredentials: (req: Request, res: Response) => Promise<boolean>;
+  /** Counts one request of `identity` outside HTTP (a WebSocket subscribe): null when within budget, else seconds to wait. */
+  consume: (identity: string) => Promise<number | null>;
+  /** Counts a credential refused outside HTTP against `address`: null when within budget, else seconds to wait. */
+  refusedFrom: (address: string) => Promise<number | null>;
   close: () => Promise<void>;
 }
 
@@ -73,5 +77,20 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       return true;
     }
   };
-  return { middleware, refusedCredentials, close: async () => void redis?.disconnect() };
+  const waitFor = async (counter: RateLimiterAbstract, key: string) => {
+    try {
+      await counter.consume(key);
+      return null;
+    } catch (rejection) {
+      if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      return Math.ceil(rejection.msBeforeNext / 1000);
+    }
+  };
+  return {
+    middleware,
+    refusedCredentials,
+    consume: (identity) => waitFor(limiter, identity),
+    refusedFrom: (address) => waitFor(refused, `address:${address}`),
+    close: async () => void redis?.disconnect(),
+  };
 }

@@ -49,7 +49,13 @@ export interface WebSocketOptions {
   pageSize: PageSize;
   maxTokens: number;
   maxConnections: number;
+  /** Connections one client address may hold: one client cannot take every slot. */
+  maxConnectionsPerAddress: number;
   maxMessageBytes: number;
+  /** The client's address as rate limits see it (TRUST_PROXY honoured). */
+  clientAddress: (request: IncomingMessage) => string;
+  /** The HTTP rate limits: each subscribe counts as a request of its identity; refused credentials per address. */
+  rateLimit: { consume: (identity: string) => Promise<number | null>; refusedFrom: (address: string) => Promise<number | null> };
   production: boolean;
   hideSchemaDetails: boolean;
   allowList?: ReadonlyMap<string, string>;
@@ -98,11 +104,21 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): { c
     const origin = webSocketOrigin(req.headers.origin, req.headers.host, options.corsOrigins);
     if (origin === 'refused') return refuseUpgrade(socket, 403, 'Forbidden');
     if (wss.clients.size >= options.maxConnections) return refuseUpgrade(socket, 503, 'Service Unavailable');
+    const address = options.clientAddress(req);
+    const held = perAddress.get(address) ?? 0;
+    if (held >= options.maxConnectionsPerAddress) return refuseUpgrade(socket, 429, 'Too Many Requests');
+    perAddress.set(address, held + 1);
     wss.handleUpgrade(req, socket, head, (ws) => {
+      ws.once('close', () => {
+        const left = (perAddress.get(address) ?? 1) - 1;
+        if (left > 0) perAddress.set(address, left);
+        else perAddress.delete(address);
+      });
       (req as IncomingMessage & { anonymousOnly?: boolean }).anonymousOnly = origin === 'anonymous only';
       wss.emit('connection', ws, req);
     });
   };
+  const perAddress = new Map<string, number>();
   server.on('upgrade', onUpgrade);
   const timers = new Set<NodeJS.Timeout>();
 
@@ -120,8 +136,12 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): { c
         try {
           viewer = await authenticate(options.dataSource, authorization, options.auth);
         } catch (error) {
-          if (error instanceof GraphQLError) socket.close(CloseCode.Unauthorized, error.message);
-          else {
+          if (error instanceof GraphQLError) {
+            // Refused credentials count against the address, as over HTTP: guessing keys here is no cheaper.
+            const wait = await options.rateLimit.refusedFrom(options.clientAddress(request));
+            if (wait !== null) socket.close(CloseCode.TooManyRequests, `too many refused credentials from this address: retry in ${wait} s`);
+            else socket.close(CloseCode.Unauthorized, error.message);
+          } else {
             if (!isDatabaseUnavailable(error)) console.error('credential check failed:', error);
             socket.close(CloseCode.TryAgainLater, 'credentials cannot be checked just now: connect again later');
           }
@@ -130,7 +150,7 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): { c
         const token = authorization?.split(' ')[1] ?? '';
         const session: LiveSession = {
           viewer,
-          identity: viewer.principal ? `principal:${viewer.principal}` : `address:${request.socket.remoteAddress ?? ''}`,
+          identity: viewer.principal ? `principal:${viewer.principal}` : `address:${options.clientAddress(request)}`,
           keyHash: token.startsWith(KEY_PREFIX) ? hashKey(token) : undefined,
           expiresAt: viewer.principal?.startsWith('jwt:') ? tokenExpiry(token) : undefined,
           end: (code, reason) => socket.close(code, reason),
@@ -147,8 +167,13 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): { c
         ctx.extra.session = session;
         return true;
       },
-      onSubscribe: (ctx: Connection, _id, payload) => {
+      onSubscribe: async (ctx: Connection, _id, payload) => {
         const session = ctx.extra.session!;
+        // A subscribe is a request: it counts against its identity's budget as one over HTTP does.
+        const wait = await options.rateLimit.consume(session.identity);
+        if (wait !== null) {
+          return [coded(`Too many requests: retry in ${wait} s.`, ErrorCode.RATE_LIMITED, { retryAfterSeconds: wait })];
+        }
         const query = options.allowList ? allowed(options.allowList, payload) : payload.query;
         if (query === undefined) return [coded('This deployment accepts registered operations only.', ErrorCode.OPERATION_NOT_ALLOWED)];
         let document: DocumentNode;

@@ -75,19 +75,21 @@ export class LiveHub {
 
   /** A live subscription to the changes `filter` selects, from now on. */
   async changes(session: LiveSession, filter: ChangeFilter | null): Promise<EventQueue<Change>> {
-    this.admit(session);
-    // Checked as `changes` checks it (an unknown type is BAD_USER_INPUT), and where the feed ends now, if not known.
-    const start = this.position ?? (await feedEnd(this.dataSource)).cursor;
-    await changeFeed(this.dataSource, session.viewer, this.options.pageSize, { first: 0, after: start }, filter);
-    this.position ??= start;
-    return this.open<Change, ChangeSubscription>(this.changeSubscriptions, { session, filter });
+    return this.subscribe(session, this.changeSubscriptions, async () => {
+      // Checked as `changes` checks it (an unknown type is BAD_USER_INPUT), and where the feed ends now, if not known.
+      const start = this.position ?? (await feedEnd(this.dataSource)).cursor;
+      await changeFeed(this.dataSource, session.viewer, this.options.pageSize, { first: 0, after: start }, filter);
+      this.position ??= start;
+      return { session, filter };
+    });
   }
 
   /** A live subscription to the runs of one definition the session may read, as each finishes. */
   async briefRunFinished(session: LiveSession, definition: string): Promise<EventQueue<BriefRun>> {
-    this.admit(session);
-    const found = await findDefinition(this.dataSource.manager, session.viewer, definition, 'definition');
-    return this.open<BriefRun, RunSubscription>(this.runSubscriptions, { session, definitionId: found.id });
+    return this.subscribe(session, this.runSubscriptions, async () => {
+      const found = await findDefinition(this.dataSource.manager, session.viewer, definition, 'definition');
+      return { session, definitionId: found.id };
+    });
   }
 
   /** From the listener: something was written. */
@@ -130,28 +132,47 @@ export class LiveHub {
     await this.running;
   }
 
-  /** Refuses a subscription over the identity's budget. */
-  private admit(session: LiveSession): void {
-    const held = this.perIdentity.get(session.identity) ?? 0;
+  /**
+   * Opens a subscription once `prepare` has checked it. Its slot in the identity's budget is taken before anything is
+   * awaited, so subscribes sent at once cannot all pass the check; and the session is checked again first (a key
+   * revoked since the connection opened learns nothing more).
+   */
+  private async subscribe<T, S extends Subscription<T>>(session: LiveSession, set: Set<S>, prepare: () => Promise<Omit<S, 'queue'>>): Promise<EventQueue<T>> {
+    const release = this.reserve(session.identity);
+    try {
+      if (!(await this.liveSessions([session])).has(session)) {
+        throw new GraphQLError('These credentials are no longer valid.', { extensions: { code: ErrorCode.UNAUTHENTICATED } });
+      }
+      const subscription = { ...(await prepare()) } as S;
+      subscription.queue = new EventQueue<T>(() => {
+        set.delete(subscription);
+        release();
+      });
+      set.add(subscription);
+      return subscription.queue;
+    } catch (error) {
+      release();
+      throw error;
+    }
+  }
+
+  /** Takes one of the identity's subscription slots (refused past its budget); returns how to give it back, once. */
+  private reserve(identity: string): () => void {
+    const held = this.perIdentity.get(identity) ?? 0;
     if (held >= this.options.perIdentity) {
       throw new GraphQLError(`Too many subscriptions: at most ${this.options.perIdentity} at once for each identity.`, {
         extensions: { code: ErrorCode.QUERY_LIMIT_EXCEEDED, limit: 'subscriptions', max: this.options.perIdentity },
       });
     }
-  }
-
-  private open<T, S extends Subscription<T>>(set: Set<S>, fields: Omit<S, 'queue'>): EventQueue<T> {
-    const identity = fields.session.identity;
-    this.perIdentity.set(identity, (this.perIdentity.get(identity) ?? 0) + 1);
-    const subscription = { ...fields } as S;
-    subscription.queue = new EventQueue<T>(() => {
-      set.delete(subscription);
+    this.perIdentity.set(identity, held + 1);
+    let released = false;
+    return () => {
+      if (released) return;
+      released = true;
       const left = (this.perIdentity.get(identity) ?? 1) - 1;
       if (left > 0) this.perIdentity.set(identity, left);
       else this.perIdentity.delete(identity);
-    });
-    set.add(subscription);
-    return subscription.queue;
+    };
   }
 
   /** One batch: the feed's new end, then each group's changes up to it. */

@@ -6,6 +6,8 @@ export const CloseCode = {
   Unauthorized: 4401,
   /** Credentials not allowed here: a key sent from a page that may not send one. */
   Forbidden: 4403,
+  /** Too many refused credentials from the client's address. */
+  TooManyRequests: 4429,
   /** The database, or the identity provider, cannot check credentials now: connect again later. */
   TryAgainLater: 1013,
   GoingAway: 1001,
