@@ -17,6 +17,8 @@ export interface ListenerOptions {
 const BACKOFF_MS = [100, 250, 500, 1000, 2000, 5000];
 /** How often a quiet connection is checked: a frozen or vanished server sends nothing, not even an error (ms). */
 const HEARTBEAT_MS = 10_000;
+/** The longest a stop waits for the connection to close (ms). */
+const STOP_WAIT_MS = 2_000;
 
 /**
  * One dedicated connection per instance that LISTENs for what other writers (any instance, any tool) notify. When it
@@ -41,8 +43,8 @@ export class NotificationListener {
   async stop(): Promise<void> {
     this.stopped = true;
     this.lost?.();
-    await this.client?.end().catch(() => undefined);
-    await this.loop;
+    // A connection still being made may not settle soon (a database that does not answer): shutdown does not wait on it.
+    await Promise.race([Promise.all([this.client?.end().catch(() => undefined), this.loop]), sleep(STOP_WAIT_MS, undefined, { ref: false })]);
   }
 
   private async run(): Promise<void> {
