@@ -34,7 +34,9 @@ const load = () =>
     .map((l) => l.toFixed(2))
     .join(' ');
 
-async function measure(url: string, label: string, explain: (form: string) => Promise<void>) {
+type Sent = ReturnType<typeof lastStatement>;
+
+async function measure(url: string, label: string, explain: (form: string, sent: Sent) => Promise<void>) {
   console.log(`${label}: ${RUNS} runs per form (after 3 warm-up runs), load average ${load()}`);
   for (const [form, q] of QUERIES) {
     const ms: number[] = [];
@@ -60,15 +62,14 @@ async function measure(url: string, label: string, explain: (form: string) => Pr
         .toFixed(1)
         .padStart(7)} ms  totalCount ${String(total).padStart(7)}  ${statements} SQL statement(s)`,
     );
-    if (options.explain) await explain(form);
+    if (options.explain) await explain(form, lastStatement());
   }
   console.log(`  load average after: ${load()}`);
 }
 
 // A long statement timeout: generating a million rows is one statement (with its change records).
 benchmark({ RATE_LIMIT_POINTS: '100000', STATEMENT_TIMEOUT_MS: '1800000' }, async (dataSource, url) => {
-  const explain = async (form: string) => {
-    const last = lastStatement();
+  const explain = async (form: string, last: Sent) => {
     if (!last) return;
     const plan = await dataSource.query<Array<{ 'QUERY PLAN': string }>>(`EXPLAIN (ANALYZE, BUFFERS) ${last.query}`, last.parameters);
     console.log(`--- ${form}: SQL\n${last.query}\n--- parameters ${JSON.stringify(last.parameters)}`);

@@ -37,6 +37,8 @@ export const poolSettings = (timeouts: DatabaseTimeouts) => ({
   // Notices a peer that vanished without closing (a host gone, a dropped network) on idle connections.
   keepAlive: true,
   keepAliveInitialDelayMillis: 10_000,
+  // No JIT: the service's statements are short, and compiling a large one (a search over every table) took seconds.
+  options: '-c jit=off',
 });
 
 export function dataSourceOptions(url: string, timeouts: DatabaseTimeouts = databaseTimeouts(loadConfig({}))): DataSourceOptions {
