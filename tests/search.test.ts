@@ -178,7 +178,7 @@ test("a citation is found under its statement's topic only", async () => {
   expect(await quotes('search-elsewhere')).toEqual([]);
 });
 
-test('search indexes keep no pending list, and the service plans without JIT', async () => {
+test('search indexes keep no pending list, and the service plans without JIT and with costlier parallel workers', async () => {
   // Both cost seconds at a million statements (see the SearchIndexesWithoutPendingList migration and poolSettings).
   const indexes = await server.dataSource.query<Array<{ name: string; options: string[] | null }>>(
     `SELECT c.relname AS name, c.reloptions AS options FROM pg_class c JOIN pg_am am ON am.oid = c.relam
@@ -186,5 +186,7 @@ test('search indexes keep no pending list, and the service plans without JIT', a
   );
   expect(indexes.length).toBe(16);
   for (const index of indexes) expect({ name: index.name, options: index.options }).toEqual({ name: index.name, options: ['fastupdate=off'] });
-  expect(await server.dataSource.query(`SELECT current_setting('jit') AS jit`)).toEqual([{ jit: 'off' }]);
+  expect(await server.dataSource.query(`SELECT current_setting('jit') AS jit, current_setting('parallel_setup_cost') AS setup`)).toEqual([
+    { jit: 'off', setup: '10000' },
+  ]);
 });
