@@ -37,6 +37,9 @@ export const poolSettings = (timeouts: DatabaseTimeouts) => ({
   // Notices a peer that vanished without closing (a host gone, a dropped network) on idle connections.
   keepAlive: true,
   keepAliveInitialDelayMillis: 10_000,
+  // No JIT: the service's statements are short, and compiling a large one (a search over every table) took seconds.
+  // Parallel workers only where the plan is big: starting them cost a search of a few rows 100 ms on a busy host.
+  options: '-c jit=off -c parallel_setup_cost=10000',
 });
 
 export function dataSourceOptions(url: string, timeouts: DatabaseTimeouts = databaseTimeouts(loadConfig({}))): DataSourceOptions {

@@ -20,6 +20,7 @@ import { RunRetentionAndReporter1796270000000 } from './1796270000000-RunRetenti
 import { AddBriefDeliveries1796280000000 } from './1796280000000-AddBriefDeliveries';
 import { AddSourceNameTrigram1796295000000 } from './1796295000000-AddSourceNameTrigram';
 import { MaintainAggregateRollup1796300000000 } from './1796300000000-MaintainAggregateRollup';
+import { SearchIndexesWithoutPendingList1796310000000 } from './1796310000000-SearchIndexesWithoutPendingList';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -43,4 +44,5 @@ export const migrations = [
   AddBriefDeliveries1796280000000,
   AddSourceNameTrigram1796295000000,
   MaintainAggregateRollup1796300000000,
+  SearchIndexesWithoutPendingList1796310000000,
 ];

@@ -101,7 +101,9 @@ export const SEARCH_TABLES: SearchTable[] = [
       const statementStands = statementKinds.map((kind) => {
         const { table, cited } = STATEMENT_KINDS[kind];
         const st = q.alias();
-        return sql`${row}.${sql.identifier(cited)} IN (SELECT ${st}.id FROM ${sql.identifier(table)} ${st} WHERE ${live(st)})`;
+        // A correlated EXISTS is one index probe per citation; `IN (SELECT ...)` over a million statements was
+        // planned as a scan of all of them for each citation.
+        return sql`EXISTS (SELECT 1 FROM ${sql.identifier(table)} ${st} WHERE ${st}.id = ${row}.${sql.identifier(cited)} AND ${live(st)})`;
       });
       const s = q.alias();
       return sql`(${sql.join(statementStands, ' OR ')}) AND EXISTS (SELECT 1 FROM source ${s} WHERE ${s}.id = ${row}.source_id AND ${live(s)})`;
@@ -111,7 +113,7 @@ export const SEARCH_TABLES: SearchTable[] = [
       const cases = statementKinds.map((kind) => {
         const { table, cited } = STATEMENT_KINDS[kind];
         const st = q.alias();
-        return sql`${row}.${sql.identifier(cited)} IN (SELECT ${st}.id FROM ${sql.identifier(table)} ${st} WHERE ${st}.topic_id = ${id})`;
+        return sql`EXISTS (SELECT 1 FROM ${sql.identifier(table)} ${st} WHERE ${st}.id = ${row}.${sql.identifier(cited)} AND ${st}.topic_id = ${id})`;
       });
       return sql`(${sql.join(cases, ' OR ')})`;
     },
