@@ -399,6 +399,39 @@ test('a GREEN delivery of a definition with AMBER content carries no AMBER, and 
   }
 });
 
+test('a GREEN delivery of an AMBER definition carries neither its name, nor its custom title, nor its run ids as baseline', async () => {
+  const amber = await startTestServer({ ...env, VIEWER_CLEARANCE: 'AMBER' }, server.databaseUrl);
+  try {
+    const d = await define(amber, 'Operation Nightjar tasking', { brief: { ...DPRK, title: 'Nightjar source reporting' } });
+    expect(d.input.clearance).toBe('AMBER');
+    await addWebhook(amber, d.id, '/lowered', 'GREEN');
+    await addWebhook(amber, d.id, '/same', 'AMBER');
+    dataOf(await amber.gql(ADD_EMAIL, { d: d.id, input: { recipients: ['lowered@example.org'], clearance: 'GREEN' } }));
+    await runYear(2027);
+    await runYear(2028);
+
+    const runIds = (await runsOf(amber, d.id)).map((run) => run.id as string);
+    expect(runIds).toHaveLength(2);
+    // The AMBER target gets what its readers may read: name, title and baseline.
+    const same = JSON.parse(onPath('/same')[1].body);
+    expect(same.run.definition.name).toBe('Operation Nightjar tasking');
+    expect(same.formats.markdown).toContain('Nightjar source reporting');
+    expect(same.delta.baselineRunId).toBe(runIds[1]);
+
+    const lowered = onPath('/lowered');
+    expect(lowered).toHaveLength(2);
+    expect(mail.messages).toHaveLength(2);
+    expect(JSON.parse(lowered[1].body).delta).toMatchObject({ baseline: 'RUN', baselineRunId: null });
+    expect(JSON.parse(lowered[1].body).run.definition).toEqual({ id: d.id, name: null });
+    // Each carries the id of the run it delivers, never that of the run before.
+    expect(lowered[1].body.includes(runIds[1])).toBe(false);
+    const leaks = [...lowered.map((r) => r.body), ...mail.messages.map((m) => m.raw)].filter((sent) => sent.includes('Nightjar'));
+    expect(leaks).toEqual([]);
+  } finally {
+    await amber.close();
+  }
+});
+
 test('a delivery whose content was marked above its clearance after it was composed is withheld', async () => {
   let firstSeen = false;
   receiver.answer = (path) => {
