@@ -3,6 +3,7 @@ import type { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { BriefScheduler } from '../src/modules/brief-run/brief-scheduler';
+import { executeRun } from '../src/modules/brief-run/brief-run.service';
 import { deliverySettings } from '../src/modules/delivery/delivery.settings';
 import { REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, verifySignature } from '../src/modules/delivery/signature';
 import { sendWebhook } from '../src/modules/delivery/webhook.send';
@@ -430,6 +431,42 @@ test('a GREEN delivery of an AMBER definition carries neither its name, nor its 
   } finally {
     await amber.close();
   }
+});
+
+test('retention keeps runs whose deliveries are pending and the run each target last received', async () => {
+  const d = await define(server, 'retained', { keepRuns: 1 });
+  await addWebhook(server, d.id, '/retained');
+  await runYear(2027);
+  expect(onPath('/retained')).toHaveLength(1);
+  const definitionId = fromGlobalId(d.id, 'id').id;
+  const left = async () =>
+    (
+      await server.dataSource.query(
+        `SELECT extract(year FROM r.scheduled_for)::int AS year, string_agg(x.state::text, ',') AS states FROM brief_run r
+         LEFT JOIN brief_delivery x ON x.run_id = r.id WHERE r.definition_id = $1 GROUP BY r.scheduled_for ORDER BY r.scheduled_for`,
+        [definitionId],
+      )
+    ).map((r: any) => `${r.year} ${r.states}`);
+  // With no worker sending, the runs of 2028 and 2029 finish with their deliveries pending.
+  await stopScheduler();
+  try {
+    for (const y of [2028, 2029]) {
+      const [{ id }] = await server.dataSource.query(
+        `INSERT INTO brief_run (id, definition_id, scheduled_for, status, marking, organisation, audience, input)
+         SELECT gen_random_uuid(), id, $2, 'QUEUED', marking, organisation, audience, input FROM brief_definition WHERE id = $1 RETURNING id`,
+        [definitionId, at(y)],
+      );
+      await executeRun(server.dataSource, id);
+    }
+    expect(await left()).toEqual(['2027 DELIVERED', '2028 PENDING', '2029 PENDING']);
+  } finally {
+    await startScheduler();
+  }
+  // Sent once a worker is back, each with its delta against what the target received before.
+  await until('pending deliveries sent', async () => onPath('/retained').length === 3);
+  const bodies = onPath('/retained').map((r) => JSON.parse(r.body));
+  expect(bodies.map((b) => b.run.scheduledFor.slice(0, 4)).sort()).toEqual(['2027', '2028', '2029']);
+  expect(bodies.filter((b) => b.delta?.baseline === 'RUN')).toHaveLength(2);
 });
 
 test('a delivery whose content was marked above its clearance after it was composed is withheld', async () => {
