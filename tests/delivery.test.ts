@@ -7,6 +7,9 @@ import { executeRun } from '../src/modules/brief-run/brief-run.service';
 import { deliverySettings } from '../src/modules/delivery/delivery.settings';
 import { REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, verifySignature } from '../src/modules/delivery/signature';
 import { sendWebhook } from '../src/modules/delivery/webhook.send';
+import { createKey } from '../src/modules/identity/api-key.service';
+import { Role } from '../src/modules/identity/role';
+import { Marking } from '../src/common/marking';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { fromGlobalId, toGlobalId } from '../src/read/global-id';
 import { addMarkedLayer, AMBER_STATEMENT } from './support/marked-layer';
@@ -467,6 +470,48 @@ test('retention keeps runs whose deliveries are pending and the run each target 
   const bodies = onPath('/retained').map((r) => JSON.parse(r.body));
   expect(bodies.map((b) => b.run.scheduledFor.slice(0, 4)).sort()).toEqual(['2027', '2028', '2029']);
   expect(bodies.filter((b) => b.delta?.baseline === 'RUN')).toHaveLength(2);
+});
+
+test('only reporters and admins of its organisation see a target’s path, recipients and the receiver’s answers', async () => {
+  const d = await define(server, 'disclosure');
+  await addWebhook(server, d.id, '/T0KEN/B0T/s3cretpath');
+  dataOf(await server.gql(ADD_EMAIL, { d: d.id, input: { recipients: ['jane.doe@example.org'], clearance: 'GREEN' } }));
+  await runYear(2027);
+  const mint = async (name: string, role: Role, organisation: string) =>
+    (await createKey(server.dataSource.manager, { name, role, clearance: Marking.GREEN, organisation })).key;
+  const [reporter, colleague, outsider, outsideAdmin] = await Promise.all([
+    mint(`disclosure-reporter-${process.pid}`, Role.REPORTER, 'test-org'),
+    mint(`disclosure-viewer-${process.pid}`, Role.VIEWER, 'test-org'),
+    mint(`disclosure-outsider-${process.pid}`, Role.VIEWER, 'other-org'),
+    mint(`disclosure-admin-${process.pid}`, Role.ADMIN, 'other-org'),
+  ]);
+  const READ = `query($d: ID!) {
+    briefDefinition(id: $d) { deliveryTargets { label recipients } }
+    briefRuns(definition: $d) { nodes { deliveries { target responseExcerpt } } }
+  }`;
+  const seen = async (key: string) => dataOf(await server.gqlAs(key, READ, { d: d.id }));
+  const [{ id: runId }] = await runsOf(server, d.id);
+  const full = await seen(reporter);
+  expect(full.briefDefinition.deliveryTargets).toEqual([
+    { label: `${receiver.url}/T0KEN/B0T/s3cretpath`, recipients: [] },
+    { label: 'jane.doe@example.org', recipients: ['jane.doe@example.org'] },
+  ]);
+  expect(full.briefRuns.nodes[0].deliveries.map((x: any) => x.responseExcerpt)).toContainEqual(expect.stringContaining('answered 200'));
+  for (const key of [colleague, outsider, outsideAdmin]) {
+    const masked = await seen(key);
+    expect(masked.briefDefinition.deliveryTargets).toEqual([
+      { label: receiver.url, recipients: [] },
+      { label: '…@example.org', recipients: ['…@example.org'] },
+    ]);
+    expect(masked.briefRuns.nodes[0].deliveries.map((x: any) => x.target).sort()).toEqual([receiver.url, '…@example.org'].sort());
+    expect(masked.briefRuns.nodes[0].deliveries.map((x: any) => x.responseExcerpt)).toEqual([null, null]);
+    const node = dataOf(
+      await server.gqlAs(key, `query($id: ID!) { node(id: $id) { ... on BriefRun { deliveries { target responseExcerpt } } } }`, {
+        id: runId,
+      }),
+    ).node;
+    expect(JSON.stringify(node)).not.toMatch(/s3cretpath|jane\.doe|answered/);
+  }
 });
 
 test('a delivery whose content was marked above its clearance after it was composed is withheld', async () => {
