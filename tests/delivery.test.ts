@@ -6,6 +6,7 @@ import { BriefScheduler } from '../src/modules/brief-run/brief-scheduler';
 import { executeRun } from '../src/modules/brief-run/brief-run.service';
 import { deliverySettings } from '../src/modules/delivery/delivery.settings';
 import { REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, verifySignature } from '../src/modules/delivery/signature';
+import { isPrivateAddress } from '../src/modules/delivery/webhook-address';
 import { sendWebhook } from '../src/modules/delivery/webhook.send';
 import { createKey } from '../src/modules/identity/api-key.service';
 import { Role } from '../src/modules/identity/role';
@@ -280,6 +281,14 @@ test('webhooks to loopback, private, link-local or metadata addresses, and other
     [ADD_WEBHOOK, { url: 'https://[::ffff:127.0.0.1]/hook', clearance: 'GREEN' }, 'input.url'],
     [ADD_WEBHOOK, { url: 'https://[fd00:ec2::254]/hook', clearance: 'GREEN' }, 'input.url'],
     [ADD_WEBHOOK, { url: 'https://0.0.0.0/hook', clearance: 'GREEN' }, 'input.url'],
+    // IPv6 forms that carry or reach an IPv4 address, and ranges outside global unicast.
+    [ADD_WEBHOOK, { url: 'https://[::127.0.0.1]/hook', clearance: 'GREEN' }, 'input.url'],
+    [ADD_WEBHOOK, { url: 'https://[64:ff9b::7f00:1]/hook', clearance: 'GREEN' }, 'input.url'],
+    [ADD_WEBHOOK, { url: 'https://[64:ff9b:1::7f00:1]/hook', clearance: 'GREEN' }, 'input.url'],
+    [ADD_WEBHOOK, { url: 'https://[2002:7f00:1::1]/hook', clearance: 'GREEN' }, 'input.url'],
+    [ADD_WEBHOOK, { url: 'https://[2001::1]/hook', clearance: 'GREEN' }, 'input.url'],
+    [ADD_WEBHOOK, { url: 'https://[fec0::1]/hook', clearance: 'GREEN' }, 'input.url'],
+    [ADD_WEBHOOK, { url: 'https://192.88.99.1/hook', clearance: 'GREEN' }, 'input.url'],
     [ADD_WEBHOOK, { url: 'https://user:pw@example.org/hook', clearance: 'GREEN' }, 'input.url'],
     [ADD_WEBHOOK, { url: 'not a url', clearance: 'GREEN' }, 'input.url'],
     [ADD_WEBHOOK, { url: `https://example.org/${'x'.repeat(2100)}`, clearance: 'GREEN' }, 'input.url'],
@@ -303,6 +312,12 @@ test('webhooks to loopback, private, link-local or metadata addresses, and other
     const error = (await server.gql(mutation, { d: d.id, input })).body.errors?.[0];
     expect({ input, code: error?.extensions?.code, field: error?.extensions?.argumentName }).toEqual({ input, code: 'BAD_USER_INPUT', field });
   }
+  // A name resolving to a private address is refused without saying which address.
+  const named = (await strict.gql(ADD_WEBHOOK, { d: d.id, input: { url: 'https://localhost/hook', clearance: 'GREEN' } })).body.errors?.[0];
+  expect(named?.message).toContain('localhost');
+  expect(named?.message).not.toMatch(/127\.0\.0\.1|::1/);
+  // Global addresses, IPv4 or IPv6, are not refused.
+  expect(['8.8.8.8', '::ffff:8.8.8.8', '2606:4700:4700::1111', '2001:4860:4860::8888'].filter(isPrivateAddress)).toEqual([]);
   const malformed = (await server.gql(ADD_WEBHOOK, { d: 'nope', input: { url: `${receiver.url}/hook`, clearance: 'GREEN' } })).body.errors?.[0];
   expect(malformed?.extensions?.code).toBe('BAD_USER_INPUT');
   expect(await count()).toBe(before);
