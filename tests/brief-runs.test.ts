@@ -26,6 +26,7 @@ beforeAll(async () => {
   await mint('other-reporter', Role.REPORTER, Marking.GREEN, 'other-org');
   await mint('analyst', Role.ANALYST, Marking.GREEN);
   await mint('releaser', Role.RELEASER, Marking.GREEN);
+  await mint('amber-reporter', Role.REPORTER, Marking.AMBER);
 });
 afterEach(() => server.dataSource.query('DELETE FROM brief_definition'));
 afterAll(() => server.close());
@@ -309,6 +310,40 @@ describe('REPORTER manages the brief definitions of its organisation', () => {
     const mine = await define(created.key, 'minted reporter’s');
     expect(dataOf(await server.gqlAs(created.key, PAUSE, { id: mine.id })).pauseBriefDefinition).toEqual({ paused: true });
     expect(await codeOf(created.key, MINT, input('by-minted', 'VIEWER'))).toBe('FORBIDDEN');
+  });
+});
+
+describe('a definition is never released by an update', () => {
+  const REMARK = `mutation($id: ID!, $clearance: Marking!) {
+    updateBriefDefinition(id: $id, input: { brief: { topics: ["dprk-troops-in-russia"], clearance: $clearance } }) { marking }
+  }`;
+  const SEE = `query($id: ID!) { briefDefinition(id: $id) { name } }`;
+
+  test('lowering its clearance is FORBIDDEN to reporters and admins alike, and GREEN readers still cannot see it', async () => {
+    const amber = dataOf(
+      await server.gqlAs(keys.owner, CREATE, { input: { name: 'colleague’s amber', brief: { ...DPRK, clearance: 'AMBER' }, cron: YEARLY } }),
+    ).createBriefDefinition;
+    for (const as of ['amber-reporter', 'owner']) {
+      for (const clearance of ['GREEN', 'CLEAR']) {
+        const error = (await server.gqlAs(keys[as], REMARK, { id: amber.id, clearance })).body.errors?.[0];
+        expect({ as, clearance, code: error?.extensions?.code }).toEqual({ as, clearance, code: 'FORBIDDEN' });
+      }
+    }
+    const [row] = await server.dataSource.query(`SELECT marking, input->>'clearance' AS clearance FROM brief_definition WHERE id = $1`, [
+      fromGlobalId(amber.id, 'id').id,
+    ]);
+    expect(row).toEqual({ marking: 'AMBER', clearance: 'AMBER' });
+    expect((await server.gqlAs(keys.reporter, SEE, { id: amber.id })).body.errors?.[0]?.extensions?.code).toBe('NOT_FOUND');
+    expect(await server.dataSource.query(`SELECT id FROM release WHERE item_id = $1`, [fromGlobalId(amber.id, 'id').id])).toEqual([]);
+
+    // Keeping or raising it narrows who reads it: allowed.
+    expect(dataOf(await server.gqlAs(keys['amber-reporter'], REMARK, { id: amber.id, clearance: 'AMBER' })).updateBriefDefinition).toEqual({
+      marking: 'AMBER',
+    });
+    const green = await define(keys.reporter, 'raised');
+    expect(dataOf(await server.gqlAs(keys['amber-reporter'], REMARK, { id: green.id, clearance: 'AMBER' })).updateBriefDefinition).toEqual({
+      marking: 'AMBER',
+    });
   });
 });
 

@@ -3,9 +3,14 @@ import type { DataSource } from 'typeorm';
 import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { BriefScheduler } from '../src/modules/brief-run/brief-scheduler';
+import { executeRun } from '../src/modules/brief-run/brief-run.service';
 import { deliverySettings } from '../src/modules/delivery/delivery.settings';
 import { REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, verifySignature } from '../src/modules/delivery/signature';
+import { isPrivateAddress } from '../src/modules/delivery/webhook-address';
 import { sendWebhook } from '../src/modules/delivery/webhook.send';
+import { createKey } from '../src/modules/identity/api-key.service';
+import { Role } from '../src/modules/identity/role';
+import { Marking } from '../src/common/marking';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { fromGlobalId, toGlobalId } from '../src/read/global-id';
 import { addMarkedLayer, AMBER_STATEMENT } from './support/marked-layer';
@@ -276,6 +281,14 @@ test('webhooks to loopback, private, link-local or metadata addresses, and other
     [ADD_WEBHOOK, { url: 'https://[::ffff:127.0.0.1]/hook', clearance: 'GREEN' }, 'input.url'],
     [ADD_WEBHOOK, { url: 'https://[fd00:ec2::254]/hook', clearance: 'GREEN' }, 'input.url'],
     [ADD_WEBHOOK, { url: 'https://0.0.0.0/hook', clearance: 'GREEN' }, 'input.url'],
+    // IPv6 forms that carry or reach an IPv4 address, and ranges outside global unicast.
+    [ADD_WEBHOOK, { url: 'https://[::127.0.0.1]/hook', clearance: 'GREEN' }, 'input.url'],
+    [ADD_WEBHOOK, { url: 'https://[64:ff9b::7f00:1]/hook', clearance: 'GREEN' }, 'input.url'],
+    [ADD_WEBHOOK, { url: 'https://[64:ff9b:1::7f00:1]/hook', clearance: 'GREEN' }, 'input.url'],
+    [ADD_WEBHOOK, { url: 'https://[2002:7f00:1::1]/hook', clearance: 'GREEN' }, 'input.url'],
+    [ADD_WEBHOOK, { url: 'https://[2001::1]/hook', clearance: 'GREEN' }, 'input.url'],
+    [ADD_WEBHOOK, { url: 'https://[fec0::1]/hook', clearance: 'GREEN' }, 'input.url'],
+    [ADD_WEBHOOK, { url: 'https://192.88.99.1/hook', clearance: 'GREEN' }, 'input.url'],
     [ADD_WEBHOOK, { url: 'https://user:pw@example.org/hook', clearance: 'GREEN' }, 'input.url'],
     [ADD_WEBHOOK, { url: 'not a url', clearance: 'GREEN' }, 'input.url'],
     [ADD_WEBHOOK, { url: `https://example.org/${'x'.repeat(2100)}`, clearance: 'GREEN' }, 'input.url'],
@@ -299,6 +312,12 @@ test('webhooks to loopback, private, link-local or metadata addresses, and other
     const error = (await server.gql(mutation, { d: d.id, input })).body.errors?.[0];
     expect({ input, code: error?.extensions?.code, field: error?.extensions?.argumentName }).toEqual({ input, code: 'BAD_USER_INPUT', field });
   }
+  // A name resolving to a private address is refused without saying which address.
+  const named = (await strict.gql(ADD_WEBHOOK, { d: d.id, input: { url: 'https://localhost/hook', clearance: 'GREEN' } })).body.errors?.[0];
+  expect(named?.message).toContain('localhost');
+  expect(named?.message).not.toMatch(/127\.0\.0\.1|::1/);
+  // Global addresses, IPv4 or IPv6, are not refused.
+  expect(['8.8.8.8', '::ffff:8.8.8.8', '2606:4700:4700::1111', '2001:4860:4860::8888'].filter(isPrivateAddress)).toEqual([]);
   const malformed = (await server.gql(ADD_WEBHOOK, { d: 'nope', input: { url: `${receiver.url}/hook`, clearance: 'GREEN' } })).body.errors?.[0];
   expect(malformed?.extensions?.code).toBe('BAD_USER_INPUT');
   expect(await count()).toBe(before);
@@ -396,6 +415,117 @@ test('a GREEN delivery of a definition with AMBER content carries no AMBER, and 
     }
   } finally {
     await amber.close();
+  }
+});
+
+test('a GREEN delivery of an AMBER definition carries neither its name, nor its custom title, nor its run ids as baseline', async () => {
+  const amber = await startTestServer({ ...env, VIEWER_CLEARANCE: 'AMBER' }, server.databaseUrl);
+  try {
+    const d = await define(amber, 'Operation Nightjar tasking', { brief: { ...DPRK, title: 'Nightjar source reporting' } });
+    expect(d.input.clearance).toBe('AMBER');
+    await addWebhook(amber, d.id, '/lowered', 'GREEN');
+    await addWebhook(amber, d.id, '/same', 'AMBER');
+    dataOf(await amber.gql(ADD_EMAIL, { d: d.id, input: { recipients: ['lowered@example.org'], clearance: 'GREEN' } }));
+    await runYear(2027);
+    await runYear(2028);
+
+    const runIds = (await runsOf(amber, d.id)).map((run) => run.id as string);
+    expect(runIds).toHaveLength(2);
+    // The AMBER target gets what its readers may read: name, title and baseline.
+    const same = JSON.parse(onPath('/same')[1].body);
+    expect(same.run.definition.name).toBe('Operation Nightjar tasking');
+    expect(same.formats.markdown).toContain('Nightjar source reporting');
+    expect(same.delta.baselineRunId).toBe(runIds[1]);
+
+    const lowered = onPath('/lowered');
+    expect(lowered).toHaveLength(2);
+    expect(mail.messages).toHaveLength(2);
+    expect(JSON.parse(lowered[1].body).delta).toMatchObject({ baseline: 'RUN', baselineRunId: null });
+    expect(JSON.parse(lowered[1].body).run.definition).toEqual({ id: d.id, name: null });
+    // Each carries the id of the run it delivers, never that of the run before.
+    expect(lowered[1].body.includes(runIds[1])).toBe(false);
+    const leaks = [...lowered.map((r) => r.body), ...mail.messages.map((m) => m.raw)].filter((sent) => sent.includes('Nightjar'));
+    expect(leaks).toEqual([]);
+  } finally {
+    await amber.close();
+  }
+});
+
+test('retention keeps runs whose deliveries are pending and the run each target last received', async () => {
+  const d = await define(server, 'retained', { keepRuns: 1 });
+  await addWebhook(server, d.id, '/retained');
+  await runYear(2027);
+  expect(onPath('/retained')).toHaveLength(1);
+  const definitionId = fromGlobalId(d.id, 'id').id;
+  const left = async () =>
+    (
+      await server.dataSource.query(
+        `SELECT extract(year FROM r.scheduled_for)::int AS year, string_agg(x.state::text, ',') AS states FROM brief_run r
+         LEFT JOIN brief_delivery x ON x.run_id = r.id WHERE r.definition_id = $1 GROUP BY r.scheduled_for ORDER BY r.scheduled_for`,
+        [definitionId],
+      )
+    ).map((r: any) => `${r.year} ${r.states}`);
+  // With no worker sending, the runs of 2028 and 2029 finish with their deliveries pending.
+  await stopScheduler();
+  try {
+    for (const y of [2028, 2029]) {
+      const [{ id }] = await server.dataSource.query(
+        `INSERT INTO brief_run (id, definition_id, scheduled_for, status, marking, organisation, audience, input)
+         SELECT gen_random_uuid(), id, $2, 'QUEUED', marking, organisation, audience, input FROM brief_definition WHERE id = $1 RETURNING id`,
+        [definitionId, at(y)],
+      );
+      await executeRun(server.dataSource, id);
+    }
+    expect(await left()).toEqual(['2027 DELIVERED', '2028 PENDING', '2029 PENDING']);
+  } finally {
+    await startScheduler();
+  }
+  // Sent once a worker is back, each with its delta against what the target received before.
+  await until('pending deliveries sent', async () => onPath('/retained').length === 3);
+  const bodies = onPath('/retained').map((r) => JSON.parse(r.body));
+  expect(bodies.map((b) => b.run.scheduledFor.slice(0, 4)).sort()).toEqual(['2027', '2028', '2029']);
+  expect(bodies.filter((b) => b.delta?.baseline === 'RUN')).toHaveLength(2);
+});
+
+test('only reporters and admins of its organisation see a target’s path, recipients and the receiver’s answers', async () => {
+  const d = await define(server, 'disclosure');
+  await addWebhook(server, d.id, '/T0KEN/B0T/s3cretpath');
+  dataOf(await server.gql(ADD_EMAIL, { d: d.id, input: { recipients: ['jane.doe@example.org'], clearance: 'GREEN' } }));
+  await runYear(2027);
+  const mint = async (name: string, role: Role, organisation: string) =>
+    (await createKey(server.dataSource.manager, { name, role, clearance: Marking.GREEN, organisation })).key;
+  const [reporter, colleague, outsider, outsideAdmin] = await Promise.all([
+    mint(`disclosure-reporter-${process.pid}`, Role.REPORTER, 'test-org'),
+    mint(`disclosure-viewer-${process.pid}`, Role.VIEWER, 'test-org'),
+    mint(`disclosure-outsider-${process.pid}`, Role.VIEWER, 'other-org'),
+    mint(`disclosure-admin-${process.pid}`, Role.ADMIN, 'other-org'),
+  ]);
+  const READ = `query($d: ID!) {
+    briefDefinition(id: $d) { deliveryTargets { label recipients } }
+    briefRuns(definition: $d) { nodes { deliveries { target responseExcerpt } } }
+  }`;
+  const seen = async (key: string) => dataOf(await server.gqlAs(key, READ, { d: d.id }));
+  const [{ id: runId }] = await runsOf(server, d.id);
+  const full = await seen(reporter);
+  expect(full.briefDefinition.deliveryTargets).toEqual([
+    { label: `${receiver.url}/T0KEN/B0T/s3cretpath`, recipients: [] },
+    { label: 'jane.doe@example.org', recipients: ['jane.doe@example.org'] },
+  ]);
+  expect(full.briefRuns.nodes[0].deliveries.map((x: any) => x.responseExcerpt)).toContainEqual(expect.stringContaining('answered 200'));
+  for (const key of [colleague, outsider, outsideAdmin]) {
+    const masked = await seen(key);
+    expect(masked.briefDefinition.deliveryTargets).toEqual([
+      { label: receiver.url, recipients: [] },
+      { label: '…@example.org', recipients: ['…@example.org'] },
+    ]);
+    expect(masked.briefRuns.nodes[0].deliveries.map((x: any) => x.target).sort()).toEqual([receiver.url, '…@example.org'].sort());
+    expect(masked.briefRuns.nodes[0].deliveries.map((x: any) => x.responseExcerpt)).toEqual([null, null]);
+    const node = dataOf(
+      await server.gqlAs(key, `query($id: ID!) { node(id: $id) { ... on BriefRun { deliveries { target responseExcerpt } } } }`, {
+        id: runId,
+      }),
+    ).node;
+    expect(JSON.stringify(node)).not.toMatch(/s3cretpath|jane\.doe|answered/);
   }
 });
 

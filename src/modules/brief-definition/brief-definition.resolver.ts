@@ -34,7 +34,10 @@ export class BriefDefinitionResolver {
   }
 
   @Authorized(Role.REPORTER)
-  @Mutation(() => BriefDefinition, { description: 'Change a brief definition of your organisation (REPORTER); a new schedule takes effect from now.' })
+  @Mutation(() => BriefDefinition, {
+    description:
+      'Change a brief definition of your organisation (REPORTER); a new schedule takes effect from now. Lowering its clearance is FORBIDDEN (it would release it): create a new definition instead.',
+  })
   async updateBriefDefinition(
     @Arg('id', () => ID) id: string,
     @Arg('input', () => BriefDefinitionPatch) input: BriefDefinitionPatch,

@@ -1,7 +1,7 @@
-import { Marking } from '../../common/marking';
+import { Marking, MARKINGS } from '../../common/marking';
 import { v4 as uuid } from 'uuid';
 import type { DataSource, EntityManager } from 'typeorm';
-import { badUserInput, conflict, notFound } from '../../common/errors';
+import { badUserInput, conflict, forbidden, notFound } from '../../common/errors';
 import type { Viewer } from '../../common/viewer';
 import { visibleCondition } from '../../read/access';
 import { fromGlobalId, toGlobalId } from '../../read/global-id';
@@ -46,6 +46,11 @@ async function apply(dataSource: DataSource, viewer: Viewer, d: BriefDefinition,
     const brief = d.id && input.brief.clearance == null ? { ...input.brief, clearance: d.marking } : input.brief;
     d.input = briefScopeOf(brief, viewer, 'input.brief');
     await composeForScope(dataSource, viewer, d.input, 'input.brief');
+    // Lowering a stored definition's clearance would show its name, input and targets to readers its marking excludes:
+    // that is a release, which an update never records. A brief at a lower clearance is a new definition.
+    if (d.id && MARKINGS.indexOf(d.input.clearance) < MARKINGS.indexOf(d.marking)) {
+      throw forbidden(`lowering a definition's clearance (${d.marking}) would release it: create a new definition at ${d.input.clearance} instead`);
+    }
     // Its runs carry what a reader of that clearance may see, so the definition is marked with it.
     d.marking = d.input.clearance;
     // Whoever saves it can still read it: a RED definition is its owner's alone.

@@ -73,8 +73,17 @@ const item = (id: string, entry: Snapshot[string], changes: string[] = []): Delt
 });
 
 /** Exact delta between two snapshots: added, removed, and changed with the facets that changed. */
-export function diffSnapshots(before: Snapshot, after: Snapshot, since: Date, baselineRunId: string): BriefDelta {
-  const delta: BriefDelta = { baseline: DeltaBaseline.RUN, since: since.toISOString(), baselineRunId, added: [], removed: [], changed: [], unchanged: 0 };
+/** `hideBaseline`: the reader may not know the baseline run, so its id is left out. */
+export function diffSnapshots(before: Snapshot, after: Snapshot, since: Date, baselineRunId: string, hideBaseline = false): BriefDelta {
+  const delta: BriefDelta = {
+    baseline: DeltaBaseline.RUN,
+    since: since.toISOString(),
+    baselineRunId: hideBaseline ? null : baselineRunId,
+    added: [],
+    removed: [],
+    changed: [],
+    unchanged: 0,
+  };
   for (const [id, entry] of Object.entries(after)) {
     const old = before[id];
     if (!old) delta.added.push(item(id, entry));

@@ -7,7 +7,8 @@ const OPEN = `('QUEUED', 'RUNNING')`;
  * Deletes the runs of a definition beyond its retention limits: all but the newest `keep_runs` (by occurrence, as
  * `briefRuns` lists them), and those scheduled more than `keep_days` ago. Kept whatever the limits say: runs still
  * queued or running, the run just finished, the newest successful run (the next run's delta is computed against it)
- * and, for each run still open, the successful run before it (its baseline). Runs in the caller's transaction, under a
+ * for each run still open, the successful run before it (its baseline), runs with deliveries still pending, and
+ * each delivery target's last delivered run (what its next delivery is compared with). Runs in the caller's transaction, under a
  * lock per definition, so two runs finishing at once prune one after the other. Returns how many it deleted.
  */
 export async function pruneRuns(em: EntityManager, definitionId: string, finishedRunId: string): Promise<number> {
@@ -25,6 +26,13 @@ export async function pruneRuns(em: EntityManager, definitionId: string, finishe
          SELECT id FROM brief_run b WHERE b.definition_id = $1 AND b.status = 'SUCCEEDED' AND b.scheduled_for < o.scheduled_for
          ORDER BY b.scheduled_for DESC LIMIT 1) b
        WHERE o.definition_id = $1 AND o.status IN ${OPEN}
+       UNION
+       -- A run still to be delivered, and what each target last received (its onlyWhenChanged and delta baseline).
+       SELECT run_id FROM brief_delivery WHERE state = 'PENDING' AND run_id IN (SELECT id FROM brief_run WHERE definition_id = $1)
+       UNION
+       SELECT last.run_id FROM delivery_target t CROSS JOIN LATERAL (
+         SELECT run_id FROM brief_delivery x WHERE x.target_id = t.id AND x.state = 'DELIVERED' ORDER BY x.created_at DESC LIMIT 1) last
+       WHERE t.definition_id = $1
      )
      DELETE FROM brief_run r USING ranked, limits
      WHERE r.id = ranked.id AND r.id <> $2

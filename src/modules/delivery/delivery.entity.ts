@@ -62,11 +62,14 @@ export class DeliveryTarget {
   @Column('text', { nullable: true })
   secret: string | null;
 
-  @Field(() => [String], { description: 'E-mail recipients; empty for a webhook.' })
+  @Field(() => [String], { description: 'E-mail recipients; empty for a webhook. Shown as …@domain except to reporters and admins of its organisation.' })
   @Column('text', { array: true, default: () => "'{}'" })
   recipients: string[];
 
-  @Field({ description: 'Where it goes, as shown: the webhook URL without its query string, or the recipients.' })
+  @Field({
+    description:
+      'Where it goes, as shown: the webhook URL without its query string, or the recipients; to readers who do not manage it (reporters and admins of its organisation), only the URL’s origin or masked recipients.',
+  })
   @Column('text')
   label: string;
 
@@ -110,7 +113,7 @@ export class BriefDelivery {
   @Column({ type: 'enum', enum: DeliveryKind, enumName: 'delivery_kind' })
   kind: DeliveryKind;
 
-  @Field({ description: 'Where it went, as the target shows it.' })
+  @Field({ description: 'Where it went, as the target shows it (masked likewise).' })
   @Column('text')
   target: string;
 
@@ -134,7 +137,10 @@ export class BriefDelivery {
   @Column('text', { nullable: true })
   error: string | null;
 
-  @Field(() => String, { nullable: true, description: 'The first bytes of the last answer (at most 512 characters).' })
+  @Field(() => String, {
+    nullable: true,
+    description: 'The first bytes of the last answer (at most 512 characters); null to readers who do not manage the target.',
+  })
   @Column('text', { nullable: true })
   responseExcerpt: string | null;
 

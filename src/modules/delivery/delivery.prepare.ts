@@ -39,7 +39,11 @@ export function recipientViewer(run: BriefRun, target: DeliveryTarget): Viewer {
 export async function prepareDelivery(dataSource: DataSource, delivery: BriefDelivery, target: DeliveryTarget): Promise<Prepared> {
   const run = delivery.run;
   const viewer = recipientViewer(run, target);
-  const scope = { ...(run.input ?? run.definition.input), clearance: viewer.clearance };
+  const stored = run.input ?? run.definition.input;
+  // Below the definition's clearance, what its writers wrote (its name, a custom title) and its runs' ids are marked
+  // with it: such a target gets the generated title, no name, and no baseline run id.
+  const lowered = MARKINGS.indexOf(viewer.clearance) < MARKINGS.indexOf(highestMarking([stored.clearance, run.definition.marking]));
+  const scope = { ...stored, clearance: viewer.clearance, ...(lowered ? { title: null } : {}) };
   let composed;
   try {
     composed = await composeForScope(dataSource, viewer, scope, 'definition.input');
@@ -59,7 +63,7 @@ export async function prepareDelivery(dataSource: DataSource, delivery: BriefDel
   }
   const snapshot = snapshotOf(data.statements);
   const delta = previous?.snapshot
-    ? await forReader(dataSource, diffSnapshots(previous.snapshot, snapshot, previous.createdAt, toGlobalId('BriefRun', previous.runId)), viewer)
+    ? await forReader(dataSource, diffSnapshots(previous.snapshot, snapshot, previous.createdAt, toGlobalId('BriefRun', previous.runId), lowered), viewer)
     : null;
   const marking = highestMarking([brief.marking, ...(delta?.removed.map((item) => item.marking) ?? [])]);
   const contents = withStatements(contentsOf(data), delta?.removed.filter((item) => item.text !== WITHDRAWN) ?? [], (id) => fromGlobalId(id, 'id').id);
@@ -69,7 +73,7 @@ export async function prepareDelivery(dataSource: DataSource, delivery: BriefDel
           delivery: { id: toGlobalId('BriefDelivery', delivery.id), clearance: viewer.clearance },
           run: {
             id: toGlobalId('BriefRun', run.id),
-            definition: { id: toGlobalId('BriefDefinition', run.definitionId), name: run.definition.name },
+            definition: { id: toGlobalId('BriefDefinition', run.definitionId), name: lowered ? null : run.definition.name },
             scheduledFor: run.scheduledFor.toISOString(),
             finishedAt: run.finishedAt?.toISOString() ?? null,
             contentHash: brief.contentHash,

@@ -9,6 +9,7 @@ import { BriefRun } from '../brief-run/brief-run.entity';
 import { Role } from '../identity/role';
 import { BriefDelivery, DeliveryTarget } from './delivery.entity';
 import { EmailDeliveryInput, WebhookDeliveryInput, WebhookWithSecret } from './delivery.inputs';
+import { disclosedDelivery, disclosedTarget, managesDeliveries } from './delivery.disclosure';
 import { addEmail, addWebhook, removeTarget, rotateSecret } from './delivery.service';
 
 const targetView = (t: DeliveryTarget) => ({ ...t, id: toGlobalId('DeliveryTarget', t.id) });
@@ -59,12 +60,13 @@ function loadersOf(ctx: Context) {
 }
 
 // Targets and logs are reached only through a definition or run the reader may see (both filtered by the access
-// seam), so whoever is not cleared for the definition sees neither.
+// seam), so whoever is not cleared for the definition sees neither; who does not manage it sees them masked.
 @Resolver(() => BriefDefinition)
 export class DefinitionDeliveryResolver {
   @FieldResolver(() => [DeliveryTarget], { description: 'Where its runs are delivered.' })
   async deliveryTargets(@Root() definition: BriefDefinition, @Ctx() ctx: Context) {
-    return (await loadersOf(ctx).targets(fromGlobalId(shapedFrom(definition).id, 'id').id)).map(targetView);
+    const full = managesDeliveries(ctx.viewer, shapedFrom(definition));
+    return (await loadersOf(ctx).targets(fromGlobalId(shapedFrom(definition).id, 'id').id)).map((t) => targetView(disclosedTarget(t, full)));
   }
 }
 
@@ -72,7 +74,8 @@ export class DefinitionDeliveryResolver {
 export class RunDeliveryResolver {
   @FieldResolver(() => [BriefDelivery], { description: 'The delivery log of this run: one entry per target, oldest first.' })
   async deliveries(@Root() run: BriefRun, @Ctx() ctx: Context) {
-    return (await loadersOf(ctx).deliveries(fromGlobalId(shapedFrom(run).id, 'id').id)).map(deliveryView);
+    const full = managesDeliveries(ctx.viewer, shapedFrom(run).definition);
+    return (await loadersOf(ctx).deliveries(fromGlobalId(shapedFrom(run).id, 'id').id)).map((d) => deliveryView(disclosedDelivery(d, full)));
   }
 }
 

@@ -3,7 +3,7 @@ import { BlockList, isIP } from 'node:net';
 
 /**
  * Where a webhook may not go, unless WEBHOOK_ALLOW_PRIVATE: this host, private networks, link-local addresses (the
- * cloud metadata service at 169.254.169.254 among them), shared, reserved and multicast ranges.
+ * cloud metadata service at 169.254.169.254 among them), shared, reserved, relay and multicast ranges.
  */
 const refused = new BlockList();
 for (const [net, prefix] of [
@@ -15,6 +15,7 @@ for (const [net, prefix] of [
   ['172.16.0.0', 12],
   ['192.0.0.0', 24],
   ['192.0.2.0', 24],
+  ['192.88.99.0', 24],
   ['192.168.0.0', 16],
   ['198.18.0.0', 15],
   ['198.51.100.0', 24],
@@ -24,17 +25,23 @@ for (const [net, prefix] of [
 ] as const) {
   refused.addSubnet(net, prefix, 'ipv4');
 }
+
+/**
+ * IPv6 is allowed, not blocked: only global unicast (2000::/3), less the ranges in it that carry an IPv4 address or
+ * reach one (6to4 2002::/16, Teredo 2001::/32 within the IETF block 2001::/23) and documentation ranges. Everything
+ * else (loopback, IPv4-compatible ::/96, NAT64 64:ff9b::/96 and 64:ff9b:1::/48, unique local, link- and site-local,
+ * multicast) is outside 2000::/3 and refused.
+ */
+const globalUnicast = new BlockList();
+globalUnicast.addSubnet('2000::', 3, 'ipv6');
+const refusedGlobal = new BlockList();
 for (const [net, prefix] of [
-  ['::', 128],
-  ['::1', 128],
-  ['64:ff9b::', 96],
-  ['100::', 64],
+  ['2001::', 23],
   ['2001:db8::', 32],
-  ['fc00::', 7],
-  ['fe80::', 10],
-  ['ff00::', 8],
+  ['2002::', 16],
+  ['3fff::', 20],
 ] as const) {
-  refused.addSubnet(net, prefix, 'ipv6');
+  refusedGlobal.addSubnet(net, prefix, 'ipv6');
 }
 
 /** Whether an address is one a webhook may not reach; an IPv4 address written as IPv6 (::ffff:a.b.c.d) is judged as IPv4. */
@@ -43,7 +50,7 @@ export function isPrivateAddress(address: string): boolean {
   if (mapped) return refused.check(mapped[1], 'ipv4');
   const family = isIP(address);
   if (family === 4) return refused.check(address, 'ipv4');
-  if (family === 6) return /^::ffff:/i.test(address) || refused.check(address, 'ipv6');
+  if (family === 6) return !globalUnicast.check(address, 'ipv6') || refusedGlobal.check(address, 'ipv6');
   return true;
 }
 
@@ -71,7 +78,10 @@ export async function resolveWebhookHost(url: URL, allowPrivate: boolean): Promi
   if (!addresses.length) throw new WebhookAddressError(`${host} does not resolve`);
   const blocked = addresses.find((a) => isPrivateAddress(a.address));
   if (blocked && !allowPrivate) {
-    throw new WebhookAddressError(`${host} resolves to ${blocked.address}, a loopback, private, link-local or reserved address`);
+    // Which address is not said: the answer would map a private network for whoever asks.
+    throw new WebhookAddressError(
+      isIP(host) ? `${host} is a loopback, private, link-local or reserved address` : `${host} resolves to a loopback, private, link-local or reserved address`,
+    );
   }
   return addresses[0];
 }
