@@ -4,6 +4,7 @@ import { loadConfig } from '../src/config';
 import { createDataSource } from '../src/db/data-source';
 import { BriefScheduler } from '../src/modules/brief-run/brief-scheduler';
 import { executeRun } from '../src/modules/brief-run/brief-run.service';
+import { WITHHELD_ERROR } from '../src/modules/delivery/delivery.disclosure';
 import { deliverySettings } from '../src/modules/delivery/delivery.settings';
 import { REPLAY_WINDOW_SECONDS, SIGNATURE_HEADER, verifySignature } from '../src/modules/delivery/signature';
 import { isPrivateAddress } from '../src/modules/delivery/webhook-address';
@@ -502,7 +503,7 @@ test('only reporters and admins of its organisation see a target’s path, recip
   ]);
   const READ = `query($d: ID!) {
     briefDefinition(id: $d) { deliveryTargets { label recipients } }
-    briefRuns(definition: $d) { nodes { deliveries { target responseExcerpt } } }
+    briefRuns(definition: $d) { nodes { deliveries { target responseExcerpt error } } }
   }`;
   const seen = async (key: string) => dataOf(await server.gqlAs(key, READ, { d: d.id }));
   const [{ id: runId }] = await runsOf(server, d.id);
@@ -520,8 +521,9 @@ test('only reporters and admins of its organisation see a target’s path, recip
     ]);
     expect(masked.briefRuns.nodes[0].deliveries.map((x: any) => x.target).sort()).toEqual([receiver.url, '…@example.org'].sort());
     expect(masked.briefRuns.nodes[0].deliveries.map((x: any) => x.responseExcerpt)).toEqual([null, null]);
+    for (const delivery of masked.briefRuns.nodes[0].deliveries) expect([null, WITHHELD_ERROR]).toContain(delivery.error);
     const node = dataOf(
-      await server.gqlAs(key, `query($id: ID!) { node(id: $id) { ... on BriefRun { deliveries { target responseExcerpt } } } }`, {
+      await server.gqlAs(key, `query($id: ID!) { node(id: $id) { ... on BriefRun { deliveries { target responseExcerpt error } } } }`, {
         id: runId,
       }),
     ).node;

@@ -36,5 +36,8 @@ const maskedLabel = (kind: DeliveryKind, label: string) => (kind === DeliveryKin
 export const disclosedTarget = (t: DeliveryTarget, full: boolean): DeliveryTarget =>
   full ? t : { ...t, label: maskedLabel(t.kind, t.label), recipients: t.recipients.map(maskedAddress) };
 
+/** Said in place of an attempt's error to readers who do not manage the target: errors can name hosts and addresses. */
+export const WITHHELD_ERROR = 'the attempt failed; those who manage this definition’s deliveries see why';
+
 export const disclosedDelivery = (d: BriefDelivery, full: boolean): BriefDelivery =>
-  full ? d : { ...d, target: maskedLabel(d.kind, d.target), responseExcerpt: null };
+  full ? d : { ...d, target: maskedLabel(d.kind, d.target), responseExcerpt: null, error: d.error === null ? null : WITHHELD_ERROR };

@@ -133,7 +133,7 @@ export class BriefDelivery {
   @Column('int', { nullable: true })
   lastStatusCode: number | null;
 
-  @Field(() => String, { nullable: true, description: 'Why the last attempt failed, or why it was not sent.' })
+  @Field(() => String, { nullable: true, description: 'Why the last attempt failed, or why it was not sent; told only to readers who manage the target.' })
   @Column('text', { nullable: true })
   error: string | null;
 
