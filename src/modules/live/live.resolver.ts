@@ -20,7 +20,7 @@ function liveOf(context: Context) {
 export class LiveResolver {
   @Subscription(() => Change, {
     description:
-      'Each change you may see, as it is committed, by any instance: the entries `changes` would list, with the same filter and the same markings, applied when each is delivered (an item re-marked beyond you comes once as HIDDEN, one released to you as REVEALED). Keep the last `cursor`: after a reconnection, `changes(after:)` gives what was missed.',
+      'Each change you may see, as it is committed, by any instance: the entries `changes` would list, with the same filter and the same markings, applied when each is read for you, right after it is committed (an item re-marked beyond you comes once as HIDDEN, one released to you as REVEALED). Keep the last `cursor`: after a reconnection, `changes(after:)` gives what was missed.',
     subscribe: ({ args, context }: Subscribe<{ filter?: ChangeFilter | null }>) => {
       const live = liveOf(context);
       return live.hub.changes(live.session, args.filter ?? null);
