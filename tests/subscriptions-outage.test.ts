@@ -37,9 +37,11 @@ afterAll(async () => {
   await database?.drop();
 });
 
-type Event = { data?: { changes?: { itemId: string; operation: string } } };
+type Event = { data?: { changes?: { itemId: string; operation: string }; briefRunFinished?: { id: string } } };
 
-function subscribeOn(url: string) {
+const CHANGES = `subscription { changes(filter: { types: ["Actor"] }) { itemId operation } }`;
+
+function subscribeOn(url: string, query = CHANGES, variables: Record<string, unknown> = {}) {
   const events: Event[] = [];
   const closes: number[] = [];
   const listeners = new Set<() => void>();
@@ -56,7 +58,7 @@ function subscribeOn(url: string) {
     },
   });
   client.subscribe(
-    { query: `subscription { changes(filter: { types: ["Actor"] }) { itemId operation } }` },
+    { query, variables },
     {
       next: (event) => {
         events.push(event as Event);
@@ -82,7 +84,7 @@ function subscribeOn(url: string) {
       listeners.add(check);
       check();
     });
-  const has = (id: string) => events.some((e) => e.data?.changes?.itemId === id);
+  const has = (id: string) => events.some((e) => e.data?.changes?.itemId === id || e.data?.briefRunFinished?.id === id);
   return { client, events, closes, until, has };
 }
 
@@ -130,6 +132,57 @@ test('changes written while the database was out of reach are delivered once it 
   // Each once, in the order written.
   const ids = stream.events.map((e) => e.data?.changes?.itemId);
   expect(ids.filter((id) => during.includes(id!) || id === after)).toEqual([...during, after]);
+  expect(stream.closes).toEqual([]);
+  await stream.client.dispose();
+});
+
+test('a run that finished while the database was out of reach is delivered once it is back, once', async () => {
+  const reporter = (
+    await createKey(b.dataSource.manager, { name: 'live-outage-reporter', role: Role.REPORTER, clearance: Marking.AMBER, organisation: 'test-org' })
+  ).key;
+  const res = await fetch(`${b.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${reporter}` },
+    body: JSON.stringify({
+      query: `mutation { createBriefDefinition(input: { name: "Outage weekly", brief: { topics: ["dprk-troops-in-russia"], clearance: AMBER }, cron: "0 6 * * 1", timeZone: "UTC", formats: [MARKDOWN] }) { id } }`,
+    }),
+  });
+  const definition = (await res.json()).data.createBriefDefinition.id as string;
+  const uuid = Buffer.from(definition, 'base64').toString('utf8').split(':')[1];
+  let runs = 0;
+  // A run finishing as a worker on B records it; returns the run's global id.
+  const finishRun = async () => {
+    runs += 1;
+    const [{ id }] = await b.dataSource.query<Array<{ id: string }>>(
+      `INSERT INTO brief_run (id, definition_id, scheduled_for, status, started_at, finished_at, marking, organisation, content_hash)
+       SELECT gen_random_uuid(), id, now() + make_interval(days => $2), 'SUCCEEDED', now(), now(), 'AMBER', organisation, 'hash' FROM brief_definition WHERE id = $1
+       RETURNING id`,
+      [uuid, runs],
+    );
+    return Buffer.from(`BriefRun:${id}`).toString('base64');
+  };
+  const stream = subscribeOn(a.url, `subscription($d: ID!) { briefRunFinished(definition: $d) { id } }`, { d: definition });
+  // Live once a run written on B arrives.
+  const deadline = Date.now() + DEADLINE_MS;
+  for (;;) {
+    const probe = await finishRun();
+    try {
+      await stream.until(() => stream.has(probe), 'probe run', 1_000);
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+    }
+  }
+  await proxy.cut();
+  const during = await finishRun();
+  await new Promise((r) => setTimeout(r, 1_500));
+  expect(stream.has(during)).toBe(false);
+  await proxy.restore();
+  await stream.until(() => stream.has(during), 'the run finished during the outage');
+  const after = await finishRun();
+  await stream.until(() => stream.has(after), 'a run finished after the outage');
+  const ids = stream.events.map((e) => e.data?.briefRunFinished?.id);
+  expect(ids.filter((id) => id === during || id === after)).toEqual([during, after]);
   expect(stream.closes).toEqual([]);
   await stream.client.dispose();
 });

@@ -165,7 +165,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   const listener = new NotificationListener(databaseUrlOf(dataSource), {
     channels: [CHANGE_CHANNEL, BRIEF_RUN_CHANNEL],
     onNotification: (channel, payload) => hub.onNotification(channel, payload),
-    onListening: () => hub.onListening(),
+    onListening: (downSince) => hub.onListening(downSince),
     timeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
     log: console.error,
   });

@@ -17,6 +17,13 @@ export const BRIEF_RUN_CHANNEL = 'dossier_brief_run';
 const HELD_BACK_RETRY_MS = [20, 50, 100, 250, 500, 1000];
 /** Looked at this often even without notifications, in case one was missed (ms). */
 const SAFETY_POLL_MS = 5_000;
+/**
+ * Runs finished this long before the listener was last known to work are read again when it listens again: writers'
+ * clocks differ and a run's transaction commits after its finish time is taken (ms).
+ */
+const RUN_CATCH_UP_GRACE_MS = 120_000;
+/** A run delivered is remembered this long, so a catch-up that reads it again does not deliver it twice (ms). */
+const RUN_REMEMBERED_MS = 15 * 60_000;
 
 interface Subscription<T> {
   session: LiveSession;
@@ -52,6 +59,8 @@ export class LiveHub {
   private readonly changeSubscriptions = new Set<ChangeSubscription>();
   private readonly runSubscriptions = new Set<RunSubscription>();
   private readonly perIdentity = new Map<string, number>();
+  /** Runs delivered lately, by id, with when they were delivered (oldest first). */
+  private readonly deliveredRuns = new Map<string, number>();
   private position: string | undefined;
   private running: Promise<void> | undefined;
   private again = false;
@@ -98,9 +107,13 @@ export class LiveHub {
     if (channel === BRIEF_RUN_CHANNEL) void this.deliverRun(payload);
   }
 
-  /** From the listener: listening (again), so catch up on what may have been written meanwhile. */
-  onListening(): void {
+  /**
+   * From the listener: listening (again), so catch up on what may have been written meanwhile: changes from the
+   * position kept, and, after an outage, the runs that finished since the listener was last known to work.
+   */
+  onListening(downSince?: number): void {
     this.wake();
+    if (downSince !== undefined) void this.catchUpRuns(downSince - RUN_CATCH_UP_GRACE_MS);
   }
 
   /** Looks for new changes now, once the batch running (if any) is done. */
@@ -219,10 +232,38 @@ export class LiveHub {
     }
   }
 
+  /** The finished runs of subscribed definitions whose notification may have been missed, delivered in finishing order. */
+  private async catchUpRuns(since: number): Promise<void> {
+    const definitions = [...new Set([...this.runSubscriptions].map((s) => s.definitionId))];
+    if (!definitions.length) return;
+    try {
+      const runs: Array<{ definition_id: string; id: string }> = await this.dataSource.query(
+        `SELECT definition_id, id FROM brief_run WHERE definition_id = ANY($1::uuid[]) AND status IN ('SUCCEEDED', 'FAILED') AND finished_at >= $2
+         ORDER BY finished_at, id`,
+        [definitions, new Date(since)],
+      );
+      for (const run of runs) await this.deliverRun(`${run.definition_id}:${run.id}`);
+    } catch (error) {
+      if (!isDatabaseUnavailable(error)) this.options.log?.(`live updates: brief run catch-up failed: ${(error as Error)?.message ?? error}`);
+    }
+  }
+
+  /** Whether the run was delivered already; if not, it is remembered as delivered from now. */
+  private deliveredBefore(runId: string): boolean {
+    const now = Date.now();
+    for (const [id, at] of this.deliveredRuns) {
+      if (at > now - RUN_REMEMBERED_MS) break;
+      this.deliveredRuns.delete(id);
+    }
+    if (this.deliveredRuns.has(runId)) return true;
+    this.deliveredRuns.set(runId, now);
+    return false;
+  }
+
   private async deliverRun(payload: string): Promise<void> {
     const [definitionId, runId] = payload.split(':');
     const subscribers = [...this.runSubscriptions].filter((s) => s.definitionId === definitionId && s.queue.active);
-    if (!subscribers.length) return;
+    if (!subscribers.length || this.deliveredBefore(runId)) return;
     try {
       const live = await this.liveSessions(subscribers.map((s) => s.session));
       const seen = new Map<string, Promise<BriefRun | null>>();
@@ -234,6 +275,8 @@ export class LiveHub {
         if (run) s.queue.push(run);
       }
     } catch (error) {
+      // Not delivered: a catch-up may deliver it later.
+      this.deliveredRuns.delete(runId);
       if (!isDatabaseUnavailable(error)) this.options.log?.(`live updates: brief run delivery failed: ${(error as Error)?.message ?? error}`);
     }
   }

@@ -6,8 +6,12 @@ export interface ListenerOptions {
   channels: string[];
   /** A notification arrived (its payload: ids and positions, never content). */
   onNotification: (channel: string, payload: string) => void;
-  /** Listening (again): whatever was notified while it was not may have been missed, so catch up. */
-  onListening: () => void;
+  /**
+   * Listening (again): whatever was notified while it was not may have been missed, so catch up. After a lost
+   * connection, `downSince` is when the last one was last known to work (Date.now() time): notifications from then on
+   * may be lost.
+   */
+  onListening: (downSince?: number) => void;
   /** How long a connection attempt, and the heartbeat's query, may take (ms). */
   timeoutMs: number;
   log?: (line: string) => void;
@@ -30,6 +34,8 @@ export class NotificationListener {
   private stopped = false;
   private loop: Promise<void> | undefined;
   private lost: (() => void) | undefined;
+  /** When the current (or last) connection was last known to listen: set on LISTEN, each heartbeat and each notification. */
+  private aliveAt: number | undefined;
 
   constructor(
     private readonly url: string,
@@ -80,17 +86,25 @@ export class NotificationListener {
     this.client = client;
     client.on('error', () => this.lost?.());
     client.on('end', () => this.lost?.());
-    client.on('notification', (message) => this.options.onNotification(message.channel, message.payload ?? ''));
+    client.on('notification', (message) => {
+      this.aliveAt = Date.now();
+      this.options.onNotification(message.channel, message.payload ?? '');
+    });
     await client.connect();
     for (const channel of this.options.channels) await client.query(`LISTEN ${client.escapeIdentifier(channel)}`);
-    this.options.onListening();
+    const downSince = this.aliveAt;
+    this.aliveAt = Date.now();
+    this.options.onListening(downSince);
   }
 
   /** Resolves when the connection fails, ends, or stops answering the heartbeat. */
   private untilLost(): Promise<void> {
     return new Promise<void>((resolve) => {
       const heartbeat = setInterval(() => {
-        this.client?.query('SELECT 1').catch(() => this.lost?.());
+        this.client?.query('SELECT 1').then(
+          () => (this.aliveAt = Date.now()),
+          () => this.lost?.(),
+        );
       }, HEARTBEAT_MS);
       this.lost = () => {
         clearInterval(heartbeat);
