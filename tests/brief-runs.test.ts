@@ -141,6 +141,21 @@ describe('briefRuns is a connection', () => {
     expect(JSON.stringify([ahead, back])).not.toMatch(/"(2006|2009)-01-01/);
   });
 
+  test('the flags beyond a cursor are exact: no matching run past it, no page there', async () => {
+    const all = (await pageOf({ d: d.id, first: 20 })).edges;
+    const cursorOf = (y: number) => all.find((e) => e.node.scheduledFor.startsWith(String(y)))!.cursor;
+    // After the newest run (2012, MISSED), among SUCCEEDED runs: none is at or newer than it.
+    const ahead = await pageOf({ d: d.id, first: 2, after: cursorOf(2012), status: ['SUCCEEDED'] });
+    expect(yearsOf(ahead)).toEqual([2010, 2007]);
+    expect(ahead.pageInfo).toMatchObject({ hasPreviousPage: false, hasNextPage: true });
+    expect((await pageOf({ d: d.id, first: 2, after: cursorOf(2012) })).pageInfo.hasPreviousPage).toBe(true);
+    // Before 2003, from 2004 on: nothing at or older than the cursor matches.
+    const back = await pageOf({ d: d.id, last: 2, before: cursorOf(2003), since: '2004-01-01T00:00:00Z' });
+    expect(yearsOf(back)).toEqual([2005, 2004]);
+    expect(back.pageInfo).toMatchObject({ hasPreviousPage: true, hasNextPage: false });
+    expect((await pageOf({ d: d.id, last: 2, before: cursorOf(2003) })).pageInfo.hasNextPage).toBe(true);
+  });
+
   test('since and status narrow the runs listed, counted and paged', async () => {
     const filter = { d: d.id, since: '2004-01-01T00:00:00Z', status: ['SUCCEEDED', 'FAILED'] };
     const expected = ALL.filter((y) => visible(y) && y >= 2004 && statusOf(y) !== 'MISSED');

@@ -92,11 +92,23 @@ export async function pageOfRuns(
   const runs = entities.slice(0, size);
   if (backward) runs.reverse();
   const edges = runs.map((run) => ({ cursor: cursors.get(run.id)!, node: run }));
+  // Beyond the cursor the page reads from (at or past it, newer for `after`, older for `before`): exact, like every
+  // connection's flags, over the same visible, filtered runs.
+  const cursor = backward ? before : after;
+  const beyond = cursor
+    ? await matching
+        .clone()
+        .andWhere(`(r.scheduled_for, r.id) ${backward ? '<=' : '>='} (CAST(:farAt AS timestamptz), CAST(:farId AS uuid))`, {
+          farAt: cursor.value,
+          farId: cursor.id,
+        })
+        .getExists()
+    : false;
   return {
     edges,
     pageInfo: {
-      hasNextPage: backward ? Boolean(before) : more,
-      hasPreviousPage: backward ? more : Boolean(after),
+      hasNextPage: backward ? beyond : more,
+      hasPreviousPage: backward ? more : beyond,
       startCursor: edges[0]?.cursor ?? null,
       endCursor: edges.at(-1)?.cursor ?? null,
     },
