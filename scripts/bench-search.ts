@@ -62,7 +62,7 @@ async function measure(url: string, label: string, explain: (form: string, sent:
     console.log(
       `  ${form.padEnd(12)} ${JSON.stringify(q).padEnd(20)} p50 ${percentile(s, 50).toFixed(1).padStart(7)} ms  p95 ${percentile(s, 95)
         .toFixed(1)
-        .padStart(7)} ms  totalCount ${String(total).padStart(7)}  ${statements} SQL statement(s)`,
+        .padStart(7)} ms  totalCount ${(total < 0 ? 'not asked' : String(total)).padStart(9)}  ${statements} SQL statement(s)`,
     );
     if (options.explain) await explain(form, lastStatement());
   }
