@@ -1,4 +1,13 @@
-import { getNullableType, isListType, isObjectType, type FieldNode, type GraphQLOutputType, type GraphQLResolveInfo } from 'graphql';
+import {
+  getNamedType,
+  getNullableType,
+  isListType,
+  isObjectType,
+  type FieldNode,
+  type GraphQLObjectType,
+  type GraphQLOutputType,
+  type GraphQLResolveInfo,
+} from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields';
 
 /**
@@ -6,6 +15,12 @@ import { collectSubfields } from 'graphql/execution/collectFields';
  * their result in TypeScript, keyed by field name, pass it through here: it follows the selection set (fragments and
  * aliases included) and renames each field to its response key.
  */
+/** Whether the field's own selection asks for `field` (a connection's `totalCount`: counting has a cost of its own). */
+export function asksFor(info: GraphQLResolveInfo, field: string): boolean {
+  const selected = collectSubfields(info.schema, info.fragments, info.variableValues, getNamedType(info.returnType) as GraphQLObjectType, info.fieldNodes);
+  return [...selected.values()].some((nodes) => nodes[0].name.value === field);
+}
+
 /** The value an object was shaped from, for field resolvers that need fields the query did not select (its id). */
 const SHAPED_FROM = Symbol('shapedFrom');
 export const shapedFrom = <T>(value: T): T => ((value as Record<symbol, unknown>)[SHAPED_FROM] as T | undefined) ?? value;

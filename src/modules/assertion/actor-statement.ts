@@ -10,6 +10,7 @@ import { byParentKey, byTerm, byTimestamps, one, TypeSpec } from '../../read/mod
 import { quantityField } from '../../read/quantity';
 import type { ItemWrites } from '../../registry/item-mutations';
 import { STATEMENT_KINDS } from '../../registry/statement-kinds';
+import { searchVectorIndex } from '../search/search-vector';
 import { Actor } from '../actor/actor.entity';
 import { Assertion } from '../assertion/assertion.entity';
 import { ofVocabulary, type VocabularyName } from '../vocabulary/vocabularies';
@@ -44,6 +45,7 @@ export function actorStatementKind(k: ActorStatementKind) {
   const noun = typeName.toLowerCase();
 
   @Entity(table)
+  @searchVectorIndex(table)
   @Check('statement_not_blank', trimmedText('statement'))
   @Check('quantity_ordered', QUANTITY_ORDERED)
   @Check('quantity_has_value', QUANTITY_HAS_VALUE)

@@ -3,6 +3,7 @@ import { Field, Int, InterfaceType } from 'type-graphql';
 import { Item, Node, typeNameOf } from '../../common/columns';
 import { Topic } from '../topic/topic.entity';
 import { Citation } from '../citation/citation.entity';
+import { searchVectorColumn } from '../search/search-vector';
 
 /** Columns and fields shared by every statement a brief can carry. Each kind has its own table. */
 @InterfaceType('Assertion', {
@@ -27,4 +28,8 @@ export abstract class Assertion extends Item {
 
   @Field(() => Int, { description: 'How many distinct sources (that you may see) cite this statement.' })
   sourceCount: number;
+
+  /** For search only (see search-vector.ts). */
+  @searchVectorColumn()
+  searchEnglish?: string;
 }

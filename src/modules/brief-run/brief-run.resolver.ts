@@ -1,11 +1,10 @@
-import { getNamedType, type GraphQLObjectType, type GraphQLResolveInfo } from 'graphql';
-import { collectSubfields } from 'graphql/execution/collectFields';
+import type { GraphQLResolveInfo } from 'graphql';
 import { GraphQLDateTime } from 'graphql-scalars';
 import { Arg, Args, Ctx, ID, Info, Query, Resolver } from 'type-graphql';
 import { badUserInput } from '../../common/errors';
 import { connectionOf } from '../../common/pagination';
 import { toGlobalId } from '../../read/global-id';
-import { byResponseKey } from '../../read/response-shape';
+import { asksFor, byResponseKey } from '../../read/response-shape';
 import type { Context } from '../../server/context';
 import { BriefInput } from '../brief/brief.inputs';
 import { definitionView } from '../brief-definition/brief-definition.resolver';
@@ -18,12 +17,6 @@ import { briefDeltaFor } from './brief-run.service';
 export const runView = (r: BriefRun) => ({ ...r, id: toGlobalId('BriefRun', r.id), definition: definitionView(r.definition) });
 
 export const BriefRunConnection = connectionOf(BriefRun, 'BriefRun');
-
-/** Whether the connection's selection asks for `totalCount` (counting costs a statement of its own). */
-function asksFor(info: GraphQLResolveInfo, field: string): boolean {
-  const selected = collectSubfields(info.schema, info.fragments, info.variableValues, getNamedType(info.returnType) as GraphQLObjectType, info.fieldNodes);
-  return [...selected.values()].some((nodes) => nodes[0].name.value === field);
-}
 
 @Resolver(() => BriefRun)
 export class BriefRunResolver {

@@ -8,11 +8,13 @@ import { Assertion } from '../assertion/assertion.entity';
 import { ReportingVerb } from './reporting-verb';
 // Relations to statements are named by string: the statement entities extend Assertion, which imports this file.
 import { citedColumns, STATEMENT_KINDS, statementKinds } from '../../registry/statement-kinds';
+import { searchVectorColumn, searchVectorIndex } from '../search/search-vector';
 
 /** What a citation points at its source with: its words, or where in it to look. */
 export const CITATION_POINTERS = ['quote', 'url', 'page', 'paragraph', 'accessed_on'];
 
 @Entity()
+@searchVectorIndex('citation')
 @Check('citation_cites_one_statement', `num_nonnulls(${citedColumns.join(', ')}) = 1`)
 @Check('citation_credibility_range', 'credibility BETWEEN 1 AND 6')
 @Check('quote_not_blank', trimmedText('quote'))
@@ -70,6 +72,10 @@ export class Citation extends Item {
 
   @Field(() => Assertion, { nullable: true, description: 'The statement this citation supports; null when above your clearance.' })
   statement: Assertion | null;
+
+  /** For search only (see search-vector.ts). */
+  @searchVectorColumn()
+  searchEnglish?: string;
 }
 
 // One foreign key per statement kind (a citation dies with its statement): `capabilityId` and its relation, ...

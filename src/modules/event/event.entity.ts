@@ -7,6 +7,7 @@ import { Quantity } from '../../common/quantity';
 import { Assertion } from '../assertion/assertion.entity';
 import { Actor } from '../actor/actor.entity';
 import { Location } from '../location/location.entity';
+import { searchVectorIndex } from '../search/search-vector';
 
 export enum DatePrecision {
   DAY = 'DAY',
@@ -20,6 +21,7 @@ registerEnumType(DatePrecision, {
 });
 
 @Entity()
+@searchVectorIndex('event')
 @Check('title_not_blank', trimmedText('title'))
 // "In August 2024" is stored as 2024-08-01: a month's date is its first day, a year's 1 January.
 @Check(

@@ -7,11 +7,13 @@ import { Quantity } from '../../common/quantity';
 import { Assertion } from '../assertion/assertion.entity';
 import { Actor } from '../actor/actor.entity';
 import { Confidence, ImplicationScope, Likelihood, TimeHorizon } from './judgment-scales';
+import { searchVectorIndex } from '../search/search-vector';
 
 // A source often gives a judgment without its confidence, scope, horizon or the actors it bears on: those stay
 // absent (null, or no actors) and a brief says "not assessed", rather than inventing them. The likelihood is the
 // judgment itself (ICD 203) and is always given.
 @Entity()
+@searchVectorIndex('implication')
 @Check('statement_not_blank', trimmedText('statement'))
 @Check('quantity_ordered', QUANTITY_ORDERED)
 @Check('quantity_has_value', QUANTITY_HAS_VALUE)

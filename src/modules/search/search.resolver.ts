@@ -3,7 +3,7 @@ import { Arg, Args, Ctx, Info, Query, Resolver } from 'type-graphql';
 import { PageArgs, pageWindow } from '../../common/pagination';
 import { badUserInput } from '../../common/errors';
 import { UUID } from '../../read/global-id';
-import { byResponseKey } from '../../read/response-shape';
+import { asksFor, byResponseKey } from '../../read/response-shape';
 import type { Context } from '../../server/context';
 import { parseQuery } from './search.query';
 import { searchSql, START, STOP, type SearchPosition } from './search.sql';
@@ -102,7 +102,7 @@ export class SearchResolver {
         backward: window.backward,
         after: window.after ? decodeCursor(window.after, 'after') : undefined,
         before: window.before ? decodeCursor(window.before, 'before') : undefined,
-        count: true,
+        count: asksFor(info, 'totalCount'),
         itemNodes: itemNodes(info),
       }),
     )) as {

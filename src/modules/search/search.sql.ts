@@ -66,7 +66,7 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
     for (const config of ['english', 'simple'] as const) {
       const fields = t.fields.filter((f) => f.config === config);
       if (!fields.length) continue;
-      const vector = vectorOf(row, fields);
+      const vector = config === 'english' && t.storedEnglish ? t.storedEnglish(row) : vectorOf(row, fields);
       matches.push(sql`(${vector}) @@ ${queries[config]}`);
       ranks.push(sql`ts_rank_cd(${vector}, ${queries[config]})`);
     }

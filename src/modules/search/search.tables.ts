@@ -20,6 +20,11 @@ export interface SearchTable {
   typeName: string;
   table: ItemTable;
   fields: SearchField[];
+  /**
+   * The table's stored 'english' vector (the StoreSearchVectors migration): its english fields' vectors concatenated,
+   * kept by a trigger and indexed. Matching and ranking read it instead of parsing each row's text again.
+   */
+  storedEnglish?: (row: Sql) => Sql;
   /** Trigram-indexed text for misspelt names (the expression of the migration's trigram index). */
   trigram?: (row: Sql) => Sql;
   /** Rows of the topic whose slug is given, the topic visible to the reader. */
@@ -34,12 +39,14 @@ const topicId = (q: SqlBuilder, slug: string) => {
   const tp = q.alias();
   return sql`(SELECT ${tp}.id FROM topic ${tp} WHERE ${tp}.slug = ${sql.value(slug)} AND ${q.visible(tp, 'topic')})`;
 };
+const storedEnglish = column('search_english');
 const statementInTopic = (row: Sql, q: SqlBuilder, slug: string) => inTopic(row, q, slug)[0];
 const statement = (type: SearchType, kind: keyof typeof STATEMENT_KINDS, fields: SearchField[]): SearchTable => ({
   type,
   typeName: STATEMENT_KINDS[kind].typeName,
   table: STATEMENT_KINDS[kind].table,
   fields,
+  storedEnglish,
   inTopic: statementInTopic,
 });
 
@@ -96,6 +103,7 @@ export const SEARCH_TABLES: SearchTable[] = [
     typeName: 'Citation',
     table: 'citation',
     fields: [prose('quote')],
+    storedEnglish,
     // As everywhere else a retracted statement or source has left (lists, counts, briefs): its citations go with it.
     standing: (row, q) => {
       const statementStands = statementKinds.map((kind) => {

@@ -78,6 +78,10 @@ export class SearchResultConnection {
   @Field(() => PageInfo, { description: 'Where this page sits: pass `endCursor` as `after` for the next.' })
   pageInfo: PageInfo;
 
-  @Field(() => Int, { description: 'How many hits in all, counting only what you may read.' })
+  @Field(() => Int, {
+    description:
+      'How many hits in all, counting only what you may read. Exact, and counted only when selected: on a term that matches ' +
+      'a large share of all items it reads every match, so leave it out where it is not shown.',
+  })
   totalCount: number;
 }
