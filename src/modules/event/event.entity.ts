@@ -43,7 +43,9 @@ export class Event extends Assertion {
   @Column('text', { nullable: true })
   description: string | null;
 
-  @Field(() => LocalDate, { description: 'When it happened; read it with `precision`.' })
+  @Field(() => LocalDate, {
+    description: 'The first day of when it happened, kept for compatibility: read it with `precision`, or read `occurredFrom`/`occurredTo`.',
+  })
   @Index()
   @Column('date')
   occurredOn: string;
@@ -51,6 +53,14 @@ export class Event extends Assertion {
   @Field(() => DatePrecision, { description: 'How precisely `occurredOn` is known (DAY, MONTH or YEAR).' })
   @Column({ type: 'enum', enum: DatePrecision, enumName: 'date_precision' })
   precision: DatePrecision;
+
+  @Field(() => LocalDate, { description: 'First day it may have happened: the date is the interval [occurredFrom, occurredTo].' })
+  occurredFrom: string;
+
+  @Field(() => LocalDate, {
+    description: 'Last day it may have happened (the end of its day, month or year). Lists order and filter events by this interval.',
+  })
+  occurredTo: string;
 
   @Index()
   @Column('uuid', { nullable: true })
