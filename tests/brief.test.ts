@@ -192,10 +192,10 @@ test('the brief is marked with the highest marking it contains, and never shows 
     await amberServer.dataSource.query(`UPDATE location SET marking = 'AMBER' WHERE id = $1`, [fixtureId('location', 'russia')]);
     const withAmberPlace = await brief(stateDuma, amberServer);
     expect(withAmberPlace.marking).toBe('AMBER');
-    expect(withAmberPlace.markdown).toContain('**24 October 2024**, Russia:');
+    expect(withAmberPlace.markdown).toContain('**On 24 October 2024**, Russia:');
     const greenWithout = await brief({ ...stateDuma, clearance: 'GREEN' }, amberServer);
     expect(greenWithout.marking).toBe('CLEAR');
-    expect(greenWithout.markdown).toContain('**24 October 2024**: State Duma');
+    expect(greenWithout.markdown).toContain('**On 24 October 2024**: State Duma');
   } finally {
     await amberServer.close();
   }

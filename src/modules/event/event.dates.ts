@@ -22,9 +22,13 @@ export const occurredInSql = (x: Sql, from: Sql | null, to: Sql | null): Sql[] =
   ...(from ? [sql`${occurredEndSql(x)} >= ${from}`] : []),
 ];
 
-/** The sort key of the rule, as text in the C collation: the end day, then the precision's rank. */
+/**
+ * The sort key of the rule, one timestamptz a keyset cursor carries: the end day at midnight UTC, plus an hour per step
+ * of imprecision (MONTH 1, YEAR 2), so that on the same end day the narrower date comes first.
+ */
 export const occurredOrderSql = (x: Sql): Sql =>
-  sql`(to_char(${occurredEndSql(x)}, 'YYYY-MM-DD') || CASE ${x}.precision WHEN 'DAY' THEN '0' WHEN 'MONTH' THEN '1' ELSE '2' END) COLLATE "C"`;
+  sql`((${x}.occurred_on + CASE ${x}.precision WHEN 'DAY' THEN interval '0 day' WHEN 'MONTH' THEN interval '1 month - 1 day 1 hour'
+    ELSE interval '1 year - 1 day 2 hours' END) AT TIME ZONE 'UTC')`;
 
 const iso = (d: Date) => d.toISOString().slice(0, 10);
 

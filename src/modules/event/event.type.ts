@@ -45,7 +45,7 @@ export const eventType: TypeSpec<EventFilter> = {
   orderFields: {
     OCCURRED_ON: {
       sql: occurredOrderSql,
-      cast: 'text',
+      cast: 'timestamptz',
       description: 'By the last day the date may be (a year-only event after the dated ones of its year), then the more precise first.',
     },
     ...byTimestamps,
