@@ -14,7 +14,9 @@ const EVENTS = `query($filter: EventFilter, $orderBy: EventOrder, $first: Int, $
     pageInfo { hasNextPage endCursor }
   }
 }`;
-const BRIEF = `query($input: BriefInput!) { brief(input: $input) { markdown timeline { when precision statement { text } } } }`;
+const BRIEF = `query($input: BriefInput!) {
+  brief(input: $input) { markdown timeline { when precision occurredFrom occurredTo statement { text } } }
+}`;
 const DPRK = 'dprk-troops-in-russia';
 const KURSK = 'Ukrainian forces enter the Kursk region';
 
@@ -81,6 +83,9 @@ test('the brief timeline follows the rule and never implies a day a date does no
   const whens: string[] = b.timeline.map((e: any) => e.when);
   const kursk = b.timeline.findIndex((e: any) => e.statement.text === KURSK);
   expect(whens[kursk]).toBe('In August 2024');
+  expect(b.timeline[kursk]).toMatchObject({ precision: 'MONTH', occurredFrom: '2024-08-01', occurredTo: '2024-08-31' });
+  const yearOnly = b.timeline.find((e: any) => e.precision === 'YEAR');
+  expect(yearOnly).toMatchObject({ when: 'During 2024', occurredFrom: '2024-01-01', occurredTo: '2024-12-31' });
   const firstDuring = whens.indexOf('During 2024');
   expect(firstDuring).toBeGreaterThan(kursk);
   // Nothing dated in 2024 follows a year-only 2024 event.
@@ -92,4 +97,19 @@ test('the brief timeline follows the rule and never implies a day a date does no
   }
   expect(b.markdown).toContain('**During 2024**');
   expect(b.markdown).not.toMatch(/1 January 2024/);
+});
+
+test('a time series counts a window as the events list does: dated events in count, the others in imprecise', async () => {
+  const SERIES = `query($filter: AggregateFilter) {
+    timeSeries(of: EVENT_DATE, interval: MONTH, from: "2024-10-01", to: "2024-10-31", filter: $filter) { start count imprecise }
+  }`;
+  const [bucket] = dataOf(await server.gql(SERIES, { filter: { topic: DPRK } })).timeSeries;
+  const listed = (await events({ filter: { topic: DPRK, occurredFrom: '2024-10-01', occurredTo: '2024-10-31' } })).nodes;
+  expect(bucket.start).toBe('2024-10-01');
+  expect(bucket.count).toBe(listed.filter((e: any) => e.precision !== 'YEAR').length);
+  expect(bucket.imprecise).toBe(listed.filter((e: any) => e.precision === 'YEAR').length);
+  expect(bucket.imprecise).toBeGreaterThan(0);
+  // The brief says what its window means.
+  const b = dataOf(await server.gql(BRIEF, { input: { topics: [DPRK], from: '2024-10-01', to: '2024-10-31', sections: ['TIMELINE'] } })).brief;
+  expect(b.markdown).toContain('Window: 1 October 2024 to 31 October 2024 (an event known only to its month or year is in it when that period overlaps it).');
 });

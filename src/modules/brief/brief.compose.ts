@@ -6,7 +6,7 @@ import type { Confidence, ImplicationScope, Likelihood, TimeHorizon } from '../i
 import type { Reliability } from '../source/source-grades';
 import { evidenceOf, type Evidence } from './brief.evidence';
 import { BriefSection } from './brief.inputs';
-import { compareOccurred } from '../event/event.dates';
+import { compareOccurred, occurredInterval } from '../event/event.dates';
 import {
   compareText,
   CONFIDENCE_ORDER,
@@ -163,6 +163,8 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
       statement: statementOf(s),
       occurredOn: s.occurredOn!,
       precision: s.precision as DatePrecision,
+      occurredFrom: occurredInterval(s.occurredOn!, s.precision!).from,
+      occurredTo: occurredInterval(s.occurredOn!, s.precision!).to,
       when: occurredPhrase(s.occurredOn!, s.precision!),
       location: s.location?.name ?? null,
     }));
@@ -262,7 +264,9 @@ function scopeText(scope: BriefScope, data: BriefData): string {
   if (data.actors.length) parts.push(`Actors: ${data.actors.map((a) => a.name).join(', ')}`);
   const from = scope.from ? dateAt(scope.from) : null;
   const to = scope.to ? dateAt(scope.to) : null;
-  parts.push(`Window: ${from && to ? `${from} to ${to}` : from ? `from ${from}` : to ? `up to ${to}` : 'any date'}`);
+  const window = from && to ? `${from} to ${to}` : from ? `from ${from}` : to ? `up to ${to}` : null;
+  // Said, since an event known only to its month or year may be in a window without being dated in it.
+  parts.push(window ? `Window: ${window} (an event known only to its month or year is in it when that period overlaps it)` : 'Window: any date');
   parts.push(`Citations: credibility 1-${scope.minCredibility}, sources graded A-${scope.minReliability}`);
   parts.push(`Reader clearance: ${tlpLabel(scope.clearance)}`);
   return parts.join('. ') + '.';
