@@ -125,13 +125,13 @@ test('corroboration needs two publishers: two sources of one publisher are not i
 
 test('the timeline keeps date precision and the time window', async () => {
   const all = await brief(DPRK);
-  expect(all.timeline.map((e: any) => e.when)).toEqual(expect.arrayContaining(['August 2024', '19 October 2024', '3 November 2024', '2024']));
+  expect(all.timeline.map((e: any) => e.when)).toEqual(expect.arrayContaining(['In August 2024', 'On 19 October 2024', 'On 3 November 2024', 'During 2024']));
   const october = await brief({ ...DPRK, from: '2024-10-01', to: '2024-10-31', sections: ['TIMELINE', 'SOURCES'] });
   const whens = october.timeline.map((e: any) => e.when);
-  expect(whens).toContain('19 October 2024');
-  expect(whens).toContain('24 October 2024');
-  expect(whens).not.toContain('August 2024');
-  expect(whens).not.toContain('3 November 2024');
+  expect(whens).toContain('On 19 October 2024');
+  expect(whens).toContain('On 24 October 2024');
+  expect(whens).not.toContain('In August 2024');
+  expect(whens).not.toContain('On 3 November 2024');
   // A source published after the window supports nothing in it; undated sources stay.
   const titles = october.sources.map((s: any) => s.title);
   expect(titles).not.toContain('UK Defence Intelligence update on North Korean troops in Russia');
@@ -192,10 +192,10 @@ test('the brief is marked with the highest marking it contains, and never shows 
     await amberServer.dataSource.query(`UPDATE location SET marking = 'AMBER' WHERE id = $1`, [fixtureId('location', 'russia')]);
     const withAmberPlace = await brief(stateDuma, amberServer);
     expect(withAmberPlace.marking).toBe('AMBER');
-    expect(withAmberPlace.markdown).toContain('**24 October 2024**, Russia:');
+    expect(withAmberPlace.markdown).toContain('**On 24 October 2024**, Russia:');
     const greenWithout = await brief({ ...stateDuma, clearance: 'GREEN' }, amberServer);
     expect(greenWithout.marking).toBe('CLEAR');
-    expect(greenWithout.markdown).toContain('**24 October 2024**: State Duma');
+    expect(greenWithout.markdown).toContain('**On 24 October 2024**: State Duma');
   } finally {
     await amberServer.close();
   }

@@ -4,6 +4,8 @@ import { GraphQLError, parse, type GraphQLSchema } from 'graphql';
 import { Marking } from '../src/common/marking';
 import { ANONYMOUS, type Viewer } from '../src/common/viewer';
 import { Role } from '../src/modules/identity/role';
+import { occurredEndSql, occurredOrderSql } from '../src/modules/event/event.dates';
+import { compile, sql } from '../src/read/fragment';
 import { toGlobalId } from '../src/read/global-id';
 import { compileOperation } from '../src/read/operation-sql';
 import type { Statement } from '../src/read/reader';
@@ -208,42 +210,48 @@ describe('connections', () => {
     }
   });
 
+  // Events order by their date's interval (src/modules/event/event.dates.ts): a timestamptz key.
+  const DAY = '2024-10-01T00:00:00+00:00';
+  const ORDER_KEY = compile(occurredOrderSql(sql`t1`)).text;
+  const KEY = ORDER_KEY.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
   const cursor = (field: string, value: unknown, id = '424aecf3-a880-5c12-bda4-7dcd52c3817e') =>
     Buffer.from(JSON.stringify([field, value, id])).toString('base64');
 
   test('a cursor continues after its row, by sort key and id, as parameters', async () => {
-    const after = cursor('OCCURRED_ON', '2024-10-01');
+    const after = cursor('OCCURRED_ON', DAY);
     const statement = await statementOf('query($after: String) { events(after: $after) { nodes { title } pageInfo { hasPreviousPage } } }', { after });
-    const keyset = /\(t1\.occurred_on, t1\.id\) > \(\$(\d+)::date, \$(\d+)::uuid\)/.exec(statement.text);
+    const keyset = new RegExp(`\\(${KEY}, t1\\.id\\) > \\(\\$(\\d+)::timestamptz, \\$(\\d+)::uuid\\)`).exec(statement.text);
     expect(keyset).not.toBeNull();
-    expect(statement.params[Number(keyset![1]) - 1]).toBe('2024-10-01');
+    expect(statement.params[Number(keyset![1]) - 1]).toBe(DAY);
     expect(statement.params[Number(keyset![2]) - 1]).toBe('424aecf3-a880-5c12-bda4-7dcd52c3817e');
     // Items before the page: those at or before the cursor that the reader may see, asked as EXISTS.
-    const earlier = /'hasPreviousPage', EXISTS \(SELECT 1 FROM event t1 WHERE .* AND \(t1\.occurred_on, t1\.id\) <= \(\$(\d+)::date, \$(\d+)::uuid\)\)/.exec(
-      statement.text,
-    );
+    const earlier = new RegExp(
+      `'hasPreviousPage', EXISTS \\(SELECT 1 FROM event t1 WHERE [^]* AND \\(${KEY}, t1\\.id\\) <= \\(\\$(\\d+)::timestamptz, \\$(\\d+)::uuid\\)\\)`,
+    ).exec(statement.text);
     expect(earlier).not.toBeNull();
-    expect(statement.params[Number(earlier![1]) - 1]).toBe('2024-10-01');
+    expect(statement.params[Number(earlier![1]) - 1]).toBe(DAY);
     expect(statement.params[Number(earlier![2]) - 1]).toBe('424aecf3-a880-5c12-bda4-7dcd52c3817e');
   });
 
   test('a backward page reads from its cursor in the reverse order, and lists its page in the connection order', async () => {
-    const before = cursor('OCCURRED_ON', '2024-10-01');
+    const before = cursor('OCCURRED_ON', DAY);
     const { text } = await statementOf(
       'query($before: String) { events(last: 3, before: $before) { nodes { title } pageInfo { hasPreviousPage hasNextPage } } }',
       {
         before,
       },
     );
-    expect(text).toMatch(/\(t1\.occurred_on, t1\.id\) < \(\$\d+::date, \$\d+::uuid\) ORDER BY t1\.occurred_on DESC, t1\.id DESC LIMIT 4\)/);
+    expect(text).toMatch(new RegExp(`\\(${KEY}, t1\\.id\\) < \\(\\$\\d+::timestamptz, \\$\\d+::uuid\\) ORDER BY ${KEY} DESC, t1\\.id DESC LIMIT 4\\)`));
     expect(text).toContain('json_agg(p.n0 ORDER BY p.rn DESC) FILTER (WHERE p.rn <= 3)');
     expect(text).toContain("'hasPreviousPage', count(*) > 3");
-    expect(text).toMatch(/'hasNextPage', EXISTS \(SELECT 1 FROM event t1 WHERE .* AND \(t1\.occurred_on, t1\.id\) >= \(\$\d+::date, \$\d+::uuid\)\)/);
+    expect(text).toMatch(
+      new RegExp(`'hasNextPage', EXISTS \\(SELECT 1 FROM event t1 WHERE [^]* AND \\(${KEY}, t1\\.id\\) >= \\(\\$\\d+::timestamptz, \\$\\d+::uuid\\)\\)`),
+    );
   });
 
   test('a forward page sorts as it always did: no reversed read, no cursor beyond it', async () => {
     const { text } = await statementOf('{ events(first: 3) { nodes { title } pageInfo { hasPreviousPage hasNextPage } } }');
-    expect(text).toContain('ORDER BY t1.occurred_on ASC, t1.id ASC LIMIT 4');
+    expect(text).toContain(`ORDER BY ${ORDER_KEY} ASC, t1.id ASC LIMIT 4`);
     expect(text).not.toContain('DESC');
     expect(text).toContain("'hasPreviousPage', FALSE");
     expect(text).toContain("'hasNextPage', count(*) > 3");
@@ -259,7 +267,7 @@ describe('connections', () => {
     ['not base64 JSON', 'garbage'],
     ['of another ordering', cursor('NAME', 'x')],
     ['with a value of the wrong type', cursor('OCCURRED_ON', "x'); DROP TABLE actor; --")],
-    ['with an id that is no uuid', cursor('OCCURRED_ON', '2024-10-01', 'nope')],
+    ['with an id that is no uuid', cursor('OCCURRED_ON', DAY, 'nope')],
   ])('a cursor %s is BAD_USER_INPUT on `after`, even when only the count is asked for', async (_what, after) => {
     for (const selection of ['nodes { title }', 'totalCount']) {
       const error = await errorOf(`query($after: String) { events(after: $after) { ${selection} } }`, { after });
@@ -268,7 +276,7 @@ describe('connections', () => {
   });
 
   test('a count-only page carries no cursor parameters', async () => {
-    const statement = await statementOf('query($after: String) { events(after: $after) { totalCount } }', { after: cursor('OCCURRED_ON', '2024-10-01') });
+    const statement = await statementOf('query($after: String) { events(after: $after) { totalCount } }', { after: cursor('OCCURRED_ON', DAY) });
     expect(statement.params).toEqual([]);
     expect(statement.text).not.toContain('LIMIT');
   });
@@ -277,8 +285,10 @@ describe('connections', () => {
 describe('ordering', () => {
   test('by the default order of the type, the id breaking ties', async () => {
     const { text } = await statementOf('{ events { nodes { title } } }');
-    expect(text).toContain('ORDER BY t1.occurred_on ASC, t1.id ASC LIMIT');
-    expect(text).toContain('row_number() OVER (ORDER BY t1.occurred_on ASC, t1.id ASC)');
+    // Events: by their date's interval (src/modules/event/event.dates.ts).
+    const key = compile(occurredOrderSql(sql`t1`)).text;
+    expect(text).toContain(`ORDER BY ${key} ASC, t1.id ASC LIMIT`);
+    expect(text).toContain(`row_number() OVER (ORDER BY ${key} ASC, t1.id ASC)`);
   });
 
   test('by the field and direction asked for; cursors name the ordering', async () => {
@@ -306,7 +316,9 @@ describe('filters', () => {
     expect(paramAt(statement, /t\d+\.reliability <= \$(\d+)::source_reliability/)).toBe('B');
     expect(paramAt(statement, /t\d+\.published_on >= \$(\d+)::date/)).toBe('2024-01-01');
     expect(paramAt(statement, /\) <= \$(\d+)/)).toBe(1);
-    expect(paramAt(statement, /t1\.occurred_on >= \$(\d+)::date/)).toBe('2024-10-01');
+    // An event is in the window when its date's interval overlaps it.
+    const end = compile(occurredEndSql(sql`t1`)).text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+    expect(paramAt(statement, new RegExp(`${end} >= \\$(\\d+)::date`))).toBe('2024-10-01');
     expect(paramAt(statement, /t1\.occurred_on <= \$(\d+)::date/)).toBe('2024-12-31');
     expect(paramAt(statement, /t1\.marking <= \$(\d+)::tlp_marking/)).toBe('CLEAR');
     // The grades hold for one and the same citation: both in one EXISTS.

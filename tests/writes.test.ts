@@ -210,7 +210,7 @@ test('analysts record events (dated at their precision, with a place) and relati
   const timeline = dataOf(
     await server.gqlAs(keys.writer, `{ brief(input: { topics: ["dprk-troops-in-russia"], sections: [TIMELINE], limitPerSection: 100 }) { markdown } }`),
   );
-  expect(timeline.brief.markdown).toContain('- **November 2024**, Kursk region: North Korean units seen near Sudzha.');
+  expect(timeline.brief.markdown).toContain('- **In November 2024**, Kursk region: North Korean units seen near Sudzha.');
 
   const badDate = await server.gqlAs(keys.writer, EVENT, {
     input: { topic: 'dprk-troops-in-russia', title: 'x', occurredOn: '2024-11-15', precision: 'MONTH', citations },

@@ -6,7 +6,18 @@ import type { Confidence, ImplicationScope, Likelihood, TimeHorizon } from '../i
 import type { Reliability } from '../source/source-grades';
 import { evidenceOf, type Evidence } from './brief.evidence';
 import { BriefSection } from './brief.inputs';
-import { compareText, CONFIDENCE_ORDER, confidencePhrase, dateAt, judgmentPhrase, LIKELIHOOD_ORDER, quantityText, tlpLabel } from './brief.phrases';
+import { compareOccurred, occurredInterval } from '../event/event.dates';
+import {
+  compareText,
+  CONFIDENCE_ORDER,
+  confidencePhrase,
+  dateAt,
+  judgmentPhrase,
+  LIKELIHOOD_ORDER,
+  occurredPhrase,
+  quantityText,
+  tlpLabel,
+} from './brief.phrases';
 import type { BriefData, SourceRow, StatementRow } from './brief.read';
 import type { BriefScope } from './brief.scope';
 import {
@@ -24,7 +35,6 @@ import {
 
 // Weak judgments matter most to a reader, so they come first among the gaps.
 const GAP_KIND_ORDER = ['IMPLICATION', 'CAPABILITY', 'CHALLENGE', 'RELATION', 'EVENT'];
-const PRECISION_ORDER = ['YEAR', 'MONTH', 'DAY'];
 
 const GAP_WORDS: Record<GapReason, string> = {
   SINGLE_SOURCED: 'only one source supports it',
@@ -144,8 +154,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
   if (wanted(BriefSection.TIMELINE)) {
     const events = ofKind('EVENT').sort(
       (a, b) =>
-        compareText(a.occurredOn!, b.occurredOn!) ||
-        PRECISION_ORDER.indexOf(a.precision!) - PRECISION_ORDER.indexOf(b.precision!) ||
+        compareOccurred({ occurredOn: a.occurredOn!, precision: a.precision! }, { occurredOn: b.occurredOn!, precision: b.precision! }) ||
         compareText(a.text, b.text) ||
         compareText(a.id, b.id),
     );
@@ -154,7 +163,9 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
       statement: statementOf(s),
       occurredOn: s.occurredOn!,
       precision: s.precision as DatePrecision,
-      when: dateAt(s.occurredOn!, s.precision),
+      occurredFrom: occurredInterval(s.occurredOn!, s.precision!).from,
+      occurredTo: occurredInterval(s.occurredOn!, s.precision!).to,
+      when: occurredPhrase(s.occurredOn!, s.precision!),
       location: s.location?.name ?? null,
     }));
     size(BriefSection.TIMELINE, timeline.length, events.length);
@@ -253,7 +264,9 @@ function scopeText(scope: BriefScope, data: BriefData): string {
   if (data.actors.length) parts.push(`Actors: ${data.actors.map((a) => a.name).join(', ')}`);
   const from = scope.from ? dateAt(scope.from) : null;
   const to = scope.to ? dateAt(scope.to) : null;
-  parts.push(`Window: ${from && to ? `${from} to ${to}` : from ? `from ${from}` : to ? `up to ${to}` : 'any date'}`);
+  const window = from && to ? `${from} to ${to}` : from ? `from ${from}` : to ? `up to ${to}` : null;
+  // Said, since an event known only to its month or year may be in a window without being dated in it.
+  parts.push(window ? `Window: ${window} (an event known only to its month or year is in it when that period overlaps it)` : 'Window: any date');
   parts.push(`Citations: credibility 1-${scope.minCredibility}, sources graded A-${scope.minReliability}`);
   parts.push(`Reader clearance: ${tlpLabel(scope.clearance)}`);
   return parts.join('. ') + '.';

@@ -43,6 +43,12 @@ export function dateAt(isoDate: string, precision: 'DAY' | 'MONTH' | 'YEAR' = 'D
   return `${day} ${MONTHS[month - 1]} ${year}`;
 }
 
+/** When an event happened, never implying a day it does not have: "During 2024", "In August 2024", "On 3 November 2024". */
+export function occurredPhrase(isoDate: string, precision: 'DAY' | 'MONTH' | 'YEAR'): string {
+  const at = dateAt(isoDate, precision);
+  return precision === 'YEAR' ? `During ${at}` : precision === 'MONTH' ? `In ${at}` : `On ${at}`;
+}
+
 // Fixed grouping, independent of the machine's locale.
 const number = (n: number) => {
   const [whole, fraction] = String(Math.abs(n)).split('.');

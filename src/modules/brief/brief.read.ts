@@ -5,6 +5,7 @@ import { and, compile, sql, textOf, type Sql } from '../../read/fragment';
 import type { SqlBuilder } from '../../read/sql';
 import type { CitedColumn, StatementKind } from '../../registry/statement-kinds';
 import { STATEMENT_KINDS, statementKinds } from '../../registry/statement-kinds';
+import { occurredInSql } from '../event/event.dates';
 import { dateAt } from './brief.phrases';
 import type { BriefScope } from './brief.scope';
 import { Vocabulary } from '../vocabulary/vocabularies';
@@ -185,10 +186,8 @@ const KINDS: Record<StatementKind, KindSpec> = {
        'affectedActors', ${linkedActorNames(q, 'event_actor', 'event_id', x)}`;
     },
     aboutActors: (x, actors) => sql`EXISTS (SELECT 1 FROM event_actor ea WHERE ea.event_id = ${x}.id AND ea.actor_id = ANY(${actors}))`,
-    // The event spans its whole day, month or year: it is in the window when that span overlaps it.
-    inWindow: (x, from, to) =>
-      sql`${x}.occurred_on <= ${to} AND (${x}.occurred_on + CASE ${x}.precision WHEN 'DAY' THEN interval '1 day'
-        WHEN 'MONTH' THEN interval '1 month' ELSE interval '1 year' END) > ${from}`,
+    // The same rule as the events list: the event's interval overlaps the window.
+    inWindow: (x, from, to) => and(occurredInSql(x, from, to)),
   },
 };
 

@@ -176,7 +176,16 @@ export class TimelineEntry {
   @Field(() => DatePrecision, { description: 'How precisely the date is known.' })
   precision: DatePrecision;
 
-  @Field({ description: 'The date as a person writes it at that precision ("August 2024", "3 November 2024").' })
+  @Field(() => LocalDate, { description: 'First day it may have happened (as `Event.occurredFrom`).' })
+  occurredFrom: string;
+
+  @Field(() => LocalDate, { description: 'Last day it may have happened (as `Event.occurredTo`).' })
+  occurredTo: string;
+
+  @Field({
+    description:
+      'When it happened at that precision, never implying a day it does not have ("During 2024", "In August 2024", "On 3 November 2024"). The timeline orders events by the end of that interval, as the events list does.',
+  })
   when: string;
 
   @Field(() => String, { nullable: true, description: 'Where it happened, when known.' })

@@ -29,6 +29,8 @@ registerEnumType(DatePrecision, {
   `(precision <> 'MONTH' OR extract(day FROM occurred_on) = 1) AND (precision <> 'YEAR' OR (extract(month FROM occurred_on) = 1 AND extract(day FROM occurred_on) = 1))`,
 )
 @Check('quantity_ordered', QUANTITY_ORDERED)
+// Lists order by the date's interval: an index on that expression, made by its migration (1796360000000).
+@Index('event_occurred_order', { synchronize: false })
 @Check('quantity_has_value', QUANTITY_HAS_VALUE)
 @Check('quantity_exact_one_value', QUANTITY_EXACT_ONE_VALUE)
 @ObjectType({
@@ -45,7 +47,9 @@ export class Event extends Assertion {
   @Column('text', { nullable: true })
   description: string | null;
 
-  @Field(() => LocalDate, { description: 'When it happened; read it with `precision`.' })
+  @Field(() => LocalDate, {
+    description: 'The first day of when it happened, kept for compatibility: read it with `precision`, or read `occurredFrom`/`occurredTo`.',
+  })
   @Index()
   @Column('date')
   occurredOn: string;
@@ -53,6 +57,14 @@ export class Event extends Assertion {
   @Field(() => DatePrecision, { description: 'How precisely `occurredOn` is known (DAY, MONTH or YEAR).' })
   @Column({ type: 'enum', enum: DatePrecision, enumName: 'date_precision' })
   precision: DatePrecision;
+
+  @Field(() => LocalDate, { description: 'First day it may have happened: the date is the interval [occurredFrom, occurredTo].' })
+  occurredFrom: string;
+
+  @Field(() => LocalDate, {
+    description: 'Last day it may have happened (the end of its day, month or year). Lists order and filter events by this interval.',
+  })
+  occurredTo: string;
 
   @Index()
   @Column('uuid', { nullable: true })

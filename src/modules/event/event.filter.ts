@@ -10,9 +10,16 @@ export class EventFilter extends AssertionFilter {
   @Field(() => ID, { nullable: true, description: 'Only events at this location.' })
   location?: string | null;
 
-  @Field(() => LocalDate, { nullable: true, description: 'Only events on or after this day.' })
+  @Field(() => LocalDate, {
+    nullable: true,
+    description: 'Only events whose date may be on or after this day: its interval (see `Event.occurredFrom`) ends on or after it.',
+  })
   occurredFrom?: string | null;
 
-  @Field(() => LocalDate, { nullable: true, description: 'Only events on or before this day.' })
+  @Field(() => LocalDate, {
+    nullable: true,
+    description:
+      'Only events whose date may be on or before this day: its interval starts on or before it. A year-only event is in any window overlapping its year.',
+  })
   occurredTo?: string | null;
 }
