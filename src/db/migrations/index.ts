@@ -21,6 +21,7 @@ import { AddBriefDeliveries1796280000000 } from './1796280000000-AddBriefDeliver
 import { AddSourceNameTrigram1796295000000 } from './1796295000000-AddSourceNameTrigram';
 import { MaintainAggregateRollup1796300000000 } from './1796300000000-MaintainAggregateRollup';
 import { SearchIndexesWithoutPendingList1796310000000 } from './1796310000000-SearchIndexesWithoutPendingList';
+import { RefreshContributionsByCitedColumn1796330000000 } from './1796330000000-RefreshContributionsByCitedColumn';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -45,4 +46,5 @@ export const migrations = [
   AddSourceNameTrigram1796295000000,
   MaintainAggregateRollup1796300000000,
   SearchIndexesWithoutPendingList1796310000000,
+  RefreshContributionsByCitedColumn1796330000000,
 ];
