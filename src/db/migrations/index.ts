@@ -22,6 +22,7 @@ import { AddSourceNameTrigram1796295000000 } from './1796295000000-AddSourceName
 import { MaintainAggregateRollup1796300000000 } from './1796300000000-MaintainAggregateRollup';
 import { SearchIndexesWithoutPendingList1796310000000 } from './1796310000000-SearchIndexesWithoutPendingList';
 import { StoreSearchVectors1796320000000 } from './1796320000000-StoreSearchVectors';
+import { HistoryLeavesOutSearchVectors1796321000000 } from './1796321000000-HistoryLeavesOutSearchVectors';
 import { RefreshContributionsByCitedColumn1796330000000 } from './1796330000000-RefreshContributionsByCitedColumn';
 import { IndexEventDateOrder1796360000000 } from './1796360000000-IndexEventDateOrder';
 
@@ -49,6 +50,7 @@ export const migrations = [
   MaintainAggregateRollup1796300000000,
   SearchIndexesWithoutPendingList1796310000000,
   StoreSearchVectors1796320000000,
+  HistoryLeavesOutSearchVectors1796321000000,
   RefreshContributionsByCitedColumn1796330000000,
   IndexEventDateOrder1796360000000,
 ];
