@@ -7,7 +7,7 @@ import { dataOf, startTestServer, TestServer } from './support/server';
 // The reader here is GREEN; the seed's marked layer has AMBER and RED items.
 let server: TestServer;
 const responses: string[] = [];
-const ABOVE_CLEARANCE = ['first committed to combat in the Kursk region', 'Heavy North Korean losses', 'too few Korean interpreters'];
+const ABOVE_CLEARANCE = ['first committed in the Kursk region', 'In return for the partnership', 'With few North Korean soldiers fluent'];
 
 beforeAll(async () => {
   server = await startTestServer({ MAX_BODY_BYTES: '20000', MAX_TOKENS: '2000' });

@@ -11,8 +11,8 @@ let server: TestServer;
 const topic = 'dprk-troops-in-russia';
 const implication = (key: string) => fixtureId('topic', topic, 'implications', key);
 const ITEMS = {
-  amber: { id: implication('kursk-first-combat-employment'), text: 'North Korean units are first committed to combat in the Kursk region' },
-  red: { id: implication('losses-bring-reinforcements'), text: 'Heavy North Korean losses in the Kursk region' },
+  amber: { id: implication('kursk-first-combat-employment'), text: 'North Korean troops are first committed in the Kursk region' },
+  red: { id: implication('losses-bring-reinforcements'), text: 'In return for the partnership, Russia draws on' },
   strict: { id: '00000000-0000-4000-8000-0000000057a1', text: 'STRICT: an organisation-only judgment.' },
 };
 

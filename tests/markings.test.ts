@@ -66,7 +66,7 @@ test('an analyst cannot declassify; an ADMIN releases an item of no organisation
 
   const reason = 'Confirmed in open reporting; no source at risk.';
   dataOf(await server.gqlAs(keys['org-a/admin'], CHALLENGE, { id: interpreterShortage, input: { marking: 'CLEAR', releaseReason: reason } }));
-  expect(dataOf(await server.gqlAs(null, NODE, { id: interpreterShortage })).node.statement).toContain('too few Korean interpreters');
+  expect(dataOf(await server.gqlAs(null, NODE, { id: interpreterShortage })).node.statement).toContain('With few North Korean soldiers fluent in Russian');
   expect(dataOf(await server.gqlAs(keys['org-a/admin'], RELEASES, { item: interpreterShortage })).releases).toEqual([
     { item: interpreterShortage, fromMarking: 'AMBER', toMarking: 'CLEAR', fromAudience: [], toAudience: [], reason, releasedBy: 'org-a/admin' },
   ]);
