@@ -31,11 +31,7 @@ const names = new Set(
 
 // A relation's claim is the typed link between two actors, which words cannot check; its description is context.
 const statements: Array<[string, string, string[]]> = ['capabilities', 'challenges', 'implications', 'events'].flatMap((list) =>
-  (seed[list] as Statement[]).map((s): [string, string, string[]] => [
-    `${list}/${s.key}`,
-    (s.statement ?? s.title)!,
-    s.citations.map((c) => c.quote ?? ''),
-  ]),
+  (seed[list] as Statement[]).map((s): [string, string, string[]] => [`${list}/${s.key}`, (s.statement ?? s.title)!, s.citations.map((c) => c.quote ?? '')]),
 );
 
 test('the seed has statements of every checked kind to check', () => {
@@ -49,7 +45,10 @@ test.each(statements)('%s: its quotes carry most of its key terms', (_key, state
 
 // Statements the seed once carried, whose quotes did not say it: the check must refuse them.
 test.each([
-  ['Russian units receiving North Korean troops have too few Korean interpreters to bridge the language gap.', ['few North Korean soldiers are fluent in Russian']],
+  [
+    'Russian units receiving North Korean troops have too few Korean interpreters to bridge the language gap.',
+    ['few North Korean soldiers are fluent in Russian'],
+  ],
   [
     'Heavy North Korean losses in the Kursk region lead Pyongyang to send further troops rather than withdraw them.',
     ['the latter’s military forces now stand poised to bolster Russian campaigns in Ukraine'],

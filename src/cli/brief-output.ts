@@ -7,10 +7,12 @@ const STATEMENT = `id kind text marking category quantity { low best high unit a
 const JUDGMENT = `statement { ${STATEMENT} } likelihood confidence scope horizon asOf judgment confidenceStatement affectedActors`;
 export const BRIEF_JSON_FIELDS = `title marking clearance scope sections
   bottomLine { ${JUDGMENT} }
-  actors { id name kind capabilities { ${STATEMENT} } challenges { ${STATEMENT} } capabilityCount challengeCount }
+  actors { id name kind description capabilities { ${STATEMENT} } challenges { ${STATEMENT} } relations { ${STATEMENT} }
+    capabilityCount challengeCount relationCount }
+  mentionedActors { id name kind description }
   implications { ${JUDGMENT} }
-  timeline { statement { ${STATEMENT} } occurredOn precision when location }
-  sources { number id title kind publisher publishedOn reliability url marking }
+  timeline { statement { ${STATEMENT} } occurredOn precision occurredFrom occurredTo when description location locationDescription actors }
+  sources { number id title kind publisher publishedOn reliability url description marking }
   gaps { statement { ${STATEMENT} } reasons explanation }
   gapCounts { reason count } sectionSizes { section shown total }
   statementCount latestSourceDate markdown html contentHash`;

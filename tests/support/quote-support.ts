@@ -20,7 +20,14 @@ export function stem(word: string): string {
 
 /** The words of a text, lower case, curly apostrophes straightened, hyphenated words split. */
 export const wordsOf = (text: string) =>
-  (text.toLowerCase().replace(/’/g, "'").match(/[a-z0-9][a-z0-9'-]*/g) ?? []).flatMap((w) => w.split('-')).filter((w) => w !== '');
+  (
+    text
+      .toLowerCase()
+      .replace(/’/g, "'")
+      .match(/[a-z0-9][a-z0-9'-]*/g) ?? []
+  )
+    .flatMap((w) => w.split('-'))
+    .filter((w) => w !== '');
 
 /** The key terms of a statement: its stemmed content words that are not names of the scenario's actors and places. */
 export function keyTerms(text: string, names: Set<string>): string[] {

@@ -46,8 +46,10 @@ function facetsOf(s: StatementRow): Record<string, string> {
     horizon: fingerprint(s.horizon),
     asOf: fingerprint(s.asOf),
     date: fingerprint([s.occurredOn, s.precision]),
-    location: fingerprint(s.location),
-    actors: fingerprint(s.affectedActors),
+    // As runs stored them before the brief read descriptions: only what the facet was.
+    location: fingerprint(s.location ? { id: s.location.id, name: s.location.name, marking: s.location.marking } : s.location),
+    actors: fingerprint(s.affectedActors?.map((a) => ({ id: a.id, name: a.name, marking: a.marking }))),
+    description: fingerprint(s.description),
     citations: fingerprint(s.citations.map(citationFacet).sort()),
     sources: fingerprint(s.citations.map((c) => [c.source.id, c.source.name, c.source.reliability, c.source.marking, c.source.publisher]).sort()),
   };

@@ -18,7 +18,7 @@ import {
   quantityText,
   tlpLabel,
 } from './brief.phrases';
-import type { BriefData, SourceRow, StatementRow } from './brief.read';
+import type { BriefData, NamedActorRow, SourceRow, StatementRow } from './brief.read';
 import type { BriefScope } from './brief.scope';
 import {
   BibliographyEntry,
@@ -28,6 +28,7 @@ import {
   BriefStatement,
   GapReason,
   KeyJudgment,
+  MentionedActor,
   SectionSize,
   STATEMENT_TYPE_NAME,
   TimelineEntry,
@@ -91,6 +92,13 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
     CONFIDENCE_ORDER.indexOf(b.confidence!) - CONFIDENCE_ORDER.indexOf(a.confidence!) ||
     bySupport(a, b);
 
+  // Every actor a shown item names, to list those without an entry of their own. Only visible actors are read.
+  const mentioned = new Map<string, NamedActorRow>();
+  const mention = (...actors: Array<NamedActorRow | null | undefined>) => {
+    for (const a of actors) if (a) mentioned.set(a.id, a);
+  };
+  const mentionIn = (s: StatementRow) => mention(s.actor, s.counterpart, ...(s.affectedActors ?? []));
+
   const ofKind = (kind: StatementRow['kind']) => data.statements.filter((s) => s.kind === kind);
   const implications = ofKind('IMPLICATION').sort(byJudgment);
   const limit = scope.limitPerSection;
@@ -99,7 +107,11 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
   const size = (section: BriefSection, shown: number, total: number) => sizes.push({ section, shown, total });
 
   // What the source does not give stays null, and is said to be not assessed.
-  const judgmentOf = (s: StatementRow): KeyJudgment => ({
+  const judgmentOf = (s: StatementRow): KeyJudgment => {
+    mentionIn(s);
+    return judgmentRow(s);
+  };
+  const judgmentRow = (s: StatementRow): KeyJudgment => ({
     statement: statementOf(s),
     likelihood: s.likelihood as Likelihood,
     confidence: (s.confidence ?? null) as Confidence | null,
@@ -129,10 +141,12 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
       const capabilities = statements.filter((s) => s.kind === 'CAPABILITY').sort(bySupport);
       const challenges = statements.filter((s) => s.kind === 'CHALLENGE').sort(bySupport);
       const relations = statements.filter((s) => s.kind === 'RELATION').sort(bySupport);
+      relations.slice(0, limit).forEach(mentionIn);
       return {
         id: toGlobalId('Actor', actor.id),
         name: actor.name,
         kind: actor.kind,
+        description: actor.description ?? null,
         capabilities: capabilities.slice(0, limit).map(statementOf),
         challenges: challenges.slice(0, limit).map(statementOf),
         relations: relations.slice(0, limit).map(statementOf),
@@ -150,6 +164,19 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
     size(BriefSection.IMPLICATIONS, judgments.length, implications.length);
   }
 
+  const timelineEntry = (s: StatementRow): TimelineEntry => ({
+    statement: statementOf(s),
+    occurredOn: s.occurredOn!,
+    precision: s.precision as DatePrecision,
+    occurredFrom: occurredInterval(s.occurredOn!, s.precision!).from,
+    occurredTo: occurredInterval(s.occurredOn!, s.precision!).to,
+    when: occurredPhrase(s.occurredOn!, s.precision!),
+    description: s.description ?? null,
+    location: s.location?.name ?? null,
+    locationDescription: s.location?.description ?? null,
+    actors: (s.affectedActors ?? []).map((a) => a.name).sort(compareText),
+  });
+
   let timeline: TimelineEntry[] | null = null;
   if (wanted(BriefSection.TIMELINE)) {
     const events = ofKind('EVENT').sort(
@@ -159,15 +186,10 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
         compareText(a.id, b.id),
     );
     // Past the cap, the most recent events are the ones kept.
-    timeline = events.slice(Math.max(0, events.length - limit)).map((s) => ({
-      statement: statementOf(s),
-      occurredOn: s.occurredOn!,
-      precision: s.precision as DatePrecision,
-      occurredFrom: occurredInterval(s.occurredOn!, s.precision!).from,
-      occurredTo: occurredInterval(s.occurredOn!, s.precision!).to,
-      when: occurredPhrase(s.occurredOn!, s.precision!),
-      location: s.location?.name ?? null,
-    }));
+    timeline = events.slice(Math.max(0, events.length - limit)).map((s) => {
+      mentionIn(s);
+      return timelineEntry(s);
+    });
     size(BriefSection.TIMELINE, timeline.length, events.length);
   }
 
@@ -183,7 +205,11 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
           compareText(a.text, b.text) ||
           compareText(a.id, b.id),
       );
-    gaps = weak.slice(0, limit).map((s) => gapOf(statementOf(s), ev(s)));
+    gaps = weak.slice(0, limit).map((s) => {
+      // A relation's sentence names both its actors.
+      if (s.kind === 'RELATION') mention(s.actor, s.counterpart);
+      return gapOf(statementOf(s), ev(s));
+    });
     size(BriefSection.GAPS, gaps.length, weak.length);
   }
 
@@ -196,8 +222,17 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
     publishedOn: source.publishedOn,
     reliability: source.reliability as Reliability,
     url: source.url,
+    description: source.description ?? null,
     marking: source.marking,
   }));
+  if (wanted(BriefSection.SOURCES)) for (const { source } of numbers.values()) mention(publisherOf(source));
+  const entries = new Set((actors ?? []).map((a) => a.id));
+  const mentionedActors: MentionedActor[] | null = actors
+    ? [...mentioned.values()]
+        .filter((a) => !entries.has(toGlobalId('Actor', a.id)))
+        .sort((a, b) => compareText(a.name, b.name) || compareText(a.id, b.id))
+        .map((a) => ({ id: toGlobalId('Actor', a.id), name: a.name, kind: a.kind, description: a.description ?? null }))
+    : null;
   if (wanted(BriefSection.SOURCES)) size(BriefSection.SOURCES, bibliography.length, bibliography.length);
   const dates = bibliography
     .map((b) => b.publishedOn)
@@ -212,6 +247,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
     sections: scope.sections,
     bottomLine,
     actors,
+    mentionedActors,
     implications: judgments,
     timeline,
     sources: wanted(BriefSection.SOURCES) ? bibliography : null,
@@ -243,6 +279,18 @@ function markingOf(data: BriefData): Marking {
     }
   }
   return highestMarking(markings);
+}
+
+/** The publisher as an actor the brief names; null when unknown or hidden from the reader. */
+function publisherOf(source: SourceRow): NamedActorRow | null {
+  if (!source.publisherId || source.publisher === null) return null;
+  return {
+    id: source.publisherId,
+    name: source.publisher,
+    kind: source.publisherKind ?? '',
+    description: source.publisherDescription ?? null,
+    marking: source.publisherMarking!,
+  };
 }
 
 const bestCredibility = (e: Evidence) => Math.min(7, ...e.supporting.map((c) => c.credibility));

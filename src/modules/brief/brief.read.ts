@@ -24,9 +24,22 @@ export interface SourceRow {
   /** The publisher's name, only when the reader may see the publisher. */
   publisher: string | null;
   publisherMarking: Marking | null;
+  publisherKind: string | null;
+  publisherDescription: string | null;
   publishedOn: string | null;
   reliability: string;
   url: string | null;
+  /** What is known of it: how it was graded, what it relays, where it disagrees with the record. */
+  description: string | null;
+  marking: Marking;
+}
+
+/** An actor a statement names, as visible to the reader. */
+export interface NamedActorRow {
+  id: string;
+  name: string;
+  kind: string;
+  description: string | null;
   marking: Marking;
 }
 
@@ -63,9 +76,9 @@ export interface StatementRow {
   createdAt: string;
   updatedAt: string;
   /** The actor it is about (a relation's subject). */
-  actor?: { id: string; name: string; kind: string; marking: Marking };
+  actor?: NamedActorRow;
   /** A relation's object. */
-  counterpart?: { id: string; name: string; marking: Marking };
+  counterpart?: NamedActorRow;
   validFrom?: string | null;
   validTo?: string | null;
   category?: string;
@@ -78,10 +91,13 @@ export interface StatementRow {
   scope?: string | null;
   horizon?: string | null;
   asOf?: string | null;
-  affectedActors?: Array<{ id: string; name: string; marking: Marking }>;
+  /** An implication's affected actors; an event's actors. */
+  affectedActors?: NamedActorRow[];
+  /** An event's description. */
+  description?: string | null;
   occurredOn?: string;
   precision?: 'DAY' | 'MONTH' | 'YEAR';
-  location?: { id: string; name: string; marking: Marking } | null;
+  location?: { id: string; name: string; description: string | null; marking: Marking } | null;
   citations: CitationRow[];
 }
 
@@ -96,10 +112,14 @@ const quantity = (x: Sql) =>
     'low', ${x}.quantity_low, 'best', ${x}.quantity_best, 'high', ${x}.quantity_high,
     'unit', ${x}.quantity_unit, 'asStated', ${x}.quantity_as_stated, 'exact', ${x}.quantity_exact) END`;
 
-/** Visible names of the actors linked to row `x` through a link table, in name order. */
+/** An actor as a statement names it: what the brief writes of it. */
+const namedActor = (a: Sql) =>
+  sql`json_build_object('id', ${a}.id, 'name', ${a}.name, 'kind', ${a}.kind, 'description', ${a}.description, 'marking', ${a}.marking)`;
+
+/** Visible actors linked to row `x` through a link table, in name order. */
 const linkedActorNames = (q: SqlBuilder, table: string, owner: string, x: Sql) => {
   const [l, a] = [q.alias(), q.alias()];
-  return sql`coalesce((SELECT json_agg(json_build_object('id', ${a}.id, 'name', ${a}.name, 'marking', ${a}.marking) ORDER BY ${a}.name)
+  return sql`coalesce((SELECT json_agg(${namedActor(a)} ORDER BY ${a}.name)
     FROM ${sql.identifier(table)} ${l} JOIN actor ${a} ON ${a}.id = ${l}.actor_id
     WHERE ${l}.${sql.identifier(owner)} = ${x}.id AND ${q.visible(a, 'actor')}), '[]'::json)`;
 };
@@ -131,7 +151,7 @@ const termLabel = (vocabulary: string, term: Sql) =>
 
 const actorStatementFields = (vocabulary: string) => (x: Sql) => {
   const a = joined(x, 'a');
-  return sql`'actor', json_build_object('id', ${a}.id, 'name', ${a}.name, 'kind', ${a}.kind, 'marking', ${a}.marking),
+  return sql`'actor', ${namedActor(a)},
    'category', ${x}.category, 'categoryLabel', ${termLabel(vocabulary, sql`${x}.category`)}, 'quantity', ${quantity(x)}`;
 };
 
@@ -166,8 +186,7 @@ const KINDS: Record<StatementKind, KindSpec> = {
     },
     fields: (x) => {
       const [a, b] = [joined(x, 'a'), joined(x, 'b')];
-      return sql`'actor', json_build_object('id', ${a}.id, 'name', ${a}.name, 'kind', ${a}.kind, 'marking', ${a}.marking),
-       'counterpart', json_build_object('id', ${b}.id, 'name', ${b}.name, 'marking', ${b}.marking),
+      return sql`'actor', ${namedActor(a)}, 'counterpart', ${namedActor(b)},
        'category', ${x}.type, 'categoryLabel', ${termLabel(Vocabulary.RELATION_TYPE, sql`${x}.type`)}, 'validFrom', ${x}.valid_from, 'validTo', ${x}.valid_to`;
     },
     aboutActors: (x, actors) => sql`(${x}.from_actor_id = ANY(${actors}) OR ${x}.to_actor_id = ANY(${actors}))`,
@@ -182,7 +201,8 @@ const KINDS: Record<StatementKind, KindSpec> = {
     fields: (x, q) => {
       const l = joined(x, 'l');
       return sql`'occurredOn', ${x}.occurred_on, 'precision', ${x}.precision, 'quantity', ${quantity(x)},
-       'location', CASE WHEN ${l}.id IS NOT NULL THEN json_build_object('id', ${l}.id, 'name', ${l}.name, 'marking', ${l}.marking) END,
+       'location', CASE WHEN ${l}.id IS NOT NULL THEN json_build_object('id', ${l}.id, 'name', ${l}.name, 'description', ${l}.description, 'marking', ${l}.marking) END,
+       'description', ${x}.description,
        'affectedActors', ${linkedActorNames(q, 'event_actor', 'event_id', x)}`;
     },
     aboutActors: (x, actors) => sql`EXISTS (SELECT 1 FROM event_actor ea WHERE ea.event_id = ${x}.id AND ea.actor_id = ANY(${actors}))`,
@@ -206,7 +226,8 @@ function citations(cited: CitedColumn, x: Sql, scope: BriefScope, q: SqlBuilder)
   if (scope.from) conditions.push(sql`(${s}.published_on IS NULL OR ${s}.published_on >= ${sql.value(scope.from, 'date')})`);
   if (scope.to) conditions.push(sql`(${s}.published_on IS NULL OR ${s}.published_on <= ${sql.value(scope.to, 'date')})`);
   const source = sql`json_build_object('id', ${s}.id, 'name', ${s}.name, 'kind', ${s}.kind, 'publisherId', ${p}.id,
-    'publisher', ${p}.name, 'publisherMarking', ${p}.marking, 'publishedOn', ${s}.published_on, 'reliability', ${s}.reliability, 'url', ${s}.url, 'marking', ${s}.marking)`;
+    'publisher', ${p}.name, 'publisherMarking', ${p}.marking, 'publisherKind', ${p}.kind, 'publisherDescription', ${p}.description,
+    'publishedOn', ${s}.published_on, 'reliability', ${s}.reliability, 'url', ${s}.url, 'description', ${s}.description, 'marking', ${s}.marking)`;
   return sql`(SELECT json_agg(json_build_object('id', ${c}.id, 'verb', ${c}.verb, 'credibility', ${c}.credibility,
       'quote', ${c}.quote, 'url', ${c}.url, 'page', ${c}.page, 'paragraph', ${c}.paragraph, 'accessedOn', ${c}.accessed_on, 'marking', ${c}.marking, 'updatedAt', ${c}.updated_at, 'source', ${source}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id)
     FROM citation ${c} JOIN source ${s} ON ${s}.id = ${c}.source_id

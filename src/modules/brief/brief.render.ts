@@ -78,6 +78,7 @@ export function renderMarkdown(brief: BriefSections, { linked = false }: RenderO
     if (!brief.actors.length) lines.push('No capabilities or challenges in scope.', '');
     for (const actor of brief.actors) {
       lines.push(`### ${esc(actor.name)}`, '');
+      if (actor.description) lines.push(sentence(esc(actor.description)), '');
       for (const [label, items, total] of [
         ['Capabilities', actor.capabilities, actor.capabilityCount],
         ['Challenges', actor.challenges, actor.challengeCount],
@@ -90,6 +91,11 @@ export function renderMarkdown(brief: BriefSections, { linked = false }: RenderO
       }
     }
     lines.push(...more(size(BriefSection.ACTORS), 'actor', 'actors'));
+    if (brief.mentionedActors?.length) {
+      lines.push('Also mentioned:', '');
+      for (const a of brief.mentionedActors) lines.push(`- ${esc(a.name)}${a.description ? `: ${sentence(esc(a.description))}` : ''}`);
+      lines.push('');
+    }
   }
   if (brief.implications) {
     lines.push('## Implications', '');
@@ -102,9 +108,17 @@ export function renderMarkdown(brief: BriefSections, { linked = false }: RenderO
     if (!brief.timeline.length) lines.push('No events in scope.');
     for (const e of brief.timeline) {
       const where = e.location ? `, ${esc(e.location)}` : '';
-      lines.push(`- **${e.when}**${where}: ${sentence(esc(e.statement.text))}${corroboration(e.statement)}${refs(e.statement)}`);
+      const description = e.description ? ` ${sentence(esc(e.description))}` : '';
+      lines.push(`- **${e.when}**${where}: ${sentence(esc(e.statement.text))}${description}${corroboration(e.statement)}${refs(e.statement)}`);
     }
     lines.push('', ...more(size(BriefSection.TIMELINE), 'earlier event', 'earlier events'));
+    // Where the events happened, said once per place.
+    const places = new Map(brief.timeline.filter((e) => e.location && e.locationDescription).map((e) => [e.location!, e.locationDescription!]));
+    if (places.size) {
+      lines.push('Places:', '');
+      for (const [name, description] of places) lines.push(`- ${esc(name)}: ${sentence(esc(description))}`);
+      lines.push('');
+    }
   }
   if (brief.sources) {
     const located = shownStatements(brief).some((s) => s.sources.some((r) => locatorText(r) !== null));
@@ -118,7 +132,8 @@ export function renderMarkdown(brief: BriefSections, { linked = false }: RenderO
     for (const s of brief.sources) {
       const by = [s.publisher ? esc(s.publisher) : 'Publisher unknown', s.publishedOn ? dateAt(s.publishedOn) : 'undated'].join(', ');
       const url = s.url ? ` <${s.url}>` : '';
-      lines.push(`${s.number}. ${sentence(esc(s.title))} ${by}. Reliability ${s.reliability} (${RELIABILITY_LABEL[s.reliability]}).${url}`);
+      const about = s.description ? ` ${sentence(esc(s.description))}` : '';
+      lines.push(`${s.number}. ${sentence(esc(s.title))} ${by}. Reliability ${s.reliability} (${RELIABILITY_LABEL[s.reliability]}).${about}${url}`);
     }
     if (!brief.sources.length) lines.push('No sources cited.');
     lines.push('');

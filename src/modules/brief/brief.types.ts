@@ -146,6 +146,9 @@ export class BriefActorEntry {
   @Field(() => String, { description: ofVocabulary(Vocabulary.ACTOR_KIND, 'What sort of actor it is.') })
   kind: string;
 
+  @Field(() => String, { nullable: true, description: 'What the record says of the actor.' })
+  description: string | null;
+
   @Field(() => [BriefStatement], { description: 'Capabilities, best supported first.' })
   capabilities: BriefStatement[];
 
@@ -188,8 +191,32 @@ export class TimelineEntry {
   })
   when: string;
 
+  @Field(() => String, { nullable: true, description: 'What happened, in more words, when the record says.' })
+  description: string | null;
+
   @Field(() => String, { nullable: true, description: 'Where it happened, when known.' })
   location: string | null;
+
+  @Field(() => String, { nullable: true, description: 'What the record says of that place ("about 130 kilometers north of Vladivostok").' })
+  locationDescription: string | null;
+
+  @Field(() => [String], { description: 'Names of the actors involved in it (that the reader may see).' })
+  actors: string[];
+}
+
+@ObjectType({ description: 'An actor the brief names (as affected, involved, related or publishing) that has no entry of its own among the actors.' })
+export class MentionedActor {
+  @Field(() => ID, { description: 'Id of the actor.' })
+  id: string;
+
+  @Field({ description: 'Name of the actor.' })
+  name: string;
+
+  @Field(() => String, { description: ofVocabulary(Vocabulary.ACTOR_KIND, 'What sort of actor it is.') })
+  kind: string;
+
+  @Field(() => String, { nullable: true, description: 'What the record says of the actor.' })
+  description: string | null;
 }
 
 @ObjectType({ description: 'A numbered entry of the bibliography.' })
@@ -217,6 +244,9 @@ export class BibliographyEntry {
 
   @Field(() => String, { nullable: true, description: 'Where to read it.' })
   url: string | null;
+
+  @Field(() => String, { nullable: true, description: 'What is known of the source: how it was graded, what it relays, where it disagrees with the record.' })
+  description: string | null;
 
   @Field(() => Marking, { description: 'TLP marking of the source.' })
   marking: Marking;
@@ -277,6 +307,12 @@ export class Brief {
 
   @Field(() => [BriefActorEntry], { nullable: true, description: 'Actors; null when the section was not asked for.' })
   actors: BriefActorEntry[] | null;
+
+  @Field(() => [MentionedActor], {
+    nullable: true,
+    description: 'Actors the brief names without an entry of their own in `actors`, in name order; null when the actors section was not asked for.',
+  })
+  mentionedActors: MentionedActor[] | null;
 
   @Field(() => [KeyJudgment], { nullable: true, description: 'Implications; null when the section was not asked for.' })
   implications: KeyJudgment[] | null;
