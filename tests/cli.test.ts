@@ -110,6 +110,39 @@ test('every BriefInput option reaches the service: the same brief as the API giv
   expect(output.markdown).not.toBe(golden);
 });
 
+test('--limit-per-section shows what the default caps hide: every implication and every gap of the seed brief', async () => {
+  const capped = await brief('--url', url, '--topic', 'dprk-troops-in-russia');
+  expect(capped.stdout).toMatch(/_1 more implication in scope, not shown\._/);
+  expect(capped.stdout).toMatch(/_32 more weak statements in scope, not shown\._/);
+  const result = await brief('--url', url, '--topic', 'dprk-troops-in-russia', '--limit-per-section', '100', '--format', 'json');
+  expect(result.code).toBe(0);
+  const output = JSON.parse(result.stdout).brief;
+  const total = (section: string) => output.sectionSizes.find((s: { section: string }) => s.section === section).total;
+  expect(output.implications).toHaveLength(total('IMPLICATIONS'));
+  expect(output.implications.length).toBeGreaterThan(10);
+  expect(output.gaps).toHaveLength(total('GAPS'));
+  expect(output.gaps.length).toBeGreaterThan(40);
+  expect(output.markdown).not.toMatch(/more (implications?|weak statements?|actors?|earlier events?) in scope, not shown/);
+  // The JSON carries what the Markdown renders: places, descriptions and the actors it names.
+  expect(output.timeline.some((e: { locationDescription: string | null }) => e.locationDescription?.includes('north of Vladivostok'))).toBe(true);
+  expect(output.mentionedActors.map((a: { name: string }) => a.name)).toContain('Jens Stoltenberg');
+});
+
+test('--actor scopes the brief to actors, as the API does', async () => {
+  const dprk = (await server.gql('{ actors(filter: { search: "North Korea" }) { nodes { id name } } }')).body.data?.actors?.nodes?.find(
+    (a: { name: string }) => a.name === 'North Korea',
+  );
+  expect(dprk).toBeDefined();
+  const [result, api] = await Promise.all([
+    brief('--url', url, '--actor', dprk.id, '--section', 'ACTORS,TIMELINE', '--format', 'json'),
+    server.gql('query($input: BriefInput!) { brief(input: $input) { markdown } }', { input: { actors: [dprk.id], sections: ['ACTORS', 'TIMELINE'] } }),
+  ]);
+  expect(result.code).toBe(0);
+  const output = JSON.parse(result.stdout).brief;
+  expect(output.markdown).toBe(api.body.data.brief.markdown);
+  expect(output.title).toBe('Actors: North Korea');
+});
+
 test('--format html --out writes the HTML page to the file, whole, and nothing to stdout', async () => {
   const dir = mkdtempSync(join(tmpdir(), 'dossier-cli-'));
   const file = join(dir, 'brief.html');
