@@ -282,7 +282,7 @@ test('places, descriptions and every actor the brief names reach it, in Markdown
   }
   const filmed = b.timeline.find((e: any) => e.location?.startsWith('Sergeevka garrison'));
   expect(filmed.locationDescription).toContain(SERGEEVKA);
-  expect(filmed.description).toContain('appears to show training exercises');
+  expect(filmed.description).toContain('appears to capture training exercises');
   expect(filmed.actors).toEqual(['127th Motor Rifle Division', "Korean People's Army"]);
   expect(b.markdown).toContain(`Places:\n\n- Kursk region: Russian region on the Ukrainian border`);
   expect(b.sources.find((x: any) => x.publisher === 'NATO').description).toContain(STOLTENBERG_TERM);
