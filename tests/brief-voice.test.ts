@@ -25,7 +25,10 @@ const event = (title: string, citations: unknown[]) => write(EVENT, { topic: TOP
 // Each hedged statement, and how the brief must say it.
 const HEDGED = [
   ['The coastguard fields armed drones.', 'Harbour Gazette alleges that the coastguard fields armed drones.'],
-  ['The patrol boats were moved to the northern pier', 'Harbour Gazette reports, without confirming it, that the patrol boats were moved to the northern pier.'],
+  [
+    'The patrol boats were moved to the northern pier',
+    'Harbour Gazette reports, without confirming it, that the patrol boats were moved to the northern pier.',
+  ],
   ['The navy mined the harbour entrance', 'Port Ministry states that the navy mined the harbour entrance.'],
   ['Harbour guard: trains with Coastguard.', 'Harbour guard: trains with Coastguard, Harbour Gazette alleges.'],
 ] as const;

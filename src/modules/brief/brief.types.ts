@@ -75,8 +75,7 @@ export class BriefStatement {
   kind: StatementKind;
 
   @Field({
-    description:
-      'The statement in its own words (an event’s title), as stored. Show `sentence` instead: `text` says nothing of how firmly its sources put it.',
+    description: 'The statement in its own words (an event’s title), as stored. Show `sentence` instead: `text` says nothing of how firmly its sources put it.',
   })
   text: string;
 

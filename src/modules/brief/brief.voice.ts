@@ -9,29 +9,28 @@
 // Recognition alleges that ..."), unless its own words already carry the hedge ("... reportedly stationed ...").
 // A denial is always said beside what it denies. A judgment is never re-worded: its likelihood and confidence are
 // its hedge, and it is ours.
-import { ReportingVerb } from '../citation/reporting-verb';
 import type { CitationRow } from './brief.read';
 
 /** Words by which a source says it has not established what it passes on. */
-const HEDGE = /\b(allegedly|alleged|reportedly|purportedly|supposedly|apparently|appears? to|appeared to|seems? to|seemed to|said to|unconfirmed|unverified)\b/i;
+const HEDGE =
+  /\b(allegedly|alleged|reportedly|purportedly|supposedly|apparently|appears? to|appeared to|seems? to|seemed to|said to|unconfirmed|unverified)\b/i;
 
 /** Credibility 4-6 (doubtful, improbable, cannot be judged): not established, so never written as fact. */
 export const LOW_CREDIBILITY = 4;
 
 export const hedges = (text: string | null) => text !== null && HEDGE.test(text);
 
-const hedged = (c: CitationRow) =>
-  c.verb === ReportingVerb.ALLEGES || c.verb === ReportingVerb.SPECULATES || c.credibility >= LOW_CREDIBILITY || hedges(c.quote);
+const hedged = (c: CitationRow) => c.verb === 'ALLEGES' || c.verb === 'SPECULATES' || c.credibility >= LOW_CREDIBILITY || hedges(c.quote);
 
 /** How the brief names a source in a sentence: its publisher, when the reader may see it, else its title. */
 const nameOf = (c: CitationRow) => c.source.publisher ?? c.source.name;
 
 /** The verb a sentence gives a source, in the singular and the plural. */
 function verbOf(c: CitationRow): [string, string] {
-  if (c.verb === ReportingVerb.ALLEGES) return ['alleges', 'allege'];
-  if (c.verb === ReportingVerb.SPECULATES) return ['speculates', 'speculate'];
-  if (c.verb === ReportingVerb.REPORTS && hedges(c.quote)) return ['reports, without confirming it,', 'report, without confirming it,'];
-  if (c.verb === ReportingVerb.CONDEMNS || c.verb === ReportingVerb.DENIES) return ['says', 'say'];
+  if (c.verb === 'ALLEGES') return ['alleges', 'allege'];
+  if (c.verb === 'SPECULATES') return ['speculates', 'speculate'];
+  if (c.verb === 'REPORTS' && hedges(c.quote)) return ['reports, without confirming it,', 'report, without confirming it,'];
+  if (c.verb === 'CONDEMNS' || c.verb === 'DENIES') return ['says', 'say'];
   const singular = c.verb.toLowerCase();
   return [singular, singular.replace(/s$/, '')];
 }
@@ -40,7 +39,7 @@ const list = (names: string[]) => (names.length < 2 ? names.join('') : `${names.
 
 // Which of a source's citations speaks for it in the sentence: its strongest hedge.
 const HEDGE_ORDER = (c: CitationRow) =>
-  c.verb === ReportingVerb.ALLEGES ? 0 : c.verb === ReportingVerb.SPECULATES ? 1 : hedges(c.quote) ? 2 : c.credibility >= LOW_CREDIBILITY ? 3 : 4;
+  c.verb === 'ALLEGES' ? 0 : c.verb === 'SPECULATES' ? 1 : hedges(c.quote) ? 2 : c.credibility >= LOW_CREDIBILITY ? 3 : 4;
 
 /** "Army Recognition alleges", "UK Defence Intelligence and NATO report": one clause per verb, sources in citation order. */
 function claimants(bySource: CitationRow[][]): string {
