@@ -41,7 +41,7 @@ test('a valid token is an identity: principal, role, clearance and organisation 
   expect(response.body.data.viewer).toEqual({ principal: 'jwt:alice@idp-org', role: 'VIEWER', clearance: 'AMBER', organisation: 'idp-org' });
   // An AMBER reader from the identity provider sees the seed's AMBER judgment.
   const implications = await server.gqlAs(await token({}), '{ implications(filter: { topic: "dprk-troops-in-russia" }) { totalCount } }');
-  expect(implications.body.data.implications.totalCount).toBe(12);
+  expect(implications.body.data.implications.totalCount).toBe(11);
 });
 
 test('a token may carry every role, REPORTER included', async () => {

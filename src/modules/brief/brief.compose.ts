@@ -18,7 +18,8 @@ import {
   quantityText,
   tlpLabel,
 } from './brief.phrases';
-import type { BriefData, NamedActorRow, SourceRow, StatementRow } from './brief.read';
+import { relationClaim, type BriefData, type NamedActorRow, type SourceRow, type StatementRow } from './brief.read';
+import { voiceOf } from './brief.voice';
 import type { BriefScope } from './brief.scope';
 import {
   BibliographyEntry,
@@ -55,10 +56,13 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
   const numbers = new Map<string, { number: number; source: SourceRow }>();
   const statementOf = (s: StatementRow): BriefStatement => {
     const e = ev(s);
+    const voice = voiceOfStatement(s, e);
     return {
       id: toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id),
       kind: s.kind,
       text: s.text,
+      sentence: voice.sentence,
+      attributed: voice.attributed,
       marking: s.marking,
       category: s.category ?? null,
       categoryLabel: s.categoryLabel ?? null,
@@ -118,7 +122,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
     scope: (s.scope ?? null) as ImplicationScope | null,
     horizon: (s.horizon ?? null) as TimeHorizon | null,
     asOf: s.asOf ?? null,
-    judgment: judgmentPhrase(s.likelihood!, s.text),
+    judgment: voiceOf(judgmentPhrase(s.likelihood!, s.text), null, ev(s), { judgment: true }).sentence,
     confidenceStatement: confidencePhrase(s.confidence),
     affectedActors: (s.affectedActors ?? []).map((a) => a.name).sort(compareText),
   });
@@ -293,6 +297,13 @@ function publisherOf(source: SourceRow): NamedActorRow | null {
   };
 }
 
+/** A statement in the brief's voice; a relation is vouched for in its "A: type of B", not in its description. */
+function voiceOfStatement(s: StatementRow, e: Evidence) {
+  if (s.kind !== 'RELATION') return voiceOf(s.text, null, e, { judgment: s.kind === 'IMPLICATION' });
+  const claim = relationClaim(s);
+  return voiceOf(claim, s.text.slice(claim.length).trim() || null, e, { relation: true });
+}
+
 const bestCredibility = (e: Evidence) => Math.min(7, ...e.supporting.map((c) => c.credibility));
 
 function gapOf(statement: BriefStatement, e: Evidence): BriefGap {
@@ -315,7 +326,7 @@ function scopeText(scope: BriefScope, data: BriefData): string {
   const window = from && to ? `${from} to ${to}` : from ? `from ${from}` : to ? `up to ${to}` : null;
   // Said, since an event known only to its month or year may be in a window without being dated in it.
   parts.push(window ? `Window: ${window} (an event known only to its month or year is in it when that period overlaps it)` : 'Window: any date');
-  parts.push(`Citations: credibility 1-${scope.minCredibility}, sources graded A-${scope.minReliability}`);
+  parts.push(`Citations: credibility 1-${scope.minCredibility}, sources graded A-${scope.minReliability}; denials at any grade`);
   parts.push(`Reader clearance: ${tlpLabel(scope.clearance)}`);
   return parts.join('. ') + '.';
 }

@@ -219,8 +219,9 @@ function citations(cited: CitedColumn, x: Sql, scope: BriefScope, q: SqlBuilder)
     q.visibleCitation(c, { statement: x, cited, source: s }),
     live(c),
     live(s),
-    sql`${c}.credibility <= ${sql.value(scope.minCredibility)}`,
-    sql`${s}.reliability <= ${sql.value(scope.minReliability, 'source_reliability')}`,
+    // A denial is kept whatever its grades: it is always shown beside what it denies.
+    sql`(${c}.verb = 'DENIES' OR (${c}.credibility <= ${sql.value(scope.minCredibility)}
+      AND ${s}.reliability <= ${sql.value(scope.minReliability, 'source_reliability')}))`,
   ];
   // Undated sources stay: nothing says they fall outside the window.
   if (scope.from) conditions.push(sql`(${s}.published_on IS NULL OR ${s}.published_on >= ${sql.value(scope.from, 'date')})`);
@@ -290,8 +291,13 @@ export async function readBriefData(dataSource: DataSource, q: SqlBuilder, scope
 
 /** "Russia: treaty partner of North Korea since 24 October 2024. Comprehensive ..." */
 function relationSentence(s: StatementRow): string {
+  const relation = relationClaim(s);
+  return s.text ? `${relation} ${s.text}` : relation;
+}
+
+/** What a relation's sources vouch for, without its description: "Russia: treaty partner of North Korea since 24 October 2024." */
+export function relationClaim(s: StatementRow): string {
   const since = s.validFrom ? ` since ${dateAt(s.validFrom)}` : '';
   const until = s.validTo ? ` until ${dateAt(s.validTo)}` : '';
-  const relation = `${s.actor!.name}: ${s.categoryLabel ?? s.category} ${s.counterpart!.name}${since}${until}.`;
-  return s.text ? `${relation} ${s.text}` : relation;
+  return `${s.actor!.name}: ${s.categoryLabel ?? s.category} ${s.counterpart!.name}${since}${until}.`;
 }

@@ -51,7 +51,7 @@ function statementLine(s: BriefStatement, refs: (s: BriefStatement) => string): 
   const label = s.categoryLabel ?? (s.category ? words(s.category).replace(/^./, (c) => c.toUpperCase()) : null);
   const category = label && s.kind !== StatementKind.RELATION ? `${esc(label)}: ` : '';
   const quantity = s.quantityText ? ` Quantity: ${esc(s.quantityText)}.` : '';
-  return `- ${category}${sentence(esc(s.text))}${quantity}${corroboration(s)}${refs(s)}`;
+  return `- ${category}${sentence(esc(s.sentence))}${quantity}${corroboration(s)}${refs(s)}`;
 }
 
 /** A closing line for a section cut at the cap, as its own paragraph. */
@@ -109,7 +109,7 @@ export function renderMarkdown(brief: BriefSections, { linked = false }: RenderO
     for (const e of brief.timeline) {
       const where = e.location ? `, ${esc(e.location)}` : '';
       const description = e.description ? ` ${sentence(esc(e.description))}` : '';
-      lines.push(`- **${e.when}**${where}: ${sentence(esc(e.statement.text))}${description}${corroboration(e.statement)}${refs(e.statement)}`);
+      lines.push(`- **${e.when}**${where}: ${sentence(esc(e.statement.sentence))}${description}${corroboration(e.statement)}${refs(e.statement)}`);
     }
     lines.push('', ...more(size(BriefSection.TIMELINE), 'earlier event', 'earlier events'));
     // Where the events happened, said once per place.
@@ -125,7 +125,7 @@ export function renderMarkdown(brief: BriefSections, { linked = false }: RenderO
     lines.push(
       '## Sources',
       '',
-      'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so. Sources are independent when their publishers differ, as known at this brief\'s clearance: a source whose publisher is unknown counts as its own.' +
+      'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so. A statement no source asserts (its sources allege it, speculate, hedge it or give it credibility 4-6) is written as their claim, not as fact. Sources are independent when their publishers differ, as known at this brief\'s clearance: a source whose publisher is unknown counts as its own.' +
         (located ? ' Words in parentheses after a reference say where in the source to look: page, paragraph, address, day read.' : ''),
       '',
     );
@@ -141,7 +141,7 @@ export function renderMarkdown(brief: BriefSections, { linked = false }: RenderO
   if (brief.gaps) {
     lines.push('## Gaps', '');
     lines.push(gapSummary(brief), '');
-    for (const g of brief.gaps) lines.push(`- ${sentence(esc(g.statement.text))} ${g.explanation}${refs(g.statement)}`);
+    for (const g of brief.gaps) lines.push(`- ${sentence(esc(g.statement.sentence))} ${g.explanation}${refs(g.statement)}`);
     lines.push('', ...more(size(BriefSection.GAPS), 'weak statement', 'weak statements'));
   }
   if (!linked) lines.push(`**${tlpLabel(brief.marking)}**`, '');

@@ -74,8 +74,19 @@ export class BriefStatement {
   @Field(() => StatementKind, { description: 'What kind of statement this is.' })
   kind: StatementKind;
 
-  @Field({ description: 'The statement in one sentence (an event’s title).' })
+  @Field({
+    description: 'The statement in its own words (an event’s title), as stored. Show `sentence` instead: `text` says nothing of how firmly its sources put it.',
+  })
   text: string;
+
+  @Field({
+    description:
+      'The statement as the brief writes it: as fact when a source asserts it; as its sources’ claim ("Army Recognition alleges that ...") when they only allege, speculate, hedge it or give it credibility 4-6; followed by any denial ("Russia denies it."). A judgment keeps its words: its likelihood is its hedge.',
+  })
+  sentence: string;
+
+  @Field({ description: 'True when `sentence` attributes the statement to its sources (or its deniers) instead of saying it as fact.' })
+  attributed: boolean;
 
   @Field(() => Marking, { description: 'TLP marking of the statement.' })
   marking: Marking;
