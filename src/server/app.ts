@@ -35,7 +35,7 @@ import { createRateLimiter } from './rate-limit';
 import { failFastWhileDown, unavailableStatus } from './unavailable';
 import { attachWebSockets } from './websocket';
 import { metricsRoute, operationMetrics, sampleApp } from './metrics';
-import { requestScope, resumeRequestScope } from './request-scope';
+import { requestScope } from './request-scope';
 import { logger } from '../common/logger';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
@@ -149,7 +149,6 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     identify(dataSource, { anonymous: config.ANONYMOUS, jwt }, rateLimiter.refusedCredentials),
     rateLimiter.middleware,
     express.json({ limit: config.MAX_BODY_BYTES }),
-    resumeRequestScope,
     refuseDeepJson,
     ...(allowList ? [allowListGuard(allowList)] : []),
     expressMiddleware(apollo, {

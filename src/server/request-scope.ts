@@ -7,8 +7,6 @@ import { newRequestScope, runInRequestScope, type RequestScope } from '../common
 /** An incoming X-Request-Id is kept when it is a plain token (a proxy's or a client's id); anything else gets a fresh UUID. */
 const SANE_REQUEST_ID = /^[A-Za-z0-9._:@/+=-]{1,128}$/;
 
-const scopes = new WeakMap<object, RequestScope>();
-
 /**
  * Gives every request an id (echoed in X-Request-Id) and a scope that follows its work (see common/request-scope).
  * Once a GraphQL request is answered, it counts in the duration metric and, when it took `slowMs` or longer, is
@@ -20,7 +18,6 @@ export function requestScope(slowMs: number): RequestHandler {
     const id = typeof given === 'string' && SANE_REQUEST_ID.test(given) ? given : randomUUID();
     res.setHeader('X-Request-Id', id);
     const scope = newRequestScope(id);
-    scopes.set(req, scope);
     if (req.path === '/graphql') {
       const started = process.hrtime.bigint();
       res.once('finish', () => finished(scope, res.statusCode, Number(process.hrtime.bigint() - started) / 1e6, slowMs));
@@ -28,16 +25,6 @@ export function requestScope(slowMs: number): RequestHandler {
     runInRequestScope(scope, next);
   };
 }
-
-/**
- * Takes the request's scope up again: Express's body parser calls on from the stream's events, outside it.
- * Mounted after `express.json()`.
- */
-export const resumeRequestScope: RequestHandler = (req, _res, next) => {
-  const scope = scopes.get(req);
-  if (scope) runInRequestScope(scope, next);
-  else next();
-};
 
 function finished(scope: RequestScope, status: number, ms: number, slowMs: number) {
   const type = scope.operation?.type ?? 'none';
