@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { createClient } from 'graphql-ws';
 import WebSocket from 'ws';
 import { logger } from '../src/common/logger';
@@ -120,6 +121,24 @@ test('a request refused by the rate limit is counted, and a subscription and its
   const deadline = Date.now() + 10_000;
   while ((await gauges()).connections !== idle.connections && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 100));
   expect(await gauges()).toEqual(idle);
+});
+
+test('a lookup of an automatic persisted query counts as a hit or a miss of the apq cache', async () => {
+  const query = 'query PersistedProbe { __typename }';
+  const extensions = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+  const lookups = async () => {
+    const { text } = await scrape(server.url);
+    return {
+      hit: sampleOf(text, 'dossier_cache_lookups_total', { cache: 'apq', result: 'hit' }),
+      miss: sampleOf(text, 'dossier_cache_lookups_total', { cache: 'apq', result: 'miss' }),
+    };
+  };
+  const before = await lookups();
+  const unknown = await (await post(server.url, { extensions })).json();
+  expect(unknown.errors[0].extensions.code).toBe('PERSISTED_QUERY_NOT_FOUND');
+  expect((await post(server.url, { query, extensions })).status).toBe(200);
+  expect(await (await post(server.url, { extensions })).json()).toEqual({ data: { __typename: 'Query' } });
+  expect(await lookups()).toEqual({ hit: before.hit + 1, miss: before.miss + 1 });
 });
 
 test('/metrics answers this host directly, not through a proxy; with METRICS_TOKEN, only that bearer token', async () => {
