@@ -136,6 +136,12 @@ const schema = z.object({
     .optional(),
   /** The From address of delivered briefs. */
   SMTP_FROM: z.string().min(3).default('Dossier <dossier@localhost>'),
+  /** The log's level: every request is logged at debug, a slow one at warn, an unexpected error at error. */
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  /** A GraphQL request taking this long or longer (ms) is logged with the SQL it sent; 0 logs every one. */
+  SLOW_OPERATION_MS: z.coerce.number().int().min(0).default(1_000),
+  /** A bearer token /metrics asks for; without it, /metrics answers requests from this host only (see server/metrics.ts). */
+  METRICS_TOKEN: z.string().min(16, 'must be at least 16 characters').optional(),
   /** Where `npm run brief` finds the service. */
   DOSSIER_URL: z.string().url().optional(),
   /** The API key `npm run brief` sends. */

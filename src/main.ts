@@ -5,6 +5,7 @@ import { openDatabase } from './db/database';
 import { databaseUrl } from './db/database-url';
 import { DatabaseStartError } from './db/start-errors';
 import { installProcessGuard } from './process-guard';
+import { logger } from './common/logger';
 import { modeSummary } from './server/mode';
 
 export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'seed');
@@ -26,23 +27,27 @@ async function main() {
   const started = process.hrtime.bigint();
   installProcessGuard();
   const config = loadConfig();
+  logger.level = config.LOG_LEVEL;
   // An embedded PostgreSQL starts in processes of its own (initdb first, on a first start): once they run, the rest of
   // the service loads meanwhile.
   let embeddedStarting = () => {};
   const starting = new Promise<void>((resolve) => (embeddedStarting = resolve));
-  const opening = openDatabase(config, console.error, embeddedStarting);
+  const opening = openDatabase(config, (line) => logger.warn(line), embeddedStarting);
   await Promise.race([starting, opening]);
   const { databaseTimeouts, DatabaseMonitor, BriefScheduler, deliverySettings, loadFixtures, createApp, buildDossierSchema } = loadService();
   // The schema is built while the database is still on its way.
   const [database, schema] = await Promise.all([opening, buildDossierSchema()]);
   if (config.SEED) {
     const { loaded, unchanged } = await loadFixtures(database.dataSource, config.SEED_DIR ?? FIXTURE_DIR);
-    console.log(`fixtures: ${loaded.length} loaded${loaded.length ? ` (${loaded.join(', ')})` : ''}, ${unchanged.length} unchanged`);
+    logger.info(
+      { loaded, unchanged: unchanged.length },
+      `fixtures: ${loaded.length} loaded${loaded.length ? ` (${loaded.join(', ')})` : ''}, ${unchanged.length} unchanged`,
+    );
   }
   const monitor = await new DatabaseMonitor(databaseUrl(config), {
     intervalMs: config.DATABASE_CHECK_INTERVAL_MS,
     timeoutMs: config.DATABASE_CHECK_TIMEOUT_MS,
-    log: console.error,
+    log: (line) => logger.warn(line),
   }).start();
   const scheduler = config.SCHEDULER
     ? await BriefScheduler.start(database.dataSource, {
@@ -60,13 +65,13 @@ async function main() {
   const server = app.listen(config.PORT, config.HOST, (error?: Error) => {
     // Express 5 hands a failed listen (a port in use) to this callback: a service that cannot listen must not say ready.
     if (error) {
-      console.error(`Dossier cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`);
+      logger.fatal(`Dossier cannot listen on ${config.HOST}:${config.PORT}: ${error.message}`);
       process.exit(1);
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = config.DATABASE_URL ? 'external PostgreSQL' : `embedded PostgreSQL in ${config.EMBEDDED_PG_DIR}`;
-    console.log(`Dossier ready in ${ms.toFixed(0)} ms at http://${config.HOST}:${config.PORT} (GraphQL at /graphql, ${where})`);
-    console.log(`Dossier mode: ${modeSummary(config)}`);
+    logger.info(`Dossier ready in ${ms.toFixed(0)} ms at http://${config.HOST}:${config.PORT} (GraphQL at /graphql, ${where})`);
+    logger.info(`Dossier mode: ${modeSummary(config)}`);
   });
   const webSockets = attach(server);
   const shutdown = async () => {
@@ -92,7 +97,7 @@ async function main() {
 main().catch((error) => {
   // Not imported on top: the fixture schema comes with much of the service, which main() loads later.
   const { FixtureError } = require('./modules/fixture/fixture.parse') as typeof import('./modules/fixture/fixture.parse');
-  if (error instanceof ConfigError || error instanceof FixtureError || error instanceof DatabaseStartError) console.error(error.message);
-  else console.error(error);
+  if (error instanceof ConfigError || error instanceof FixtureError || error instanceof DatabaseStartError) logger.fatal(error.message);
+  else logger.fatal({ err: error }, 'Dossier could not start');
   process.exit(1);
 });

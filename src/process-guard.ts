@@ -1,3 +1,4 @@
+import { logger } from './common/logger';
 import { isDatabaseUnavailable } from './db/unavailable';
 
 /**
@@ -6,16 +7,16 @@ import { isDatabaseUnavailable } from './db/unavailable';
  * away, and otherwise exits for its supervisor (docker's restart policy) to start it afresh, since the state it
  * leaves behind is unknown.
  */
-export function installProcessGuard(log: (...args: unknown[]) => void = console.error): void {
+export function installProcessGuard(): void {
   process.on('unhandledRejection', (reason) => {
-    log('unhandled rejection (the service keeps running):', reason);
+    logger.error({ err: reason }, 'unhandled rejection (the service keeps running)');
   });
   process.on('uncaughtException', (error) => {
     if (isDatabaseUnavailable(error)) {
-      log('uncaught database error (the service keeps running):', error);
+      logger.error({ err: error }, 'uncaught database error (the service keeps running)');
       return;
     }
-    log('uncaught exception: exiting', error);
+    logger.fatal({ err: error }, 'uncaught exception: exiting');
     process.exit(1);
   });
 }

@@ -30,7 +30,7 @@ test('a database endpoint that accepts connections but never answers is given up
     await service.waitFor(/did not answer/, 10_000);
     expect(await service.exited).toBe(1);
     expect(Date.now() - started).toBeLessThan(5_000);
-    expect(service.stderr.at(-1)).toBe(
+    expect(service.problems.at(-1)).toBe(
       `The database did not answer within DATABASE_WAIT_S=2 s: DATABASE_URL ${redacted(url)} (no answer in time); ` +
         'check that PostgreSQL runs there and that DATABASE_URL names it, or wait longer with a larger DATABASE_WAIT_S.',
     );
@@ -69,7 +69,7 @@ test('a port already in use stops the start with a message, never a "ready" that
   try {
     await service.waitFor(/cannot listen/, 30_000);
     expect(await service.exited).toBe(1);
-    expect(service.lines.some((l) => /^Dossier ready/.test(l))).toBe(false);
+    expect(service.messages.some((l) => /^Dossier ready/.test(l))).toBe(false);
   } finally {
     await service.stop();
     taken.close();
@@ -83,8 +83,8 @@ test('a database that refuses connections is given up after DATABASE_WAIT_S, in 
   const url = `postgres://dossier:sekrit-password@127.0.0.1:${await freePort()}/dossier`;
   const service = startService({ ...QUIET, DATABASE_URL: url, DATABASE_WAIT_S: '1' });
   expect(await service.exited).toBe(1);
-  expect(service.stderr[0]).toBe(`database: waiting for DATABASE_URL ${redacted(url)} (connection refused); retrying for up to 1 s`);
-  expect(service.stderr.filter((line) => !line.startsWith('database: waiting for '))).toEqual([
+  expect(service.problems[0]).toBe(`database: waiting for DATABASE_URL ${redacted(url)} (connection refused); retrying for up to 1 s`);
+  expect(service.problems.filter((line) => !line.startsWith('database: waiting for '))).toEqual([
     `The database did not answer within DATABASE_WAIT_S=1 s: DATABASE_URL ${redacted(url)} (connection refused); ${GAVE_UP_ADVICE}`,
   ]);
   expect(service.lines.join('\n')).not.toContain('sekrit-password');
@@ -139,16 +139,16 @@ test('a DATABASE_URL that no wait would mend stops the start at once, in one sen
         const started = Date.now();
         // A long wait allowed: none of these may use it.
         const service = startService({ ...QUIET, DATABASE_URL: url, DATABASE_WAIT_S: '60' });
-        return { code: await service.exited, lines: service.lines, stderr: service.stderr, ms: Date.now() - started };
+        return { code: await service.exited, messages: service.messages, problems: service.problems, ms: Date.now() - started };
       }),
     );
-    results.forEach(({ code, lines, stderr, ms }, i) => {
+    results.forEach(({ code, messages, problems, ms }, i) => {
       expect({ url: cases[i].url, code }).toEqual({ url: cases[i].url, code: 1 });
-      expect(lines).toEqual(stderr); // nothing on stdout
-      expect(stderr).toHaveLength(1); // no stack trace, no waiting
-      expect(stderr[0]).toMatch(cases[i].says);
-      expect(stderr[0].startsWith(`DATABASE_URL ${redacted(cases[i].url)} `)).toBe(true);
-      expect(stderr[0]).not.toContain('sekrit-password');
+      expect(messages).toEqual(problems); // nothing but the problem
+      expect(problems).toHaveLength(1); // no stack trace, no waiting
+      expect(problems[0]).toMatch(cases[i].says);
+      expect(problems[0].startsWith(`DATABASE_URL ${redacted(cases[i].url)} `)).toBe(true);
+      expect(problems[0]).not.toContain('sekrit-password');
       expect(ms).toBeLessThan(30_000);
     });
   } finally {
@@ -172,7 +172,7 @@ test('a DATABASE_URL that no wait would mend stops the start at once, in one sen
       await first.waitFor(/^Dossier ready/, 60_000);
       const second = startService(env);
       expect(await second.exited).toBe(1);
-      expect(second.stderr).toEqual([
+      expect(second.problems).toEqual([
         `Another Dossier is already running on ${dir} (pid ${first.child.pid}): stop it, or set EMBEDDED_PG_DIR and EMBEDDED_PG_PORT to run a second one beside it.`,
       ]);
       expect(await first.stop()).toBe(0);
@@ -180,7 +180,7 @@ test('a DATABASE_URL that no wait would mend stops the start at once, in one sen
       await new Promise<void>((resolve) => holder.listen(port, '127.0.0.1', resolve));
       const third = startService(env);
       expect(await third.exited).toBe(1);
-      expect(third.stderr).toEqual([
+      expect(third.problems).toEqual([
         `Port ${port} on 127.0.0.1 (EMBEDDED_PG_PORT) is taken, perhaps by another Dossier's embedded PostgreSQL: stop that one, or set EMBEDDED_PG_PORT to a free port.`,
       ]);
     } finally {

@@ -1,4 +1,5 @@
 import { dataOf, startTestServer, TestServer } from './support/server';
+import { captureLog } from './support/captured-log';
 
 let server: TestServer;
 let production: TestServer;
@@ -54,10 +55,11 @@ test('in production no stack trace and no internal detail reach the client', asy
   expect((await firstError(server, '{ actors(first: 101) { totalCount } }')).extensions?.stacktrace).toBeDefined();
 
   await production.dataSource.query(`ALTER TABLE actor RENAME COLUMN name TO broken_name`);
-  const logged = jest.spyOn(console, 'error').mockImplementation(() => undefined);
+  const logged = captureLog();
   const internal = await firstError(production, '{ actors { nodes { name } } }');
-  expect(String(logged.mock.calls[0]?.[0])).toContain('column t1.name does not exist');
-  logged.mockRestore();
+  logged.restore();
+  expect(logged.entries).toEqual([expect.objectContaining({ level: 'error', msg: 'unexpected error', requestId: expect.any(String) })]);
+  expect((logged.entries[0].err as { message: string }).message).toContain('column t1.name does not exist');
   expect(internal).toEqual({
     message: 'Internal server error',
     locations: [{ line: 1, column: 3 }],

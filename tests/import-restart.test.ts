@@ -32,7 +32,7 @@ async function start(): Promise<string[]> {
   service = startService({ SCHEDULER: 'false', DATABASE_URL: database.url, PORT: String(port), SEED_DIR: seedDir });
   await service.waitFor(/^Dossier ready/, 60_000);
   url = `http://127.0.0.1:${port}/graphql`;
-  return service.lines.filter((l) => l.startsWith('fixtures:'));
+  return service.messages.filter((l) => l.startsWith('fixtures:'));
 }
 
 async function gql(query: string, variables: Record<string, unknown> = {}) {

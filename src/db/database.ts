@@ -1,6 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { Client } from 'pg';
 import type { DataSource } from 'typeorm';
+import { logger } from '../common/logger';
 import type { Config } from '../config';
 import type * as DataSourceModule from './data-source';
 import { databaseUrl, EMBEDDED_DATABASE, redactedUrl } from './database-url';
@@ -20,7 +21,11 @@ export class DatabaseUnavailableError extends DatabaseStartError {}
  * Connects to DATABASE_URL, or starts the embedded server first; then applies pending migrations. A database that
  * refuses or does not answer is waited for (DATABASE_WAIT_S), saying so.
  */
-export async function openDatabase(config: Config, log: (line: string) => void = console.error, onEmbeddedStarting?: () => void): Promise<Database> {
+export async function openDatabase(
+  config: Config,
+  log: (line: string) => void = (line) => logger.warn(line),
+  onEmbeddedStarting?: () => void,
+): Promise<Database> {
   let embedded: EmbeddedServer | undefined;
   if (!config.DATABASE_URL) {
     embedded = await startEmbeddedPostgres({

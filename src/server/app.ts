@@ -34,6 +34,9 @@ import { NotificationListener } from '../modules/live/notification-listener';
 import { createRateLimiter } from './rate-limit';
 import { failFastWhileDown, unavailableStatus } from './unavailable';
 import { attachWebSockets } from './websocket';
+import { metricsRoute, operationMetrics, sampleApp } from './metrics';
+import { requestScope } from './request-scope';
+import { logger } from '../common/logger';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
 
@@ -88,12 +91,13 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     // main.ts stops everything in order on SIGINT and SIGTERM; Apollo's own handlers would re-raise the signal first.
     stopOnTerminationSignals: false,
     // CSRF prevention stays on (the default): a GET or simple POST needs a JSON content type or a preflight header.
-    plugins: [ApolloServerPluginLandingPageDisabled(), legacyJsonStatus, unavailableStatus, refuseNulStrings, queryLimitsPlugin(limits)],
+    plugins: [ApolloServerPluginLandingPageDisabled(), legacyJsonStatus, unavailableStatus, refuseNulStrings, queryLimitsPlugin(limits), operationMetrics],
   });
   await apollo.start();
 
   const app = express();
   app.disable('x-powered-by');
+  app.use(requestScope(config.SLOW_OPERATION_MS));
   // Behind proxies, the client address (for anonymous rate limits) is the one this many hops in front.
   if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
   app.use(compressResponses);
@@ -104,6 +108,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   // other origins may load the API's answers only when CORS_ORIGINS lets them.
   app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: cors ? 'cross-origin' : 'same-origin' } }));
   if (graphiqlOn(config)) app.get('/', graphiqlRoute(OPERATIONS_DIR));
+  app.get('/metrics', metricsRoute(config.METRICS_TOKEN));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
@@ -161,15 +166,16 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   );
   app.use(jsonBodyErrors);
   // Live updates: this instance's subscribers, fed from what the database notifies (whichever instance wrote).
-  const hub = new LiveHub(dataSource, { pageSize, perIdentity: config.SUBSCRIPTIONS_PER_IDENTITY, log: console.error });
+  const hub = new LiveHub(dataSource, { pageSize, perIdentity: config.SUBSCRIPTIONS_PER_IDENTITY, log: (line) => logger.error(line) });
   const listener = new NotificationListener(databaseUrlOf(dataSource), {
     channels: [CHANGE_CHANNEL, BRIEF_RUN_CHANNEL],
     onNotification: (channel, payload) => hub.onNotification(channel, payload),
     onListening: (downSince) => hub.onListening(downSince),
     timeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS,
-    log: console.error,
+    log: (line) => logger.warn(line),
   });
   listener.start();
+  const unsample = sampleApp(dataSource, hub);
   const sockets: Array<{ close: () => Promise<void> }> = [];
   const compaction = compactRollupEvery(dataSource, config.ROLLUP_COMPACT_INTERVAL_MS);
   return {
@@ -207,6 +213,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
       await compaction.stop();
       await rateLimiter.close();
       await ownMonitor?.stop();
+      unsample();
     },
   };
 }

@@ -1,5 +1,6 @@
 import type { GraphQLError } from 'graphql';
 import { badUserInput, conflict } from '../common/errors';
+import { requestLog } from '../common/request-scope';
 
 // The database holds the business rules (CHECK, UNIQUE, NOT NULL and foreign keys); a write that breaks one is the
 // client's mistake, told as BAD_USER_INPUT naming the input field, never a 500. The write paths check most rules
@@ -107,7 +108,7 @@ export function constraintError(error: unknown): GraphQLError | null {
     case CHECK_VIOLATION: {
       const rule = RULES[db.constraint ?? ''];
       if (rule) return badUserInput(rule.field, rule.message);
-      console.error(`constraint ${db.constraint} of ${db.table} has no rule in constraint-errors.ts`);
+      requestLog().error(`constraint ${db.constraint} of ${db.table} has no rule in constraint-errors.ts`);
       return badUserInput('input', 'the input breaks a rule of the data');
     }
     // The unique names a client can meet are told apart where they are written (a brief definition's or a key's name).

@@ -2,6 +2,7 @@ import type { GraphQLFormattedError } from 'graphql';
 import { unwrapResolverError } from '@apollo/server/errors';
 import type { ErrorRequestHandler } from 'express';
 import { ErrorCode } from '../common/errors';
+import { requestLog } from '../common/request-scope';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { constraintError } from './constraint-errors';
 import { sendUnavailable, unavailableError } from './unavailable';
@@ -40,7 +41,7 @@ export function formatError(production: boolean, hideSchemaDetails: boolean, int
       const message = 'The query ran longer than the database allows (STATEMENT_TIMEOUT_MS): ask for less.';
       return { message, locations: formatted.locations, path: formatted.path, extensions: { code: ErrorCode.QUERY_TIMEOUT } };
     }
-    console.error(unwrapResolverError(error));
+    requestLog().error({ err: unwrapResolverError(error), path: formatted.path }, 'unexpected error');
     if (!production) return formatted;
     return { message: 'Internal server error', locations: formatted.locations, path: formatted.path, extensions: { code } };
   };
@@ -61,6 +62,6 @@ export const jsonBodyErrors: ErrorRequestHandler = (error: unknown, _req, res, n
         : status < 500
           ? String(text)
           : 'Internal server error';
-  if (status >= 500) console.error(error);
+  if (status >= 500) requestLog().error({ err: error }, 'unexpected error');
   res.status(status).json({ errors: [{ message, extensions: { code: status < 500 ? ErrorCode.BAD_REQUEST : ErrorCode.INTERNAL_SERVER_ERROR } }] });
 };

@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from 'express';
 import type Redis from 'ioredis';
 import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
 import { ErrorCode } from '../common/errors';
+import { rateLimitRefusals } from '../common/metrics';
 import type { Viewer } from '../common/viewer';
 
 export interface RateLimitOptions {
@@ -64,6 +65,7 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       next();
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) return next(rejection);
+      rateLimitRefusals.inc({ limit: 'requests', transport: 'http' });
       tooMany(res, rejection, `Too many requests: ${options.points} per ${options.windowSeconds} s for each identity.`);
     }
   };
@@ -73,24 +75,26 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
       return false;
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      rateLimitRefusals.inc({ limit: 'refused_credentials', transport: 'http' });
       tooMany(res, rejection, 'Too many refused credentials from this address.');
       return true;
     }
   };
-  const waitFor = async (counter: RateLimiterAbstract, key: string) => {
+  const waitFor = async (counter: RateLimiterAbstract, key: string, limit: string) => {
     try {
       await counter.consume(key);
       return null;
     } catch (rejection) {
       if (!(rejection instanceof RateLimiterRes)) throw rejection;
+      rateLimitRefusals.inc({ limit, transport: 'websocket' });
       return Math.ceil(rejection.msBeforeNext / 1000);
     }
   };
   return {
     middleware,
     refusedCredentials,
-    consume: (identity) => waitFor(limiter, identity),
-    refusedFrom: (address) => waitFor(refused, `address:${address}`),
+    consume: (identity) => waitFor(limiter, identity, 'requests'),
+    refusedFrom: (address) => waitFor(refused, `address:${address}`, 'refused_credentials'),
     close: async () => void redis?.disconnect(),
   };
 }

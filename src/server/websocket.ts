@@ -18,6 +18,8 @@ import { decodeJwt } from 'jose';
 import type { DataSource } from 'typeorm';
 import { WebSocketServer } from 'ws';
 import { ErrorCode } from '../common/errors';
+import { logger } from '../common/logger';
+import { webSocketConnections } from '../common/metrics';
 import type { Viewer } from '../common/viewer';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import { hashKey, KEY_PREFIX } from '../modules/identity/api-key.service';
@@ -109,7 +111,9 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): { c
     if (held >= options.maxConnectionsPerAddress) return refuseUpgrade(socket, 429, 'Too Many Requests');
     perAddress.set(address, held + 1);
     wss.handleUpgrade(req, socket, head, (ws) => {
+      webSocketConnections.inc();
       ws.once('close', () => {
+        webSocketConnections.dec();
         const left = (perAddress.get(address) ?? 1) - 1;
         if (left > 0) perAddress.set(address, left);
         else perAddress.delete(address);
@@ -142,7 +146,7 @@ export function attachWebSockets(server: Server, options: WebSocketOptions): { c
             if (wait !== null) socket.close(CloseCode.TooManyRequests, `too many refused credentials from this address: retry in ${wait} s`);
             else socket.close(CloseCode.Unauthorized, error.message);
           } else {
-            if (!isDatabaseUnavailable(error)) console.error('credential check failed:', error);
+            if (!isDatabaseUnavailable(error)) logger.error({ err: error }, 'credential check failed');
             socket.close(CloseCode.TryAgainLater, 'credentials cannot be checked just now: connect again later');
           }
           return false;

@@ -11,12 +11,38 @@ export interface ServiceProcess {
   lines: string[];
   /** The lines of stderr alone. */
   stderr: string[];
-  /** Resolves with the first line matching, or rejects when the process ends or the time is up. */
+  /** The service's log entries (its JSON lines on stdout), parsed, in order. */
+  entries: LogEntry[];
+  /** What it said, in order: each log entry's `msg`, and any other line as it is. */
+  messages: string[];
+  /** What it said of problems: the `msg` of entries at warn level or above, and any line on stderr. */
+  problems: string[];
+  /** Resolves with the first message matching, or rejects when the process ends or the time is up. */
   waitFor(pattern: RegExp, withinMs: number): Promise<string>;
   /** Resolves with the exit code once the process has ended (null: killed by a signal). */
   exited: Promise<number | null>;
   /** SIGTERM (a graceful stop), then SIGKILL if it is still there after `graceMs`. */
   stop(graceMs?: number): Promise<number | null>;
+}
+
+export interface LogEntry {
+  level: string;
+  msg: string;
+  requestId?: string;
+  [field: string]: unknown;
+}
+
+const PROBLEM_LEVELS = new Set(['warn', 'error', 'fatal']);
+
+/** A log line of the service as an entry, or undefined for any other line. */
+export function logEntry(line: string): LogEntry | undefined {
+  if (!line.startsWith('{')) return undefined;
+  try {
+    const entry = JSON.parse(line) as LogEntry;
+    return typeof entry.msg === 'string' && typeof entry.level === 'string' ? entry : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 export function startService(env: Record<string, string>): ServiceProcess {
@@ -27,6 +53,9 @@ export function startService(env: Record<string, string>): ServiceProcess {
   });
   const lines: string[] = [];
   const stderr: string[] = [];
+  const entries: LogEntry[] = [];
+  const messages: string[] = [];
+  const problems: string[] = [];
   const listeners = new Set<() => void>();
   for (const stream of [child.stdout, child.stderr]) {
     let partial = '';
@@ -34,6 +63,12 @@ export function startService(env: Record<string, string>): ServiceProcess {
     const take = (parts: string[]) => {
       lines.push(...parts);
       if (stream === child.stderr) stderr.push(...parts);
+      for (const part of parts) {
+        const entry = stream === child.stdout ? logEntry(part) : undefined;
+        if (entry) entries.push(entry);
+        messages.push(entry ? entry.msg : part);
+        if (entry ? PROBLEM_LEVELS.has(entry.level) : stream === child.stderr) problems.push(entry ? entry.msg : part);
+      }
       for (const listener of listeners) listener();
     };
     stream.on('data', (chunk: string) => {
@@ -53,9 +88,9 @@ export function startService(env: Record<string, string>): ServiceProcess {
   });
   const waitFor = (pattern: RegExp, withinMs: number) =>
     new Promise<string>((resolve, reject) => {
-      const timer = setTimeout(() => finish(new Error(`no line matching ${pattern} within ${withinMs} ms; output:\n${lines.join('\n')}`)), withinMs);
+      const timer = setTimeout(() => finish(new Error(`no message matching ${pattern} within ${withinMs} ms; output:\n${lines.join('\n')}`)), withinMs);
       const check = () => {
-        const line = lines.find((l) => pattern.test(l));
+        const line = messages.find((l) => pattern.test(l));
         if (line !== undefined) finish(undefined, line);
         else if (ended) finish(new Error(`the service ended before printing ${pattern}; output:\n${lines.join('\n')}`));
       };
@@ -76,5 +111,5 @@ export function startService(env: Record<string, string>): ServiceProcess {
     clearTimeout(killer);
     return code;
   };
-  return { child, lines, stderr, waitFor, exited, stop };
+  return { child, lines, stderr, entries, messages, problems, waitFor, exited, stop };
 }

@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import { isDatabaseUnavailable, unavailableReason } from '../../db/unavailable';
+import { logger } from '../../common/logger';
 
 /**
  * Folds the rollup's delta rows into one row per key every `intervalMs`, so reads stay short however much is written.
@@ -14,7 +15,7 @@ export function compactRollupEvery(dataSource: DataSource, intervalMs: number): 
       .query('SELECT compact_aggregate_rollup()')
       .catch((error: unknown) => {
         const why = isDatabaseUnavailable(error) ? `the database is away (${unavailableReason(error)})` : String(error);
-        console.error(`aggregate rollup: compaction skipped, ${why}`);
+        logger.warn(`aggregate rollup: compaction skipped, ${why}`);
       })
       .finally(() => (running = undefined));
   };

@@ -10,6 +10,8 @@ import { LEASE_OVER, RUN_LEASE_SECONDS, RUN_TIMEOUT_SECONDS } from './brief-run.
 import { RunWorker, type WorkerState } from './run-worker';
 import { deliverySettings, type DeliverySettings } from '../delivery/delivery.settings';
 import { DeliveryWorker } from '../delivery/delivery.worker';
+import { logger } from '../../common/logger';
+import { samplePool, schedulerTicks } from '../../common/metrics';
 
 export const BRIEF_RUN_QUEUE = 'brief-run';
 
@@ -64,6 +66,11 @@ export class BriefScheduler {
   private stopped = false;
   private lastTickAt: string | null = null;
   private lastTickError: string | undefined;
+  /** The queue's pool in the metrics (pg-boss's own pool, of the same settings as the service's). */
+  private readonly unsamplePool = samplePool(
+    'queue',
+    () => (this.boss.getDb() as { pool?: { totalCount: number; idleCount: number; waitingCount: number } }).pool,
+  );
 
   private constructor(
     private readonly dataSource: DataSource,
@@ -79,7 +86,7 @@ export class BriefScheduler {
     const monitor = options.monitor ?? (await new DatabaseMonitor(options.connectionString, { intervalMs: 1_000, timeoutMs: 2_000 }).start());
     const boss = new PgBoss({ connectionString: options.connectionString, max: 4, schedule: false, ...poolSettings(timeouts) });
     boss.on('error', (error) =>
-      console.error(`brief scheduler: ${isDatabaseUnavailable(error) ? `the queue lost the database (${unavailableReason(error)})` : error.message}`),
+      logger.error(`brief scheduler: ${isDatabaseUnavailable(error) ? `the queue lost the database (${unavailableReason(error)})` : error.message}`),
     );
     await boss.start();
     const queue = { name: BRIEF_RUN_QUEUE, retryLimit: 5, retryDelay: 30, retryBackoff: true, expireInSeconds: RUN_TIMEOUT_SECONDS };
@@ -114,8 +121,8 @@ export class BriefScheduler {
     }
     this.timerTick = this.tick()
       .catch((error) => {
-        if (isDatabaseUnavailable(error)) console.error(`brief scheduler: tick skipped, the database is away (${unavailableReason(error)})`);
-        else console.error('brief scheduler tick:', error);
+        if (isDatabaseUnavailable(error)) logger.warn(`brief scheduler: tick skipped, the database is away (${unavailableReason(error)})`);
+        else logger.error({ err: error }, 'brief scheduler: tick failed');
       })
       .finally(() => {
         this.timerTick = undefined;
@@ -130,9 +137,11 @@ export class BriefScheduler {
         const requeued = await this.requeueStranded();
         this.lastTickAt = new Date().toISOString();
         this.lastTickError = undefined;
+        schedulerTicks.inc({ outcome: 'ok' });
         if (queued + requeued) this.worker.notify();
         return queued;
       } catch (error) {
+        schedulerTicks.inc({ outcome: isDatabaseUnavailable(error) ? 'database_away' : 'failed' });
         // Shown by /readyz, which anyone may ask: no error text, the log has it.
         this.lastTickError = isDatabaseUnavailable(error) ? `the database is away (${unavailableReason(error)})` : 'failed (see the log)';
         throw error;
@@ -160,9 +169,7 @@ export class BriefScheduler {
       )) as Array<{ id: string; status: string }>;
       for (const run of stranded) {
         await this.queueRun(runner, run.id);
-        console.error(
-          `brief scheduler: queued run ${run.id} again (${run.status === 'QUEUED' ? 'its job was lost' : 'its attempt stopped renewing its lease'})`,
-        );
+        logger.warn(`brief scheduler: queued run ${run.id} again (${run.status === 'QUEUED' ? 'its job was lost' : 'its attempt stopped renewing its lease'})`);
       }
       return stranded.length;
     });
@@ -207,7 +214,7 @@ export class BriefScheduler {
       next = nextOccurrence(d.cron, d.time_zone, now);
     } catch (error) {
       // Saved schedules are checked, so only a hand-edited row gets here: pause it rather than block every tick.
-      console.error(`brief scheduler: pausing definition ${d.id}, its schedule cannot be read: ${(error as Error).message}`);
+      logger.error(`brief scheduler: pausing definition ${d.id}, its schedule cannot be read: ${(error as Error).message}`);
       await runner.query(`UPDATE brief_definition SET paused = true, next_run_at = NULL WHERE id = $1`, [d.id]);
       return 0;
     }
@@ -242,5 +249,6 @@ export class BriefScheduler {
     await this.deliveries.stop();
     await this.boss.stop({ graceful: true, wait: true, timeout: 10_000 });
     if (this.ownMonitor) await this.monitor.stop();
+    this.unsamplePool();
   }
 }

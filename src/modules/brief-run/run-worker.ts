@@ -5,6 +5,8 @@ import { v4 as uuid } from 'uuid';
 import type { DatabaseMonitor } from '../../db/monitor';
 import { isDatabaseUnavailable } from '../../db/unavailable';
 import { executeRun, RunBusyError } from './brief-run.service';
+import { logger } from '../../common/logger';
+import { briefRuns } from '../../common/metrics';
 
 export type WorkerState = 'idle' | 'composing' | 'waiting for the database' | 'stopped';
 
@@ -60,7 +62,7 @@ export class RunWorker {
       }
       // Whatever one job does, the loop goes on: a worker that died would strand every later run.
       await this.work(job).catch((error) => {
-        console.error(`brief scheduler: job ${job.id} failed unexpectedly:`, error);
+        logger.error({ err: error, jobId: job.id }, 'brief scheduler: a job failed unexpectedly');
         this.state = 'idle';
       });
     }
@@ -92,15 +94,18 @@ export class RunWorker {
         break;
       } catch (error) {
         if (!isDatabaseUnavailable(error)) {
-          console.error(`brief scheduler: job ${job.id} could not be settled:`, error);
+          logger.error({ err: error, jobId: job.id }, 'brief scheduler: a job could not be settled');
           break;
         }
         await this.untilDatabaseAnswers();
       }
     }
+    briefRuns.inc({
+      outcome: failure === undefined ? 'composed' : failure instanceof RunBusyError ? 'busy' : isDatabaseUnavailable(failure) ? 'database_away' : 'failed',
+    });
     // A busy run is retried by the queue as it should be; anything else is worth a line (the run records it too).
     if (failure !== undefined && !(failure instanceof RunBusyError) && !isDatabaseUnavailable(failure)) {
-      console.error(`brief run ${job.data.runId} failed: ${(failure as Error)?.message ?? failure}`);
+      logger.error({ runId: job.data.runId, err: failure }, 'brief run failed');
     }
     this.state = 'idle';
     this.afterRun();

@@ -6,6 +6,7 @@ import { prepareDelivery, recipientViewer } from './delivery.prepare';
 import type { DeliverySettings } from './delivery.settings';
 import { sendEmail, type EmailPayload } from './email.send';
 import { sendWebhook, type AttemptOutcome } from './webhook.send';
+import { deliveryAttempts } from '../../common/metrics';
 
 /**
  * One attempt at one delivery; 'retry' when it is still PENDING and the queue should try again. The content is
@@ -20,7 +21,12 @@ export async function attemptDelivery(dataSource: DataSource, settings: Delivery
   if (!delivery || delivery.state !== DeliveryState.PENDING) return 'done';
   const pending = { id: deliveryId, state: DeliveryState.PENDING };
   const finish = (state: DeliveryState, error: string, extra: Partial<BriefDelivery> = {}) =>
-    dataSource.manager.update(BriefDelivery, pending, { state, error, finishedAt: new Date(), ...extra }).then(() => 'done' as const);
+    dataSource.manager.update(BriefDelivery, pending, { state, error, finishedAt: new Date(), ...extra }).then(() => {
+      counted(state);
+      return 'done' as const;
+    });
+  const counted = (state: DeliveryState) =>
+    deliveryAttempts.inc({ kind: String(delivery.deliveryTarget?.kind ?? 'removed').toLowerCase(), state: state.toLowerCase() });
   const target = delivery.deliveryTarget;
   if (!target) return finish(DeliveryState.FAILED, 'its target was removed before it was sent');
   if (!delivery.payload) {
@@ -53,5 +59,6 @@ export async function attemptDelivery(dataSource: DataSource, settings: Delivery
     })
     .where('id = :id AND state = :pending', { id: deliveryId, pending: DeliveryState.PENDING })
     .execute();
+  counted(state);
   return state === DeliveryState.PENDING ? 'retry' : 'done';
 }

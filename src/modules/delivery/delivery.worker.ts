@@ -4,6 +4,7 @@ import type { DataSource } from 'typeorm';
 import { isDatabaseUnavailable } from '../../db/unavailable';
 import { attemptDelivery } from './delivery.attempt';
 import type { DeliverySettings } from './delivery.settings';
+import { logger } from '../../common/logger';
 
 export const DELIVERY_QUEUE = 'brief-delivery';
 
@@ -59,7 +60,7 @@ export class DeliveryWorker {
   private async run(): Promise<void> {
     while (!this.stopping) {
       await this.queueRecorded().catch((error) => {
-        if (!isDatabaseUnavailable(error)) console.error('deliveries: could not queue recorded deliveries:', error);
+        if (!isDatabaseUnavailable(error)) logger.error({ err: error }, 'deliveries: could not queue recorded deliveries');
       });
       const jobs = await this.boss.fetch<{ deliveryId: string }>(DELIVERY_QUEUE, { batchSize: CONCURRENCY, includeMetadata: true }).catch(() => []);
       if (!jobs.length) {
@@ -77,7 +78,7 @@ export class DeliveryWorker {
       else await this.boss.complete(DELIVERY_QUEUE, job.id);
     } catch (error) {
       // The database went away, most likely: the job is tried again later (or expires, and is tried again then).
-      if (!isDatabaseUnavailable(error)) console.error(`deliveries: delivery ${job.data.deliveryId} failed unexpectedly:`, error);
+      if (!isDatabaseUnavailable(error)) logger.error({ err: error, deliveryId: job.data.deliveryId }, 'deliveries: a delivery failed unexpectedly');
       await this.boss.fail(DELIVERY_QUEUE, job.id, { message: String((error as Error)?.message ?? error) }).catch(() => undefined);
     }
   }

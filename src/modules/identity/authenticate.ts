@@ -7,6 +7,7 @@ import { isDatabaseUnavailable } from '../../db/unavailable';
 import { sendUnavailable } from '../../server/unavailable';
 import { identityOfKey, KEY_PREFIX } from './api-key.service';
 import { IdentityProviderUnavailable, type JwtVerifier } from './jwt';
+import { requestLog } from '../../common/request-scope';
 
 /** Refused before anything runs: the response is HTTP 401. */
 export const unauthenticated = (message: string, status?: 401) =>
@@ -54,7 +55,7 @@ export const identify =
       // accepted nor refused: the client is told to retry, and it is not counted as a refused credential.
       if (error instanceof IdentityProviderUnavailable) return sendUnavailable(res, 'The identity provider cannot be reached just now: retry later.');
       if (!(error instanceof GraphQLError)) {
-        if (!isDatabaseUnavailable(error)) console.error('credential check failed:', error);
+        if (!isDatabaseUnavailable(error)) requestLog().error({ err: error }, 'credential check failed');
         return sendUnavailable(res);
       }
       // Guessing keys costs a lookup each time: an address that keeps failing is told to wait (429).
