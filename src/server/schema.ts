@@ -18,6 +18,7 @@ import { NodeResolver } from '../modules/node/node.resolver';
 import { ReleaseResolver } from '../modules/release/release.resolver';
 import { SearchResolver } from '../modules/search/search.resolver';
 import { StatementResolver } from '../modules/statement/statement.resolver';
+import { StixResolver } from '../modules/stix/stix.resolver';
 import { TopicResolver } from '../modules/topic/topic.resolver';
 import { VocabularyResolver } from '../modules/vocabulary/vocabulary.resolver';
 import { registeredEntities, registeredResolvers } from '../registry/registry';
@@ -42,6 +43,7 @@ export async function buildDossierSchema(): Promise<GraphQLSchema> {
       HistoryResolver,
       SearchResolver,
       StatementResolver,
+      StixResolver,
       AggregateResolver,
       LiveResolver,
       ...registeredResolvers(),

@@ -26,8 +26,10 @@ registerEnumType(BriefSection, {
   },
 });
 
-@InputType({ description: 'What a brief covers and for whom: a scope, the sections wanted and the reader’s clearance.' })
-export class BriefInput {
+@InputType({
+  description: 'What a brief or a STIX export covers and for whom: topics, actors, time window, minimum grades and the reader’s clearance.',
+})
+export class ScopeInput {
   @Field(() => [String], { nullable: true, description: 'Slugs of the topics to cover. With `actors`, only statements of these topics about those actors.' })
   topics?: string[] | null;
 
@@ -49,6 +51,15 @@ export class BriefInput {
   @Field(() => Reliability, { nullable: true, description: 'Only citations to sources at least this reliable (A best ... F): B keeps A and B.' })
   minReliability?: Reliability | null;
 
+  @Field(() => Marking, {
+    nullable: true,
+    description: 'Clearance of the reader the brief or export is for; defaults to yours and may never be above it.',
+  })
+  clearance?: Marking | null;
+}
+
+@InputType({ description: 'What a brief covers and for whom: a scope, the sections wanted and the reader’s clearance.' })
+export class BriefInput extends ScopeInput {
   @Field(() => [BriefSection], { nullable: true, description: 'Sections wanted; all of them when not given.' })
   sections?: BriefSection[] | null;
 
@@ -57,12 +68,6 @@ export class BriefInput {
 
   @Field(() => Int, { nullable: true, description: 'How many key judgments the bottom line gives (default 3, at most 10).' })
   keyJudgments?: number | null;
-
-  @Field(() => Marking, {
-    nullable: true,
-    description: 'Clearance of the reader the brief is for; defaults to yours and may never be above it.',
-  })
-  clearance?: Marking | null;
 
   @Field(() => String, { nullable: true, description: 'Title of the brief; by default built from the topics or actors.' })
   title?: string | null;

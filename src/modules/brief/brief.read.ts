@@ -7,7 +7,7 @@ import type { CitedColumn, StatementKind } from '../../registry/statement-kinds'
 import { STATEMENT_KINDS, statementKinds } from '../../registry/statement-kinds';
 import { occurredInSql } from '../event/event.dates';
 import { dateAt } from './brief.phrases';
-import type { BriefScope } from './brief.scope';
+import type { SelectionScope } from './brief.scope';
 import { Vocabulary } from '../vocabulary/vocabularies';
 
 export type { StatementKind } from '../../registry/statement-kinds';
@@ -212,7 +212,7 @@ const KINDS: Record<StatementKind, KindSpec> = {
 };
 
 /** Qualifying citations of row `x`: visible and standing, to a visible source that stands, and meeting the scope's grades and window. */
-function citations(cited: CitedColumn, x: Sql, scope: BriefScope, q: SqlBuilder): Sql {
+function citations(cited: CitedColumn, x: Sql, scope: SelectionScope, q: SqlBuilder): Sql {
   const [c, s, p] = [q.alias(), q.alias(), q.alias()];
   const conditions = [
     sql`${c}.${sql.identifier(cited)} = ${x}.id`,
@@ -236,7 +236,7 @@ function citations(cited: CitedColumn, x: Sql, scope: BriefScope, q: SqlBuilder)
     WHERE ${and(conditions)})`;
 }
 
-function statements(kind: StatementKind, scope: BriefScope, q: SqlBuilder, complete: Sql): Sql {
+function statements(kind: StatementKind, scope: SelectionScope, q: SqlBuilder, complete: Sql): Sql {
   const spec = KINDS[kind];
   const { table, cited: citedColumn } = STATEMENT_KINDS[kind];
   const x = q.alias();
@@ -261,7 +261,7 @@ function statements(kind: StatementKind, scope: BriefScope, q: SqlBuilder, compl
  * every topic and actor of the scope is visible, no statement is read at all (the brief is refused), so a hidden
  * topic or actor costs exactly what a missing one does, and its timing tells nothing.
  */
-export function briefQuery(q: SqlBuilder, scope: BriefScope): Sql {
+export function briefQuery(q: SqlBuilder, scope: SelectionScope): Sql {
   const topicSlugs = sql.value(scope.topics, 'text[]');
   const actorIds = sql.value(scope.actors, 'uuid[]');
   const [t, a] = [sql.identifier('t'), sql.identifier('a')];
@@ -280,11 +280,16 @@ export function briefQuery(q: SqlBuilder, scope: BriefScope): Sql {
     ) AS result`;
 }
 
-/** Everything a brief needs, read for `scope` in one SQL statement. */
-export async function readBriefData(dataSource: DataSource, q: SqlBuilder, scope: BriefScope): Promise<BriefData> {
+/** The statements in `scope` as stored, read in one SQL statement: a relation's text is its description. */
+export async function readScopeData(dataSource: DataSource, q: SqlBuilder, scope: SelectionScope): Promise<BriefData> {
   const statement = compile(briefQuery(q, scope));
   const rows: Array<{ result: BriefData }> = await dataSource.query(statement.text, statement.values);
-  const data = rows[0].result;
+  return rows[0].result;
+}
+
+/** Everything a brief needs, read for `scope` in one SQL statement: a relation's text is its sentence. */
+export async function readBriefData(dataSource: DataSource, q: SqlBuilder, scope: SelectionScope): Promise<BriefData> {
+  const data = await readScopeData(dataSource, q, scope);
   for (const s of data.statements) if (s.kind === 'RELATION') s.text = relationSentence(s);
   return data;
 }

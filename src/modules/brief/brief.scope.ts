@@ -4,25 +4,29 @@ import type { Viewer } from '../../common/viewer';
 import { credibilityBound } from '../../read/filters';
 import { fromGlobalId } from '../../read/global-id';
 import { Reliability } from '../source/source-grades';
-import { BriefInput, BriefSection } from './brief.inputs';
+import { BriefInput, BriefSection, ScopeInput } from './brief.inputs';
 
 const SECTION_ORDER = Object.values(BriefSection);
 
-/**
- * A BriefInput checked and put in canonical form: defaults filled in, lists sorted and deduplicated.
- * Two inputs that ask for the same brief normalise to the same JSON, so it can be hashed and compared.
- */
-export interface BriefScope {
+/** A ScopeInput checked and put in canonical form: what a brief or an export reads, and for which clearance. */
+export interface SelectionScope {
   topics: string[];
   actors: string[];
   from: string | null;
   to: string | null;
   minCredibility: number;
   minReliability: Reliability;
+  clearance: Marking;
+}
+
+/**
+ * A BriefInput checked and put in canonical form: defaults filled in, lists sorted and deduplicated.
+ * Two inputs that ask for the same brief normalise to the same JSON, so it can be hashed and compared.
+ */
+export interface BriefScope extends SelectionScope {
   sections: BriefSection[];
   limitPerSection: number;
   keyJudgments: number;
-  clearance: Marking;
   title: string | null;
 }
 
@@ -35,8 +39,8 @@ function count(value: number | null | undefined, fallback: number, max: number, 
   return value;
 }
 
-/** Checks a brief input for `viewer`; errors are BAD_USER_INPUT naming the field under `path` (e.g. `input`). */
-export function briefScopeOf(input: BriefInput, viewer: Viewer, path = 'input'): BriefScope {
+/** Checks a scope for `viewer`; errors are BAD_USER_INPUT naming the field under `path` (e.g. `input`). */
+export function selectionScopeOf(input: ScopeInput, viewer: Viewer, path = 'input', what = 'a brief'): SelectionScope {
   const topics = sortedUnique((input.topics ?? []).map((slug) => slug.trim()));
   if (topics.some((slug) => slug === '')) throw badUserInput(`${path}.topics`, 'a topic slug cannot be empty');
   const actors = sortedUnique((input.actors ?? []).map((id, i) => fromGlobalId(id, `${path}.actors[${i}]`, ['Actor']).id));
@@ -44,10 +48,8 @@ export function briefScopeOf(input: BriefInput, viewer: Viewer, path = 'input'):
   if (input.from && input.to && input.from > input.to) throw badUserInput(`${path}.to`, 'the window ends before it starts');
   const clearance = input.clearance ?? viewer.clearance;
   if (rank(clearance) > rank(viewer.clearance)) {
-    throw badUserInput(`${path}.clearance`, `a brief cannot be composed above your own clearance (${viewer.clearance})`);
+    throw badUserInput(`${path}.clearance`, `${what} cannot be composed above your own clearance (${viewer.clearance})`);
   }
-  const sections = input.sections?.length ? SECTION_ORDER.filter((s) => input.sections!.includes(s)) : SECTION_ORDER;
-  const title = input.title?.trim() || null;
   return {
     topics,
     actors,
@@ -55,6 +57,22 @@ export function briefScopeOf(input: BriefInput, viewer: Viewer, path = 'input'):
     to: input.to ?? null,
     minCredibility: credibilityBound(input.minCredibility, `${path}.minCredibility`) ?? 6,
     minReliability: input.minReliability ?? Reliability.F,
+    clearance,
+  };
+}
+
+/** Checks a brief input for `viewer`; errors are BAD_USER_INPUT naming the field under `path` (e.g. `input`). */
+export function briefScopeOf(input: BriefInput, viewer: Viewer, path = 'input'): BriefScope {
+  const { topics, actors, from, to, minCredibility, minReliability, clearance } = selectionScopeOf(input, viewer, path);
+  const sections = input.sections?.length ? SECTION_ORDER.filter((s) => input.sections!.includes(s)) : SECTION_ORDER;
+  const title = input.title?.trim() || null;
+  return {
+    topics,
+    actors,
+    from,
+    to,
+    minCredibility,
+    minReliability,
     sections,
     limitPerSection: count(input.limitPerSection, 10, 100, `${path}.limitPerSection`),
     keyJudgments: count(input.keyJudgments, 3, 10, `${path}.keyJudgments`),

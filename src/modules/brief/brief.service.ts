@@ -8,7 +8,7 @@ import type { BriefInput } from './brief.inputs';
 import { readBriefData, type BriefData } from './brief.read';
 import { renderHtml } from './brief.html';
 import { renderMarkdown, sha256 } from './brief.render';
-import { briefScopeOf, type BriefScope } from './brief.scope';
+import { briefScopeOf, type BriefScope, type SelectionScope } from './brief.scope';
 import type { Brief } from './brief.types';
 
 export interface ComposedBrief {
@@ -18,15 +18,19 @@ export interface ComposedBrief {
   data: BriefData;
 }
 
-/** Reads the data of a checked scope and composes the brief, as `reader` may see it at the scope's clearance. */
-export async function composeForScope(dataSource: DataSource, reader: Viewer, scope: BriefScope, path = 'input'): Promise<ComposedBrief> {
-  const sql = new SqlBuilder(atClearance(reader, scope.clearance), 0);
-  const data = await readBriefData(dataSource, sql, scope);
-  // Unknown and not-cleared look the same, so a brief never reveals that a hidden topic or actor exists.
+/** Unknown and not-cleared look the same, so what a scope reads never reveals that a hidden topic or actor exists. */
+export function refuseMissing(scope: SelectionScope, data: BriefData, path: string): void {
   const missingTopic = scope.topics.find((slug) => !data.topics.some((t) => t.slug === slug));
   if (missingTopic) throw badUserInput(`${path}.topics`, `no topic "${missingTopic}"`);
   const missingActor = scope.actors.find((id) => !data.actors.some((a) => a.id === id));
   if (missingActor) throw badUserInput(`${path}.actors`, `no actor ${toGlobalId('Actor', missingActor)}`);
+}
+
+/** Reads the data of a checked scope and composes the brief, as `reader` may see it at the scope's clearance. */
+export async function composeForScope(dataSource: DataSource, reader: Viewer, scope: BriefScope, path = 'input'): Promise<ComposedBrief> {
+  const sql = new SqlBuilder(atClearance(reader, scope.clearance), 0);
+  const data = await readBriefData(dataSource, sql, scope);
+  refuseMissing(scope, data, path);
   const composed = composeBrief(scope, data);
   const markdown = renderMarkdown(composed);
   const brief: Brief = { ...composed, markdown, html: renderHtml(composed), contentHash: sha256(markdown) };

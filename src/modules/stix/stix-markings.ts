@@ -38,3 +38,22 @@ export function markingOfStixId(id: string): Marking | undefined {
   const tlp2 = (Object.entries(TLP2_MARKING_IDS) as Array<[Marking, string]>).find(([, stixId]) => stixId === id);
   return tlp2 ? tlp2[0] : TLP1_MARKING_IDS[id];
 }
+
+/** The value of the TLP 2.0 extension's `tlp_2_0` property. */
+const TLP2_VALUES: Record<Marking, string> = {
+  [Marking.CLEAR]: 'clear',
+  [Marking.GREEN]: 'green',
+  [Marking.AMBER]: 'amber',
+  [Marking.AMBER_STRICT]: 'amber+strict',
+  [Marking.RED]: 'red',
+};
+
+/** The TLP 2.0 marking-definition object of `marking`, as OASIS publishes it. */
+export const tlp2MarkingDefinition = (marking: Marking) => ({
+  type: 'marking-definition',
+  spec_version: '2.1',
+  id: TLP2_MARKING_IDS[marking],
+  created: '2022-10-01T00:00:00.000Z',
+  name: TLP2_NAMES[marking],
+  extensions: { [TLP2_EXTENSION_ID]: { extension_type: 'property-extension', tlp_2_0: TLP2_VALUES[marking] } },
+});
