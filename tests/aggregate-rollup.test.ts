@@ -358,3 +358,60 @@ test('two writers of one statement at once leave it counted once', async () => {
   expect(n).toBe(1);
   await expectRollupEqualsScan('after two writers at once');
 }, 900_000);
+
+test('the writes of one transaction are counted as it commits, once; rolled-back writes not at all', async () => {
+  const [source] = await q(
+    `INSERT INTO source (id, name, kind, reliability) VALUES (gen_random_uuid(), 'rollup source at commit', 'MEDIA_REPORT', 'A') RETURNING id`,
+  );
+  const runner = server.dataSource.createQueryRunner();
+  try {
+    // Inserted, cited, re-marked and cited again in one transaction (an import's shape, and more), part of it undone.
+    await runner.startTransaction();
+    const [{ id }] = await runner.query(
+      `INSERT INTO capability (id, topic_id, actor_id, category, statement, marking)
+       SELECT gen_random_uuid(), (SELECT id FROM topic WHERE slug = $1), (SELECT id FROM actor WHERE name = 'rollup actor 1'), 'TACTICS', 'in one go', 'AMBER'
+       RETURNING id`,
+      [TOPIC],
+    );
+    await runner.query(
+      `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES (gen_random_uuid(), $1, 'STATES', 'cited once', 2, $2)`,
+      [source.id, id],
+    );
+    await runner.query(`UPDATE capability SET marking = 'GREEN' WHERE id = $1`, [id]);
+    await runner.query(`SAVEPOINT undone`);
+    await runner.query(
+      `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES (gen_random_uuid(), $1, 'STATES', 'undone', 6, $2)`,
+      [source.id, id],
+    );
+    await runner.query(`UPDATE capability SET category = 'MANPOWER' WHERE id = $1`, [id]);
+    await runner.query(`ROLLBACK TO SAVEPOINT undone`);
+    await runner.commitTransaction();
+    const contributions = await q(`SELECT field, value FROM statement_contribution WHERE statement_id = $1 ORDER BY field, value`, [id]);
+    expect(contributions).toEqual(
+      expect.arrayContaining([
+        { field: 'CATEGORY', value: 'TACTICS' },
+        { field: 'CREDIBILITY', value: '2' },
+        { field: 'MARKING', value: 'GREEN' },
+      ]),
+    );
+    expect(contributions.filter((c: { field: string }) => c.field === 'CREDIBILITY')).toHaveLength(1);
+
+    // A transaction rolled back as a whole leaves the rollup as it was.
+    const before = await q(
+      `SELECT field, kind, value, topic_id, st_key, set_id, sum(n)::int AS n FROM aggregate_rollup GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6`,
+    );
+    await runner.startTransaction();
+    await runner.query(`UPDATE capability SET marking = 'RED', audience = '{org-a/r1}' WHERE id = $1`, [id]);
+    await runner.query(`DELETE FROM citation WHERE capability_id = $1`, [id]);
+    await runner.rollbackTransaction();
+    const after = await q(
+      `SELECT field, kind, value, topic_id, st_key, set_id, sum(n)::int AS n FROM aggregate_rollup GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 ORDER BY 1, 2, 3, 4, 5, 6`,
+    );
+    expect(after).toEqual(before);
+  } finally {
+    await runner.release();
+  }
+  // Nothing is left noted for later.
+  expect(await q(`SELECT count(*)::int AS n FROM contribution_pending`)).toEqual([{ n: 0 }]);
+  await expectRollupEqualsScan('after a transaction of several writes');
+}, 900_000);

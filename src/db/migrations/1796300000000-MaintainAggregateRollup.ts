@@ -16,7 +16,8 @@
 // `compact_aggregate_rollup()` sums them up now and then (readers sum whatever rows there are).
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
-const KINDS: Array<{ kind: string; table: string; cited: string; own: string; columns: string }> = [
+// Exported for later migrations that redefine the trigger functions (the same kinds, as they were then).
+export const KINDS: Array<{ kind: string; table: string; cited: string; own: string; columns: string }> = [
   {
     kind: 'CAPABILITY',
     table: 'capability',
@@ -194,6 +195,6 @@ export class MaintainAggregateRollup1796300000000 implements MigrationInterface 
   }
 }
 
-function literal(text: string) {
+export function literal(text: string) {
   return `'${text.replace(/'/g, "''")}'`;
 }

@@ -25,6 +25,7 @@ import { StoreSearchVectors1796320000000 } from './1796320000000-StoreSearchVect
 import { HistoryLeavesOutSearchVectors1796321000000 } from './1796321000000-HistoryLeavesOutSearchVectors';
 import { RefreshContributionsByCitedColumn1796330000000 } from './1796330000000-RefreshContributionsByCitedColumn';
 import { IndexEventDateOrder1796360000000 } from './1796360000000-IndexEventDateOrder';
+import { RefreshContributionsAtCommit1796420000000 } from './1796420000000-RefreshContributionsAtCommit';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -53,4 +54,5 @@ export const migrations = [
   HistoryLeavesOutSearchVectors1796321000000,
   RefreshContributionsByCitedColumn1796330000000,
   IndexEventDateOrder1796360000000,
+  RefreshContributionsAtCommit1796420000000,
 ];
