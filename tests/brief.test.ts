@@ -30,10 +30,10 @@ afterAll(() => server.close());
 const BRIEF = `query Brief($input: BriefInput!) {
   brief(input: $input) {
     markdown html contentHash marking clearance title statementCount sections
-    bottomLine { judgment confidenceStatement likelihood confidence statement { id text sources { number reliability credibility } } }
+    bottomLine { judgment confidenceStatement likelihood confidence statement { id text sources { number reliability credibility verb } } }
     actors { name capabilities { text corroborated independentSources } challenges { id text sources { number reliability verb } } }
-    implications { statement { id } }
-    timeline { when precision statement { text } }
+    implications { statement { id sources { number reliability verb } } }
+    timeline { when precision statement { text sources { number reliability verb } } }
     sources { number title reliability }
     gaps { reasons statement { id text } }
     gapCounts { reason count }
@@ -168,15 +168,29 @@ test('relations appear under their subject, dated, and only while valid in the w
 });
 
 test('minimum credibility and reliability drop the citations below them', async () => {
-  const b = await brief({ ...DPRK, minReliability: 'B', minCredibility: 2, limitPerSection: 100 });
-  expect(b.sources.map((s: any) => s.reliability).every((r: string) => r <= 'B')).toBe(true);
+  const b = await brief({ ...DPRK, minReliability: 'B', minCredibility: 3, limitPerSection: 100 });
+  // Denials are read at any grade (a denial is always shown beside what it denies): only they may cite a source below B.
+  const allRefs: Array<{ number: number; reliability: string; verb: string }> = [];
+  const walk = (x: any): void => {
+    if (Array.isArray(x)) x.forEach(walk);
+    else if (x && typeof x === 'object') {
+      if (typeof x.number === 'number' && typeof x.verb === 'string' && typeof x.reliability === 'string') allRefs.push(x);
+      Object.values(x).forEach(walk);
+    }
+  };
+  walk(b);
+  const supporting = allRefs.filter((r) => r.verb !== 'DENIES');
+  expect(supporting.length).toBeGreaterThan(0);
+  for (const ref of supporting) expect(ref.reliability <= 'B').toBe(true);
+  for (const source of b.sources.filter((s: any) => s.reliability > 'B'))
+    expect(allRefs.filter((r) => r.number === source.number).every((r) => r.verb === 'DENIES')).toBe(true);
   const refs = b.actors.flatMap((a: any) => a.challenges).flatMap((c: any) => c.sources);
   expect(refs.length).toBeGreaterThan(0);
-  for (const ref of refs) expect(ref.reliability <= 'B').toBe(true);
+  for (const ref of refs) expect(ref.reliability <= 'B' || ref.verb === 'DENIES').toBe(true);
   const judgmentRefs = b.bottomLine.flatMap((j: any) => j.statement.sources);
   expect(judgmentRefs.length).toBeGreaterThan(0);
   for (const ref of judgmentRefs)
-    expect({ reliability: ref.reliability <= 'B', credibility: ref.credibility <= 2 }).toEqual({ reliability: true, credibility: true });
+    expect({ reliability: ref.reliability <= 'B', credibility: ref.credibility <= 3 }).toEqual({ reliability: true, credibility: true });
   expect(b.statementCount).toBeGreaterThan(0);
   expect(b.statementCount).toBeLessThan((await brief(DPRK)).statementCount);
 });

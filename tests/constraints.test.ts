@@ -570,6 +570,7 @@ describe('fixture files are held to the same rules, with the file, record and fi
     [
       'a relation ending before it begins',
       (d: any) => {
+        d.relations[0].validFrom = '2024-10-24';
         d.relations[0].validTo = '2024-10-23';
       },
       /relations\[0\] \(russia-dprk-treaty-partners\)\.validTo: ends before it begins/,
