@@ -1,3 +1,7 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { v5 as uuidv5 } from 'uuid';
 import { Marking, MARKINGS } from '../src/common/marking';
 import { createKey } from '../src/modules/identity/api-key.service';
@@ -6,6 +10,7 @@ import { DOSSIER_STIX_NAMESPACE } from '../src/modules/stix/stix-ids';
 import { TLP1_MARKING_IDS, TLP2_MARKING_IDS, markingOfStixId } from '../src/modules/stix/stix-markings';
 import { stixBundleErrors } from '../src/modules/stix/stix-validate';
 import { addMarkedLayer, ids as layer } from './support/marked-layer';
+import { NODE_TS } from './support/node-ts';
 import { dataOf, startTestServer, TestServer } from './support/server';
 
 // The STIX export: every bundle validates against the OASIS schemas, holds what its reader may see and nothing more
@@ -273,4 +278,29 @@ test('the schema check fails a bundle that breaks the schemas, naming the object
   const errors = stixBundleErrors(bundle);
   expect(errors.map((e) => e.objectId)).toEqual(expect.arrayContaining([note.id, capability.id]));
   expect(stixBundleErrors({ type: 'bundle', id: 'bundle--not-a-uuid', objects: [] })).not.toEqual([]);
+});
+
+test('npm run export writes the API’s bundle to stdout or, whole, to --out', async () => {
+  const run = (args: string[]) =>
+    new Promise<{ code: number; stdout: string; stderr: string }>((resolve) => {
+      execFile(
+        process.execPath,
+        [...NODE_TS, 'src/cli/export.ts', ...args],
+        { cwd: join(__dirname, '..'), env: { ...process.env, DOSSIER_API_KEY: keys.amber }, maxBuffer: 64 * 1024 * 1024 },
+        (error, stdout, stderr) => resolve({ code: error ? Number(error.code) : 0, stdout, stderr }),
+      );
+    });
+  const url = `${server.url}/graphql`;
+  const api = await exportAs('amber');
+  const out = join(mkdtempSync(join(tmpdir(), 'dossier-export-')), 'bundle.json');
+  const [stdout, file, bad] = await Promise.all([
+    run(['--url', url, '--topic', 'dprk-troops-in-russia']),
+    run(['--url', url, '--topic', 'dprk-troops-in-russia', '--out', out]),
+    run(['--url', url, '--topic', 'no-such-topic']),
+  ]);
+  expect([stdout.code, stdout.stdout]).toEqual([0, `${api.text}\n`]);
+  expect(stdout.stderr).toMatch(/dossier export: \d+ objects in bundle--/);
+  expect([file.code, file.stdout, readFileSync(out, 'utf8')]).toEqual([0, '', `${api.text}\n`]);
+  expect(bad.code).toBe(2);
+  expect(bad.stderr).toContain('no topic "no-such-topic"');
 });

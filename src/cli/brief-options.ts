@@ -27,10 +27,10 @@ function isList(type: GraphQLInputType): boolean {
   return isListType(isNonNullType(type) ? type.ofType : type);
 }
 
-/** Every field of BriefInput as a flag, in the schema's order. */
-export function briefFlags(sdl = readFileSync(SCHEMA_FILE, 'utf8')): BriefFlag[] {
-  const input = buildSchema(sdl).getType('BriefInput');
-  if (!isInputObjectType(input)) throw new Error('schema/schema.graphql has no input BriefInput');
+/** Every field of BriefInput (or of another input type, `ScopeInput` for an export) as a flag, in the schema's order. */
+export function briefFlags(sdl = readFileSync(SCHEMA_FILE, 'utf8'), typeName = 'BriefInput'): BriefFlag[] {
+  const input = buildSchema(sdl).getType(typeName);
+  if (!isInputObjectType(input)) throw new Error(`schema/schema.graphql has no input ${typeName}`);
   return Object.values(input.getFields()).map((field) => {
     const named = getNamedType(field.type);
     return {

@@ -1,14 +1,11 @@
 // Command-line brief generator for external schedulers (cron, CI, Airflow ...): asks a running Dossier service for a
 // brief, as the identity of DOSSIER_API_KEY (anonymous without one), and writes it to stdout. Progress and errors go
 // to stderr. Exit codes: 0 done, 2 bad input or credentials, 3 service or database failure.
-import { randomUUID } from 'node:crypto';
-import { rename, rm, writeFile } from 'node:fs/promises';
-import { dirname, basename, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { loadConfig } from '../config';
 import { BRIEF_JSON_FIELDS, renderDeltaMarkdown, type DeltaJson } from './brief-output';
 import { briefFlags, briefInputOf, flagHelp, parseArgsOptions } from './brief-options';
-import { ExitError, request, runCommand } from './service-request';
+import { ExitError, request, runCommand, writeAtomically } from './service-request';
 
 const FORMATS = ['markdown', 'html', 'json'] as const;
 type Format = (typeof FORMATS)[number];
@@ -73,18 +70,6 @@ function parse(argv: string[]) {
   }
   if (parsed.out === '') throw new ExitError('--out needs a file name', 2);
   return { input, format, since, out: parsed.out, url: parsed.url };
-}
-
-/** Writes the whole file or nothing: a reader of `file` never sees half a brief, and a failed run leaves it as it was. */
-async function writeAtomically(file: string, text: string): Promise<void> {
-  const temporary = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
-  try {
-    await writeFile(temporary, text, { flag: 'wx' });
-    await rename(temporary, file);
-  } catch (error) {
-    await rm(temporary, { force: true });
-    throw new ExitError(`cannot write ${file}: ${(error as Error).message}`, 2);
-  }
 }
 
 /** What the brief query returns: the brief (Markdown or its JSON fields) and, with --since, the delta. */

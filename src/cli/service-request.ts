@@ -1,3 +1,6 @@
+import { randomUUID } from 'node:crypto';
+import { rename, rm, writeFile } from 'node:fs/promises';
+import { basename, dirname, join } from 'node:path';
 import { ConfigError } from '../config';
 
 // Asking a running Dossier service from the command line (npm run brief, npm run import): one GraphQL request as the
@@ -63,4 +66,16 @@ export function runCommand(name: string, main: () => Promise<void>): void {
       process.exit(error instanceof ConfigError ? 2 : 3);
     },
   );
+}
+
+/** Writes the whole file or nothing: a reader of `file` never sees half an output, and a failed run leaves it as it was. */
+export async function writeAtomically(file: string, text: string): Promise<void> {
+  const temporary = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
+  try {
+    await writeFile(temporary, text, { flag: 'wx' });
+    await rename(temporary, file);
+  } catch (error) {
+    await rm(temporary, { force: true });
+    throw new ExitError(`cannot write ${file}: ${(error as Error).message}`, 2);
+  }
 }

@@ -40,7 +40,7 @@ export const EXTENSIONS = {
     name: 'Dossier actor',
     kind: 'property-extension',
     properties:
-      'On identity, threat-actor and intrusion-set: dossier_id (uuid), kind (term of the actor-kind vocabulary), aliases, country_code (ISO 3166-1 alpha-2), parent_ref (the actor it is part of), external_ids [{scheme, value}].',
+      'On identity, threat-actor and intrusion-set: dossier_id (uuid), kind (term of the actor-kind vocabulary), aliases, country_code (ISO 3166-1 alpha-2), parent_ref (the actor it is part of). Its identifiers in registers are external_references (source_name is the identifier-scheme term).',
   },
   location: {
     name: 'Dossier location',
