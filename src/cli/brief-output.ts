@@ -3,7 +3,7 @@ import { dateAt, esc } from '../modules/brief/brief.phrases';
 
 /** Every field of a brief, for `--format json`: the typed sections as well as the renderings. */
 const STATEMENT = `id kind text marking category quantity { low best high unit asStated exact } quantityText
-  sources { number reliability credibility verb url page paragraph accessedOn } independentSources corroborated`;
+  sources { number reliability credibility verb url page paragraph accessedOn } independentSources corroborated relayedBy originalSource`;
 const JUDGMENT = `statement { ${STATEMENT} } likelihood confidence scope horizon asOf judgment confidenceStatement affectedActors`;
 export const BRIEF_JSON_FIELDS = `title marking clearance scope sections
   bottomLine { ${JUDGMENT} }

@@ -76,6 +76,8 @@ const REFERENCES: Record<string, string> = {
   source_id: 'input.citations',
   parent_id: 'input.parent',
   publisher_id: 'input.publisher',
+  relays_id: 'input.relays',
+  relayed_from_id: 'input.citations',
   superseded_by_id: 'supersededBy',
   definition_id: 'id',
 };

@@ -51,7 +51,12 @@ function facetsOf(s: StatementRow): Record<string, string> {
     actors: fingerprint(s.affectedActors?.map((a) => ({ id: a.id, name: a.name, marking: a.marking }))),
     description: fingerprint(s.description),
     citations: fingerprint(s.citations.map(citationFacet).sort()),
-    sources: fingerprint(s.citations.map((c) => [c.source.id, c.source.name, c.source.reliability, c.source.marking, c.source.publisher]).sort()),
+    // The original a citation relays is part of who stands behind it; left out when none, as runs stored before relays.
+    sources: fingerprint(
+      s.citations
+        .map((c) => [c.source.id, c.source.name, c.source.reliability, c.source.marking, c.source.publisher, ...(c.original ? [c.original.id] : [])])
+        .sort(),
+    ),
   };
 }
 

@@ -26,6 +26,9 @@ export function contentsOf(data: BriefData): RunContents {
       sets.source.add(c.source.id);
       // A publisher is shown (by name) only when the reader may see it.
       if (c.source.publisherId && c.source.publisherMarking) sets.actor.add(c.source.publisherId);
+      // An original, with its publisher, is shown only when the reader may see it (brief.read.ts).
+      if (c.original) sets.source.add(c.original.id);
+      if (c.original?.publisherId && c.original.publisherMarking) sets.actor.add(c.original.publisherId);
     }
   }
   return Object.fromEntries(TABLES.map((t) => [t, [...sets[t]].sort()])) as RunContents;

@@ -54,9 +54,25 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
 
   // Sources are numbered in the order the brief first cites them.
   const numbers = new Map<string, { number: number; source: SourceRow }>();
+  const number = (source: SourceRow) => {
+    if (!numbers.has(source.id)) numbers.set(source.id, { number: numbers.size + 1, source });
+    return numbers.get(source.id)!.number;
+  };
   const statementOf = (s: StatementRow): BriefStatement => {
     const e = ev(s);
     const voice = voiceOfStatement(s, e);
+    const sources = e.refs.map((c) => ({
+      number: number(c.source),
+      reliability: c.source.reliability as Reliability,
+      credibility: c.credibility,
+      verb: c.verb as ReportingVerb,
+      url: c.url,
+      page: c.page,
+      paragraph: c.paragraph,
+      accessedOn: c.accessedOn,
+    }));
+    // An original the brief names only through a relay is listed among the sources too, after those cited.
+    for (const c of e.supporting) if (c.original) number(c.original);
     return {
       id: toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id),
       kind: s.kind,
@@ -68,21 +84,11 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
       categoryLabel: s.categoryLabel ?? null,
       quantity: s.quantity ?? null,
       quantityText: quantityText(s.quantity),
-      sources: e.refs.map((c) => {
-        if (!numbers.has(c.source.id)) numbers.set(c.source.id, { number: numbers.size + 1, source: c.source });
-        return {
-          number: numbers.get(c.source.id)!.number,
-          reliability: c.source.reliability as Reliability,
-          credibility: c.credibility,
-          verb: c.verb as ReportingVerb,
-          url: c.url,
-          page: c.page,
-          paragraph: c.paragraph,
-          accessedOn: c.accessedOn,
-        };
-      }),
+      sources,
       independentSources: e.independentPublishers,
       corroborated: e.corroborated,
+      relayedBy: e.relays,
+      originalSource: e.soleOriginal,
     };
   };
 
@@ -280,6 +286,8 @@ function markingOf(data: BriefData): Marking {
     for (const c of s.citations) {
       markings.push(c.marking, c.source.marking);
       if (c.source.publisherMarking) markings.push(c.source.publisherMarking);
+      if (c.original) markings.push(c.original.marking);
+      if (c.original?.publisherMarking) markings.push(c.original.publisherMarking);
     }
   }
   return highestMarking(markings);
@@ -307,7 +315,9 @@ function voiceOfStatement(s: StatementRow, e: Evidence) {
 const bestCredibility = (e: Evidence) => Math.min(7, ...e.supporting.map((c) => c.credibility));
 
 function gapOf(statement: BriefStatement, e: Evidence): BriefGap {
-  const words = e.gaps.map((reason) => GAP_WORDS[reason]);
+  const words = e.gaps.map((reason) =>
+    reason === GapReason.SINGLE_SOURCED && e.relays ? `only one original source supports it, relayed by ${e.relays}` : GAP_WORDS[reason],
+  );
   const explanation = `${words.join('; ')}.`;
   return { statement, reasons: e.gaps, explanation: explanation.charAt(0).toUpperCase() + explanation.slice(1) };
 }

@@ -56,6 +56,12 @@ export interface CitationRow {
   marking: Marking;
   updatedAt: string;
   source: SourceRow;
+  /**
+   * The original whose reporting these words pass on (the citation's own `relayedFrom`, else its source's `relays`),
+   * only when the reader may see it and it stands: a link to an original the reader may not see reads as if it were
+   * not recorded, so that nothing in the brief (a name, a count, a grouping) tells of the hidden original.
+   */
+  original: SourceRow | null;
 }
 
 export interface QuantityRow {
@@ -213,7 +219,7 @@ const KINDS: Record<StatementKind, KindSpec> = {
 
 /** Qualifying citations of row `x`: visible and standing, to a visible source that stands, and meeting the scope's grades and window. */
 function citations(cited: CitedColumn, x: Sql, scope: SelectionScope, q: SqlBuilder): Sql {
-  const [c, s, p] = [q.alias(), q.alias(), q.alias()];
+  const [c, s, p, oc, os, ocp, osp] = [q.alias(), q.alias(), q.alias(), q.alias(), q.alias(), q.alias(), q.alias()];
   const conditions = [
     sql`${c}.${sql.identifier(cited)} = ${x}.id`,
     q.visibleCitation(c, { statement: x, cited, source: s }),
@@ -226,13 +232,20 @@ function citations(cited: CitedColumn, x: Sql, scope: SelectionScope, q: SqlBuil
   // Undated sources stay: nothing says they fall outside the window.
   if (scope.from) conditions.push(sql`(${s}.published_on IS NULL OR ${s}.published_on >= ${sql.value(scope.from, 'date')})`);
   if (scope.to) conditions.push(sql`(${s}.published_on IS NULL OR ${s}.published_on <= ${sql.value(scope.to, 'date')})`);
-  const source = sql`json_build_object('id', ${s}.id, 'name', ${s}.name, 'kind', ${s}.kind, 'publisherId', ${p}.id,
+  const source = (s: Sql, p: Sql) => sql`json_build_object('id', ${s}.id, 'name', ${s}.name, 'kind', ${s}.kind, 'publisherId', ${p}.id,
     'publisher', ${p}.name, 'publisherMarking', ${p}.marking, 'publisherKind', ${p}.kind, 'publisherDescription', ${p}.description,
     'publishedOn', ${s}.published_on, 'reliability', ${s}.reliability, 'url', ${s}.url, 'description', ${s}.description, 'marking', ${s}.marking)`;
+  // The citation's own original when the reader may see it, else its source's: as if a hidden one were not recorded.
+  const original = sql`CASE WHEN ${oc}.id IS NOT NULL THEN ${source(oc, ocp)} WHEN ${os}.id IS NOT NULL THEN ${source(os, osp)} END`;
+  const publisherOf = (p: Sql, s: Sql) => sql`LEFT JOIN actor ${p} ON ${p}.id = ${s}.publisher_id AND ${q.visible(p, 'actor')}`;
+  const originalAt = (o: Sql, column: Sql) => sql`LEFT JOIN source ${o} ON ${o}.id = ${column} AND ${q.visible(o, 'source')} AND ${live(o)}`;
   return sql`(SELECT json_agg(json_build_object('id', ${c}.id, 'verb', ${c}.verb, 'credibility', ${c}.credibility,
-      'quote', ${c}.quote, 'url', ${c}.url, 'page', ${c}.page, 'paragraph', ${c}.paragraph, 'accessedOn', ${c}.accessed_on, 'marking', ${c}.marking, 'updatedAt', ${c}.updated_at, 'source', ${source}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id)
+      'quote', ${c}.quote, 'url', ${c}.url, 'page', ${c}.page, 'paragraph', ${c}.paragraph, 'accessedOn', ${c}.accessed_on, 'marking', ${c}.marking, 'updatedAt', ${c}.updated_at,
+      'source', ${source(s, p)}, 'original', ${original}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id)
     FROM citation ${c} JOIN source ${s} ON ${s}.id = ${c}.source_id
-    LEFT JOIN actor ${p} ON ${p}.id = ${s}.publisher_id AND ${q.visible(p, 'actor')}
+    ${publisherOf(p, s)}
+    ${originalAt(oc, sql`${c}.relayed_from_id`)} ${publisherOf(ocp, oc)}
+    ${originalAt(os, sql`${s}.relays_id`)} ${publisherOf(osp, os)}
     WHERE ${and(conditions)})`;
 }
 

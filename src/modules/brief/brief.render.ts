@@ -29,7 +29,11 @@ const shownStatements = (brief: BriefSections): BriefStatement[] => [
   ...(brief.actors ?? []).flatMap((a) => [...a.capabilities, ...a.challenges, ...a.relations]),
 ];
 
-const corroboration = (s: BriefStatement) => (s.corroborated ? ` Corroborated by ${s.independentSources} independent sources.` : '');
+/** Independence as counted over original reporting (brief.evidence.ts): relays are said, never counted as corroboration. */
+const corroboration = (s: BriefStatement) => {
+  if (s.corroborated) return ` Corroborated by ${s.independentSources} independent sources${s.relayedBy ? `, relayed by ${s.relayedBy}` : ''}.`;
+  return s.originalSource ? ` One original source (${esc(s.originalSource)}), relayed by ${s.relayedBy}.` : '';
+};
 
 const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
 const words = (code: string) => code.toLowerCase().replace(/_/g, ' ');
@@ -125,7 +129,7 @@ export function renderMarkdown(brief: BriefSections, { linked = false }: RenderO
     lines.push(
       '## Sources',
       '',
-      'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so. A statement no source asserts (its sources allege it, speculate, hedge it or give it credibility 4-6) is written as their claim, not as fact. Sources are independent when their publishers differ, as known at this brief\'s clearance: a source whose publisher is unknown counts as its own.' +
+      'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so. A statement no source asserts (its sources allege it, speculate, hedge it or give it credibility 4-6) is written as their claim, not as fact. Sources are independent when their publishers differ, as known at this brief\'s clearance: a source whose publisher is unknown counts as its own. Independence is counted over original reporting: a source that passes on another\'s reporting is one voice with that original, never its corroboration ("one original source, relayed by n").' +
         (located ? ' Words in parentheses after a reference say where in the source to look: page, paragraph, address, day read.' : ''),
       '',
     );

@@ -109,11 +109,23 @@ export class BriefStatement {
   @Field(() => [SourceRef], { description: 'The sources behind the statement, best graded first, then any that deny it.' })
   sources: SourceRef[];
 
-  @Field(() => Int, { description: 'How many independent publishers support the statement (a denial does not count).' })
+  @Field(() => Int, {
+    description:
+      'How many independent original voices support the statement: distinct publishers of the original reporting, a relay counting as the original it passes on (a denial does not count).',
+  })
   independentSources: number;
 
-  @Field({ description: 'True when at least two independent publishers support the statement.' })
+  @Field({ description: 'True when at least two independent original voices support the statement: a relay never corroborates its original.' })
   corroborated: boolean;
+
+  @Field(() => Int, { description: 'How many of its supporting sources pass on another source’s reporting rather than their own.' })
+  relayedBy: number;
+
+  @Field(() => String, {
+    nullable: true,
+    description: 'The one original voice behind it, by name, when all its support comes from that original and some of it is relayed.',
+  })
+  originalSource: string | null;
 }
 
 @ObjectType({ description: 'An analytic judgment phrased with its ICD 203 likelihood term; its confidence is given apart.' })

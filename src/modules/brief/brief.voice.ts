@@ -9,6 +9,9 @@
 // Recognition alleges that ..."), unless its own words already carry the hedge ("... reportedly stationed ...").
 // A denial is always said beside what it denies. A judgment is never re-worded: its likelihood and confidence are
 // its hedge, and it is ours.
+// Each claim is its original's: a relay is named by the source it relays, and a relay never words a claim more
+// strongly than its original does (their citations are one voice).
+import { originOf, sourceName } from './brief.evidence';
 import type { CitationRow } from './brief.read';
 
 /** Words by which a source says it has not established what it passes on. */
@@ -22,8 +25,8 @@ export const hedges = (text: string | null) => text !== null && HEDGE.test(text)
 
 const hedged = (c: CitationRow) => c.verb === 'ALLEGES' || c.verb === 'SPECULATES' || c.credibility >= LOW_CREDIBILITY || hedges(c.quote);
 
-/** How the brief names a source in a sentence: its publisher, when the reader may see it, else its title. */
-const nameOf = (c: CitationRow) => c.source.publisher ?? c.source.name;
+/** Who said it: the original a citation relays (as the reader may see it), else its source; by publisher, else title. */
+const nameOf = (c: CitationRow) => sourceName(originOf(c));
 
 /** The verb a sentence gives a source, in the singular and the plural. */
 function verbOf(c: CitationRow): [string, string] {
@@ -82,7 +85,7 @@ export function voiceOf(
   { judgment = false, relation = false } = {},
 ): Voice {
   const bySource = new Map<string, CitationRow[]>();
-  for (const c of evidence.supporting) bySource.set(c.source.id, [...(bySource.get(c.source.id) ?? []), c]);
+  for (const c of evidence.supporting) bySource.set(originOf(c).id, [...(bySource.get(originOf(c).id) ?? []), c]);
   const asserted = [...bySource.values()].some((cs) => !cs.some(hedged));
   const bare = claim.replace(/\.$/, '');
   const denial = denialOf(evidence.denials);

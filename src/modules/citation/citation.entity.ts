@@ -16,6 +16,7 @@ export const CITATION_POINTERS = ['quote', 'url', 'page', 'paragraph', 'accessed
 @Entity()
 @searchVectorIndex('citation')
 @Check('citation_cites_one_statement', `num_nonnulls(${citedColumns.join(', ')}) = 1`)
+@Check('citation_relays_another', 'relayed_from_id <> source_id')
 @Check('citation_credibility_range', 'credibility BETWEEN 1 AND 6')
 @Check('quote_not_blank', trimmedText('quote'))
 @Check('page_not_blank', trimmedText('page'))
@@ -38,6 +39,19 @@ export class Citation extends Item {
   @ManyToOne(() => Source, { onDelete: 'CASCADE' })
   @JoinColumn({ name: 'source_id' })
   source: Source;
+
+  @Index()
+  @Column('uuid', { nullable: true })
+  relayedFromId: string | null;
+
+  @Field(() => Source, {
+    nullable: true,
+    description:
+      "The original source this citation's words pass on, when they are another's reporting (the source's own `relays` otherwise); null when they are the source's own, or when the original is above your clearance.",
+  })
+  @ManyToOne(() => Source, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'relayed_from_id' })
+  relayedFrom: Source | null;
 
   @Field(() => ReportingVerb, { description: 'How the source put it: states, assesses, reports, alleges, denies ...' })
   @Column({ type: 'enum', enum: ReportingVerb, enumName: 'reporting_verb' })

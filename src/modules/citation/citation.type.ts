@@ -12,6 +12,7 @@ export const citationType: TypeSpec<CitationFilter> = {
   entity: Citation,
   fields: {
     source: one('Source', byParentKey('source_id')),
+    relayedFrom: one('Source', byParentKey('relayed_from_id')),
     statement: {
       kind: 'either',
       options: statementKinds.map((kind) => {

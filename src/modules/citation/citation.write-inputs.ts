@@ -8,6 +8,13 @@ export class CitationInput {
   @Field(() => ID, { description: 'The source (a Source id).' })
   source: string;
 
+  @Field(() => ID, {
+    nullable: true,
+    description:
+      "The original source (a Source you may see that relays no other) when these words pass on another's reporting; the source's own `relays` when not given.",
+  })
+  relayedFrom?: string | null;
+
   @Field(() => ReportingVerb, { description: 'How the source put it.' })
   verb: ReportingVerb;
 

@@ -12,12 +12,15 @@ import { accessOf, lockItem, requireLive } from '../item/item.write';
 import { changedAccess, changesAccess, type AccessChange } from '../release/access-change';
 import { storedEvidence } from '../release/derivation';
 import { isRelease, withinDerivation } from '../release/release.rules';
+import { checkRelay } from '../source/source.write';
 import { citationPointer, type CitationPointer } from './citation.pointer';
 import type { CitationInput } from './citation.write-inputs';
 
 /** A citation input with its fields checked, before the transaction. */
 export interface CheckedCitation extends CitationInput {
   sourceId: string;
+  /** The original its words pass on, when another's. */
+  relayedFromId: string | null;
   pointer: CitationPointer;
   /** Where it is in the input, for errors. */
   path: string;
@@ -27,7 +30,9 @@ export function checkedCitation(c: CitationInput, path: string): CheckedCitation
   if (!Number.isInteger(c.credibility) || c.credibility < 1 || c.credibility > 6) throw badUserInput(`${path}.credibility`, 'credibility is graded 1 to 6');
   const pointer = citationPointer(c, path);
   const sourceId = fromGlobalId(c.source, `${path}.source`, ['Source']).id;
-  return { ...c, pointer, sourceId, path };
+  const relayedFromId = c.relayedFrom ? fromGlobalId(c.relayedFrom, `${path}.relayedFrom`, ['Source']).id : null;
+  if (relayedFromId === sourceId) throw badUserInput(`${path}.relayedFrom`, 'a source does not relay itself');
+  return { ...c, pointer, sourceId, relayedFromId, path };
 }
 
 /** A checked citation with who may read its source and itself. */
@@ -42,8 +47,12 @@ export async function markCitations(em: EntityManager, viewer: Viewer, statement
   await requireLive(
     em,
     viewer,
-    citations.map((c) => ({ table: 'source', id: c.sourceId, path: `${c.path}.source` })),
+    citations.flatMap((c) => [
+      { table: 'source' as const, id: c.sourceId, path: `${c.path}.source` },
+      ...(c.relayedFromId ? [{ table: 'source' as const, id: c.relayedFromId, path: `${c.path}.relayedFrom` }] : []),
+    ]),
   );
+  for (const c of citations) if (c.relayedFromId) await checkRelay(em, viewer, c.relayedFromId, `${c.path}.relayedFrom`);
   const sources = await accessOf(
     em,
     'source',
@@ -66,9 +75,24 @@ export async function insertCitations(em: EntityManager, cited: string, statemen
     const id = uuid();
     const { quote, url, page, paragraph, accessedOn } = c.pointer;
     await em.query(
-      `INSERT INTO citation (id, source_id, verb, quote, url, page, paragraph, accessed_on, credibility, ${cited}, marking, organisation, audience)
-       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13)`,
-      [id, c.sourceId, c.verb, quote, url, page, paragraph, accessedOn, c.credibility, statementId, c.access.marking, c.access.organisation, c.access.audience],
+      `INSERT INTO citation (id, source_id, relayed_from_id, verb, quote, url, page, paragraph, accessed_on, credibility, ${cited}, marking, organisation, audience)
+       VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14)`,
+      [
+        id,
+        c.sourceId,
+        c.relayedFromId,
+        c.verb,
+        quote,
+        url,
+        page,
+        paragraph,
+        accessedOn,
+        c.credibility,
+        statementId,
+        c.access.marking,
+        c.access.organisation,
+        c.access.audience,
+      ],
     );
     ids.push(id);
   }

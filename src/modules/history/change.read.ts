@@ -21,6 +21,8 @@ const REFERENCES: Record<string, string | null> = {
   to_actor_id: 'actor',
   location_id: 'location',
   source_id: 'source',
+  relays_id: 'source',
+  relayed_from_id: 'source',
   capability_id: 'capability',
   challenge_id: 'challenge',
   implication_id: 'implication',

@@ -185,6 +185,7 @@ export function planDocument(data: Fixture, ids: KeyIds, accessFor: AccessFor, r
       name: s.name,
       kind: s.kind,
       publisher_id: s.publisher ? ids.actor(s.publisher) : null,
+      relays_id: s.relays ? ids.source(s.relays) : null,
       url: s.url ?? null,
       published_on: s.publishedOn ?? null,
       reliability: s.reliability,
@@ -221,6 +222,7 @@ export function planDocument(data: Fixture, ids: KeyIds, accessFor: AccessFor, r
           c,
           () => ({
             source_id: ids.source(c.source),
+            relayed_from_id: c.relayedFrom ? ids.source(c.relayedFrom) : null,
             verb: c.verb,
             quote: c.quote ?? null,
             url: c.url ?? null,

@@ -9,6 +9,7 @@ import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 
 @Entity()
 @Check('name_not_blank', trimmedText('name'))
+@Check('source_relays_another', 'relays_id <> id')
 @ObjectType({
   implements: [Node, Item],
   simpleResolvers: true,
@@ -31,6 +32,20 @@ export class Source extends Item {
   @ManyToOne(() => Actor, { nullable: true, onDelete: 'SET NULL' })
   @JoinColumn({ name: 'publisher_id' })
   publisher: Actor | null;
+
+  @Index()
+  @Column('uuid', { nullable: true })
+  relaysId: string | null;
+
+  // A relay read by someone who may not see its original reads as original reporting (see brief.evidence.ts).
+  @Field(() => Source, {
+    nullable: true,
+    description:
+      'The original source whose reporting this one passes on (a news site relaying an intelligence update); null when it reports in its own right, or when the original is above your clearance.',
+  })
+  @ManyToOne(() => Source, { nullable: true, onDelete: 'SET NULL' })
+  @JoinColumn({ name: 'relays_id' })
+  relays: Source | null;
 
   @Field(() => String, { nullable: true, description: 'Where to read it, when it has an address.' })
   @Column('text', { nullable: true })

@@ -38,6 +38,12 @@ export const sourceType: TypeSpec<SourceFilter> = {
   entity: Source,
   fields: {
     publisher: one('Actor', byParentKey('publisher_id')),
+    relays: one('Source', byParentKey('relays_id')),
+    relayedBy: connection(
+      'Source',
+      byChildKey('relays_id'),
+      'Sources that pass on this one’s reporting (those you may see): one voice with it, never its corroboration.',
+    ),
     citations: connection('Citation', byChildKey('source_id'), 'Every statement this source is cited for.'),
   },
   filter: {

@@ -18,6 +18,12 @@ export class SourceInput extends NewItemAccess {
   @Field(() => ID, { nullable: true, description: 'Who published it (an Actor you may see).' })
   publisher?: string | null;
 
+  @Field(() => ID, {
+    nullable: true,
+    description: 'The original source whose reporting it passes on (a Source you may see that relays no other): one voice with it.',
+  })
+  relays?: string | null;
+
   @Field(() => String, { nullable: true, description: 'Where to read it: an http(s) address.' })
   url?: string | null;
 
@@ -41,6 +47,9 @@ export class SourcePatch extends AccessPatch {
 
   @Field(() => ID, { nullable: true, description: 'New publisher.' })
   publisher?: string | null;
+
+  @Field(() => ID, { nullable: true, description: 'New original it relays (null: it reports in its own right).' })
+  relays?: string | null;
 
   @Field(() => String, { nullable: true, description: 'New address.' })
   url?: string | null;

@@ -1,6 +1,7 @@
-import type { DataSource } from 'typeorm';
+import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput } from '../../common/errors';
 import type { Viewer } from '../../common/viewer';
+import { visibleCondition } from '../../read/access';
 import { STATEMENT_KINDS, statementKinds } from '../../registry/statement-kinds';
 import { createItem, optionalText, referenceTo, requiredText, requireLive, updateItem } from '../item/item.write';
 import type { Dependent } from '../item/retraction';
@@ -26,8 +27,27 @@ const kindTerm = (kind: string): TermCheck => ({ vocabulary: Vocabulary.SOURCE_K
 
 const publisherRef = (publisher: string) => referenceTo('actor', 'Actor', publisher, 'input.publisher');
 
+const relaysRef = (original: string) => referenceTo('source', 'Source', original, 'input.relays');
+
+/**
+ * A relay names the original itself: the source it names relays no other, and a source that others relay is an
+ * original, so it relays none. Only links the writer may see are looked at (a hidden one is not told of).
+ */
+export async function checkRelay(em: EntityManager, viewer: Viewer, original: string, path: string, relay?: string): Promise<void> {
+  const [row]: Array<{ relaying: boolean; relayed: boolean }> = await em.query(
+    `SELECT EXISTS (SELECT 1 FROM source o JOIN source n ON n.id = o.relays_id AND ${visibleCondition(viewer, 'n', 'source')} WHERE o.id = $1) AS relaying,
+       EXISTS (SELECT 1 FROM source r WHERE r.relays_id = $2 AND ${visibleCondition(viewer, 'r', 'source')})
+       OR EXISTS (SELECT 1 FROM citation c WHERE c.relayed_from_id = $2 AND ${visibleCondition(viewer, 'c', 'citation')}) AS relayed`,
+    [original, relay ?? null],
+  );
+  if (relay === original) throw badUserInput(path, 'a source does not relay itself');
+  if (row.relaying) throw badUserInput(path, 'that source relays another: name the original it relays');
+  if (row.relayed) throw badUserInput(path, 'other reporting relays this source: an original relays no other');
+}
+
 export function createSource(dataSource: DataSource, viewer: Viewer, input: SourceInput): Promise<string> {
   const publisher = input.publisher ? publisherRef(input.publisher) : null;
+  const relays = input.relays ? relaysRef(input.relays) : null;
   return createItem(dataSource, viewer, {
     table: 'source',
     columns: {
@@ -35,14 +55,18 @@ export function createSource(dataSource: DataSource, viewer: Viewer, input: Sour
       kind: input.kind,
       reliability: input.reliability,
       publisher_id: publisher?.id ?? null,
+      relays_id: relays?.id ?? null,
       url: urlOf(input.url),
       published_on: input.publishedOn ?? null,
       description: optionalText(input.description),
     },
     marking: input.marking,
     audience: input.audience,
-    references: publisher ? [publisher] : [],
+    references: [publisher, relays].filter((r) => r !== null),
     terms: [kindTerm(input.kind)],
+    before: async (em) => {
+      if (relays) await checkRelay(em, viewer, relays.id, relays.path);
+    },
   });
 }
 
@@ -55,6 +79,7 @@ export function updateSource(dataSource: DataSource, viewer: Viewer, globalId: s
   if (patch.publishedOn !== undefined) columns.published_on = patch.publishedOn;
   if (patch.description !== undefined) columns.description = optionalText(patch.description);
   const publisher = patch.publisher ? publisherRef(patch.publisher) : null;
+  const relays = patch.relays ? relaysRef(patch.relays) : null;
   return updateItem(
     dataSource,
     viewer,
@@ -64,10 +89,20 @@ export function updateSource(dataSource: DataSource, viewer: Viewer, globalId: s
       access: patch,
       version,
       terms: patch.kind != null ? [kindTerm(patch.kind)] : [],
-      resolve: async (em) => {
-        if (patch.publisher === undefined) return;
-        if (publisher) await requireLive(em, viewer, [publisher]);
-        return { publisher_id: publisher?.id ?? null };
+      resolve: async (em, id) => {
+        const columns: Record<string, unknown> = {};
+        if (patch.publisher !== undefined) {
+          if (publisher) await requireLive(em, viewer, [publisher]);
+          columns.publisher_id = publisher?.id ?? null;
+        }
+        if (patch.relays !== undefined) {
+          if (relays) {
+            await requireLive(em, viewer, [relays]);
+            await checkRelay(em, viewer, relays.id, relays.path, id);
+          }
+          columns.relays_id = relays?.id ?? null;
+        }
+        return columns;
       },
     },
   );
