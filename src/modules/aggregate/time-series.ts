@@ -2,7 +2,8 @@ import type { DataSource } from 'typeorm';
 import { badUserInput } from '../../common/errors';
 import type { Viewer } from '../../common/viewer';
 import { inTopic } from '../../read/filters';
-import { compile, sql, type Sql } from '../../read/fragment';
+import { and, compile, sql, type Sql } from '../../read/fragment';
+import { occurredInSql } from '../event/event.dates';
 import { SqlBuilder } from '../../read/sql';
 import { STATEMENT_KINDS, type StatementKind } from '../../registry/statement-kinds';
 import { shownTo, visibilityOf } from '../history/change.read';
@@ -62,7 +63,9 @@ export function timeSeriesSql(viewer: Viewer, args: TimeSeriesArgs) {
   const [b, n, i] = [q.alias(), q.alias(), q.alias()];
   const { precise, imprecise } = counts(q, args, { u, lo, hi });
   const imprecision = imprecise
-    ? sql`LEFT JOIN LATERAL (SELECT sum(${i}.n)::int AS n FROM coarse ${i} WHERE ${i}.d < ${b}.start + ${st} AND ${i}.d + ${i}.span > ${b}.start) ${i} ON TRUE`
+    ? // A coarse event counts in every bucket its date's interval overlaps: the rule of event.dates.ts, bucket by bucket.
+      sql`LEFT JOIN LATERAL (SELECT sum(${i}.n)::int AS n FROM coarse ${i}
+        WHERE ${and(occurredInSql(i, sql`${b}.start::date`, sql`(${b}.start + ${st} - interval '1 day')::date`))}) ${i} ON TRUE`
     : sql`LEFT JOIN LATERAL (SELECT 0 AS n) ${i} ON TRUE`;
   return compile(sql`WITH precise AS MATERIALIZED (${precise})${imprecise ? sql`, coarse AS MATERIALIZED (${imprecise})` : sql``}
     SELECT coalesce(json_agg(json_build_object('start', to_char(${b}.start, 'YYYY-MM-DD'), 'count', coalesce(${n}.n, 0), 'imprecise', coalesce(${i}.n, 0))
@@ -78,7 +81,7 @@ interface Range {
   hi: Sql;
 }
 
-/** `precise`: (k = bucket start, n) rows; `imprecise`: (d, span, n) rows of coarse events, for EVENT_DATE only. */
+/** `precise`: (k = bucket start, n) rows; `imprecise`: (occurred_on, precision, n) rows of coarse events, for EVENT_DATE only. */
 function counts(q: SqlBuilder, args: TimeSeriesArgs, { u, lo, hi }: Range): { precise: Sql; imprecise?: Sql } {
   const k = q.alias();
   const fromRollup = args.path !== 'scan' && rollupFilters(args.filter);
@@ -93,13 +96,12 @@ function counts(q: SqlBuilder, args: TimeSeriesArgs, { u, lo, hi }: Range): { pr
     const events = (precisions: Sql) => sql`FROM (${rows}) ${e} WHERE ${e}.precision = ANY(${precisions}) AND ${e}.occurred_on < ${hi}`;
     const fine = PRECISE[args.interval];
     const coarse = ['DAY', 'MONTH', 'YEAR'].filter((p) => !fine.includes(p));
-    const span = sql`CASE ${e}.precision WHEN 'MONTH' THEN interval '1 month' WHEN 'YEAR' THEN interval '1 year' ELSE interval '1 day' END`;
     return {
       precise: sql`SELECT date_trunc(${u}, ${e}.occurred_on::timestamp) AS k, sum(${e}.n)::int AS n ${events(sql.value(fine, 'text[]'))}
         AND ${e}.occurred_on >= ${lo} GROUP BY 1`,
       imprecise: coarse.length
-        ? sql`SELECT ${e}.occurred_on::timestamp AS d, ${span} AS span, sum(${e}.n)::int AS n ${events(sql.value(coarse, 'text[]'))}
-        AND ${e}.occurred_on + ${span} > ${lo} GROUP BY 1, 2`
+        ? sql`SELECT ${e}.occurred_on, ${e}.precision, sum(${e}.n)::int AS n ${events(sql.value(coarse, 'text[]'))}
+        AND ${and(occurredInSql(e, sql`${lo}::date`, null))} GROUP BY 1, 2`
         : undefined,
     };
   }
