@@ -215,3 +215,39 @@ test('the seed records the article’s relays and cites its own inference to the
     'faces substantial challenges. We hold this judgment with moderate confidence. One original source (UK Defence Intelligence), relayed by 1.',
   );
 });
+
+test('the import format records relays, and refuses a relay of a relay or of an unknown key', async () => {
+  const IMPORT = `mutation($document: String!) { importData(format: DOSSIER, document: $document) { applied problems { path message } } }`;
+  const doc = (sources: unknown[], citation: Record<string, unknown>) =>
+    JSON.stringify({
+      topic: { key: 'relay-import', title: 'Relay import', summary: 'Relays in a document.', marking: 'CLEAR' },
+      actors: [{ key: 'fleet', name: 'Import Fleet', kind: 'ORGANISATION', marking: 'CLEAR' }],
+      sources,
+      capabilities: [
+        {
+          key: 'ships',
+          actor: 'fleet',
+          category: 'EQUIPMENT',
+          statement: 'The import fleet has ships.',
+          marking: 'CLEAR',
+          citations: [{ source: 'original', verb: 'STATES', quote: 'ships', credibility: 2, marking: 'CLEAR' }, citation],
+        },
+      ],
+    });
+  const src = (key: string, extra: Record<string, unknown> = {}) => ({ key, name: `Import ${key}`, kind: 'MEDIA_REPORT', reliability: 'C', marking: 'CLEAR', ...extra });
+  const importDoc = async (document: string) => dataOf(await as('analyst', IMPORT, { document })).importData;
+  const cited = (source: string, relayedFrom?: string) => ({ source, ...(relayedFrom ? { relayedFrom } : {}), verb: 'STATES', quote: 'ships too', credibility: 2, marking: 'CLEAR' });
+
+  expect((await importDoc(doc([src('original'), src('relay', { relays: 'original' }), src('blog')], cited('blog', 'nowhere')))).problems).toEqual([
+    expect.objectContaining({ path: 'capabilities[0] (ships).citations[1].relayedFrom' }),
+  ]);
+  expect((await importDoc(doc([src('original'), src('relay', { relays: 'original' }), src('blog', { relays: 'relay' })], cited('blog')))).problems).toEqual([
+    { path: 'sources[2] (blog).relays', message: '"relay" relays another: name the original it relays' },
+  ]);
+  const report = await importDoc(doc([src('original'), src('relay', { relays: 'original' }), src('blog')], cited('blog', 'original')));
+  expect(report).toEqual({ applied: true, problems: [] });
+  const brief = dataOf(await as('analyst', BRIEF, { input: { topics: ['relay-import'] } })).brief;
+  expect(brief.actors[0].capabilities[0]).toMatchObject({ independentSources: 1, relayedBy: 1 });
+  const [relay] = await server.dataSource.query(`SELECT o.name FROM source r JOIN source o ON o.id = r.relays_id WHERE r.name = 'Import relay'`);
+  expect(relay).toEqual({ name: 'Import original' });
+});
