@@ -113,7 +113,7 @@ test('every BriefInput option reaches the service: the same brief as the API giv
 
 test('--limit-per-section shows what the default caps hide: every gap of the seed brief, and every implication', async () => {
   const capped = await brief('--url', url, '--topic', 'dprk-troops-in-russia');
-  expect(capped.stdout).toMatch(/_32 more weak statements in scope, not shown\._/);
+  expect(capped.stdout).toMatch(/_35 more weak statements in scope, not shown\._/);
   const result = await brief('--url', url, '--topic', 'dprk-troops-in-russia', '--limit-per-section', '100', '--format', 'json');
   expect(result.code).toBe(0);
   const output = JSON.parse(result.stdout).brief;

@@ -124,6 +124,21 @@ test('a relay is written through the API with its history, and a relay names the
   expect(history.at(-1)).toMatchObject({ operation: 'UPDATE', before: { relaysId: null }, after: { relaysId: ids.original } });
   const undone = await write('analyst', UPDATE_SOURCE, { id: relay, input: { relays: null } });
   expect(undone.relays).toBeNull();
+
+  // A citation's original is changed through updateCitation, and its history says so.
+  const statement = await write('analyst', CAPABILITY, {
+    input: { topic: TOPIC_SLUG, actor: ids.fleet, category: 'EQUIPMENT', statement: 'The fleet has a hospital ship.', citations: [cite(ids.unattributed)] },
+  });
+  const UPDATE_CITATION = `mutation($id: ID!, $input: CitationPatch!) { updateCitation(id: $id, input: $input) { relayedFrom { id } } }`;
+  const citation = statement.citations[0].id;
+  expect(refusal(await as('analyst', UPDATE_CITATION, { id: citation, input: { relayedFrom: ids.unattributed } }))).toEqual({
+    code: 'BAD_USER_INPUT',
+    field: 'input.relayedFrom',
+  });
+  expect((await write('analyst', UPDATE_CITATION, { id: citation, input: { relayedFrom: ids.original } })).relayedFrom).toEqual({ id: ids.original });
+  const changes = dataOf(await as('analyst', `query($id: ID!) { history(id: $id) { nodes { operation after } } }`, { id: citation })).history.nodes;
+  expect(changes.at(-1)).toMatchObject({ operation: 'UPDATE', after: { relayedFromId: ids.original } });
+  expect(statementIn(await briefAs('analyst'), statement.id)).toMatchObject({ independentSources: 1, relayedBy: 1, originalSource: 'Relay Defence Agency' });
 });
 
 test('a hidden original is never revealed: not by name, id, grouping or count, in the brief, fields, history or search', async () => {
@@ -234,9 +249,23 @@ test('the import format records relays, and refuses a relay of a relay or of an 
         },
       ],
     });
-  const src = (key: string, extra: Record<string, unknown> = {}) => ({ key, name: `Import ${key}`, kind: 'MEDIA_REPORT', reliability: 'C', marking: 'CLEAR', ...extra });
+  const src = (key: string, extra: Record<string, unknown> = {}) => ({
+    key,
+    name: `Import ${key}`,
+    kind: 'MEDIA_REPORT',
+    reliability: 'C',
+    marking: 'CLEAR',
+    ...extra,
+  });
   const importDoc = async (document: string) => dataOf(await as('analyst', IMPORT, { document })).importData;
-  const cited = (source: string, relayedFrom?: string) => ({ source, ...(relayedFrom ? { relayedFrom } : {}), verb: 'STATES', quote: 'ships too', credibility: 2, marking: 'CLEAR' });
+  const cited = (source: string, relayedFrom?: string) => ({
+    source,
+    ...(relayedFrom ? { relayedFrom } : {}),
+    verb: 'STATES',
+    quote: 'ships too',
+    credibility: 2,
+    marking: 'CLEAR',
+  });
 
   expect((await importDoc(doc([src('original'), src('relay', { relays: 'original' }), src('blog')], cited('blog', 'nowhere')))).problems).toEqual([
     expect.objectContaining({ path: 'capabilities[0] (ships).citations[1].relayedFrom' }),

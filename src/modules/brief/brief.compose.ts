@@ -72,7 +72,7 @@ export function composeBrief(scope: BriefScope, data: BriefData): BriefSections 
       accessedOn: c.accessedOn,
     }));
     // An original the brief names only through a relay is listed among the sources too, after those cited.
-    for (const c of e.supporting) if (c.original) number(c.original);
+    for (const c of e.supporting) if (c.original?.listed) number(c.original);
     return {
       id: toGlobalId(STATEMENT_TYPE_NAME[s.kind], s.id),
       kind: s.kind,

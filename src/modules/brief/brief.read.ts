@@ -61,7 +61,7 @@ export interface CitationRow {
    * only when the reader may see it and it stands: a link to an original the reader may not see reads as if it were
    * not recorded, so that nothing in the brief (a name, a count, a grouping) tells of the hidden original.
    */
-  original: SourceRow | null;
+  original: (SourceRow & { listed: boolean }) | null;
 }
 
 export interface QuantityRow {
@@ -219,6 +219,13 @@ const KINDS: Record<StatementKind, KindSpec> = {
 
 /** Qualifying citations of row `x`: visible and standing, to a visible source that stands, and meeting the scope's grades and window. */
 function citations(cited: CitedColumn, x: Sql, scope: SelectionScope, q: SqlBuilder): Sql {
+  // Undated sources stay: nothing says they fall outside the window.
+  const inWindow = (s: Sql) => [
+    ...(scope.from ? [sql`(${s}.published_on IS NULL OR ${s}.published_on >= ${sql.value(scope.from, 'date')})`] : []),
+    ...(scope.to ? [sql`(${s}.published_on IS NULL OR ${s}.published_on <= ${sql.value(scope.to, 'date')})`] : []),
+  ];
+  // An original outside the scope's window or grades is still the voice its relays speak with, but is not listed.
+  const listed = (o: Sql) => and([sql`${o}.reliability <= ${sql.value(scope.minReliability, 'source_reliability')}`, ...inWindow(o)]);
   const [c, s, p, oc, os, ocp, osp] = [q.alias(), q.alias(), q.alias(), q.alias(), q.alias(), q.alias(), q.alias()];
   const conditions = [
     sql`${c}.${sql.identifier(cited)} = ${x}.id`,
@@ -228,15 +235,14 @@ function citations(cited: CitedColumn, x: Sql, scope: SelectionScope, q: SqlBuil
     // A denial is kept whatever its grades: it is always shown beside what it denies.
     sql`(${c}.verb = 'DENIES' OR (${c}.credibility <= ${sql.value(scope.minCredibility)}
       AND ${s}.reliability <= ${sql.value(scope.minReliability, 'source_reliability')}))`,
+    ...inWindow(s),
   ];
-  // Undated sources stay: nothing says they fall outside the window.
-  if (scope.from) conditions.push(sql`(${s}.published_on IS NULL OR ${s}.published_on >= ${sql.value(scope.from, 'date')})`);
-  if (scope.to) conditions.push(sql`(${s}.published_on IS NULL OR ${s}.published_on <= ${sql.value(scope.to, 'date')})`);
   const source = (s: Sql, p: Sql) => sql`json_build_object('id', ${s}.id, 'name', ${s}.name, 'kind', ${s}.kind, 'publisherId', ${p}.id,
     'publisher', ${p}.name, 'publisherMarking', ${p}.marking, 'publisherKind', ${p}.kind, 'publisherDescription', ${p}.description,
     'publishedOn', ${s}.published_on, 'reliability', ${s}.reliability, 'url', ${s}.url, 'description', ${s}.description, 'marking', ${s}.marking)`;
   // The citation's own original when the reader may see it, else its source's: as if a hidden one were not recorded.
-  const original = sql`CASE WHEN ${oc}.id IS NOT NULL THEN ${source(oc, ocp)} WHEN ${os}.id IS NOT NULL THEN ${source(os, osp)} END`;
+  const originalOf = (o: Sql, op: Sql) => sql`(${source(o, op)}::jsonb || jsonb_build_object('listed', ${listed(o)}))`;
+  const original = sql`CASE WHEN ${oc}.id IS NOT NULL THEN ${originalOf(oc, ocp)} WHEN ${os}.id IS NOT NULL THEN ${originalOf(os, osp)} END`;
   const publisherOf = (p: Sql, s: Sql) => sql`LEFT JOIN actor ${p} ON ${p}.id = ${s}.publisher_id AND ${q.visible(p, 'actor')}`;
   const originalAt = (o: Sql, column: Sql) => sql`LEFT JOIN source ${o} ON ${o}.id = ${column} AND ${q.visible(o, 'source')} AND ${live(o)}`;
   return sql`(SELECT json_agg(json_build_object('id', ${c}.id, 'verb', ${c}.verb, 'credibility', ${c}.credibility,

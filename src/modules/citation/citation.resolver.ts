@@ -63,7 +63,7 @@ export class CitationResolver {
   @Authorized(Role.ANALYST)
   @Mutation(() => Citation, {
     description:
-      'Re-mark a citation you may read (ANALYST). Raising is open to writers of its organisation; lowering it or widening its audience is a release (RELEASER, with a reason), never beyond the readers of its source.',
+      'Re-mark a citation you may read (ANALYST), or name the original its words pass on (`relayedFrom`). Raising is open to writers of its organisation; lowering it or widening its audience is a release (RELEASER, with a reason), never beyond the readers of its source.',
   })
   async updateCitation(
     @Arg('id', () => ID) id: string,

@@ -187,13 +187,32 @@ export async function restoreCitation(dataSource: DataSource, viewer: Viewer, gl
   });
 }
 
+/** Sets (or, with null, clears) the original a citation's words pass on: one the writer may see, relaying no other. */
+async function relayCitation(em: EntityManager, viewer: Viewer, id: string, relayedFrom: string | null): Promise<void> {
+  if (relayedFrom) {
+    await requireLive(em, viewer, [{ table: 'source', id: relayedFrom, path: 'input.relayedFrom' }]);
+    await checkRelay(em, viewer, relayedFrom, 'input.relayedFrom');
+    const [{ own }]: Array<{ own: boolean }> = await em.query(`SELECT source_id = $2 AS own FROM citation WHERE id = $1`, [id, relayedFrom]);
+    if (own) throw badUserInput('input.relayedFrom', 'a source does not relay itself');
+  }
+  await em.query(`UPDATE citation SET relayed_from_id = $2, updated_at = now() WHERE id = $1 AND relayed_from_id IS DISTINCT FROM $2`, [id, relayedFrom]);
+}
+
 /**
  * Re-marks a citation the viewer may read (with its statement and source). Raising is open to the writers of its
  * organisation who read it; lowering or widening is a release, never beyond the readers of the source it quotes.
  */
-export async function remarkCitation(dataSource: DataSource, viewer: Viewer, globalId: string, change: AccessChange, version?: number | null): Promise<void> {
+export async function remarkCitation(
+  dataSource: DataSource,
+  viewer: Viewer,
+  globalId: string,
+  change: AccessChange & { relayedFrom?: string | null },
+  version?: number | null,
+): Promise<void> {
+  const relayedFrom = change.relayedFrom ? fromGlobalId(change.relayedFrom, 'input.relayedFrom', ['Source']).id : null;
   await writeTransaction(dataSource, async (em) => {
     const { id, version: _, retracted: __, ...current } = await lockItem(em, viewer, { table: 'citation', typeName: 'Citation', globalId }, version);
+    if (change.relayedFrom !== undefined) await relayCitation(em, viewer, id, relayedFrom);
     if (!changesAccess(change)) return;
     const [{ source }]: Array<{ source: ItemAccess }> = await em.query(
       `SELECT json_build_object('marking', s.marking, 'organisation', s.organisation, 'audience', s.audience) AS source
