@@ -4,7 +4,7 @@ import type { Compiler } from '../../read/compile';
 import { live } from '../../read/filters';
 import { and, sql, type Sql } from '../../read/fragment';
 import { tsquery, type ParsedQuery } from './search.query';
-import { SEARCH_TABLES, type SearchField, type SearchTable } from './search.tables';
+import { ENTRY_KINDS, SEARCH_TABLES, statementInTopic, type SearchField, type SearchTable } from './search.tables';
 import type { SearchType } from './search.types';
 
 /** A hit's place in the ranking: best rank first, ties by type and id. */
@@ -22,6 +22,11 @@ function ranked(h: Sql, at: SearchPosition, op: '>' | '<' | '>=' | '<='): Sql {
   return op.startsWith('>') ? sql`(${h}.rank < ${rank} OR (${h}.rank = ${rank} AND ${tie}))` : sql`(${h}.rank > ${rank} OR (${h}.rank = ${rank} AND ${tie}))`;
 }
 
+/**
+ * How many matching statements are ranked: the newest this many (by creation). Part of the API: `search` says so.
+ */
+export const SEARCH_CANDIDATES = 1000;
+
 export interface SearchPlan {
   query: ParsedQuery;
   types: SearchType[];
@@ -33,6 +38,8 @@ export interface SearchPlan {
   after?: SearchPosition;
   before?: SearchPosition;
   count: boolean;
+  /** Count matches up to this many (one more is counted to tell whether there are more), when asked. */
+  countLimit?: number;
   itemNodes: readonly FieldNode[];
 }
 
@@ -85,6 +92,38 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
       FROM ${sql.identifier(t.table)} ${row} WHERE ${where}`;
   };
 
+  // The statement kinds, all in one scan of their narrow search rows: which rows match and may be read.
+  const kinds = tables.filter((t) => t.entryKind);
+  const entryRows = (e: Sql) => {
+    const codes = kinds.map((t) => t.entryKind as number);
+    return and([
+      sql`${e}.vector @@ ${queries.english}`,
+      ...(codes.length < ENTRY_KINDS ? [sql`${e}.kind = ANY(${sql.value(codes, 'int2[]')})`] : []),
+      q.visible(e, 'search_entry'),
+      ...(plan.includeRetracted ? [] : [live(e)]),
+      ...(plan.topic ? [statementInTopic(e, q, plan.topic)] : []),
+    ]);
+  };
+  // Ranked among the newest SEARCH_CANDIDATES matches only (search_entry_newest serves that order): a term matching
+  // a large share of all statements is never ranked row by row. Fewer matches than that are all ranked.
+  const entries = () => {
+    const e = q.alias();
+    const names = sql.join(
+      SEARCH_TABLES.filter((t) => t.entryKind).map((t) => sql.key(t.type)),
+      ', ',
+    );
+    return sql`SELECT (ARRAY[${names}])[${e}.kind]::text AS type, ${e}.id, ts_rank_cd(${e}.vector, ${queries.english})::float8 AS rank
+      FROM (SELECT ${e}.kind, ${e}.id, ${e}.vector FROM search_entry ${e} WHERE ${entryRows(e)}
+        ORDER BY ${e}.created_at DESC, ${e}.id DESC LIMIT ${sql.int(SEARCH_CANDIDATES)}) ${e}`;
+  };
+  // How many statements match, all of them (`limit` absent) or up to `limit`.
+  const entryCount = (limit?: number) => {
+    if (!kinds.length) return sql`0`;
+    const e = q.alias();
+    const rows = sql`SELECT 1 FROM search_entry ${e} WHERE ${entryRows(e)}${limit === undefined ? sql`` : sql` LIMIT ${sql.int(limit)}`}`;
+    return sql`(SELECT count(*) FROM (${rows}) n)`;
+  };
+
   const detail = (t: SearchTable, hit: Sql) => {
     const row = q.alias();
     const matched = t.fields.map((f) => sql`WHEN to_tsvector(${cfgOf(f)}, coalesce(${f.text(row)}, '')) @@ ${queries[f.config]} THEN ${sql.key(f.name)}`);
@@ -109,9 +148,19 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
   const reading = plan.backward ? sql`rank ASC, type DESC, id DESC` : sql`rank DESC, type, id`;
   if (!tables.length) throw badUserInput('types', 'give at least one type');
   const details = tables.map((t) => sql`WHEN ${sql.key(t.type)} THEN ${detail(t, sql`p`)}`);
-  const total = plan.count ? sql`(SELECT count(*)::int FROM hits)` : sql`NULL`;
-  return sql`(WITH hits AS (${sql.join(tables.map(branch), '\nUNION ALL\n')}),
+  const others = tables.filter((t) => !t.entryKind).map(branch);
+  const branches = [...(kinds.length ? [entries()] : []), ...others];
+  const otherCount = others.length
+    ? sql`(SELECT count(*) FROM hits WHERE type <> ALL(${sql.value(
+        kinds.map((t) => t.type),
+        'text[]',
+      )}))`
+    : sql`0`;
+  // Counted one past the limit, so the caller tells "exactly the limit" from "more".
+  const total = plan.count ? sql`(${entryCount()} + ${otherCount})::int` : sql`NULL`;
+  const atLeast = plan.countLimit === undefined ? sql`NULL` : sql`(${entryCount(plan.countLimit + 1)} + ${otherCount})::int`;
+  return sql`(WITH hits AS (${sql.join(branches, '\nUNION ALL\n')}),
     page AS (SELECT ${h}.* FROM hits ${h} ${window} ORDER BY ${reading} LIMIT ${sql.int(plan.first + 1)})
-    SELECT json_build_object('totalCount', ${total}, 'farSide', ${farSide}, 'hits', coalesce((SELECT json_agg(json_build_object('type', p.type, 'id', p.id,
+    SELECT json_build_object('totalCount', ${total}, 'countAtLeast', ${atLeast}, 'farSide', ${farSide}, 'hits', coalesce((SELECT json_agg(json_build_object('type', p.type, 'id', p.id,
       'rank', p.rank, 'detail', CASE p.type ${sql.join(details, ' ')} END) ORDER BY ${reading}) FROM page p), '[]'::json)))`;
 }
