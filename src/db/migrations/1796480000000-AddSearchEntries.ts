@@ -55,8 +55,10 @@ export class AddSearchEntries1796480000000 implements MigrationInterface {
         END IF;
         RETURN NULL;
       END $$`);
+    // Written in creation order, as later rows arrive: reading the newest entries is then a walk down the end of the heap.
+    const all = ENTRY_KINDS.map(([table, code]) => `SELECT ${values(`${code}::smallint`, 's')} FROM "${table}" s`).join(' UNION ALL ');
+    await queryRunner.query(`INSERT INTO search_entry (${COLUMNS}) SELECT * FROM (${all}) e ORDER BY created_at, id`);
     for (const [table, code] of ENTRY_KINDS) {
-      await queryRunner.query(`INSERT INTO search_entry (${COLUMNS}) SELECT ${values(`${code}::smallint`, 's')} FROM "${table}" s`);
       await queryRunner.query(`CREATE TRIGGER search_entries_insert AFTER INSERT ON "${table}" REFERENCING NEW TABLE AS new_rows
         FOR EACH STATEMENT EXECUTE FUNCTION search_entries_changed(${code})`);
       await queryRunner.query(`CREATE TRIGGER search_entries_update AFTER UPDATE ON "${table}" REFERENCING OLD TABLE AS old_rows NEW TABLE AS new_rows

@@ -26,6 +26,8 @@ function ranked(h: Sql, at: SearchPosition, op: '>' | '<' | '>=' | '<='): Sql {
  * How many matching statements are ranked: the newest this many (by creation). Part of the API: `search` says so.
  */
 export const SEARCH_CANDIDATES = 1000;
+/** How many of the newest entries are read for the candidates before the GIN index is asked instead. */
+const RECENT_WINDOW = 20000;
 
 export interface SearchPlan {
   query: ParsedQuery;
@@ -104,24 +106,38 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
       ...(plan.topic ? [statementInTopic(e, q, plan.topic)] : []),
     ]);
   };
-  // Ranked among the newest SEARCH_CANDIDATES matches only (search_entry_newest serves that order): a term matching
-  // a large share of all statements is never ranked row by row. Fewer matches than that are all ranked.
+  // Ranked among the newest SEARCH_CANDIDATES matches only: a term matching a large share of all statements is never
+  // ranked row by row. The same candidates are found one of two ways, chosen as the statement runs (never by the
+  // planner's guess, which assumes words occur independently: two common words that never meet were planned as a
+  // walk down the whole table). `recent` reads the newest RECENT_WINDOW entries in creation order (search_entry_newest)
+  // and keeps the matches: when it finds SEARCH_CANDIDATES of them, they are the newest matches of all. Otherwise the
+  // matches are few, and `sparse` takes them all from the GIN index (its order cannot use the btree).
+  const e = sql.identifier('e');
+  const candidate = sql`${e}.kind, ${e}.id, ${e}.vector`;
+  const recentSql = () =>
+    sql`SELECT ${candidate} FROM (SELECT * FROM search_entry ORDER BY created_at DESC, id DESC LIMIT ${sql.int(RECENT_WINDOW)}) ${e}
+      WHERE ${entryRows(e)} ORDER BY ${e}.created_at DESC, ${e}.id DESC LIMIT ${sql.int(SEARCH_CANDIDATES)}`;
+  const dense = sql`((SELECT count(*) FROM recent) = ${sql.int(SEARCH_CANDIDATES)})`;
+  const sparseRows = (e2: Sql, limit?: number) =>
+    sql`FROM search_entry ${e2} WHERE ${entryRows(e2)} ORDER BY ${e2}.created_at + interval '0 s' DESC, ${e2}.id DESC${limit === undefined ? sql`` : sql` LIMIT ${sql.int(limit)}`}`;
   const entries = () => {
-    const e = q.alias();
     const names = sql.join(
       SEARCH_TABLES.filter((t) => t.entryKind).map((t) => sql.key(t.type)),
       ', ',
     );
+    const sparse = sql`SELECT ${candidate} ${sparseRows(e, SEARCH_CANDIDATES)}`;
     return sql`SELECT (ARRAY[${names}])[${e}.kind]::text AS type, ${e}.id, ts_rank_cd(${e}.vector, ${queries.english})::float8 AS rank
-      FROM (SELECT ${e}.kind, ${e}.id, ${e}.vector FROM search_entry ${e} WHERE ${entryRows(e)}
-        ORDER BY ${e}.created_at DESC, ${e}.id DESC LIMIT ${sql.int(SEARCH_CANDIDATES)}) ${e}`;
+      FROM (SELECT * FROM recent WHERE ${dense} UNION ALL SELECT * FROM (${sparse}) s WHERE NOT ${dense}) ${e}`;
   };
-  // How many statements match, all of them (`limit` absent) or up to `limit`.
+  // How many statements match, all of them (`limit` absent) or up to `limit` (when dense, the first found; else from
+  // the GIN index).
   const entryCount = (limit?: number) => {
     if (!kinds.length) return sql`0`;
-    const e = q.alias();
-    const rows = sql`SELECT 1 FROM search_entry ${e} WHERE ${entryRows(e)}${limit === undefined ? sql`` : sql` LIMIT ${sql.int(limit)}`}`;
-    return sql`(SELECT count(*) FROM (${rows}) n)`;
+    const e2 = q.alias();
+    if (limit === undefined) return sql`(SELECT count(*) FROM search_entry ${e2} WHERE ${entryRows(e2)})`;
+    const e3 = q.alias();
+    return sql`CASE WHEN ${dense} THEN (SELECT count(*) FROM (SELECT 1 FROM search_entry ${e2} WHERE ${entryRows(e2)} LIMIT ${sql.int(limit)}) n)
+      ELSE (SELECT count(*) FROM (SELECT 1 ${sparseRows(e3, limit)}) n) END`;
   };
 
   const detail = (t: SearchTable, hit: Sql) => {
@@ -159,7 +175,8 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
   // Counted one past the limit, so the caller tells "exactly the limit" from "more".
   const total = plan.count ? sql`(${entryCount()} + ${otherCount})::int` : sql`NULL`;
   const atLeast = plan.countLimit === undefined ? sql`NULL` : sql`(${entryCount(plan.countLimit + 1)} + ${otherCount})::int`;
-  return sql`(WITH hits AS (${sql.join(branches, '\nUNION ALL\n')}),
+  const recent = kinds.length ? sql`recent AS MATERIALIZED (${recentSql()}),` : sql``;
+  return sql`(WITH ${recent} hits AS (${sql.join(branches, '\nUNION ALL\n')}),
     page AS (SELECT ${h}.* FROM hits ${h} ${window} ORDER BY ${reading} LIMIT ${sql.int(plan.first + 1)})
     SELECT json_build_object('totalCount', ${total}, 'countAtLeast', ${atLeast}, 'farSide', ${farSide}, 'hits', coalesce((SELECT json_agg(json_build_object('type', p.type, 'id', p.id,
       'rank', p.rank, 'detail', CASE p.type ${sql.join(details, ' ')} END) ORDER BY ${reading}) FROM page p), '[]'::json)))`;
