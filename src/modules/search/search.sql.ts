@@ -26,8 +26,11 @@ function ranked(h: Sql, at: SearchPosition, op: '>' | '<' | '>=' | '<='): Sql {
  * How many matching statements are ranked: the newest this many (by creation). Part of the API: `search` says so.
  */
 export const SEARCH_CANDIDATES = 1000;
-/** How many of the newest entries are read for the candidates before the GIN index is asked instead. */
-const RECENT_WINDOW = 20000;
+/**
+ * How many of the newest entries are read for the candidates: the first window, then the second when the first found
+ * enough matches to expect the candidates within it (twice as many, scaled), before the GIN index is asked instead.
+ */
+const RECENT_WINDOWS = [10000, 100000] as const;
 
 export interface SearchPlan {
   query: ParsedQuery;
@@ -107,17 +110,24 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
     ]);
   };
   // Ranked among the newest SEARCH_CANDIDATES matches only: a term matching a large share of all statements is never
-  // ranked row by row. The same candidates are found one of two ways, chosen as the statement runs (never by the
-  // planner's guess, which assumes words occur independently: two common words that never meet were planned as a
-  // walk down the whole table). `recent` reads the newest RECENT_WINDOW entries in creation order (search_entry_newest)
-  // and keeps the matches: when it finds SEARCH_CANDIDATES of them, they are the newest matches of all. Otherwise the
-  // matches are few, and `sparse` takes them all from the GIN index (its order cannot use the btree).
+  // ranked row by row. The same candidates are found one of three ways, chosen as the statement runs from what was
+  // found (never by the planner's guess, which assumes words occur independently: two common words that never meet
+  // were planned as a walk down the whole table). `recent1` reads the newest RECENT_WINDOWS[0] entries in creation
+  // order (search_entry_newest) and keeps the matches: when it finds SEARCH_CANDIDATES, they are the newest matches
+  // of all. Otherwise `recent2` reads the larger window, only when what recent1 found promises the candidates there
+  // (a phrase of one statement in 35). Otherwise the matches are few, and `sparse` takes them all from the GIN index
+  // (its order cannot use the btree).
   const e = sql.identifier('e');
   const candidate = sql`${e}.kind, ${e}.id, ${e}.vector`;
-  const recentSql = () =>
-    sql`SELECT ${candidate} FROM (SELECT * FROM search_entry ORDER BY created_at DESC, id DESC LIMIT ${sql.int(RECENT_WINDOW)}) ${e}
-      WHERE ${entryRows(e)} ORDER BY ${e}.created_at DESC, ${e}.id DESC LIMIT ${sql.int(SEARCH_CANDIDATES)}`;
-  const dense = sql`((SELECT count(*) FROM recent) = ${sql.int(SEARCH_CANDIDATES)})`;
+  const N = sql.int(SEARCH_CANDIDATES);
+  const recentSql = (window: number) =>
+    sql`SELECT ${candidate} FROM (SELECT * FROM search_entry ORDER BY created_at DESC, id DESC LIMIT ${sql.int(window)}) ${e}
+      WHERE ${entryRows(e)} ORDER BY ${e}.created_at DESC, ${e}.id DESC LIMIT ${N}`;
+  const [found1, found2] = [sql`(SELECT count(*) FROM recent1)`, sql`(SELECT count(*) FROM recent2)`];
+  const promising = sql`(${found1} < ${N} AND ${found1} * ${sql.int(RECENT_WINDOWS[1] / RECENT_WINDOWS[0])} >= ${sql.int(2 * SEARCH_CANDIDATES)})`;
+  const recentCtes = sql`recent1 AS MATERIALIZED (${recentSql(RECENT_WINDOWS[0])}),
+    recent2 AS MATERIALIZED (SELECT * FROM (${recentSql(RECENT_WINDOWS[1])}) r WHERE ${promising}),`;
+  const dense = sql`(${found1} = ${N} OR ${found2} = ${N})`;
   const sparseRows = (e2: Sql, limit?: number) =>
     sql`FROM search_entry ${e2} WHERE ${entryRows(e2)} ORDER BY ${e2}.created_at + interval '0 s' DESC, ${e2}.id DESC${limit === undefined ? sql`` : sql` LIMIT ${sql.int(limit)}`}`;
   const entries = () => {
@@ -127,7 +137,8 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
     );
     const sparse = sql`SELECT ${candidate} ${sparseRows(e, SEARCH_CANDIDATES)}`;
     return sql`SELECT (ARRAY[${names}])[${e}.kind]::text AS type, ${e}.id, ts_rank_cd(${e}.vector, ${queries.english})::float8 AS rank
-      FROM (SELECT * FROM recent WHERE ${dense} UNION ALL SELECT * FROM (${sparse}) s WHERE NOT ${dense}) ${e}`;
+      FROM (SELECT * FROM recent1 WHERE ${found1} = ${N} UNION ALL SELECT * FROM recent2 WHERE ${found1} < ${N} AND ${found2} = ${N}
+        UNION ALL SELECT * FROM (${sparse}) s WHERE NOT ${dense}) ${e}`;
   };
   // How many statements match, all of them (`limit` absent) or up to `limit` (when dense, the first found; else from
   // the GIN index).
@@ -175,7 +186,7 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
   // Counted one past the limit, so the caller tells "exactly the limit" from "more".
   const total = plan.count ? sql`(${entryCount()} + ${otherCount})::int` : sql`NULL`;
   const atLeast = plan.countLimit === undefined ? sql`NULL` : sql`(${entryCount(plan.countLimit + 1)} + ${otherCount})::int`;
-  const recent = kinds.length ? sql`recent AS MATERIALIZED (${recentSql()}),` : sql``;
+  const recent = kinds.length ? recentCtes : sql``;
   return sql`(WITH ${recent} hits AS (${sql.join(branches, '\nUNION ALL\n')}),
     page AS (SELECT ${h}.* FROM hits ${h} ${window} ORDER BY ${reading} LIMIT ${sql.int(plan.first + 1)})
     SELECT json_build_object('totalCount', ${total}, 'countAtLeast', ${atLeast}, 'farSide', ${farSide}, 'hits', coalesce((SELECT json_agg(json_build_object('type', p.type, 'id', p.id,
