@@ -192,6 +192,15 @@ test('statements are ranked among their newest 1000 matches: older ones are coun
     after = r.pageInfo.endCursor;
   }
   expect(new Set(listed).size).toBe(1000);
+  // Bounded counts of so many matches, below, at and above the candidates.
+  for (const [countLimit, atLeast] of [
+    [999, { count: 999, exact: false }],
+    [1000, { count: 1000, exact: false }],
+    [1004, { count: 1004, exact: false }],
+    [1005, { count: 1005, exact: true }],
+  ] as const) {
+    expect((await search('green', { q: 'hiraeth', countLimit })).totalCountAtLeast).toEqual(atLeast);
+  }
   const newest = await server.dataSource.query(`SELECT id FROM capability WHERE statement LIKE 'Drills with hiraeth %' ORDER BY created_at DESC LIMIT 1000`);
   expect(new Set(listed)).toEqual(new Set(newest.map((r: { id: string }) => toGlobalId('Capability', r.id))));
 });

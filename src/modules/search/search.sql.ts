@@ -118,16 +118,18 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
   // (a phrase of one statement in 35). Otherwise the matches are few, and `sparse` takes them all from the GIN index
   // (its order cannot use the btree).
   const e = sql.identifier('e');
-  const candidate = sql`${e}.kind, ${e}.id, ${e}.vector`;
+  const candidate = sql`${e}.kind, ${e}.id, ${e}.vector, ${e}.created_at`;
   const N = sql.int(SEARCH_CANDIDATES);
+  // One match more than the candidates is looked for: finding it tells a bounded count that more match.
+  const F = sql.int(SEARCH_CANDIDATES + 1);
   const recentSql = (window: number) =>
     sql`SELECT ${candidate} FROM (SELECT * FROM search_entry ORDER BY created_at DESC, id DESC LIMIT ${sql.int(window)}) ${e}
-      WHERE ${entryRows(e)} ORDER BY ${e}.created_at DESC, ${e}.id DESC LIMIT ${N}`;
+      WHERE ${entryRows(e)} ORDER BY ${e}.created_at DESC, ${e}.id DESC LIMIT ${F}`;
   const [found1, found2] = [sql`(SELECT count(*) FROM recent1)`, sql`(SELECT count(*) FROM recent2)`];
-  const promising = sql`(${found1} < ${N} AND ${found1} * ${sql.int(RECENT_WINDOWS[1] / RECENT_WINDOWS[0])} >= ${sql.int(2 * SEARCH_CANDIDATES)})`;
+  const promising = sql`(${found1} < ${F} AND ${found1} * ${sql.int(RECENT_WINDOWS[1] / RECENT_WINDOWS[0])} >= ${sql.int(2 * SEARCH_CANDIDATES)})`;
   const recentCtes = sql`recent1 AS MATERIALIZED (${recentSql(RECENT_WINDOWS[0])}),
     recent2 AS MATERIALIZED (SELECT * FROM (${recentSql(RECENT_WINDOWS[1])}) r WHERE ${promising}),`;
-  const dense = sql`(${found1} = ${N} OR ${found2} = ${N})`;
+  const dense = sql`(${found1} = ${F} OR ${found2} = ${F})`;
   const sparseRows = (e2: Sql, limit?: number) =>
     sql`FROM search_entry ${e2} WHERE ${entryRows(e2)} ORDER BY ${e2}.created_at + interval '0 s' DESC, ${e2}.id DESC${limit === undefined ? sql`` : sql` LIMIT ${sql.int(limit)}`}`;
   const entries = () => {
@@ -137,17 +139,18 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
     );
     const sparse = sql`SELECT ${candidate} ${sparseRows(e, SEARCH_CANDIDATES)}`;
     return sql`SELECT (ARRAY[${names}])[${e}.kind]::text AS type, ${e}.id, ts_rank_cd(${e}.vector, ${queries.english})::float8 AS rank
-      FROM (SELECT * FROM recent1 WHERE ${found1} = ${N} UNION ALL SELECT * FROM recent2 WHERE ${found1} < ${N} AND ${found2} = ${N}
-        UNION ALL SELECT * FROM (${sparse}) s WHERE NOT ${dense}) ${e}`;
+      FROM (SELECT * FROM recent1 WHERE ${found1} = ${F} UNION ALL SELECT * FROM recent2 WHERE ${found1} < ${F} AND ${found2} = ${F}
+        UNION ALL SELECT * FROM (${sparse}) s WHERE NOT ${dense} ORDER BY created_at DESC, id DESC LIMIT ${N}) ${e}`;
   };
-  // How many statements match, all of them (`limit` absent) or up to `limit` (when dense, the first found; else from
-  // the GIN index).
+  // How many statements match, all of them (`limit` absent) or up to `limit`: when dense, at least the candidates
+  // found (else the first matches found); otherwise from the GIN index.
   const entryCount = (limit?: number) => {
     if (!kinds.length) return sql`0`;
     const e2 = q.alias();
     if (limit === undefined) return sql`(SELECT count(*) FROM search_entry ${e2} WHERE ${entryRows(e2)})`;
     const e3 = q.alias();
-    return sql`CASE WHEN ${dense} THEN (SELECT count(*) FROM (SELECT 1 FROM search_entry ${e2} WHERE ${entryRows(e2)} LIMIT ${sql.int(limit)}) n)
+    const known = limit <= SEARCH_CANDIDATES + 1 ? sql`${sql.int(limit)}` : undefined;
+    return sql`CASE WHEN ${dense} THEN ${known ?? sql`(SELECT count(*) FROM (SELECT 1 FROM search_entry ${e2} WHERE ${entryRows(e2)} LIMIT ${sql.int(limit)}) n)`}
       ELSE (SELECT count(*) FROM (SELECT 1 ${sparseRows(e3, limit)}) n) END`;
   };
 
