@@ -127,31 +127,34 @@ export function searchSql(c: Compiler, plan: SearchPlan): Sql {
       WHERE ${entryRows(e)} ORDER BY ${e}.created_at DESC, ${e}.id DESC LIMIT ${F}`;
   const [found1, found2] = [sql`(SELECT count(*) FROM recent1)`, sql`(SELECT count(*) FROM recent2)`];
   const promising = sql`(${found1} < ${F} AND ${found1} * ${sql.int(RECENT_WINDOWS[1] / RECENT_WINDOWS[0])} >= ${sql.int(2 * SEARCH_CANDIDATES)})`;
-  const recentCtes = sql`recent1 AS MATERIALIZED (${recentSql(RECENT_WINDOWS[0])}),
-    recent2 AS MATERIALIZED (SELECT * FROM (${recentSql(RECENT_WINDOWS[1])}) r WHERE ${promising}),`;
   const dense = sql`(${found1} = ${F} OR ${found2} = ${F})`;
   const sparseRows = (e2: Sql, limit?: number) =>
     sql`FROM search_entry ${e2} WHERE ${entryRows(e2)} ORDER BY ${e2}.created_at + interval '0 s' DESC, ${e2}.id DESC${limit === undefined ? sql`` : sql` LIMIT ${sql.int(limit)}`}`;
+  const recentCtes = sql`recent1 AS MATERIALIZED (${recentSql(RECENT_WINDOWS[0])}),
+    recent2 AS MATERIALIZED (SELECT * FROM (${recentSql(RECENT_WINDOWS[1])}) r WHERE ${promising}),
+    sparse AS MATERIALIZED (SELECT * FROM (SELECT ${candidate} ${sparseRows(e, SEARCH_CANDIDATES + 1)}) s WHERE NOT ${dense}),`;
+  // Fewer sparse matches than it looked for: they are all the matches, counted already.
+  const found3 = sql`(SELECT count(*) FROM sparse)`;
+  const allFound = sql`(NOT ${dense} AND ${found3} < ${F})`;
   const entries = () => {
     const names = sql.join(
       SEARCH_TABLES.filter((t) => t.entryKind).map((t) => sql.key(t.type)),
       ', ',
     );
-    const sparse = sql`SELECT ${candidate} ${sparseRows(e, SEARCH_CANDIDATES)}`;
     return sql`SELECT (ARRAY[${names}])[${e}.kind]::text AS type, ${e}.id, ts_rank_cd(${e}.vector, ${queries.english})::float8 AS rank
       FROM (SELECT * FROM recent1 WHERE ${found1} = ${F} UNION ALL SELECT * FROM recent2 WHERE ${found1} < ${F} AND ${found2} = ${F}
-        UNION ALL SELECT * FROM (${sparse}) s WHERE NOT ${dense} ORDER BY created_at DESC, id DESC LIMIT ${N}) ${e}`;
+        UNION ALL SELECT * FROM sparse ORDER BY created_at DESC, id DESC LIMIT ${N}) ${e}`;
   };
   // How many statements match, all of them (`limit` absent) or up to `limit`: when dense, at least the candidates
   // found (else the first matches found); otherwise from the GIN index.
   const entryCount = (limit?: number) => {
     if (!kinds.length) return sql`0`;
     const e2 = q.alias();
-    if (limit === undefined) return sql`(SELECT count(*) FROM search_entry ${e2} WHERE ${entryRows(e2)})`;
+    if (limit === undefined) return sql`CASE WHEN ${allFound} THEN ${found3} ELSE (SELECT count(*) FROM search_entry ${e2} WHERE ${entryRows(e2)}) END`;
     const e3 = q.alias();
     const known = limit <= SEARCH_CANDIDATES + 1 ? sql`${sql.int(limit)}` : undefined;
     return sql`CASE WHEN ${dense} THEN ${known ?? sql`(SELECT count(*) FROM (SELECT 1 FROM search_entry ${e2} WHERE ${entryRows(e2)} LIMIT ${sql.int(limit)}) n)`}
-      ELSE (SELECT count(*) FROM (SELECT 1 ${sparseRows(e3, limit)}) n) END`;
+      WHEN ${allFound} THEN ${found3} ELSE (SELECT count(*) FROM (SELECT 1 ${sparseRows(e3, limit)}) n) END`;
   };
 
   const detail = (t: SearchTable, hit: Sql) => {
