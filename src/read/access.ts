@@ -9,10 +9,11 @@ const rank = (marking: Marking) => MARKINGS.indexOf(marking);
 
 /**
  * Tables whose rows are marked items (marking, organisation, audience), and `access_key`: the distinct markings of
- * items the aggregate rollup counts under (its organisation is '' for none, which no reader's organisation equals).
+ * items the aggregate rollup counts under (its organisation is '' for none, which no reader's organisation equals), and
+ * `search_entry`: a statement's search row, carrying the statement's own access key.
  */
 export type ItemTable =
-  'topic' | 'actor' | 'location' | 'source' | 'citation' | StatementTable | 'brief_definition' | 'brief_run' | 'deleted_item' | 'access_key';
+  'topic' | 'actor' | 'location' | 'source' | 'citation' | StatementTable | 'brief_definition' | 'brief_run' | 'deleted_item' | 'access_key' | 'search_entry';
 
 /** An alias derived from another one (`t3_st` from `t3`), for subqueries of the seam. */
 const derived = (alias: Sql, suffix: string) => sql.identifier(`${textOf(alias)}_${suffix}`);

@@ -27,6 +27,7 @@ import { RefreshContributionsByCitedColumn1796330000000 } from './1796330000000-
 import { IndexEventDateOrder1796360000000 } from './1796360000000-IndexEventDateOrder';
 import { RefreshContributionsAtCommit1796420000000 } from './1796420000000-RefreshContributionsAtCommit';
 import { RecordRelays1796450000000 } from './1796450000000-RecordRelays';
+import { AddSearchEntries1796480000000 } from './1796480000000-AddSearchEntries';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -57,4 +58,5 @@ export const migrations = [
   IndexEventDateOrder1796360000000,
   RefreshContributionsAtCommit1796420000000,
   RecordRelays1796450000000,
+  AddSearchEntries1796480000000,
 ];

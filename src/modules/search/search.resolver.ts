@@ -1,15 +1,17 @@
 import { Kind, type FieldNode, type GraphQLResolveInfo, type SelectionNode } from 'graphql';
-import { Arg, Args, Ctx, Info, Query, Resolver } from 'type-graphql';
+import { Arg, Args, Ctx, Info, Int, Query, Resolver } from 'type-graphql';
 import { PageArgs, pageWindow } from '../../common/pagination';
 import { badUserInput } from '../../common/errors';
 import { UUID } from '../../read/global-id';
 import { asksFor, byResponseKey } from '../../read/response-shape';
 import type { Context } from '../../server/context';
 import { parseQuery } from './search.query';
-import { searchSql, START, STOP, type SearchPosition } from './search.sql';
+import { SEARCH_CANDIDATES, searchSql, START, STOP, type SearchPosition } from './search.sql';
 import { SearchFilter, SearchResultConnection, SearchType, type Snippet } from './search.types';
 
 const TYPES = Object.values(SearchType);
+const DEFAULT_COUNT_LIMIT = 1000;
+const MAX_COUNT_LIMIT = 100000;
 
 const encodeCursor = (rank: number, type: string, id: string) => Buffer.from(JSON.stringify(['search', rank, type, id])).toString('base64');
 
@@ -80,17 +82,27 @@ export class SearchResolver {
     description:
       'Full-text search over statements, event titles and descriptions, topics, actor names and aliases, places, sources and quotes, across types, best first. ' +
       'Syntax: words (all required, stemmed in prose), "a phrase", `or`, `-word` to exclude, `word*` for a prefix; misspelt actor and place names still match. ' +
-      'Only what you may read is searched, counted and quoted.',
+      'Only what you may read is searched, counted and quoted. ' +
+      `Statements are ranked among their newest ${SEARCH_CANDIDATES} matches (by creation): when more match, older ones are counted (totalCount) but not listed; ` +
+      'narrow the query, the types or the topic to reach them.',
   })
   async search(
     @Arg('query') query: string,
     @Arg('types', () => [SearchType], { nullable: true }) types: SearchType[] | null,
     @Arg('filter', () => SearchFilter, { nullable: true }) filter: SearchFilter | null,
     @Args(() => PageArgs) page: PageArgs,
+    @Arg('countLimit', () => Int, {
+      defaultValue: DEFAULT_COUNT_LIMIT,
+      description: `How far totalCountAtLeast counts (1 to ${MAX_COUNT_LIMIT}).`,
+    })
+    countLimit: number,
     @Ctx() ctx: Context,
     @Info() info: GraphQLResolveInfo,
   ) {
     const parsed = parseQuery(query);
+    if (!Number.isInteger(countLimit) || countLimit < 1 || countLimit > MAX_COUNT_LIMIT) {
+      throw badUserInput('countLimit', `give 1 to ${MAX_COUNT_LIMIT}`);
+    }
     const window = pageWindow(page, ctx.reader.pageSize);
     const result = (await ctx.reader.read(info, (c) =>
       searchSql(c, {
@@ -103,10 +115,12 @@ export class SearchResolver {
         after: window.after ? decodeCursor(window.after, 'after') : undefined,
         before: window.before ? decodeCursor(window.before, 'before') : undefined,
         count: asksFor(info, 'totalCount'),
+        countLimit: asksFor(info, 'totalCountAtLeast') ? countLimit : undefined,
         itemNodes: itemNodes(info),
       }),
     )) as {
       totalCount: number | null;
+      countAtLeast: number | null;
       farSide: boolean;
       hits: Array<{ type: string; id: string; rank: number; detail: { field: string; headline: string; item: unknown } | null }>;
     };
@@ -124,6 +138,7 @@ export class SearchResolver {
     return byResponseKey(info, {
       nodes: hits,
       totalCount: result.totalCount ?? 0,
+      totalCountAtLeast: { count: Math.min(result.countAtLeast ?? 0, countLimit), exact: (result.countAtLeast ?? 0) <= countLimit },
       pageInfo: {
         hasNextPage: window.backward ? result.farSide : result.hits.length > size,
         hasPreviousPage: window.backward ? result.hits.length > size : result.farSide,

@@ -25,6 +25,8 @@ export interface SearchTable {
    * kept by a trigger and indexed. Matching and ranking read it instead of parsing each row's text again.
    */
   storedEnglish?: (row: Sql) => Sql;
+  /** A statement kind: its code in search_entry (the AddSearchEntries migration), where it is matched and ranked. */
+  entryKind?: number;
   /** Trigram-indexed text for misspelt names (the expression of the migration's trigram index). */
   trigram?: (row: Sql) => Sql;
   /** Rows of the topic whose slug is given, the topic visible to the reader. */
@@ -40,9 +42,10 @@ const topicId = (q: SqlBuilder, slug: string) => {
   return sql`(SELECT ${tp}.id FROM topic ${tp} WHERE ${tp}.slug = ${sql.value(slug)} AND ${q.visible(tp, 'topic')})`;
 };
 const storedEnglish = column('search_english');
-const statementInTopic = (row: Sql, q: SqlBuilder, slug: string) => inTopic(row, q, slug)[0];
-const statement = (type: SearchType, kind: keyof typeof STATEMENT_KINDS, fields: SearchField[]): SearchTable => ({
+export const statementInTopic = (row: Sql, q: SqlBuilder, slug: string) => inTopic(row, q, slug)[0];
+const statement = (type: SearchType, kind: keyof typeof STATEMENT_KINDS, entryKind: number, fields: SearchField[]): SearchTable => ({
   type,
+  entryKind,
   typeName: STATEMENT_KINDS[kind].typeName,
   table: STATEMENT_KINDS[kind].table,
   fields,
@@ -52,11 +55,11 @@ const statement = (type: SearchType, kind: keyof typeof STATEMENT_KINDS, fields:
 
 /** Every searchable type, in the order of the SearchType enum. */
 export const SEARCH_TABLES: SearchTable[] = [
-  statement(SearchType.CAPABILITY, 'CAPABILITY', [prose('statement')]),
-  statement(SearchType.CHALLENGE, 'CHALLENGE', [prose('statement')]),
-  statement(SearchType.IMPLICATION, 'IMPLICATION', [prose('statement')]),
-  statement(SearchType.EVENT, 'EVENT', [prose('title'), prose('description')]),
-  statement(SearchType.RELATION, 'RELATION', [prose('description')]),
+  statement(SearchType.CAPABILITY, 'CAPABILITY', 1, [prose('statement')]),
+  statement(SearchType.CHALLENGE, 'CHALLENGE', 2, [prose('statement')]),
+  statement(SearchType.IMPLICATION, 'IMPLICATION', 3, [prose('statement')]),
+  statement(SearchType.EVENT, 'EVENT', 4, [prose('title'), prose('description')]),
+  statement(SearchType.RELATION, 'RELATION', 5, [prose('description')]),
   {
     type: SearchType.TOPIC,
     typeName: 'Topic',
@@ -127,3 +130,6 @@ export const SEARCH_TABLES: SearchTable[] = [
     },
   },
 ];
+
+/** How many statement kinds search_entry holds. */
+export const ENTRY_KINDS = SEARCH_TABLES.filter((t) => t.entryKind).length;

@@ -70,6 +70,15 @@ export class SearchHit {
   cursor: string;
 }
 
+@ObjectType({ description: 'How many hits there are, counted up to a limit: exact below it, a lower bound at it.' })
+export class CountAtLeast {
+  @Field(() => Int, { description: 'The number of hits when `exact`; otherwise the limit, and more match.' })
+  count: number;
+
+  @Field({ description: 'True when `count` is the number of hits; false when more than `count` match.' })
+  exact: boolean;
+}
+
 @ObjectType({ description: 'A page of search hits, best first.' })
 export class SearchResultConnection {
   @Field(() => [SearchHit], { description: 'The hits of this page, best first.' })
@@ -81,7 +90,14 @@ export class SearchResultConnection {
   @Field(() => Int, {
     description:
       'How many hits in all, counting only what you may read. Exact, and counted only when selected: on a term that matches ' +
-      'a large share of all items it reads every match, so leave it out where it is not shown.',
+      'a large share of all items it reads every match, so leave it out where it is not shown, or ask for `totalCountAtLeast`.',
   })
   totalCount: number;
+
+  @Field(() => CountAtLeast, {
+    description:
+      'How many hits, counted only up to the `countLimit` argument of `search` (only what you may read): `exact` tells ' +
+      'whether `count` is the number of hits or only a lower bound. Cheap whatever the query; show "1000+" when not exact.',
+  })
+  totalCountAtLeast: CountAtLeast;
 }
