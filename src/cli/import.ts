@@ -76,14 +76,12 @@ async function main() {
     const started = Date.now();
     const format = isStixBundle(document) ? 'STIX_BUNDLE' : 'DOSSIER';
     const variables = { format, document, name, dryRun: args.dryRun };
-    const { importData } = await request<{ importData: ImportReport }>(url, config.DOSSIER_API_KEY, IMPORT, variables).catch(
-      (error: unknown) => {
-        if (error instanceof ExitError && /too large/.test(error.message)) {
-          throw new ExitError(`${error.message}: the service takes bodies up to its MAX_BODY_BYTES`, 2);
-        }
-        throw error;
-      },
-    );
+    const { importData } = await request<{ importData: ImportReport }>(url, config.DOSSIER_API_KEY, IMPORT, variables).catch((error: unknown) => {
+      if (error instanceof ExitError && /too large/.test(error.message)) {
+        throw new ExitError(`${error.message}: the service takes bodies up to its MAX_BODY_BYTES`, 2);
+      }
+      throw error;
+    });
     console.log(describe(file, importData));
     console.error(`dossier import: ${file} in ${Date.now() - started} ms`);
     failed ||= importData.problems.length > 0;

@@ -34,7 +34,8 @@ interface ExtensionSpec {
 const QUANTITY = 'quantity {low, best, high: number; unit, as_stated: string; exact: boolean} (a range: "approximately 10,000 troops")';
 const STATEMENT = `dossier_id (uuid), topic_ref (report of the topic), description (the statement), organisation and audience (as for every Dossier object)`;
 /** Every Dossier extension and new SDO carries who may read the object besides its marking. */
-const ACCESS = 'organisation (of an AMBER+STRICT object: the organisation it is shared within), audience (of a TLP:RED object: the principals it is shared with)';
+const ACCESS =
+  'organisation (of an AMBER+STRICT object: the organisation it is shared within), audience (of a TLP:RED object: the principals it is shared with)';
 
 /** The Dossier extensions, by what they extend. */
 export const EXTENSIONS = {

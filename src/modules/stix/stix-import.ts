@@ -73,7 +73,14 @@ export async function importStixBundle(
   const record = async (em: EntityManager) => {
     const rows = [
       ...moved,
-      ...revoked.map((o) => ({ stixId: o.id, itemId: stored.get(o.id)!.itemId, table: 'revoked', modified: String(o.modified), confidence: null, reliability: null })),
+      ...revoked.map((o) => ({
+        stixId: o.id,
+        itemId: stored.get(o.id)!.itemId,
+        table: 'revoked',
+        modified: String(o.modified),
+        confidence: null,
+        reliability: null,
+      })),
     ];
     if (!rows.length) return;
     // Only what is newer is written: a bundle imported again writes no row.

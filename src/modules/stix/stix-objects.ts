@@ -164,8 +164,9 @@ export function citationObject(citation: CitationRow, statement: StatementRow, c
   const statementRef = ctx.ids.get(statement.id)!;
   const sourceRef = ctx.ids.get(citation.source.id)!;
   const locator = [citation.page && `page ${citation.page}`, citation.paragraph && `paragraph ${citation.paragraph}`].filter(Boolean).join(', ');
+  const marking = citationMarking(citation, statement);
   return {
-    ...common('note', ctx.ids.get(citation.id)!, { ...citation, createdAt, marking: citationMarking(citation, statement) }),
+    ...common('note', ctx.ids.get(citation.id)!, { ...citation, createdAt, marking }),
     abstract: `${citation.source.name} ${citation.verb.toLowerCase()}`,
     content: citation.quote ?? (locator || `See ${citation.source.name}.`),
     object_refs: [statementRef, sourceRef],
@@ -176,7 +177,8 @@ export function citationObject(citation: CitationRow, statement: StatementRow, c
         : undefined,
     extensions: extensionEntry('citation', {
       dossier_id: citation.id,
-      ...accessOf(ctx, citation.id, citation.marking),
+      // The note is marked as the most restricted of citation, statement and source: so are its readers.
+      ...accessOf(ctx, [citation, statement, citation.source].find((x) => x.marking === marking)!.id, marking),
       statement_ref: statementRef,
       source_ref: sourceRef,
       verb: citation.verb,

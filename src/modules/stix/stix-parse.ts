@@ -15,6 +15,9 @@ export const badBundle = (message: string, problems: Array<{ path: string; messa
     extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName: 'document', problems: problems.slice(0, 50) },
   });
 
+/** A STIX timestamp in milliseconds (NaN for none): timestamps of other precisions compare as times, not as text. */
+export const timeOf = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : NaN);
+
 const STIX_ID = /^[a-z0-9][a-z0-9-]*--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 /** Nesting, strings and objects of the text, without parsing it: refused past the limits. */
@@ -78,11 +81,13 @@ export function parseBundle(text: string): { objects: RawObject[]; older: RawObj
       problems.push({ path: `objects[${i}]`, message: 'not a STIX object: needs a type and an id "<type>--<uuid>"' });
       return;
     }
-    if (!object.id.startsWith(`${object.type}--`)) problems.push({ path: `objects[${i}] (${object.id})`, message: `its id does not name its type ${object.type}` });
+    if (!object.id.startsWith(`${object.type}--`))
+      problems.push({ path: `objects[${i}] (${object.id})`, message: `its id does not name its type ${object.type}` });
     const seen = newest.get(object.id);
     if (!seen) return void newest.set(object.id, object);
-    const [a, b] = [String(seen.modified ?? ''), String(object.modified ?? '')];
-    if (a === b) problems.push({ path: `objects[${i}] (${object.id})`, message: 'the same object (id and modified) is in the bundle twice' });
+    const [a, b] = [timeOf(seen.modified), timeOf(object.modified)];
+    if (a === b || (Number.isNaN(a) && Number.isNaN(b)))
+      problems.push({ path: `objects[${i}] (${object.id})`, message: 'the same object (id and modified) is in the bundle twice' });
     else if (b > a) {
       older.push(seen);
       newest.set(object.id, object);
@@ -90,7 +95,8 @@ export function parseBundle(text: string): { objects: RawObject[]; older: RawObj
   });
   for (const object of newest.values()) {
     for (const { ref, path } of referencesOf(object)) {
-      if (!newest.has(ref) && !markingOfStixId(ref)) problems.push({ path: `${object.id}.${path}`, message: `refers to ${ref}, which the bundle does not hold` });
+      if (!newest.has(ref) && !markingOfStixId(ref))
+        problems.push({ path: `${object.id}.${path}`, message: `refers to ${ref}, which the bundle does not hold` });
     }
   }
   if (problems.length) throw badBundle(`has ${problems.length} problem(s): ${problems[0].path}: ${problems[0].message}`, problems);

@@ -147,9 +147,9 @@ export class BundleTranslation {
       throw forbidden(`${o.id} is marked ${marking}, above your clearance (${this.viewer.clearance}): nothing was imported`);
     }
     const final = unknown && rank(this.mostRestrictive()) > rank(marking) ? this.mostRestrictive() : marking;
-    const own = (ext(o, this.extensionKey(o)) ?? (NEW_SDOS[o.type] ? o : {})) as Rec;
+    const own = ext(o, this.extensionKey(o)) ?? (NEW_SDOS[o.type] ? o : {});
     if (final === Marking.AMBER_STRICT && own.organisation !== undefined && own.organisation !== this.viewer.organisation) {
-      throw forbidden(`${o.id} is AMBER+STRICT within ${String(own.organisation)}, not your organisation: nothing was imported`);
+      throw forbidden(`${o.id} is AMBER+STRICT within ${JSON.stringify(own.organisation)}, not your organisation: nothing was imported`);
     }
     const audience = Array.isArray(own.audience) ? own.audience.filter((a): a is string => typeof a === 'string') : [];
     const result = {
@@ -227,7 +227,12 @@ export class BundleTranslation {
 
   private topicRecord(topic: RawObject | undefined): Rec {
     if (!topic) {
-      const key = `stix-${this.name.toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '')}`.slice(0, 100).replace(/-+$/, '');
+      const key = `stix-${this.name
+        .toLowerCase()
+        .replace(/[^a-z0-9]+/g, '-')
+        .replace(/^-+|-+$/g, '')}`
+        .slice(0, 100)
+        .replace(/-+$/, '');
       return { key, title: `STIX bundles "${this.name}"`, summary: `What the STIX bundles imported as "${this.name}" hold.` };
     }
     const e = ext(topic, 'topic')!;
@@ -326,7 +331,8 @@ export class BundleTranslation {
     } else {
       const what = o.type === 'report' ? 'Report' : o.type === 'note' ? 'Note' : 'Opinion';
       const name = str(o.name) ?? str(o.abstract) ?? `${what} ${o.id}`;
-      const kind = o.type === 'report' ? (this.term('report-type-ov', (o.report_types as unknown[] | undefined)?.[0], Vocabulary.SOURCE_KIND) ?? 'OTHER') : 'OTHER';
+      const kind =
+        o.type === 'report' ? (this.term('report-type-ov', (o.report_types as unknown[] | undefined)?.[0], Vocabulary.SOURCE_KIND) ?? 'OTHER') : 'OTHER';
       this.record('sources', o, {
         name: name.slice(0, 1000),
         kind,
@@ -366,7 +372,9 @@ export class BundleTranslation {
     if (sdo) {
       section = sdo.section;
       const quantity = o.quantity as Rec | undefined;
-      const q = quantity && defined({ low: quantity.low, best: quantity.best, high: quantity.high, unit: quantity.unit, asStated: quantity.as_stated, exact: quantity.exact });
+      const q =
+        quantity &&
+        defined({ low: quantity.low, best: quantity.best, high: quantity.high, unit: quantity.unit, asStated: quantity.as_stated, exact: quantity.exact });
       const actors = ((o.affected_refs as unknown[]) ?? []).map((r) => this.keyIn('actors', r)).filter(Boolean);
       record = {
         capabilities: { actor: this.keyIn('actors', o.actor_ref), category: o.category, statement: o.description, quantity: q },
@@ -400,16 +408,18 @@ export class BundleTranslation {
         section = 'capabilities';
         const name = str(target.name) ?? target.id;
         usesRef = target.id;
-        record = { actor: from, category: 'CYBER', statement: `Uses ${target.type.replace('-', ' ')} ${name}.${str(o.description) ? ` ${str(o.description)}` : ''}` };
+        record = {
+          actor: from,
+          category: 'CYBER',
+          statement: `Uses ${target.type.replace('-', ' ')} ${name}.${str(o.description) ? ` ${str(o.description)}` : ''}`,
+        };
       } else {
         if (!from || !to) return this.skip(o, 'a relationship Dossier keeps only between two actors');
         if (from === to) return this.skip(o, 'a relationship of an actor with itself');
         const type =
           (e?.relation_type as string | undefined) ??
-          this.term('relationship-type-ov', o.relationship_type, Vocabulary.RELATION_TYPE) ??
-          String(o.relationship_type ?? '')
-            .toUpperCase()
-            .replace(/-/g, '_');
+          this.term('relationship-type', o.relationship_type, Vocabulary.RELATION_TYPE) ??
+          (str(o.relationship_type) ?? '').toUpperCase().replace(/-/g, '_');
         if (!this.relationTypes.has(type)) return this.skip(o, `relationship type "${String(o.relationship_type)}" has no Dossier relation type`);
         section = 'relations';
         record = {
@@ -457,7 +467,16 @@ export class BundleTranslation {
         const itemId = this.id(n, 'citation', path(j));
         const access = this.access(n);
         list.push({
-          ...defined({ source, verb: c.verb, quote: c.quote, url: c.url, page: c.page, paragraph: c.paragraph, accessedOn: c.accessed_on, credibility: c.credibility }),
+          ...defined({
+            source,
+            verb: c.verb,
+            quote: c.quote,
+            url: c.url,
+            page: c.page,
+            paragraph: c.paragraph,
+            accessedOn: c.accessed_on,
+            credibility: c.credibility,
+          }),
           ...access,
         });
         this.stamp(itemId, n);
@@ -468,10 +487,13 @@ export class BundleTranslation {
       const citing = this.citingSources(o);
       const quote = str(o.description) ?? `${o.type === 'relationship' ? String(o.relationship_type) : o.type} (${o.id})`;
       for (const { source, key: sourceKey } of citing) {
-        const verb = source.type === 'note' ? 'STATES' : source.type === 'opinion' ? (/disagree/.test(String(source.opinion)) ? 'DENIES' : 'ASSESSES') : 'REPORTS';
+        const verb =
+          source.type === 'note' ? 'STATES' : source.type === 'opinion' ? (/disagree/.test(String(source.opinion)) ? 'DENIES' : 'ASSESSES') : 'REPORTS';
         // A confidence is mapped only through Appendix A; an opinion has none onto credibility.
-        const credibility = source.type === 'opinion' ? 6 : credibilityOfConfidence(source.type === 'note' ? (source.confidence ?? o.confidence) : o.confidence);
-        const text = source.type === 'note' ? (str(source.content) ?? quote) : source.type === 'opinion' ? (str(source.explanation) ?? String(source.opinion)) : quote;
+        const credibility =
+          source.type === 'opinion' ? 6 : credibilityOfConfidence(source.type === 'note' ? (source.confidence ?? o.confidence) : o.confidence);
+        const text =
+          source.type === 'note' ? (str(source.content) ?? quote) : source.type === 'opinion' ? (str(source.explanation) ?? String(source.opinion)) : quote;
         const marking = highestMarking([this.access(o).marking, this.access(source).marking]);
         // Its id follows from the statement and the source, its times from the statement.
         const itemId = this.id(o, null, path(list.length), 'cited-by', source.id);
