@@ -10,7 +10,9 @@ registerEnumType(ImportFormat, {
   description: 'A format documents are imported in.',
   valuesConfig: {
     DOSSIER: { description: 'The Dossier import format, YAML or JSON: one topic and what is known of it (README, "Importing").' },
-    STIX_BUNDLE: { description: 'A STIX 2.1 bundle (JSON): Dossier\'s own exports, and bundles of OpenCTI, MISP and other STIX tools (README, "STIX 2.1").' },
+    STIX_BUNDLE: {
+      description: 'A STIX 2.1 bundle (JSON): Dossier\'s own exports, and bundles of OpenCTI, MISP and other STIX tools (README, "STIX 2.1 in and out").',
+    },
   },
 });
 

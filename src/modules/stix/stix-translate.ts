@@ -182,9 +182,13 @@ export class BundleTranslation {
     if (itemId) this.t.stamps.set(itemId, { created: String(o.created ?? o.modified), modified: String(o.modified ?? o.created) });
   }
 
+  private readonly actorRecords = new Map<string, Rec>();
+
   private record(section: string, o: RawObject, record: Rec, key = keyOf(o.id)) {
     this.keys.set(o.id, { section, key });
-    this.sections[section].push({ key, ...defined(record), ...this.access(o) });
+    const full = { key, ...defined(record), ...this.access(o) };
+    this.sections[section].push(full);
+    if (section === 'actors') this.actorRecords.set(key, full);
   }
 
   private keyIn(section: string, ref: unknown): string | undefined {
@@ -221,7 +225,7 @@ export class BundleTranslation {
 
   private revokedOne(o: RawObject): boolean {
     if (o.revoked !== true) return false;
-    if (!this.revoked.has(o.id)) this.skip(o, 'revoked, and never imported by this document');
+    if (!this.revoked.has(o.id) && !this.t.skipped.some((x) => x.id === o.id)) this.skip(o, 'revoked, and never imported by this document');
     return true;
   }
 
@@ -283,7 +287,7 @@ export class BundleTranslation {
 
   private parent(o: RawObject) {
     const parent = ext(o, 'actor')?.parent_ref;
-    const record = this.sections.actors.find((a) => a.key === keyOf(o.id));
+    const record = this.actorRecords.get(keyOf(o.id));
     if (!record) return;
     const key = this.keyIn('actors', parent);
     if (key) record.parent = key;
@@ -350,12 +354,35 @@ export class BundleTranslation {
 
   /** Reports, notes and opinions of other tools that name `o`: the sources its citations cite. */
   private citingSources(o: RawObject): Array<{ source: RawObject; key: string }> {
-    const found: Array<{ source: RawObject; key: string }> = [];
-    for (const s of this.byId.values()) {
-      const key = this.keyIn('sources', s.id);
-      if (key && !ext(s, 'source') && ((s.object_refs as string[] | undefined) ?? []).includes(o.id)) found.push({ source: s, key });
+    if (!this.citing) {
+      // Indexed once: every statement looks its sources up.
+      this.citing = new Map();
+      for (const s of this.byId.values()) {
+        const key = this.keyIn('sources', s.id);
+        if (!key || ext(s, 'source')) continue;
+        for (const ref of new Set((s.object_refs as string[] | undefined) ?? [])) {
+          const list = this.citing.get(ref) ?? [];
+          list.push({ source: s, key });
+          this.citing.set(ref, list);
+        }
+      }
     }
-    return found;
+    return this.citing.get(o.id) ?? [];
+  }
+
+  private citing?: Map<string, Array<{ source: RawObject; key: string }>>;
+  private notesOf?: Map<string, RawObject[]>;
+
+  /** Dossier's own citation notes on `o`. */
+  private ownNotes(o: RawObject): RawObject[] {
+    if (!this.notesOf) {
+      this.notesOf = new Map();
+      for (const n of this.byId.values()) {
+        const statement = n.type === 'note' && !n.revoked ? ext(n, 'citation')?.statement_ref : undefined;
+        if (typeof statement === 'string') this.notesOf.set(statement, [...(this.notesOf.get(statement) ?? []), n]);
+      }
+    }
+    return this.notesOf.get(o.id) ?? [];
   }
 
   private statement(o: RawObject, topic: RawObject | undefined) {
@@ -458,8 +485,7 @@ export class BundleTranslation {
     const list: Rec[] = [];
     const ids: string[] = [];
     if (own) {
-      const notes = [...this.byId.values()].filter((n) => n.type === 'note' && ext(n, 'citation')?.statement_ref === o.id && !n.revoked);
-      for (const n of notes) {
+      for (const n of this.ownNotes(o)) {
         const c = ext(n, 'citation')!;
         const source = this.keyIn('sources', c.source_ref);
         if (!source) continue;
