@@ -84,6 +84,9 @@ export interface Translated {
   record(em: EntityManager): Promise<void>;
 }
 
+/** How many rows written to one table make its statistics worth refreshing before the next table is written. */
+const ANALYZE_AFTER = 1000;
+
 const sameLinks = (a: string[] | null, b: string[] | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Thrown inside the transaction to roll it back with the report as it stands (a dry run, or problems). */
@@ -416,6 +419,9 @@ class DocumentImport {
   private async write(table: ImportTable, plan: TablePlan, versions: Map<string, number>) {
     const counts = this.counts.get(table)!;
     const created = await rows.insertItems(this.em, table, plan.create);
+    // Statistics that still say a table is small give its per-row lookups (the history trigger's, the citations'
+    // checks) plans that scan it: refreshed once many rows came, the citations written next find their rows by key.
+    if (created.size >= ANALYZE_AFTER) await this.em.query(`ANALYZE ${table}`);
     const updated = await rows.updateItems(this.em, table, plan.rewrite);
     counts.created = created.size;
     counts.updated = updated.size;
