@@ -1,7 +1,7 @@
 // Imports documents into a running Dossier service, as the identity of DOSSIER_API_KEY (an ANALYST): the same
 // importData mutation a client calls, so the same checks and the same report. Each file is its own document, named
 // after the file; all of a file is stored or none of it. Exit codes: 0 done, 2 bad input or credentials (a file with
-// problems), 3 service or database failure.
+// problems), 3 service or database failure. A STIX 2.1 bundle (JSON of type "bundle") is sent as format STIX_BUNDLE.
 import { readFile } from 'node:fs/promises';
 import { basename, extname } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -9,13 +9,14 @@ import { loadConfig } from '../config';
 import type { ImportReport } from '../modules/import/import.service';
 import { ExitError, request, runCommand } from './service-request';
 
-const USAGE = 'usage: npm run -s import -- <file.yaml|file.json> [<file> ...] [--dry-run] [--name <document name>] [--url <graphql url>]';
+const USAGE = 'usage: npm run -s import -- <file.yaml|file.json|bundle.json> [<file> ...] [--dry-run] [--name <document name>] [--url <graphql url>]';
 
-const IMPORT = `mutation($document: String!, $name: String, $dryRun: Boolean!) {
-  importData(format: DOSSIER, document: $document, name: $name, dryRun: $dryRun) {
+const IMPORT = `mutation($format: ImportFormat!, $document: String!, $name: String, $dryRun: Boolean!) {
+  importData(format: $format, document: $document, name: $name, dryRun: $dryRun) {
     document applied dryRun
     counts { table created updated unchanged retracted kept }
     kept { path reason }
+    skipped { id type reason }
     problems { path message }
   }
 }`;
@@ -44,8 +45,19 @@ function describe(file: string, r: ImportReport): string {
     lines.push(`  ${c.table}: ${c.created} created, ${c.updated} updated, ${c.unchanged} unchanged, ${c.retracted} retracted, ${c.kept} kept`);
   }
   for (const k of r.kept) lines.push(`  kept ${k.path}: ${k.reason}`);
+  for (const s of r.skipped) lines.push(`  skipped ${s.type} ${s.id}: ${s.reason}`);
   for (const p of r.problems) lines.push(`  problem ${p.path}: ${p.message}`);
   return lines.join('\n');
+}
+
+/** A STIX bundle is JSON whose top-level type is "bundle"; anything else is a Dossier document. */
+function isStixBundle(text: string): boolean {
+  if (!/^\s*\{/.test(text)) return false;
+  try {
+    return (JSON.parse(text) as { type?: unknown }).type === 'bundle';
+  } catch {
+    return false;
+  }
 }
 
 async function main() {
@@ -62,14 +74,14 @@ async function main() {
     }
     const name = args.name ?? basename(file, extname(file)).replace(/[^A-Za-z0-9._-]/g, '-');
     const started = Date.now();
-    const { importData } = await request<{ importData: ImportReport }>(url, config.DOSSIER_API_KEY, IMPORT, { document, name, dryRun: args.dryRun }).catch(
-      (error: unknown) => {
-        if (error instanceof ExitError && /too large/.test(error.message)) {
-          throw new ExitError(`${error.message}: the service takes bodies up to its MAX_BODY_BYTES`, 2);
-        }
-        throw error;
-      },
-    );
+    const format = isStixBundle(document) ? 'STIX_BUNDLE' : 'DOSSIER';
+    const variables = { format, document, name, dryRun: args.dryRun };
+    const { importData } = await request<{ importData: ImportReport }>(url, config.DOSSIER_API_KEY, IMPORT, variables).catch((error: unknown) => {
+      if (error instanceof ExitError && /too large/.test(error.message)) {
+        throw new ExitError(`${error.message}: the service takes bodies up to its MAX_BODY_BYTES`, 2);
+      }
+      throw error;
+    });
     console.log(describe(file, importData));
     console.error(`dossier import: ${file} in ${Date.now() - started} ms`);
     failed ||= importData.problems.length > 0;

@@ -5,6 +5,7 @@ import { ApiKey } from '../modules/identity/api-key.entity';
 import { IdempotencyKey } from '../modules/idempotency/idempotency-key.entity';
 import { FixtureLoad } from '../modules/fixture/fixture-load.entity';
 import { ImportedItem } from '../modules/import/imported-item.entity';
+import { StixObject } from '../modules/stix/stix-object.entity';
 import { DeletedItem } from '../modules/release/deleted-item.entity';
 import { Release } from '../modules/release/release.entity';
 import { VocabularyTerm } from '../modules/vocabulary/vocabulary-term.entity';
@@ -24,6 +25,7 @@ export const entities = [
   IdempotencyKey,
   ActorExternalId,
   ImportedItem,
+  StixObject,
   VocabularyTerm,
   DeliveryTarget,
   BriefDelivery,

@@ -26,6 +26,7 @@ import { HistoryLeavesOutSearchVectors1796321000000 } from './1796321000000-Hist
 import { RefreshContributionsByCitedColumn1796330000000 } from './1796330000000-RefreshContributionsByCitedColumn';
 import { IndexEventDateOrder1796360000000 } from './1796360000000-IndexEventDateOrder';
 import { RefreshContributionsAtCommit1796420000000 } from './1796420000000-RefreshContributionsAtCommit';
+import { RecordStixObjects1796440000000 } from './1796440000000-RecordStixObjects';
 import { RecordRelays1796450000000 } from './1796450000000-RecordRelays';
 import { AddSearchEntries1796480000000 } from './1796480000000-AddSearchEntries';
 
@@ -57,6 +58,7 @@ export const migrations = [
   RefreshContributionsByCitedColumn1796330000000,
   IndexEventDateOrder1796360000000,
   RefreshContributionsAtCommit1796420000000,
+  RecordStixObjects1796440000000,
   RecordRelays1796450000000,
   AddSearchEntries1796480000000,
 ];

@@ -60,8 +60,32 @@ export type ImportReport = {
   counts: TableCounts[];
   /** Items the document describes (or no longer has) that it leaves as they are, and why. */
   kept: Array<{ path: string; reason: string }>;
+  /** Objects of a STIX bundle that map to nothing Dossier keeps: skipped, each with its reason. */
+  skipped: Array<{ id: string; type: string; reason: string }>;
   problems: Problem[];
 };
+
+/**
+ * How a document translated from another format (a STIX bundle) is written: with the ids and timestamps its objects
+ * had, leaving items it holds no newer version of, retracting those it revokes, and never retracting by absence (a
+ * bundle carries what changed, not the whole document).
+ */
+export interface Translated {
+  /** Item ids by key: "actors/<key>", "sources/<key>", "locations/<key>", "topic", "<section>/<key>[/citations/<j>]". */
+  ids: Map<string, string>;
+  /** Item id -> its created and modified times (RFC 3339). */
+  stamps: Map<string, { created: string; modified: string }>;
+  /** Items described as they were: left unchanged. */
+  leave: Set<string>;
+  /** Items to retract (revoked), with the reason. */
+  retract: Map<string, string>;
+  skipped: ImportReport['skipped'];
+  /** Writes what the format keeps of its own, in the same transaction, once the items are written. */
+  record(em: EntityManager): Promise<void>;
+}
+
+/** How many rows written to one table make its statistics worth refreshing before the next table is written. */
+const ANALYZE_AFTER = 1000;
 
 const sameLinks = (a: string[] | null, b: string[] | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -83,17 +107,42 @@ export async function importDocument(
   options: { name?: string; dryRun?: boolean } = {},
 ): Promise<ImportReport> {
   const parsed = parseDocument(text);
-  const document = `${importer.owner}/${options.name ?? parsed.data?.topic.key ?? '(unnamed)'}`;
-  const report: ImportReport = { document, applied: false, dryRun: !!options.dryRun, counts: [], kept: [], problems: [] };
-  if (parsed.problems) return { ...report, problems: parsed.problems };
-  const { problems, used } = documentKeys(parsed.data);
+  if (parsed.problems) return { ...emptyReport(importer, options.name ?? '(unnamed)', options.dryRun), problems: parsed.problems };
+  return importFixture(dataSource, importer, parsed.data, options);
+}
+
+/** The document name of `name` for `importer`. */
+export const documentName = (importer: Importer, name: string) => `${importer.owner}/${name}`;
+
+const emptyReport = (importer: Importer, name: string, dryRun?: boolean): ImportReport => ({
+  document: documentName(importer, name),
+  applied: false,
+  dryRun: !!dryRun,
+  counts: [],
+  kept: [],
+  skipped: [],
+  problems: [],
+});
+
+/** Imports a parsed document (or one translated from another format): all of it, or nothing. */
+export async function importFixture(
+  dataSource: DataSource,
+  importer: Importer,
+  data: Fixture,
+  options: { name?: string; dryRun?: boolean; translated?: Translated } = {},
+): Promise<ImportReport> {
+  const report = emptyReport(importer, options.name ?? data.topic.key, options.dryRun);
+  report.skipped = options.translated?.skipped ?? [];
+  const { document } = report;
+  const { problems, used } = documentKeys(data);
   if (problems.length) return { ...report, problems };
   try {
     return await writeTransaction(dataSource, async (em) => {
       // Two imports of one document at once would both find it absent and both create it.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`import ${document}`]);
-      await new DocumentImport(em, importer, document, parsed.data, report).run(used);
+      await new DocumentImport(em, importer, document, data, report, options.translated).run(used);
       if (report.problems.length || report.dryRun) throw new Refused(report);
+      await options.translated?.record(em);
       return { ...report, applied: true };
     });
   } catch (error) {
@@ -128,13 +177,17 @@ class DocumentImport {
     private readonly document: string,
     private readonly data: Fixture,
     private readonly report: ImportReport,
+    private readonly translated?: Translated,
   ) {
     // The seed's keys name the same items on every machine as ever, whichever of its files defines them; any other
     // document's keys are its own, so two documents never bind to each other's items by a key they happen to share.
+    // A translated document brings the ids of its items.
     const prefix = importer.seed ? [] : ['by', document];
+    const given = translated?.ids ?? new Map<string, string>();
     const own = (...path: string[]) => fixtureId(...prefix, ...path);
-    const key = (section: string) => (k: string) => this.keyIds.get(`${section}:${k}`) ?? own(section.slice(0, -1), k);
-    this.ids = { topic: own('topic', data.topic.key), actor: key('actors'), location: key('locations'), source: key('sources'), item: own };
+    const item = (...path: string[]) => given.get(path.slice(2).join('/')) ?? own(...path);
+    const key = (section: string) => (k: string) => this.keyIds.get(`${section}:${k}`) ?? given.get(`${section}/${k}`) ?? own(section.slice(0, -1), k);
+    this.ids = { topic: given.get('topic') ?? own('topic', data.topic.key), actor: key('actors'), location: key('locations'), source: key('sources'), item };
   }
 
   private problem(path: string, message: string) {
@@ -167,6 +220,12 @@ class DocumentImport {
     await this.matchActors();
     const { items, problems } = planDocument(this.data, this.ids, (record, path) => this.accessFor(record, path), this.reused);
     this.report.problems.push(...problems);
+    // A translated item keeps the times its format gave it, so that exporting it again gives the same object.
+    const stamps = this.translated?.stamps;
+    if (stamps) {
+      const now = new Date().toISOString();
+      for (const i of items) Object.assign(i.row, { created_at: stamps.get(i.id)?.created ?? now, updated_at: stamps.get(i.id)?.modified ?? now });
+    }
     this.checkExternalIds(items);
     const plans = new Map<ImportTable, TablePlan>();
     for (const table of IMPORT_TABLES)
@@ -184,7 +243,11 @@ class DocumentImport {
     await this.checkParents(items);
     if (this.report.problems.length) return;
     await this.writeLinks(plans, versions);
-    for (const table of [...IMPORT_TABLES].reverse()) await this.retractGone(table, items, versions);
+    // A translated document is what changed, not the whole: it retracts what it revokes, never what it leaves out.
+    for (const table of [...IMPORT_TABLES].reverse()) {
+      if (this.translated) await this.retractRevoked(table, versions);
+      else await this.retractGone(table, items, versions);
+    }
     // Only what moved is recorded again: a document imported twice writes nothing the second time.
     const moved = items.filter((i) => {
       const stored = plans.get(i.table)!.stored.get(i.id);
@@ -303,6 +366,8 @@ class DocumentImport {
     for (const item of items) {
       const stored = plan.stored.get(item.id);
       if (!stored) plan.create.push(item);
+      // Described as it was (no newer version than the one imported): nothing to write.
+      else if (this.translated?.leave.has(item.id) && stored.visible && stored.document === this.document) this.counts.get(table)!.unchanged++;
       // Re-marked above the importer since (a token of lower clearance): left, and nothing told about it.
       else if (!stored.visible) this.keep(table, item.path, 'left as it is');
       else if (stored.document === this.document && stored.importedVersion === stored.version) plan.rewrite.push(item);
@@ -354,10 +419,13 @@ class DocumentImport {
   private async write(table: ImportTable, plan: TablePlan, versions: Map<string, number>) {
     const counts = this.counts.get(table)!;
     const created = await rows.insertItems(this.em, table, plan.create);
+    // Statistics that still say a table is small give its per-row lookups (the history trigger's, the citations'
+    // checks) plans that scan it: refreshed once many rows came, the citations written next find their rows by key.
+    if (created.size >= ANALYZE_AFTER) await this.em.query(`ANALYZE ${table}`);
     const updated = await rows.updateItems(this.em, table, plan.rewrite);
     counts.created = created.size;
     counts.updated = updated.size;
-    counts.unchanged = plan.rewrite.length - updated.size;
+    counts.unchanged += plan.rewrite.length - updated.size;
     for (const [id, version] of [...created, ...updated]) versions.set(id, version);
     for (const item of plan.rewrite) if (!versions.has(item.id)) versions.set(item.id, plan.stored.get(item.id)!.version);
   }
@@ -425,6 +493,32 @@ class DocumentImport {
       else retract.push(g.id);
     }
     const retracted = await rows.retractItems(this.em, table, retract, `no longer in the document ${this.document}`);
+    this.counts.get(table)!.retracted = retracted.size;
+    for (const [id, version] of retracted) versions.set(id, version);
+    await rows.recordImported(
+      this.em,
+      this.document,
+      [...retracted].map(([id, version]) => ({ id, table, version, links: null })),
+    );
+  }
+
+  /** Items of the document a translated document revokes: retracted, unless changed since or still used. */
+  private async retractRevoked(table: ImportTable, versions: Map<string, number>) {
+    const revoked = [...this.translated!.retract.keys()];
+    if (!revoked.length) return;
+    const named = await rows.itemsOfDocument(this.em, this.document, table, revoked, this.visible('t', table));
+    const typeName = [...registry.values()].find((t) => t.table === table)!.typeName;
+    const label = (id: string) => `${typeName} ${toGlobalId(typeName, id)}`;
+    const retract: string[] = [];
+    for (const g of named.filter((g) => g.version !== null && !g.retracted && g.visible)) {
+      if (g.version !== g.importedVersion) this.keep(table, label(g.id), 'revoked, but changed through the API since it was imported: left as it is');
+      else if (await this.stillUsed(table, g.id)) this.keep(table, label(g.id), 'revoked, but items that stand refer to it: left as it is');
+      else retract.push(g.id);
+    }
+    const retracted = new Map<string, number>();
+    for (const id of retract) {
+      for (const [i, v] of await rows.retractItems(this.em, table, [id], this.translated!.retract.get(id)!)) retracted.set(i, v);
+    }
     this.counts.get(table)!.retracted = retracted.size;
     for (const [id, version] of retracted) versions.set(id, version);
     await rows.recordImported(

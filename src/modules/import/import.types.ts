@@ -2,12 +2,18 @@ import { Field, Int, ObjectType, registerEnumType } from 'type-graphql';
 
 export enum ImportFormat {
   DOSSIER = 'DOSSIER',
+  STIX_BUNDLE = 'STIX_BUNDLE',
 }
 
 registerEnumType(ImportFormat, {
   name: 'ImportFormat',
   description: 'A format documents are imported in.',
-  valuesConfig: { DOSSIER: { description: 'The Dossier import format, YAML or JSON: one topic and what is known of it (README, "Importing").' } },
+  valuesConfig: {
+    DOSSIER: { description: 'The Dossier import format, YAML or JSON: one topic and what is known of it (README, "Importing").' },
+    STIX_BUNDLE: {
+      description: 'A STIX 2.1 bundle (JSON): Dossier\'s own exports, and bundles of OpenCTI, MISP and other STIX tools (README, "STIX 2.1 in and out").',
+    },
+  },
 });
 
 @ObjectType({ simpleResolvers: true, description: 'What an import did, or would do, to the items of one table.' })
@@ -49,6 +55,18 @@ export class KeptItem {
   reason: string;
 }
 
+@ObjectType({ simpleResolvers: true, description: 'An object of a STIX bundle that maps to nothing Dossier keeps: skipped, never fatal.' })
+export class SkippedObject {
+  @Field({ description: 'Its STIX id.' })
+  id: string;
+
+  @Field({ description: 'Its STIX type.' })
+  type: string;
+
+  @Field({ description: 'Why it is skipped.' })
+  reason: string;
+}
+
 @ObjectType({ simpleResolvers: true, description: 'The outcome of an import: all of it stored, or (with problems, or as a dry run) nothing.' })
 export class ImportReport {
   @Field({ description: 'Which document: "<organisation>/<name>"; importing it again changes only what it wrote.' })
@@ -65,6 +83,9 @@ export class ImportReport {
 
   @Field(() => [KeptItem], { description: 'Items the import leaves as they are, each with its reason.' })
   kept: KeptItem[];
+
+  @Field(() => [SkippedObject], { description: 'Objects of a STIX bundle skipped, each with its reason; empty for other formats.' })
+  skipped: SkippedObject[];
 
   @Field(() => [ImportNote], { description: 'Everything wrong with the document, each with its path; empty when it was (or would be) stored.' })
   problems: ImportNote[];

@@ -45,6 +45,17 @@ export async function itemsGone(em: EntityManager, document: string, table: Impo
   );
 }
 
+/** Items of `ids` a document wrote, as they are now (a row deleted since is `version` null). */
+export async function itemsOfDocument(em: EntityManager, document: string, table: ImportTable, ids: string[], visible = 'true') {
+  return em.query<Array<{ id: string; version: number | null; importedVersion: number; retracted: boolean; visible: boolean }>>(
+    `SELECT i.item_id AS id, t.version, i.version AS "importedVersion", t.retracted_at IS NOT NULL AS retracted, coalesce(${visible}, false) AS visible
+     FROM imported_item i LEFT JOIN ${table} t ON t.id = i.item_id
+     WHERE i.document = $1 AND i.item_table = $2 AND i.item_id = ANY($3::uuid[])
+     ORDER BY i.item_id FOR UPDATE OF i`,
+    [document, table, ids],
+  );
+}
+
 /** Rows a statement returns, by id: TypeORM answers an UPDATE with `[rows, count]`, an INSERT with the rows. */
 async function versionsReturned(em: EntityManager, query: string, parameters: unknown[]): Promise<Map<string, number>> {
   const result: unknown[] = await em.query(query, parameters);
@@ -71,11 +82,13 @@ export async function insertItems(em: EntityManager, table: ImportTable, items: 
 /** Writes the items whose stored columns differ from the document's; returns the new version of each one written. */
 export async function updateItems(em: EntityManager, table: ImportTable, items: PlannedItem[]): Promise<Map<string, number>> {
   if (!items.length) return new Map();
-  const columns = columnsOf(items).filter((c) => c !== 'id');
+  // Times a translated document gives (created_at, updated_at) are written with a change, never a change by themselves.
+  const stamped = columnsOf(items).includes('updated_at');
+  const columns = columnsOf(items).filter((c) => !['id', 'created_at', 'updated_at'].includes(c));
   const list = (alias: string) => columns.map((c) => `${alias}.${c}`).join(', ');
   return versionsReturned(
     em,
-    `UPDATE ${table} t SET (${columns.join(', ')}) = (${list('d')}), updated_at = now()
+    `UPDATE ${table} t SET (${columns.join(', ')}) = (${list('d')}), updated_at = ${stamped ? 'd.updated_at' : 'now()'}
      FROM jsonb_populate_recordset(null::${table}, $1::jsonb) d
      WHERE t.id = d.id AND (${list('t')}) IS DISTINCT FROM (${list('d')})
      RETURNING t.id, t.version`,

@@ -88,6 +88,7 @@ export function stixBundleOf(data: BriefData, details: StixDetails): StixBundle 
     ids: new Map(),
     topicIds: new Map(details.topics.map((t) => [t.id, stixId('report', t.id)])),
     statementTopics: new Map(details.statementTopics.map((s) => [s.id, s.topicId])),
+    access: new Map(details.access.map((a) => [a.id, a])),
   };
   for (const a of details.actors) ctx.ids.set(a.id, actorStixId(a, stixTerms));
   for (const l of details.locations) ctx.ids.set(l.id, stixId('location', l.id));

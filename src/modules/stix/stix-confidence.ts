@@ -23,3 +23,12 @@ export const LIKELIHOOD_CONFIDENCE: Record<Likelihood, number> = {
   [Likelihood.VERY_LIKELY]: 85,
   [Likelihood.ALMOST_CERTAIN]: 95,
 };
+
+/**
+ * The Admiralty credibility a STIX `confidence` stands for, by the ranges of Appendix A.5 (80-100 is 1 ... 0-19 is 5);
+ * 6 ("truth cannot be judged") when there is none. The only mapping STIX defines onto a Dossier scale.
+ */
+export function credibilityOfConfidence(confidence: unknown): number {
+  if (typeof confidence !== 'number' || !Number.isInteger(confidence) || confidence < 0 || confidence > 100) return 6;
+  return confidence >= 80 ? 1 : confidence >= 60 ? 2 : confidence >= 40 ? 3 : confidence >= 20 ? 4 : 5;
+}

@@ -32,43 +32,42 @@ interface ExtensionSpec {
 }
 
 const QUANTITY = 'quantity {low, best, high: number; unit, as_stated: string; exact: boolean} (a range: "approximately 10,000 troops")';
-const STATEMENT = `dossier_id (uuid), topic_ref (report of the topic), description (the statement)`;
+const STATEMENT = `dossier_id (uuid), topic_ref (report of the topic), description (the statement), organisation and audience (as for every Dossier object)`;
+/** Every Dossier extension and new SDO carries who may read the object besides its marking. */
+const ACCESS =
+  'organisation (of an AMBER+STRICT object: the organisation it is shared within), audience (of a TLP:RED object: the principals it is shared with)';
 
 /** The Dossier extensions, by what they extend. */
 export const EXTENSIONS = {
   actor: {
     name: 'Dossier actor',
     kind: 'property-extension',
-    properties:
-      'On identity, threat-actor and intrusion-set: dossier_id (uuid), kind (term of the actor-kind vocabulary), aliases, country_code (ISO 3166-1 alpha-2), parent_ref (the actor it is part of). Its identifiers in registers are external_references (source_name is the identifier-scheme term).',
+    properties: `On identity, threat-actor and intrusion-set: dossier_id (uuid), ${ACCESS}, kind (term of the actor-kind vocabulary), aliases, country_code (ISO 3166-1 alpha-2), parent_ref (the actor it is part of). Its identifiers in registers are external_references (source_name is the identifier-scheme term).`,
   },
   location: {
     name: 'Dossier location',
     kind: 'property-extension',
-    properties: 'On location: dossier_id (uuid), kind (term of the location-kind vocabulary).',
+    properties: `On location: dossier_id (uuid), ${ACCESS}, kind (term of the location-kind vocabulary).`,
   },
   topic: {
     name: 'Dossier topic',
     kind: 'property-extension',
-    properties: 'On report (a topic: a situation under watch): dossier_id (uuid), slug, starts_on, ends_on (YYYY-MM-DD).',
+    properties: `On report (a topic: a situation under watch): dossier_id (uuid), ${ACCESS}, slug, starts_on, ends_on (YYYY-MM-DD).`,
   },
   source: {
     name: 'Dossier source',
     kind: 'property-extension',
-    properties:
-      'On report (a source statements are cited to): dossier_id (uuid), kind (term of the source-kind vocabulary), reliability (Admiralty source reliability A-F; STIX has no scale for it), published_on (YYYY-MM-DD), publisher_ref (the actor who published it), url.',
+    properties: `On report (a source statements are cited to): dossier_id (uuid), ${ACCESS}, kind (term of the source-kind vocabulary), reliability (Admiralty source reliability A-F; STIX has no scale for it), published_on (YYYY-MM-DD), publisher_ref (the actor who published it), url.`,
   },
   citation: {
     name: 'Dossier citation',
     kind: 'property-extension',
-    properties:
-      'On note (one statement cited to one source): dossier_id (uuid), statement_ref, source_ref (report of the source), verb (reporting verb: STATES, ASSESSES ...), credibility (Admiralty information credibility 1-6; confidence carries its Appendix A value), quote, url, page, paragraph, accessed_on (YYYY-MM-DD).',
+    properties: `On note (one statement cited to one source): dossier_id (uuid), ${ACCESS}, statement_ref, source_ref (report of the source), verb (reporting verb: STATES, ASSESSES ...), credibility (Admiralty information credibility 1-6; confidence carries its Appendix A value), quote, url, page, paragraph, accessed_on (YYYY-MM-DD).`,
   },
   relation: {
     name: 'Dossier relation',
     kind: 'property-extension',
-    properties:
-      'On relationship (a relation between two actors): dossier_id (uuid), topic_ref, relation_type (term of the relation-type vocabulary), valid_from, valid_to (YYYY-MM-DD, inclusive).',
+    properties: `On relationship (a relation between two actors): dossier_id (uuid), ${ACCESS}, topic_ref, relation_type (term of the relation-type vocabulary), valid_from, valid_to (YYYY-MM-DD, inclusive).`,
   },
   capability: {
     name: 'Dossier capability',
@@ -92,7 +91,7 @@ export const EXTENSIONS = {
     name: 'Dossier event',
     kind: 'new-sdo',
     sdoType: 'dossier-event',
-    properties: `New SDO dossier-event, something that happened: ${STATEMENT} (name is its title), occurred_on (YYYY-MM-DD, the first day of the period), precision (DAY, MONTH or YEAR), first_seen and last_seen (the interval it covers), location_ref, affected_refs (actors), ${QUANTITY}.`,
+    properties: `New SDO dossier-event, something that happened: ${STATEMENT} (name is its title, description its description), occurred_on (YYYY-MM-DD, the first day of the period), precision (DAY, MONTH or YEAR), first_seen and last_seen (the interval it covers), location_ref, affected_refs (actors), ${QUANTITY}.`,
   },
 } satisfies Record<string, ExtensionSpec>;
 

@@ -1,4 +1,4 @@
-import { highestMarking, type Marking } from '../../common/marking';
+import { highestMarking, Marking } from '../../common/marking';
 import type { CitationRow, QuantityRow, SourceRow, StatementRow } from '../brief/brief.read';
 import { occurredInterval } from '../event/event.dates';
 import { Confidence, Likelihood } from '../implication/judgment-scales';
@@ -27,6 +27,20 @@ export interface ObjectContext {
   topicIds: Map<string, string>;
   /** Dossier id of a statement -> its topic. */
   statementTopics: Map<string, string>;
+  /** Dossier id -> its organisation and audience, where it has either. */
+  access: Map<string, { organisation: string | null; audience: string[] }>;
+}
+
+/**
+ * An AMBER+STRICT item's organisation and a RED item's audience (who may read it besides the marking), so that an
+ * import of the bundle gives it to the same readers; nothing for other markings, where they mean nothing.
+ */
+export function accessOf(ctx: ObjectContext, id: string, marking: Marking) {
+  const access = ctx.access.get(id);
+  return {
+    organisation: marking === Marking.AMBER_STRICT ? (access?.organisation ?? undefined) : undefined,
+    audience: marking === Marking.RED ? access?.audience : undefined,
+  };
 }
 
 const ref = (ctx: ObjectContext, dossierId: string | null | undefined) => (dossierId ? ctx.ids.get(dossierId) : undefined);
@@ -75,6 +89,7 @@ export function actorObject(actor: ActorDetail, ctx: ObjectContext): StixObject 
     external_references: actor.externalIds.map((e) => ({ source_name: e.scheme, external_id: e.value })),
     extensions: extensionEntry('actor', {
       dossier_id: actor.id,
+      ...accessOf(ctx, actor.id, actor.marking),
       kind: actor.kind,
       aliases: actor.aliases,
       country_code: actor.countryCode,
@@ -94,7 +109,7 @@ export function locationObject(location: LocationDetail, ctx: ObjectContext): St
     longitude: location.longitude,
     // STIX wants a region, a country or coordinates; a place known by none of them has an unknown region.
     region: placed ? undefined : 'unknown',
-    extensions: extensionEntry('location', { dossier_id: location.id, kind: location.kind }),
+    extensions: extensionEntry('location', { dossier_id: location.id, kind: location.kind, ...accessOf(ctx, location.id, location.marking) }),
   };
 }
 
@@ -107,7 +122,13 @@ export function topicObject(topic: TopicDetail, objectRefs: string[], ctx: Objec
     report_types: ['threat-report'],
     published: stixTimestamp(topic.createdAt),
     object_refs: objectRefs,
-    extensions: extensionEntry('topic', { dossier_id: topic.id, slug: topic.slug, starts_on: topic.startsOn, ends_on: topic.endsOn }),
+    extensions: extensionEntry('topic', {
+      dossier_id: topic.id,
+      slug: topic.slug,
+      starts_on: topic.startsOn,
+      ends_on: topic.endsOn,
+      ...accessOf(ctx, topic.id, topic.marking),
+    }),
   };
 }
 
@@ -124,6 +145,7 @@ export function sourceObject(source: SourceRow, detail: SourceDetail, citationRe
     external_references: source.url ? [{ source_name: source.name, url: source.url }] : undefined,
     extensions: extensionEntry('source', {
       dossier_id: source.id,
+      ...accessOf(ctx, source.id, detail.marking),
       kind: source.kind,
       reliability: source.reliability,
       published_on: source.publishedOn,
@@ -142,8 +164,9 @@ export function citationObject(citation: CitationRow, statement: StatementRow, c
   const statementRef = ctx.ids.get(statement.id)!;
   const sourceRef = ctx.ids.get(citation.source.id)!;
   const locator = [citation.page && `page ${citation.page}`, citation.paragraph && `paragraph ${citation.paragraph}`].filter(Boolean).join(', ');
+  const marking = citationMarking(citation, statement);
   return {
-    ...common('note', ctx.ids.get(citation.id)!, { ...citation, createdAt, marking: citationMarking(citation, statement) }),
+    ...common('note', ctx.ids.get(citation.id)!, { ...citation, createdAt, marking }),
     abstract: `${citation.source.name} ${citation.verb.toLowerCase()}`,
     content: citation.quote ?? (locator || `See ${citation.source.name}.`),
     object_refs: [statementRef, sourceRef],
@@ -154,6 +177,8 @@ export function citationObject(citation: CitationRow, statement: StatementRow, c
         : undefined,
     extensions: extensionEntry('citation', {
       dossier_id: citation.id,
+      // The note is marked as the most restricted of citation, statement and source: so are its readers.
+      ...accessOf(ctx, [citation, statement, citation.source].find((x) => x.marking === marking)!.id, marking),
       statement_ref: statementRef,
       source_ref: sourceRef,
       verb: citation.verb,
@@ -176,6 +201,7 @@ function newSdo(key: ExtensionKey, s: StatementRow, ctx: ObjectContext, own: Rec
     topic_ref: ctx.topicIds.get(ctx.statementTopics.get(s.id) ?? ''),
     description: s.text,
     quantity: quantity(s.quantity),
+    ...accessOf(ctx, s.id, s.marking),
     ...own,
     extensions: extensionEntry(key),
   };
@@ -202,7 +228,7 @@ export function statementObject(s: StatementRow, ctx: ObjectContext): StixObject
       const { from, to } = occurredInterval(s.occurredOn!, s.precision!);
       return newSdo('event', s, ctx, {
         name: s.text,
-        description: undefined,
+        description: s.description,
         occurred_on: s.occurredOn,
         precision: s.precision,
         first_seen: stixTimestamp(from),
@@ -229,6 +255,7 @@ function relationObject(s: StatementRow, ctx: ObjectContext): StixObject {
     stop_time: s.validTo ? endOfDay(s.validTo) : undefined,
     extensions: extensionEntry('relation', {
       dossier_id: s.id,
+      ...accessOf(ctx, s.id, s.marking),
       topic_ref: ctx.topicIds.get(ctx.statementTopics.get(s.id) ?? ''),
       relation_type: s.category,
       valid_from: s.validFrom,

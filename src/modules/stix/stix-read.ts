@@ -18,6 +18,13 @@ export interface Stamped {
   updatedAt: string;
 }
 
+/** Who may read an item besides its marking: an AMBER+STRICT item's organisation, a RED item's audience. */
+export interface Access {
+  id: string;
+  organisation: string | null;
+  audience: string[];
+}
+
 export interface TopicDetail extends Stamped {
   slug: string;
   title: string;
@@ -58,6 +65,8 @@ export interface StixDetails {
   sources: SourceDetail[];
   /** Creation times of the citations. */
   citations: Array<{ id: string; createdAt: string }>;
+  /** The organisation and audience of every item read: exported where the marking gives them meaning. */
+  access: Access[];
   /** The topic each statement belongs to. */
   statementTopics: Array<{ id: string; topicId: string }>;
   /** Terms with a STIX spelling: `vocabulary/term` -> its STIX vocabulary and term. */
@@ -93,7 +102,7 @@ export function detailsQuery(q: SqlBuilder, data: BriefData): Sql {
     statementKinds.map((kind) => {
       const x = q.alias();
       const statementIds = uuids(data.statements.filter((s) => s.kind === kind).map((s) => s.id));
-      return sql`SELECT ${x}.id, ${x}.topic_id FROM ${sql.identifier(STATEMENT_KINDS[kind].table)} ${x}
+      return sql`SELECT ${x}.id, ${x}.topic_id, ${x}.organisation, ${x}.audience FROM ${sql.identifier(STATEMENT_KINDS[kind].table)} ${x}
         WHERE ${x}.id = ANY(${statementIds}) AND ${q.visible(x, STATEMENT_KINDS[kind].table)}`;
     }),
     '\nUNION ALL\n',
@@ -129,6 +138,16 @@ export function detailsQuery(q: SqlBuilder, data: BriefData): Sql {
         sql`citation ${c} WHERE ${c}.id = ANY(${uuids(ids.citations)}) AND ${q.visible(c, 'citation')}`,
       )},
       'statementTopics', ${list(sql`json_build_object('id', ${st}.id, 'topicId', ${st}.topic_id)`, sql`statement_topic ${st}`)},
+      'access', ${list(
+        sql`json_build_object('id', ${st}.id, 'organisation', ${st}.organisation, 'audience', ${st}.audience)`,
+        sql`(SELECT * FROM (SELECT id, organisation, audience FROM statement_topic
+          UNION ALL SELECT ${t}.id, ${t}.organisation, ${t}.audience FROM topic ${t} WHERE ${t}.id = ANY(${scopeTopics}) AND ${q.visible(t, 'topic')}
+          UNION ALL SELECT ${a}.id, ${a}.organisation, ${a}.audience FROM actor ${a} WHERE ${actorIds} AND ${q.visible(a, 'actor')}
+          UNION ALL SELECT ${l}.id, ${l}.organisation, ${l}.audience FROM location ${l} WHERE ${l}.id = ANY(${uuids(ids.locations)}) AND ${q.visible(l, 'location')}
+          UNION ALL SELECT ${s}.id, ${s}.organisation, ${s}.audience FROM source ${s} WHERE ${s}.id = ANY(${uuids(ids.sources)}) AND ${q.visible(s, 'source')}
+          UNION ALL SELECT ${c}.id, ${c}.organisation, ${c}.audience FROM citation ${c} WHERE ${c}.id = ANY(${uuids(ids.citations)}) AND ${q.visible(c, 'citation')}) u
+          WHERE u.organisation IS NOT NULL OR cardinality(u.audience) > 0) ${st}`,
+      )},
       'stixTerms', ${list(
         sql`json_build_object('vocabulary', vt.vocabulary, 'term', vt.term, 'stixVocabulary', vt.stix_vocabulary, 'stixTerm', vt.stix_term)`,
         sql`vocabulary_term vt WHERE vt.stix_term IS NOT NULL AND vt.vocabulary = ANY(${sql.value(

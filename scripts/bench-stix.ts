@@ -1,0 +1,113 @@
+// Benchmark: a generated STIX 2.1 bundle of 10,000 objects (actors, reports, relationships between the actors)
+// imported through importData over HTTP, imported again (nothing changes), then its topic exported with stixBundle.
+// Prints time, objects per second and peak resident memory (RSS) of each; asserts nothing. Uses a throwaway embedded
+// PostgreSQL, or DATABASE_URL when set.
+//   npm run bench:stix [-- --objects 10000]
+import { parseArgs } from 'node:util';
+import { v5 as uuidv5 } from 'uuid';
+import { Marking } from '../src/common/marking';
+import { createKey } from '../src/modules/identity/api-key.service';
+import { Role } from '../src/modules/identity/role';
+import { TLP2_MARKING_IDS } from '../src/modules/stix/stix-markings';
+import { benchmark } from './bench-support';
+
+const options = parseArgs({ options: { objects: { type: 'string', default: '10000' } } }).values;
+const OBJECTS = Number(options.objects);
+const NAMESPACE = '1b671a64-40d5-491e-99b0-da01ff1f3341';
+const id = (type: string, n: number) => `${type}--${uuidv5(`${type}/${n}`, NAMESPACE)}`;
+const stamp = '2024-05-01T00:00:00.000Z';
+
+/** 200 actors (threat actors and identities), 20 reports, and relationships between the actors for the rest. */
+function generated(n: number): string {
+  const common = (type: string, i: number) => ({
+    type,
+    spec_version: '2.1',
+    id: id(type, i),
+    created: stamp,
+    modified: stamp,
+    object_marking_refs: [TLP2_MARKING_IDS[Marking.GREEN]],
+  });
+  const actors = Array.from({ length: 200 }, (_, i) =>
+    i % 2
+      ? { ...common('threat-actor', i), name: `Actor ${i}`, threat_actor_types: ['crime-syndicate'] }
+      : { ...common('identity', i), name: `Victim ${i}`, identity_class: 'organization' },
+  );
+  const types = ['targets', 'attributed-to', 'related-to'];
+  const relationships = Array.from({ length: n - 220 }, (_, i) => ({
+    ...common('relationship', i),
+    relationship_type: types[i % 3],
+    source_ref: actors[(i * 2 + 1) % 200].id,
+    target_ref: actors[(i * 2) % 200].id,
+    description: `Relationship ${i}.`,
+    confidence: 50 + (i % 50),
+  }));
+  const reports = Array.from({ length: 20 }, (_, r) => ({
+    ...common('report', r),
+    name: `Report ${r}`,
+    report_types: ['threat-report'],
+    published: stamp,
+    object_refs: relationships.filter((_, i) => i % 20 === r).map((x) => x.id),
+  }));
+  return JSON.stringify({ type: 'bundle', id: id('bundle', 0), objects: [...actors, ...reports, ...relationships] });
+}
+
+interface Answer {
+  importData: { applied: boolean; counts: Array<{ table: string; created: number }>; problems: unknown[] };
+  stixBundle: { objectCount: number; json: string };
+}
+
+const IMPORT = `mutation($document: String!) { importData(format: STIX_BUNDLE, document: $document, name: "bench") {
+  applied counts { table created updated unchanged retracted kept } skipped { id } problems { path message } } }`;
+const EXPORT = `query { stixBundle(scope: { topics: ["stix-bench"] }) { objectCount json } }`;
+
+benchmark(
+  { EMBEDDED_PG_PORT: '54351', MAX_BODY_BYTES: String(128 * 1024 * 1024), STATEMENT_TIMEOUT_MS: '120000', LOG_LEVEL: 'error' },
+  async (dataSource, url) => {
+    const { key } = await createKey(dataSource.manager, { name: 'bench-stix', role: Role.ANALYST, clearance: Marking.AMBER, organisation: 'bench' });
+    const post = async (query: string, variables: Record<string, unknown> = {}) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: Answer; errors?: unknown[] };
+      if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 2000));
+      return body.data!;
+    };
+    // Peak memory of this process (the service and its client), sampled while each step runs.
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    const measured = async <T>(what: string, objects: (result: T) => number, work: () => Promise<T>) => {
+      global.gc?.();
+      peak = process.memoryUsage().rss;
+      const start = process.hrtime.bigint();
+      const result = await work();
+      const s = Number(process.hrtime.bigint() - start) / 1e9;
+      const n = objects(result);
+      console.log(`${what}: ${n} objects in ${s.toFixed(2)} s, ${Math.round(n / s)} objects/s, peak RSS ${(peak / 1024 / 1024).toFixed(0)} MiB`);
+      return result;
+    };
+
+    const bundle = generated(OBJECTS);
+    console.log(`bundle: ${OBJECTS} objects, ${(bundle.length / 1024 / 1024).toFixed(1)} MiB of JSON`);
+    const first = await measured(
+      'import (all created)',
+      () => OBJECTS,
+      () => post(IMPORT, { document: bundle }),
+    );
+    if (!first.importData.applied) throw new Error(JSON.stringify(first.importData.problems.slice(0, 5)));
+    console.log(`  counts ${JSON.stringify(Object.fromEntries(first.importData.counts.map((c) => [c.table, c.created])))}`);
+    await measured(
+      'the same bundle again (nothing written)',
+      () => OBJECTS,
+      () => post(IMPORT, { document: bundle }),
+    );
+    const exported = await measured(
+      'export of the topic',
+      (r) => r.stixBundle.objectCount,
+      () => post(EXPORT),
+    );
+    console.log(`  exported bundle: ${(exported.stixBundle.json.length / 1024 / 1024).toFixed(1)} MiB of JSON`);
+    clearInterval(sampler);
+  },
+);

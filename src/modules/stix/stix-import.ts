@@ -1,0 +1,102 @@
+import type { DataSource, EntityManager } from 'typeorm';
+import { describeProblems } from '../fixture/fixture.parse';
+import { fixtureSchema } from '../fixture/fixture.schema';
+import { documentName, importFixture, type Importer, type ImportReport } from '../import/import.service';
+import { Vocabulary } from '../vocabulary/vocabularies';
+import { extensionId } from './stix-extensions';
+import { parseBundle } from './stix-parse';
+import { BundleTranslation, type Mapped } from './stix-translate';
+
+// A STIX 2.1 bundle imported through the import of Dossier documents: translated into one (stix-translate.ts), then
+// written by the same code, with the same checks, counts and all-or-nothing. What it keeps of STIX itself (which
+// object became which item, the `modified` seen, confidence and reliability as given) goes to stix_object.
+
+/**
+ * Imports a STIX bundle as the document `name` of `importer` (by default its Dossier topic's slug, else "stix").
+ * Bad bundles are BAD_USER_INPUT, a marking above the importer's clearance FORBIDDEN; nothing is written then.
+ */
+export async function importStixBundle(
+  dataSource: DataSource,
+  importer: Importer,
+  text: string,
+  options: { name?: string; dryRun?: boolean } = {},
+): Promise<ImportReport> {
+  const { objects } = parseBundle(text);
+  const topic = objects.find((o) => o.type === 'report' && (o.extensions as Record<string, { slug?: string }> | undefined)?.[extensionId('topic')]?.slug);
+  const name = options.name ?? (topic?.extensions as Record<string, { slug: string }>)[extensionId('topic')]?.slug ?? 'stix';
+  const document = documentName(importer, name);
+  const terms: Array<{ vocabulary: string; term: string; stixVocabulary: string | null; stixTerm: string | null }> = await dataSource.query(
+    `SELECT vocabulary, term, stix_vocabulary AS "stixVocabulary", stix_term AS "stixTerm" FROM vocabulary_term
+     WHERE deprecated_at IS NULL AND vocabulary = ANY($1::text[])`,
+    [[Vocabulary.ACTOR_KIND, Vocabulary.SOURCE_KIND, Vocabulary.RELATION_TYPE]],
+  );
+  const stored = new Map(
+    (
+      await dataSource.query<Array<{ stixId: string; itemId: string; modified: Date }>>(
+        `SELECT stix_id AS "stixId", item_id AS "itemId", modified FROM stix_object WHERE document = $1 AND stix_id = ANY($2::text[])`,
+        [document, objects.map((o) => o.id)],
+      )
+    ).map((s) => [s.stixId, s]),
+  );
+  const translation = new BundleTranslation(objects, importer.viewer, name, document, { terms }, new Set(stored.keys())).translate();
+  const parsed = fixtureSchema.safeParse(translation.document);
+  if (!parsed.success) {
+    return {
+      document,
+      applied: false,
+      dryRun: !!options.dryRun,
+      counts: [],
+      kept: [],
+      skipped: translation.skipped,
+      problems: describeProblems(translation.document, parsed.error.issues),
+    };
+  }
+
+  // An object seen before at the same or a later `modified` is left as it is; a newer one is written.
+  const time = (v: string | Date) => new Date(v).getTime();
+  const leave = new Set<string>();
+  const moved: Mapped[] = [];
+  for (const m of translation.mapped) {
+    const before = stored.get(m.stixId);
+    if (before && time(before.modified) >= time(m.modified)) {
+      leave.add(m.itemId);
+      for (const c of translation.citationsOf.get(m.stixId) ?? []) leave.add(c);
+    } else moved.push(m);
+  }
+  const retract = new Map<string, string>();
+  const revoked = objects.filter((o) => o.revoked === true && stored.has(o.id));
+  for (const o of revoked) {
+    const before = stored.get(o.id)!;
+    if (time(before.modified) < time(String(o.modified))) retract.set(before.itemId, `revoked in STIX (${o.id})`);
+  }
+  const principal = importer.viewer.principal ?? 'dossier:seed';
+  const record = async (em: EntityManager) => {
+    const rows = [
+      ...moved,
+      ...revoked.map((o) => ({
+        stixId: o.id,
+        itemId: stored.get(o.id)!.itemId,
+        table: 'revoked',
+        modified: String(o.modified),
+        confidence: null,
+        reliability: null,
+      })),
+    ];
+    if (!rows.length) return;
+    // Only what is newer is written: a bundle imported again writes no row.
+    await em.query(
+      `INSERT INTO stix_object (document, stix_id, item_id, item_table, modified, principal, confidence, reliability)
+       SELECT $1, x."stixId", x."itemId", x.table, x.modified, $2, x.confidence, x.reliability
+       FROM jsonb_to_recordset($3::jsonb) AS x("stixId" text, "itemId" uuid, "table" text, modified timestamptz, confidence int, reliability text)
+       ON CONFLICT (document, stix_id) DO UPDATE SET item_id = excluded.item_id, item_table = excluded.item_table, modified = excluded.modified,
+         principal = excluded.principal, confidence = excluded.confidence, reliability = excluded.reliability, imported_at = now()
+       WHERE stix_object.modified < excluded.modified`,
+      [document, principal, JSON.stringify(rows)],
+    );
+  };
+  return importFixture(dataSource, importer, parsed.data, {
+    name,
+    dryRun: options.dryRun,
+    translated: { ids: translation.ids, stamps: translation.stamps, leave, retract, skipped: translation.skipped, record },
+  });
+}

@@ -1,0 +1,104 @@
+import { GraphQLError } from 'graphql';
+import { ErrorCode } from '../../common/errors';
+import { markingOfStixId } from './stix-markings';
+
+// A STIX bundle as it arrives: checked for size before it is parsed (depth, string length, object count, read off the
+// text in one pass), so a hostile bundle costs no more memory than its text; then for ids and references.
+
+export const STIX_LIMITS = { objects: 50_000, depth: 24, stringLength: 100_000 };
+
+export type RawObject = { type: string; id: string } & Record<string, unknown>;
+
+/** BAD_USER_INPUT on the document, with the problems found (each with its object). */
+export const badBundle = (message: string, problems: Array<{ path: string; message: string }> = []) =>
+  new GraphQLError(`Invalid argument "document": ${message}`, {
+    extensions: { code: ErrorCode.BAD_USER_INPUT, argumentName: 'document', problems: problems.slice(0, 50) },
+  });
+
+/** A STIX timestamp in milliseconds (NaN for none): timestamps of other precisions compare as times, not as text. */
+export const timeOf = (v: unknown) => (typeof v === 'string' ? Date.parse(v) : NaN);
+
+const STIX_ID = /^[a-z0-9][a-z0-9-]*--[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Nesting, strings and objects of the text, without parsing it: refused past the limits. */
+function checkShape(text: string): void {
+  let depth = 0;
+  let objects = 0;
+  const containers: number[] = [];
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (c === 34 /* " */) {
+      const start = i;
+      for (i++; i < text.length && text.charCodeAt(i) !== 34; i++) if (text.charCodeAt(i) === 92 /* \ */) i++;
+      if (i - start - 1 > STIX_LIMITS.stringLength) throw badBundle(`holds a string longer than ${STIX_LIMITS.stringLength} characters`);
+    } else if (c === 123 /* { */ || c === 91 /* [ */) {
+      depth++;
+      if (depth > STIX_LIMITS.depth) throw badBundle(`is nested deeper than ${STIX_LIMITS.depth} levels`);
+      // An object of the bundle's list: the third level, inside an array.
+      if (c === 123 && depth === 3 && containers[1] === 91 && ++objects > STIX_LIMITS.objects) {
+        throw badBundle(`has more than ${STIX_LIMITS.objects} objects: split it into several bundles`);
+      }
+      containers[depth - 1] = c;
+    } else if (c === 125 || c === 93) depth--;
+  }
+}
+
+/** The references an object holds (`*_ref`, `*_refs`, at any depth), with where. */
+export function referencesOf(object: RawObject): Array<{ ref: string; path: string }> {
+  const found: Array<{ ref: string; path: string }> = [];
+  const walk = (value: unknown, path: string, key: string) => {
+    if (typeof value === 'string' && (key.endsWith('_ref') || key.endsWith('_refs'))) found.push({ ref: value, path });
+    else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}[${i}]`, key));
+    else if (value && typeof value === 'object') for (const [k, v] of Object.entries(value)) walk(v, path ? `${path}.${k}` : k, k);
+  };
+  walk(object, '', '');
+  return found;
+}
+
+/**
+ * The objects of a bundle, one per id (the newest `modified` where a bundle holds several versions), and the older
+ * versions left. BAD_USER_INPUT for what is not a bundle, for ids given twice at one version, and for references to
+ * objects the bundle does not hold (the standard TLP marking definitions aside).
+ */
+export function parseBundle(text: string): { objects: RawObject[]; older: RawObject[] } {
+  checkShape(text);
+  let raw: unknown;
+  try {
+    raw = JSON.parse(text);
+  } catch (error) {
+    throw badBundle(`not valid JSON: ${(error as Error).message}`);
+  }
+  const bundle = raw as { type?: unknown; objects?: unknown };
+  if (!bundle || typeof bundle !== 'object' || bundle.type !== 'bundle') throw badBundle('is not a STIX bundle (type "bundle")');
+  const list = bundle.objects ?? [];
+  if (!Array.isArray(list)) throw badBundle('objects must be a list');
+  const problems: Array<{ path: string; message: string }> = [];
+  const newest = new Map<string, RawObject>();
+  const older: RawObject[] = [];
+  list.forEach((o: unknown, i) => {
+    const object = o as RawObject;
+    if (!object || typeof object !== 'object' || typeof object.type !== 'string' || typeof object.id !== 'string' || !STIX_ID.test(object.id)) {
+      problems.push({ path: `objects[${i}]`, message: 'not a STIX object: needs a type and an id "<type>--<uuid>"' });
+      return;
+    }
+    if (!object.id.startsWith(`${object.type}--`))
+      problems.push({ path: `objects[${i}] (${object.id})`, message: `its id does not name its type ${object.type}` });
+    const seen = newest.get(object.id);
+    if (!seen) return void newest.set(object.id, object);
+    const [a, b] = [timeOf(seen.modified), timeOf(object.modified)];
+    if (a === b || (Number.isNaN(a) && Number.isNaN(b)))
+      problems.push({ path: `objects[${i}] (${object.id})`, message: 'the same object (id and modified) is in the bundle twice' });
+    else if (b > a) {
+      older.push(seen);
+      newest.set(object.id, object);
+    } else older.push(object);
+  });
+  for (const object of newest.values()) {
+    for (const { ref, path } of referencesOf(object)) {
+      if (!newest.has(ref) && !markingOfStixId(ref))
+        problems.push({ path: `${object.id}.${path}`, message: `refers to ${ref}, which the bundle does not hold` });
+    }
+  }
+  if (problems.length) throw badBundle(`has ${problems.length} problem(s): ${problems[0].path}: ${problems[0].message}`, problems);
+  return { objects: [...newest.values()], older };
+}
