@@ -73,7 +73,9 @@ benchmark({ EMBEDDED_PG_PORT: '54343', STATEMENT_TIMEOUT_MS: '1800000' }, async 
     dist('distribution(of: SOURCE)', DistributionField.SOURCE);
     dist('distribution(of: RELIABILITY)', DistributionField.RELIABILITY);
     dist('distribution(of: LIKELIHOOD)', DistributionField.LIKELIHOOD);
-    dist('distribution(of: ACTOR, top: 10) (scan only)', DistributionField.ACTOR, 10);
+    dist('distribution(of: ACTOR, top: 10)', DistributionField.ACTOR, 10);
+    dist('distribution(of: ACTOR_KIND)', DistributionField.ACTOR_KIND);
+    dist('distribution(of: PUBLISHER, top: 10)', DistributionField.PUBLISHER, 10);
     time('timeSeries(EVENT_DATE, MONTH, 2024)', series(TimeField.EVENT_DATE, Interval.MONTH, '2024-01-01', '2024-12-31'));
     time('timeSeries(REPORT_DATE, MONTH, 2024)', series(TimeField.REPORT_DATE, Interval.MONTH, '2024-01-01', '2024-12-31'));
     time('timeSeries(CHANGE_DATE, DAY, 30 days) (scan only)', series(TimeField.CHANGE_DATE, Interval.DAY, daysAgo(29), daysAgo(0)));

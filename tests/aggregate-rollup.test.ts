@@ -237,6 +237,21 @@ async function addStatements(rng: ReturnType<typeof random>, n: number, step: nu
   );
 }
 
+/** Every reader's answers for `fields` from the rollup equal the scan's. */
+async function expectFieldsEqualScan(when: string, fields: DistributionField[]) {
+  for (const viewer of READERS) {
+    for (const filter of [null, { topic: TOPIC }]) {
+      for (const field of fields) {
+        const [fast, scan] = [
+          await distribution(server.dataSource, viewer, field, null, filter),
+          await distribution(server.dataSource, viewer, field, null, filter, null, 'scan'),
+        ];
+        expect({ when, viewer: viewer.principal, filter, field, buckets: fast }).toEqual({ when, viewer: viewer.principal, filter, field, buckets: scan });
+      }
+    }
+  }
+}
+
 /** Every reader's every rollup answer equals the scan's. */
 async function expectRollupEqualsScan(when: string) {
   const ds = server.dataSource;
@@ -298,9 +313,11 @@ test('after every sort of write, the rollup answers what a scan answers, for eve
     (await distribution(server.dataSource, viewer, DistributionField.MARKING, null, null)).reduce((n, b) => n + b.count, 0);
   expect(await marked(READERS[0])).toBeLessThan(await marked(READERS[5]));
   expect(await distribution(server.dataSource, READERS[5], DistributionField.SOURCE, null, { topic: TOPIC })).not.toEqual([]);
-  const named = async (viewer: Viewer) => (await distribution(server.dataSource, viewer, DistributionField.ACTOR, null, null)).length;
+  // An actor of these statements marked RED for org-a/r1 only: its bucket is that reader's alone.
+  await q(`UPDATE actor SET marking = 'RED', organisation = NULL, audience = '{org-a/r1}' WHERE id = (SELECT actor_id FROM capability WHERE topic_id IN
+    (SELECT id FROM topic WHERE slug LIKE 'rollup-%') ORDER BY id LIMIT 1)`);
+  const named = async (viewer: Viewer) => (await distribution(server.dataSource, viewer, DistributionField.ACTOR, null, { topic: TOPIC })).length;
   expect(await named(READERS[0])).toBeLessThan(await named(READERS[5]));
-  expect(await distribution(server.dataSource, READERS[5], DistributionField.PUBLISHER, null, null)).not.toEqual([]);
   // The service folds the delta rows meanwhile (every 300 ms here), and no answer changes.
   const duplicated = async () =>
     (await q(`SELECT count(*)::int AS n FROM (SELECT 1 FROM aggregate_rollup GROUP BY field, kind, value, topic_id, st_key, set_id HAVING count(*) > 1) d`))[0]
@@ -402,12 +419,46 @@ test('two writers of one statement at once leave it counted once', async () => {
   await expectRollupEqualsScan('after two writers at once');
 }, 900_000);
 
+test('writes to actors, the actors statements name and publishers keep the actor fields exact', async () => {
+  const rng = random(20261203);
+  await addStatements(rng, 3, 100);
+  const fields = [DistributionField.ACTOR, DistributionField.ACTOR_KIND, DistributionField.PUBLISHER];
+  const actors = (await q(`SELECT id FROM actor WHERE name LIKE 'rollup actor %' ORDER BY name`)).map((r: { id: string }) => r.id);
+  const events = await ids('event');
+  const steps: Array<[string, () => Promise<unknown>]> = [
+    ['a publisher set', () => q(`UPDATE source SET publisher_id = $1 WHERE name IN ('rollup source 1', 'rollup source 2')`, [actors[3]])],
+    ['its publisher re-marked', () => q(`UPDATE actor SET marking = 'AMBER_STRICT', organisation = 'org-a', audience = '{}' WHERE id = $1`, [actors[3]])],
+    [
+      'an actor named by events',
+      () => q(`INSERT INTO event_actor (event_id, actor_id) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING`, [events, actors[3]]),
+    ],
+    [
+      'an actor named by implications',
+      () => q(`INSERT INTO implication_actor (implication_id, actor_id) SELECT id, $1 FROM implication ON CONFLICT DO NOTHING`, [actors[0]]),
+    ],
+    ['an actor re-marked', () => q(`UPDATE actor SET marking = 'RED', organisation = NULL, audience = '{org-b/r2}' WHERE id = $1`, [actors[0]])],
+    ['an actor of another kind', () => q(`UPDATE actor SET kind = 'ARMED_FORCE' WHERE id = $1`, [actors[1]])],
+    [
+      'capabilities of another actor',
+      () => q(`UPDATE capability SET actor_id = $1 WHERE topic_id IN (SELECT id FROM topic WHERE slug LIKE 'rollup-%')`, [actors[3]]),
+    ],
+    ['relations to another actor', () => q(`UPDATE actor_relation SET to_actor_id = $1 WHERE from_actor_id <> $1`, [actors[3]])],
+    ['an actor no longer named', () => q(`DELETE FROM event_actor WHERE actor_id = $1`, [actors[3]])],
+    ['a publisher removed', () => q(`UPDATE source SET publisher_id = NULL WHERE name = 'rollup source 1'`)],
+  ];
+  for (const [when, write] of steps) {
+    await write();
+    await expectFieldsEqualScan(`after ${when}`, fields);
+  }
+}, 900_000);
+
 test('a source or an actor re-marked while a statement naming it is written leaves the rollup exact', async () => {
   const [source] = await q(`SELECT id FROM source WHERE name = 'rollup source 2'`);
   const [actor] = await q(`SELECT id FROM actor WHERE name = 'rollup actor 4'`);
   const [capability] = await q(
-    `SELECT id FROM capability WHERE topic_id = (SELECT id FROM topic WHERE slug = $1) AND retracted_at IS NULL ORDER BY id LIMIT 1`,
-    [TOPIC],
+    `INSERT INTO capability (id, topic_id, actor_id, category, statement) SELECT gen_random_uuid(), (SELECT id FROM topic WHERE slug = $1), $2, 'TACTICS', 'cited'
+     RETURNING id`,
+    [TOPIC, actor.id],
   );
   await q(`UPDATE source SET marking = 'CLEAR', organisation = NULL, audience = '{}', retracted_at = NULL, retraction_reason = NULL WHERE id = $1`, [
     source.id,

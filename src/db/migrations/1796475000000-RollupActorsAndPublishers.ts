@@ -25,7 +25,7 @@ interface Kind {
   cited: string;
   /** (sid, field, value, keys) rows of the statement's own fields, from `st`. */
   own: string;
-  /** Columns of the statement that decide its contributions. */
+  /** Columns of the statement that decide its contributions (besides id). */
   columns: string;
   /** (sid, actor_id) of the statements `st` (ids $1). */
   actors: string;
@@ -109,25 +109,23 @@ const refreshFunction = (k: Kind) => `refresh_${k.kind.toLowerCase()}_contributi
 
 /**
  * What the statements $1 of kind `k` contribute, as (sid, field, value, alternatives) in `grouped`, with `st` (the
- * live statements and their key), `cit` and `act`. `fields`: only these (a backfill), or all of them.
+ * live statements and their key), `cit` and `act`; stored as one row per statement in `new`.
  */
-function contributions(k: Kind, fields?: string[]) {
-  const keep = (field: string) => !fields || fields.includes(field);
+function contributions(k: Kind) {
   const branches = [
-    keep('MARKING') && `SELECT id, 'MARKING', marking::text, NULL::uuid[] FROM st`,
-    keep('TOPIC') && `SELECT id, 'TOPIC', topic_id::text, NULL FROM st`,
-    keep('SOURCE') && `SELECT sid, 'SOURCE', source_id::text, keys FROM cit`,
-    keep('RELIABILITY') && `SELECT sid, 'RELIABILITY', reliability::text, keys FROM cit`,
-    keep('CREDIBILITY') && `SELECT sid, 'CREDIBILITY', credibility::text, keys FROM cit`,
-    keep('REPORT_DATE') &&
-      `SELECT sid, 'REPORT_DATE_' || upper(i), to_char(date_trunc(i, published_on::timestamp), 'YYYY-MM-DD'), keys
+    `SELECT id, 'MARKING', marking::text, NULL::uuid[] FROM st`,
+    `SELECT id, 'TOPIC', topic_id::text, NULL FROM st`,
+    `SELECT sid, 'SOURCE', source_id::text, keys FROM cit`,
+    `SELECT sid, 'RELIABILITY', reliability::text, keys FROM cit`,
+    `SELECT sid, 'CREDIBILITY', credibility::text, keys FROM cit`,
+    `SELECT sid, 'REPORT_DATE_' || upper(i), to_char(date_trunc(i, published_on::timestamp), 'YYYY-MM-DD'), keys
        FROM cit, unnest(ARRAY['day', 'week', 'month', 'quarter', 'year']) i WHERE published_on IS NOT NULL`,
-    keep('PUBLISHER') && `SELECT sid, 'PUBLISHER', publisher_id::text, access_key_set(ARRAY[c_key, s_key, p_key]) FROM cit WHERE publisher_id IS NOT NULL`,
-    keep('ACTOR') && `SELECT sid, 'ACTOR', id::text, ARRAY[key] FROM act`,
-    keep('ACTOR_KIND') && `SELECT sid, 'ACTOR_KIND', kind, ARRAY[key] FROM act`,
-    keep('OWN') && k.own,
-  ].filter(Boolean);
-  return `st AS (SELECT *, access_key_id(marking, organisation, audience) AS st_key FROM ${k.table} WHERE id = ANY($1) AND retracted_at IS NULL),
+    `SELECT sid, 'PUBLISHER', publisher_id::text, access_key_set(ARRAY[c_key, s_key, p_key]) FROM cit WHERE publisher_id IS NOT NULL`,
+    `SELECT sid, 'ACTOR', id::text, ARRAY[key] FROM act`,
+    `SELECT sid, 'ACTOR_KIND', kind, ARRAY[key] FROM act`,
+    k.own,
+  ];
+  return `st AS (SELECT id, ${k.columns}, access_key_id(marking, organisation, audience) AS st_key FROM ${k.table} WHERE id = ANY($1) AND retracted_at IS NULL),
     cit AS (SELECT *, access_keys(c_key, s_key) AS keys FROM (
       SELECT c.${k.cited} AS sid, c.source_id, c.credibility, s.reliability, s.published_on, s.publisher_id,
         c.marking AS c_marking, c.organisation AS c_organisation, c.audience AS c_audience, s.marking AS s_marking, s.organisation AS s_organisation,
@@ -153,11 +151,15 @@ function contributions(k: Kind, fields?: string[]) {
       ON CONFLICT DO NOTHING RETURNING id, alternatives),
     new_alternatives AS (INSERT INTO access_alternative (set_id, keys)
       SELECT id, alternative::uuid[] FROM new_sets, unnest(string_to_array(alternatives, ';')) alternative),
-    new AS (INSERT INTO statement_contribution (statement_id, field, kind, value, topic_id, st_key, set_id)
-      SELECT g.sid, g.field, '${k.kind}', g.value, st.topic_id, st.st_key, md5(g.alternatives)::uuid
-      FROM grouped g JOIN st ON st.id = g.sid
-      RETURNING field, kind, value, topic_id, st_key, set_id, 1 AS n)`;
+    new AS (INSERT INTO statement_contributions (statement_id, kind, topic_id, st_key, fields, vals, sets)
+      SELECT g.sid, '${k.kind}', st.topic_id, st.st_key, array_agg(g.field), array_agg(g.value), array_agg(md5(g.alternatives)::uuid)
+      FROM grouped g JOIN st ON st.id = g.sid GROUP BY g.sid, st.topic_id, st.st_key
+      RETURNING *)`;
 }
+
+/** The rows of `contributions` (statement_contributions rows) as rollup deltas of `n` each. */
+const deltas = (contributions: string, n: number) => `SELECT u.field, c.kind, u.value, c.topic_id, c.st_key, u.set_id, ${n} AS n
+  FROM ${contributions} c, unnest(c.fields, c.vals, c.sets) u (field, value, set_id)`;
 
 /** Subtracts what the statements `ids` contributed, adds what they contribute now; locks them first (see RefreshContributionsAtCommit). */
 function refreshSql(k: Kind) {
@@ -166,17 +168,17 @@ function refreshSql(k: Kind) {
       IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
       EXECUTE 'SELECT FROM ${k.table} WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE' USING ids;
       EXECUTE $q$ WITH ${contributions(k)},
-        old AS (DELETE FROM statement_contribution WHERE statement_id = ANY($1) RETURNING field, kind, value, topic_id, st_key, set_id, -1 AS n)
+        old AS (DELETE FROM statement_contributions WHERE statement_id = ANY($1) RETURNING *)
         INSERT INTO aggregate_rollup (field, kind, value, topic_id, st_key, set_id, n)
-          SELECT field, kind, value, topic_id, st_key, set_id, sum(n) FROM (SELECT * FROM old UNION ALL SELECT * FROM new) d
+          SELECT field, kind, value, topic_id, st_key, set_id, sum(n) FROM (${deltas('old', -1)} UNION ALL ${deltas('new', 1)}) d
           GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 $q$ USING ids;
     END $fn$`;
 }
 
-/** The contributions of `fields` for every statement of kind `k`, added (they had none of these before). */
-const backfillSql = (k: Kind, fields: string[]) => `WITH ${contributions(k, fields)}
+/** The contributions of every statement of kind `k`, counted from nothing. */
+const rebuildSql = (k: Kind) => `WITH ${contributions(k).replace(/= ANY\(\$1\)/g, 'IS NOT NULL')}
   INSERT INTO aggregate_rollup (field, kind, value, topic_id, st_key, set_id, n)
-    SELECT field, kind, value, topic_id, st_key, set_id, sum(n) FROM new GROUP BY 1, 2, 3, 4, 5, 6`;
+    SELECT field, kind, value, topic_id, st_key, set_id, sum(n) FROM (${deltas('new', 1)}) d GROUP BY 1, 2, 3, 4, 5, 6`;
 
 const pendingRefreshSql = () => `CREATE OR REPLACE FUNCTION refresh_pending_contributions() RETURNS trigger LANGUAGE plpgsql AS $fn$
     DECLARE ids uuid[];
@@ -266,15 +268,31 @@ export class RollupActorsAndPublishers1796475000000 implements MigrationInterfac
     await createTriggers(queryRunner, 'actor', 'actor_contributions_changed', `'${ACTOR_COLUMNS}'`, ['UPDATE']);
     for (const link of LINKS) await createTriggers(queryRunner, link.table, 'link_contributions_changed', `'${link.kind}', '${link.column}'`);
 
-    for (const k of KINDS) await q(backfillSql(k, NEW_FIELDS).replace(/= ANY\(\$1\)/g, 'IS NOT NULL'));
+    // Every statement's contributions, counted again into the new table (one row per statement, not per field).
+    await q(`DROP TABLE statement_contribution`);
+    await q(`TRUNCATE aggregate_rollup`);
+    await q(`CREATE TABLE statement_contributions (
+      statement_id uuid NOT NULL, kind text NOT NULL, topic_id uuid NOT NULL, st_key uuid NOT NULL, fields text[] NOT NULL, vals text[] NOT NULL, sets uuid[] NOT NULL)`);
+    for (const k of KINDS) await q(rebuildSql(k));
+    // Not unique: a refresh deletes a statement's row and inserts its new one in one statement.
+    await q(`CREATE INDEX statement_contributions_statement ON statement_contributions (statement_id)`);
     await q(`SELECT compact_aggregate_rollup()`);
+    await q(`CREATE VIEW statement_contribution AS SELECT c.statement_id, u.field, u.value, c.kind, c.topic_id, c.st_key, u.set_id
+      FROM statement_contributions c, unnest(c.fields, c.vals, c.sets) u (field, value, set_id)`);
   }
 
   public async down(queryRunner: QueryRunner): Promise<void> {
     const q = (text: string) => queryRunner.query(text);
     for (const table of [...KINDS.map((k) => k.table), 'citation', 'source', 'actor', ...LINKS.map((l) => l.table)]) await dropTriggers(queryRunner, table);
-    await q(`DELETE FROM statement_contribution WHERE field = ANY(ARRAY['${NEW_FIELDS.join("', '")}'])`);
-    await q(`DELETE FROM aggregate_rollup WHERE field = ANY(ARRAY['${NEW_FIELDS.join("', '")}'])`);
+    const fields = `ARRAY['${NEW_FIELDS.join("', '")}']`;
+    await q(`CREATE TABLE statement_contribution_rows AS SELECT * FROM statement_contribution WHERE field <> ALL(${fields})`);
+    await q(`DROP VIEW statement_contribution`);
+    await q(`DROP TABLE statement_contributions`);
+    await q(`ALTER TABLE statement_contribution_rows RENAME TO statement_contribution`);
+    await q(`ALTER TABLE statement_contribution ALTER COLUMN field SET NOT NULL, ALTER COLUMN kind SET NOT NULL, ALTER COLUMN topic_id SET NOT NULL,
+      ALTER COLUMN st_key SET NOT NULL`);
+    await q(`CREATE INDEX statement_contribution_statement ON statement_contribution (statement_id)`);
+    await q(`DELETE FROM aggregate_rollup WHERE field = ANY(${fields})`);
     await q(`CREATE OR REPLACE FUNCTION statement_contributions_changed() RETURNS trigger LANGUAGE plpgsql AS $fn$
       DECLARE ids uuid[];
       BEGIN
