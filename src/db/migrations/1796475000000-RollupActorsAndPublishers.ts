@@ -35,6 +35,9 @@ interface Kind {
   about: string;
 }
 
+// The statements of a refresh ($1): a semi-join on their ids, which the planner hashes or looks up by index (a filter
+// `= ANY($1)` on a scan compares each row with every id).
+const IN_IDS = 'IN (SELECT unnest($1::uuid[]))';
 const STATE = 'marking, organisation, audience, retracted_at, topic_id';
 const KINDS: Kind[] = [
   {
@@ -63,7 +66,7 @@ const KINDS: Kind[] = [
     cited: 'implication_id',
     own: `SELECT id, 'LIKELIHOOD', likelihood::text, NULL::uuid[] FROM st UNION ALL SELECT id, 'CONFIDENCE', confidence::text, NULL FROM st`,
     columns: `${STATE}, likelihood, confidence`,
-    actors: 'SELECT implication_id, actor_id FROM implication_actor WHERE implication_id = ANY($1)',
+    actors: `SELECT implication_id, actor_id FROM implication_actor WHERE implication_id ${IN_IDS}`,
     named: '',
     about: 'SELECT implication_id FROM implication_actor WHERE actor_id IN (SELECT id FROM a)',
   },
@@ -73,7 +76,7 @@ const KINDS: Kind[] = [
     cited: 'event_id',
     own: `SELECT id, 'EVENT_DATE', to_char(occurred_on, 'YYYY-MM-DD') || ' ' || precision::text, NULL::uuid[] FROM st`,
     columns: `${STATE}, occurred_on, precision`,
-    actors: 'SELECT event_id, actor_id FROM event_actor WHERE event_id = ANY($1)',
+    actors: `SELECT event_id, actor_id FROM event_actor WHERE event_id ${IN_IDS}`,
     named: '',
     about: 'SELECT event_id FROM event_actor WHERE actor_id IN (SELECT id FROM a)',
   },
@@ -125,7 +128,7 @@ function contributions(k: Kind) {
     `SELECT sid, 'ACTOR_KIND', kind, ARRAY[key] FROM act`,
     k.own,
   ];
-  return `st AS (SELECT id, ${k.columns}, access_key_id(marking, organisation, audience) AS st_key FROM ${k.table} WHERE id = ANY($1) AND retracted_at IS NULL),
+  return `st AS (SELECT id, ${k.columns}, access_key_id(marking, organisation, audience) AS st_key FROM ${k.table} WHERE id ${IN_IDS} AND retracted_at IS NULL),
     cit AS (SELECT *, access_keys(c_key, s_key) AS keys FROM (
       SELECT c.${k.cited} AS sid, c.source_id, c.credibility, s.reliability, s.published_on, s.publisher_id,
         c.marking AS c_marking, c.organisation AS c_organisation, c.audience AS c_audience, s.marking AS s_marking, s.organisation AS s_organisation,
@@ -133,7 +136,7 @@ function contributions(k: Kind) {
         access_key_id(c.marking, c.organisation, c.audience) AS c_key, access_key_id(s.marking, s.organisation, s.audience) AS s_key,
         access_key_id(p.marking, p.organisation, p.audience) AS p_key
       FROM citation c JOIN source s ON s.id = c.source_id LEFT JOIN actor p ON p.id = s.publisher_id
-      WHERE c.${k.cited} = ANY($1) AND c.retracted_at IS NULL AND s.retracted_at IS NULL) c),
+      WHERE c.${k.cited} ${IN_IDS} AND c.retracted_at IS NULL AND s.retracted_at IS NULL) c),
     act AS (SELECT l.sid, x.id, x.kind, x.marking, x.organisation, x.audience, access_key_id(x.marking, x.organisation, x.audience) AS key
       FROM (${k.actors}) l (sid, actor_id) JOIN actor x ON x.id = l.actor_id),
     raw (sid, field, value, keys) AS (${branches.join('\n      UNION ALL ')}),
@@ -166,9 +169,9 @@ function refreshSql(k: Kind) {
   return `CREATE OR REPLACE FUNCTION ${refreshFunction(k)}(ids uuid[]) RETURNS void LANGUAGE plpgsql AS $fn$
     BEGIN
       IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
-      EXECUTE 'SELECT FROM ${k.table} WHERE id = ANY($1) ORDER BY id FOR NO KEY UPDATE' USING ids;
+      EXECUTE 'SELECT FROM ${k.table} WHERE id ${IN_IDS} ORDER BY id FOR NO KEY UPDATE' USING ids;
       EXECUTE $q$ WITH ${contributions(k)},
-        old AS (DELETE FROM statement_contributions WHERE statement_id = ANY($1) RETURNING *)
+        old AS (DELETE FROM statement_contributions WHERE statement_id ${IN_IDS} RETURNING *)
         INSERT INTO aggregate_rollup (field, kind, value, topic_id, st_key, set_id, n)
           SELECT field, kind, value, topic_id, st_key, set_id, sum(n) FROM (${deltas('old', -1)} UNION ALL ${deltas('new', 1)}) d
           GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 $q$ USING ids;
@@ -176,7 +179,7 @@ function refreshSql(k: Kind) {
 }
 
 /** The contributions of every statement of kind `k`, counted from nothing. */
-const rebuildSql = (k: Kind) => `WITH ${contributions(k).replace(/= ANY\(\$1\)/g, 'IS NOT NULL')}
+const rebuildSql = (k: Kind) => `WITH ${contributions(k).split(IN_IDS).join('IS NOT NULL')}
   INSERT INTO aggregate_rollup (field, kind, value, topic_id, st_key, set_id, n)
     SELECT field, kind, value, topic_id, st_key, set_id, sum(n) FROM (${deltas('new', 1)}) d GROUP BY 1, 2, 3, 4, 5, 6`;
 
@@ -268,6 +271,14 @@ export class RollupActorsAndPublishers1796475000000 implements MigrationInterfac
     await createTriggers(queryRunner, 'actor', 'actor_contributions_changed', `'${ACTOR_COLUMNS}'`, ['UPDATE']);
     for (const link of LINKS) await createTriggers(queryRunner, link.table, 'link_contributions_changed', `'${link.kind}', '${link.column}'`);
 
+    // Compaction folds only the keys that have several rows (or sum to nothing): with a row per actor, rewriting every
+    // row each round would cost as much as the rollup is large. It still inserts the sums of exactly what it deleted,
+    // so concurrent compactions and writers stay safe.
+    await q(`CREATE OR REPLACE FUNCTION compact_aggregate_rollup() RETURNS void LANGUAGE sql AS $$
+      WITH folded AS (SELECT array_agg(ctid) AS rows FROM aggregate_rollup GROUP BY field, kind, value, topic_id, st_key, set_id
+          HAVING count(*) > 1 OR sum(n) = 0),
+        gone AS (DELETE FROM aggregate_rollup WHERE ctid = ANY(ARRAY(SELECT unnest(rows) FROM folded)) RETURNING *)
+      INSERT INTO aggregate_rollup SELECT field, kind, value, topic_id, st_key, set_id, sum(n) FROM gone GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 $$`);
     // Every statement's contributions, counted again into the new table (one row per statement, not per field).
     await q(`DROP TABLE statement_contribution`);
     await q(`TRUNCATE aggregate_rollup`);
@@ -322,6 +333,9 @@ export class RollupActorsAndPublishers1796475000000 implements MigrationInterfac
       'UPDATE',
     ]);
     await q(pendingRefresh());
+    await q(`CREATE OR REPLACE FUNCTION compact_aggregate_rollup() RETURNS void LANGUAGE sql AS $$
+      WITH gone AS (DELETE FROM aggregate_rollup RETURNING *)
+      INSERT INTO aggregate_rollup SELECT field, kind, value, topic_id, st_key, set_id, sum(n) FROM gone GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 $$`);
     await q(`DROP FUNCTION link_contributions_changed(), actor_contributions_changed(), 
       ${KINDS.map((k) => `${refreshFunction(k)}(uuid[])`).join(', ')}, access_key_set(uuid[])`);
   }
