@@ -35,9 +35,10 @@ interface Kind {
   about: string;
 }
 
-// The statements of a refresh ($1): a semi-join on their ids, which the planner hashes or looks up by index (a filter
-// `= ANY($1)` on a scan compares each row with every id).
-const IN_IDS = 'IN (SELECT unnest($1::uuid[]))';
+// The statements of a refresh ($1). `= ANY($1)` lets the planner see how many there are; a scan filtered so compares
+// each row with every id, though, so the old contributions are found by a semi-join instead (hashed or by index).
+const IN_IDS = '= ANY($1)';
+const JOIN_IDS = 'IN (SELECT unnest($1::uuid[]))';
 const STATE = 'marking, organisation, audience, retracted_at, topic_id';
 const KINDS: Kind[] = [
   {
@@ -171,7 +172,7 @@ function refreshSql(k: Kind) {
       IF ids IS NULL OR cardinality(ids) = 0 THEN RETURN; END IF;
       EXECUTE 'SELECT FROM ${k.table} WHERE id ${IN_IDS} ORDER BY id FOR NO KEY UPDATE' USING ids;
       EXECUTE $q$ WITH ${contributions(k)},
-        old AS (DELETE FROM statement_contributions WHERE statement_id ${IN_IDS} RETURNING *)
+        old AS (DELETE FROM statement_contributions WHERE statement_id ${JOIN_IDS} RETURNING *)
         INSERT INTO aggregate_rollup (field, kind, value, topic_id, st_key, set_id, n)
           SELECT field, kind, value, topic_id, st_key, set_id, sum(n) FROM (${deltas('old', -1)} UNION ALL ${deltas('new', 1)}) d
           GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0 $q$ USING ids;
