@@ -42,93 +42,96 @@ const IMPORT = `mutation($document: String!, $name: String) { importData(format:
 
 type Counts = { created: number; updated: number; unchanged: number; retracted: number; kept: number };
 
-benchmark({ EMBEDDED_PG_PORT: '54349', MAX_BODY_BYTES: String(64 * 1024 * 1024), STATEMENT_TIMEOUT_MS: '60000' }, async (dataSource, url) => {
-  const { key } = await createKey(dataSource.manager, { name: 'bench-importer', role: Role.ANALYST, clearance: Marking.AMBER, organisation: 'bench' });
-  const post = async (query: string, variables: Record<string, unknown>) => {
-    const response = await fetch(url, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-      body: JSON.stringify({ query, variables }),
-    });
-    const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
-    if (body.errors) throw new Error(JSON.stringify(body.errors));
-    return body.data!;
-  };
+benchmark(
+  { EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? '54349', MAX_BODY_BYTES: String(64 * 1024 * 1024), STATEMENT_TIMEOUT_MS: '60000' },
+  async (dataSource, url) => {
+    const { key } = await createKey(dataSource.manager, { name: 'bench-importer', role: Role.ANALYST, clearance: Marking.AMBER, organisation: 'bench' });
+    const post = async (query: string, variables: Record<string, unknown>) => {
+      const response = await fetch(url, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+        body: JSON.stringify({ query, variables }),
+      });
+      const body = (await response.json()) as { data?: Record<string, unknown>; errors?: unknown[] };
+      if (body.errors) throw new Error(JSON.stringify(body.errors));
+      return body.data!;
+    };
 
-  // Peak memory of this process (the service and its client): the most resident memory seen while importing.
-  let peak = 0;
-  const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-  const importOnce = async (document: string, name: string) => {
-    const before = statementCount();
-    const start = process.hrtime.bigint();
-    const { importData } = (await post(IMPORT, { document, name })) as { importData: { applied: boolean; counts: Counts[]; problems: unknown[] } };
-    const ms = Number(process.hrtime.bigint() - start) / 1e6;
-    if (!importData.applied) throw new Error(JSON.stringify(importData.problems.slice(0, 5)));
-    const sum = importData.counts.reduce(
-      (t, c) => ({
-        created: t.created + c.created,
-        updated: t.updated + c.updated,
-        unchanged: t.unchanged + c.unchanged,
-        retracted: t.retracted + c.retracted,
-        kept: t.kept + c.kept,
-      }),
-      { created: 0, updated: 0, unchanged: 0, retracted: 0, kept: 0 },
-    );
-    return { ms, sql: statementCount() - before, counts: sum };
-  };
-  const describe = (what: string, runs: Array<{ ms: number; sql: number; counts: Counts }>) => {
-    const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
-    const items = Object.values(runs[0].counts).reduce((a, b) => a + b, 0);
-    const median = percentile(ms, 50);
+    // Peak memory of this process (the service and its client): the most resident memory seen while importing.
+    let peak = 0;
+    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
+    const importOnce = async (document: string, name: string) => {
+      const before = statementCount();
+      const start = process.hrtime.bigint();
+      const { importData } = (await post(IMPORT, { document, name })) as { importData: { applied: boolean; counts: Counts[]; problems: unknown[] } };
+      const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      if (!importData.applied) throw new Error(JSON.stringify(importData.problems.slice(0, 5)));
+      const sum = importData.counts.reduce(
+        (t, c) => ({
+          created: t.created + c.created,
+          updated: t.updated + c.updated,
+          unchanged: t.unchanged + c.unchanged,
+          retracted: t.retracted + c.retracted,
+          kept: t.kept + c.kept,
+        }),
+        { created: 0, updated: 0, unchanged: 0, retracted: 0, kept: 0 },
+      );
+      return { ms, sql: statementCount() - before, counts: sum };
+    };
+    const describe = (what: string, runs: Array<{ ms: number; sql: number; counts: Counts }>) => {
+      const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
+      const items = Object.values(runs[0].counts).reduce((a, b) => a + b, 0);
+      const median = percentile(ms, 50);
+      console.log(
+        `${what}: ${items} items, median ${(median / 1000).toFixed(2)} s (min ${(ms[0] / 1000).toFixed(2)} s, ${runs.length} runs), ` +
+          `${Math.round(items / (median / 1000))} items/s, ${runs[0].sql} SQL statements, counts ${JSON.stringify(runs[0].counts)}`,
+      );
+    };
+
+    const documents = Array.from({ length: RUNS }, (_, i) => JSON.stringify(generated(`bench-${i}`, STATEMENTS)));
+    console.log(`document: ${STATEMENTS} statements with one citation each, ${(documents[0].length / 1024 / 1024).toFixed(1)} MiB of JSON`);
+    const baseline = process.memoryUsage().rss;
+    const created = [];
+    for (const [i, document] of documents.entries()) created.push(await importOnce(document, `bench-${i}`));
+    describe('first import (all created)', created);
+    const again = [];
+    for (const [i, document] of documents.entries()) again.push(await importOnce(document, `bench-${i}`));
+    describe('the same document again (all unchanged)', again);
+    const revised = [];
+    for (let i = 0; i < RUNS; i += 1) revised.push(await importOnce(JSON.stringify(generated(`bench-${i}`, STATEMENTS, 1)), `bench-${i}`));
+    describe('a revision changing every tenth statement', revised);
+    const yaml = stringify(generated('bench-yaml', STATEMENTS));
+    describe('the first document written as YAML instead (all created)', [await importOnce(yaml, 'bench-yaml')]);
+    clearInterval(sampler);
     console.log(
-      `${what}: ${items} items, median ${(median / 1000).toFixed(2)} s (min ${(ms[0] / 1000).toFixed(2)} s, ${runs.length} runs), ` +
-        `${Math.round(items / (median / 1000))} items/s, ${runs[0].sql} SQL statements, counts ${JSON.stringify(runs[0].counts)}`,
+      `peak resident memory while importing: ${(peak / 1024 / 1024).toFixed(0)} MiB (${((peak - baseline) / 1024 / 1024).toFixed(0)} MiB above the service at rest)`,
     );
-  };
 
-  const documents = Array.from({ length: RUNS }, (_, i) => JSON.stringify(generated(`bench-${i}`, STATEMENTS)));
-  console.log(`document: ${STATEMENTS} statements with one citation each, ${(documents[0].length / 1024 / 1024).toFixed(1)} MiB of JSON`);
-  const baseline = process.memoryUsage().rss;
-  const created = [];
-  for (const [i, document] of documents.entries()) created.push(await importOnce(document, `bench-${i}`));
-  describe('first import (all created)', created);
-  const again = [];
-  for (const [i, document] of documents.entries()) again.push(await importOnce(document, `bench-${i}`));
-  describe('the same document again (all unchanged)', again);
-  const revised = [];
-  for (let i = 0; i < RUNS; i += 1) revised.push(await importOnce(JSON.stringify(generated(`bench-${i}`, STATEMENTS, 1)), `bench-${i}`));
-  describe('a revision changing every tenth statement', revised);
-  const yaml = stringify(generated('bench-yaml', STATEMENTS));
-  describe('the first document written as YAML instead (all created)', [await importOnce(yaml, 'bench-yaml')]);
-  clearInterval(sampler);
-  console.log(
-    `peak resident memory while importing: ${(peak / 1024 / 1024).toFixed(0)} MiB (${((peak - baseline) / 1024 / 1024).toFixed(0)} MiB above the service at rest)`,
-  );
-
-  // SQL statements of single writes through the API, for comparison.
-  const topic = 'dprk-troops-in-russia';
-  const source = toGlobalId('Source', fixtureId('source', 'uk-di-update-2024-11-03'));
-  const actor = toGlobalId('Actor', fixtureId('actor', 'korean-peoples-army'));
-  const counted = async (what: string, query: string, variables: Record<string, unknown>) => {
-    const before = statementCount();
-    const data = await post(query, variables);
-    console.log(`SQL statements of ${what}: ${statementCount() - before}`);
-    return Object.values(data)[0] as { id: string; version: number };
-  };
-  const made = await counted('createCapability with one citation', `mutation($input: CapabilityInput!) { createCapability(input: $input) { id version } }`, {
-    input: { topic, actor, category: 'EQUIPMENT', statement: 'Bench capability.', citations: [{ source, verb: 'REPORTS', quote: 'bench', credibility: 3 }] },
-  });
-  const changed = await counted(
-    'updateCapability',
-    `mutation($id: ID!, $v: Int) { updateCapability(id: $id, version: $v, input: { statement: "Bench, changed." }) { id version } }`,
-    {
+    // SQL statements of single writes through the API, for comparison.
+    const topic = 'dprk-troops-in-russia';
+    const source = toGlobalId('Source', fixtureId('source', 'uk-di-update-2024-11-03'));
+    const actor = toGlobalId('Actor', fixtureId('actor', 'korean-peoples-army'));
+    const counted = async (what: string, query: string, variables: Record<string, unknown>) => {
+      const before = statementCount();
+      const data = await post(query, variables);
+      console.log(`SQL statements of ${what}: ${statementCount() - before}`);
+      return Object.values(data)[0] as { id: string; version: number };
+    };
+    const made = await counted('createCapability with one citation', `mutation($input: CapabilityInput!) { createCapability(input: $input) { id version } }`, {
+      input: { topic, actor, category: 'EQUIPMENT', statement: 'Bench capability.', citations: [{ source, verb: 'REPORTS', quote: 'bench', credibility: 3 }] },
+    });
+    const changed = await counted(
+      'updateCapability',
+      `mutation($id: ID!, $v: Int) { updateCapability(id: $id, version: $v, input: { statement: "Bench, changed." }) { id version } }`,
+      {
+        id: made.id,
+        v: made.version,
+      },
+    );
+    await counted('addCitation', `mutation($id: ID!, $input: CitationInput!) { addCitation(statement: $id, input: $input) { id version } }`, {
       id: made.id,
-      v: made.version,
-    },
-  );
-  await counted('addCitation', `mutation($id: ID!, $input: CitationInput!) { addCitation(statement: $id, input: $input) { id version } }`, {
-    id: made.id,
-    input: { source, verb: 'REPORTS', page: '2', credibility: 3 },
-  });
-  await counted('retractCapability', `mutation($id: ID!) { retractCapability(id: $id, reason: "bench") { id version } }`, { id: changed.id });
-});
+      input: { source, verb: 'REPORTS', page: '2', credibility: 3 },
+    });
+    await counted('retractCapability', `mutation($id: ID!) { retractCapability(id: $id, reason: "bench") { id version } }`, { id: changed.id });
+  },
+);

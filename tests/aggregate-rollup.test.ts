@@ -79,7 +79,7 @@ async function randomWrite(rng: ReturnType<typeof random>, step: number) {
   const all = await ids(table);
   const some = all.filter(() => rng.next() < 0.3);
   const [marking, organisation, audience] = rng.pick(TUPLES);
-  switch (rng.int(10)) {
+  switch (rng.int(13)) {
     case 0:
       return q(`UPDATE ${table} SET marking = $2, organisation = $3, audience = $4 WHERE id = ANY($1)`, [some, marking, organisation, audience]);
     case 1:
@@ -161,8 +161,46 @@ async function randomWrite(rng: ReturnType<typeof random>, step: number) {
         ]);
       }
       return q(`UPDATE ${table} SET topic_id = (SELECT id FROM topic WHERE slug = $2) WHERE id = ANY($1)`, [some, rng.pick([TOPIC, OTHER])]);
+    case 10:
+      return actorWrite(rng, table, some);
+    case 11: {
+      // A source's publisher set, changed or removed.
+      const [source] = await q(`SELECT id FROM source WHERE name LIKE 'rollup source %' ORDER BY random() LIMIT 1`);
+      const [publisher] = await q(`SELECT id FROM actor WHERE name LIKE 'rollup actor %' ORDER BY random() LIMIT 1`);
+      return q(`UPDATE source SET publisher_id = $2 WHERE id = $1`, [source.id, rng.next() < 0.25 ? null : publisher.id]);
+    }
+    case 12: {
+      // Actors named by events and implications: added or removed.
+      const link = table === 'event' ? ['event_actor', 'event_id'] : ['implication_actor', 'implication_id'];
+      const statements = await ids(link[0] === 'event_actor' ? 'event' : 'implication');
+      const [actor] = await q(`SELECT id FROM actor WHERE name LIKE 'rollup actor %' ORDER BY random() LIMIT 1`);
+      if (!statements.length) return;
+      if (rng.next() < 0.3)
+        return q(`DELETE FROM ${link[0]} WHERE ${link[1]} = ANY($1) AND actor_id = $2`, [statements.filter(() => rng.next() < 0.5), actor.id]);
+      return q(`INSERT INTO ${link[0]} (${link[1]}, actor_id) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING`, [
+        statements.filter(() => rng.next() < 0.3),
+        actor.id,
+      ]);
+    }
     default:
       return q(`UPDATE ${table} SET version = version WHERE id = ANY($1)`, [some]);
+  }
+}
+
+/** An actor re-marked or given another kind, or statements given other actors. */
+async function actorWrite(rng: ReturnType<typeof random>, table: (typeof TABLES)[number], some: string[]) {
+  const actors = (await q(`SELECT id FROM actor WHERE name LIKE 'rollup actor %' ORDER BY id`)).map((r: { id: string }) => r.id);
+  const [marking, organisation, audience] = rng.pick(TUPLES);
+  switch (rng.int(3)) {
+    case 0:
+      return q(`UPDATE actor SET marking = $2, organisation = $3, audience = $4 WHERE id = $1`, [rng.pick(actors), marking, organisation, audience]);
+    case 1:
+      return q(`UPDATE actor SET kind = $2 WHERE id = $1`, [rng.pick(actors), rng.pick(['STATE', 'ARMED_FORCE', 'MILITARY_UNIT'])]);
+    default:
+      if (table === 'capability' || table === 'challenge') return q(`UPDATE ${table} SET actor_id = $2 WHERE id = ANY($1)`, [some, rng.pick(actors)]);
+      if (table === 'actor_relation')
+        return q(`UPDATE actor_relation SET to_actor_id = $2 WHERE id = ANY($1) AND from_actor_id <> $2`, [some, rng.pick(actors)]);
+      return q(`UPDATE actor SET marking = 'CLEAR', organisation = NULL, audience = '{}' WHERE id = $1`, [rng.pick(actors)]);
   }
 }
 
@@ -181,6 +219,8 @@ async function addStatements(rng: ReturnType<typeof random>, n: number, step: nu
      ev AS (INSERT INTO event (id, topic_id, title, occurred_on, precision, marking, organisation, audience)
        SELECT gen_random_uuid(), t.id, 'e', (ARRAY['2024-08-01', '2024-08-20', '2024-01-01'])[1 + g % 3]::date, (ARRAY['MONTH', 'DAY', 'YEAR'])[1 + g % 3]::date_precision,
          $2, $3, $4 FROM t, generate_series(1, $6::int) g RETURNING id),
+     ea AS (INSERT INTO event_actor (event_id, actor_id) SELECT ev.id, x.id FROM ev, (SELECT id FROM a LIMIT 2) x),
+     ia AS (INSERT INTO implication_actor (implication_id, actor_id) SELECT im.id, x.id FROM im, (SELECT id FROM a OFFSET 1) x),
      re AS (INSERT INTO actor_relation (id, topic_id, from_actor_id, to_actor_id, type, marking, organisation, audience)
        SELECT gen_random_uuid(), t.id, (SELECT id FROM a LIMIT 1), (SELECT id FROM a LIMIT 1 OFFSET 1), (ARRAY['SUPPORTS', 'CONDEMNS'])[1 + g % 2], $2, $3, $4
        FROM t, generate_series(1, $6::int) g RETURNING id),
@@ -195,6 +235,21 @@ async function addStatements(rng: ReturnType<typeof random>, n: number, step: nu
        FROM st JOIN s ON s.i IN (1 + (st.k % 4), 1 + ((st.k + $5::int) % 4))`,
     [rng.pick([TOPIC, OTHER]), marking, organisation, audience, step, n],
   );
+}
+
+/** Every reader's answers for `fields` from the rollup equal the scan's. */
+async function expectFieldsEqualScan(when: string, fields: DistributionField[]) {
+  for (const viewer of READERS) {
+    for (const filter of [null, { topic: TOPIC }]) {
+      for (const field of fields) {
+        const [fast, scan] = [
+          await distribution(server.dataSource, viewer, field, null, filter),
+          await distribution(server.dataSource, viewer, field, null, filter, null, 'scan'),
+        ];
+        expect({ when, viewer: viewer.principal, filter, field, buckets: fast }).toEqual({ when, viewer: viewer.principal, filter, field, buckets: scan });
+      }
+    }
+  }
 }
 
 /** Every reader's every rollup answer equals the scan's. */
@@ -234,7 +289,7 @@ beforeAll(async () => {
     TOPIC,
     OTHER,
   ]);
-  await q(`INSERT INTO actor (id, name, kind) SELECT gen_random_uuid(), 'rollup actor ' || g, 'STATE' FROM generate_series(1, 3) g`);
+  await q(`INSERT INTO actor (id, name, kind) SELECT gen_random_uuid(), 'rollup actor ' || g, 'STATE' FROM generate_series(1, 4) g`);
   await q(
     `INSERT INTO source (id, name, kind, reliability, published_on, marking, organisation, audience) VALUES
      (gen_random_uuid(), 'rollup source 1', 'MEDIA_REPORT', 'B', '2024-01-31', 'CLEAR', NULL, '{}'),
@@ -258,6 +313,11 @@ test('after every sort of write, the rollup answers what a scan answers, for eve
     (await distribution(server.dataSource, viewer, DistributionField.MARKING, null, null)).reduce((n, b) => n + b.count, 0);
   expect(await marked(READERS[0])).toBeLessThan(await marked(READERS[5]));
   expect(await distribution(server.dataSource, READERS[5], DistributionField.SOURCE, null, { topic: TOPIC })).not.toEqual([]);
+  // An actor of these statements marked RED for org-a/r1 only: its bucket is that reader's alone.
+  await q(`UPDATE actor SET marking = 'RED', organisation = NULL, audience = '{org-a/r1}' WHERE id = (SELECT actor_id FROM capability WHERE topic_id IN
+    (SELECT id FROM topic WHERE slug LIKE 'rollup-%') ORDER BY id LIMIT 1)`);
+  const named = async (viewer: Viewer) => (await distribution(server.dataSource, viewer, DistributionField.ACTOR, null, { topic: TOPIC })).length;
+  expect(await named(READERS[0])).toBeLessThan(await named(READERS[5]));
   // The service folds the delta rows meanwhile (every 300 ms here), and no answer changes.
   const duplicated = async () =>
     (await q(`SELECT count(*)::int AS n FROM (SELECT 1 FROM aggregate_rollup GROUP BY field, kind, value, topic_id, st_key, set_id HAVING count(*) > 1) d`))[0]
@@ -357,6 +417,84 @@ test('two writers of one statement at once leave it counted once', async () => {
   const [{ n }] = await q(`SELECT count(*)::int AS n FROM statement_contribution WHERE statement_id = $1 AND field = 'MARKING'`, [capability.id]);
   expect(n).toBe(1);
   await expectRollupEqualsScan('after two writers at once');
+}, 900_000);
+
+test('writes to actors, the actors statements name and publishers keep the actor fields exact', async () => {
+  const rng = random(20261203);
+  await addStatements(rng, 3, 100);
+  const fields = [DistributionField.ACTOR, DistributionField.ACTOR_KIND, DistributionField.PUBLISHER];
+  const actors = (await q(`SELECT id FROM actor WHERE name LIKE 'rollup actor %' ORDER BY name`)).map((r: { id: string }) => r.id);
+  const events = await ids('event');
+  const steps: Array<[string, () => Promise<unknown>]> = [
+    ['a publisher set', () => q(`UPDATE source SET publisher_id = $1 WHERE name IN ('rollup source 1', 'rollup source 2')`, [actors[3]])],
+    ['its publisher re-marked', () => q(`UPDATE actor SET marking = 'AMBER_STRICT', organisation = 'org-a', audience = '{}' WHERE id = $1`, [actors[3]])],
+    [
+      'an actor named by events',
+      () => q(`INSERT INTO event_actor (event_id, actor_id) SELECT unnest($1::uuid[]), $2 ON CONFLICT DO NOTHING`, [events, actors[3]]),
+    ],
+    [
+      'an actor named by implications',
+      () => q(`INSERT INTO implication_actor (implication_id, actor_id) SELECT id, $1 FROM implication ON CONFLICT DO NOTHING`, [actors[0]]),
+    ],
+    ['an actor re-marked', () => q(`UPDATE actor SET marking = 'RED', organisation = NULL, audience = '{org-b/r2}' WHERE id = $1`, [actors[0]])],
+    ['an actor of another kind', () => q(`UPDATE actor SET kind = 'ARMED_FORCE' WHERE id = $1`, [actors[1]])],
+    [
+      'capabilities of another actor',
+      () => q(`UPDATE capability SET actor_id = $1 WHERE topic_id IN (SELECT id FROM topic WHERE slug LIKE 'rollup-%')`, [actors[3]]),
+    ],
+    ['relations to another actor', () => q(`UPDATE actor_relation SET to_actor_id = $1 WHERE from_actor_id <> $1`, [actors[3]])],
+    ['an actor no longer named', () => q(`DELETE FROM event_actor WHERE actor_id = $1`, [actors[3]])],
+    ['a publisher removed', () => q(`UPDATE source SET publisher_id = NULL WHERE name = 'rollup source 1'`)],
+  ];
+  for (const [when, write] of steps) {
+    await write();
+    await expectFieldsEqualScan(`after ${when}`, fields);
+  }
+}, 900_000);
+
+test('a source or an actor re-marked while a statement naming it is written leaves the rollup exact', async () => {
+  const [source] = await q(`SELECT id FROM source WHERE name = 'rollup source 2'`);
+  const [actor] = await q(`SELECT id FROM actor WHERE name = 'rollup actor 4'`);
+  const [capability] = await q(
+    `INSERT INTO capability (id, topic_id, actor_id, category, statement) SELECT gen_random_uuid(), (SELECT id FROM topic WHERE slug = $1), $2, 'TACTICS', 'cited'
+     RETURNING id`,
+    [TOPIC, actor.id],
+  );
+  await q(`UPDATE source SET marking = 'CLEAR', organisation = NULL, audience = '{}', retracted_at = NULL, retraction_reason = NULL WHERE id = $1`, [
+    source.id,
+  ]);
+  await q(`UPDATE actor SET marking = 'CLEAR', organisation = NULL, audience = '{}' WHERE id = $1`, [actor.id]);
+  const [writer, remarker] = [server.dataSource.createQueryRunner(), server.dataSource.createQueryRunner()];
+  try {
+    // The writer cites the source and names the actor; before it commits, another transaction re-marks both, which
+    // cannot see the writer's rows and so refreshes none of them. The writer's refresh must read the new markings.
+    await writer.startTransaction();
+    await writer.query(
+      `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES (gen_random_uuid(), $1, 'STATES', 'cited while re-marked', 5, $2)`,
+      [source.id, capability.id],
+    );
+    await writer.query(
+      `INSERT INTO capability (id, topic_id, actor_id, category, statement) SELECT gen_random_uuid(), (SELECT id FROM topic WHERE slug = $1), $2, 'TACTICS', 'named while re-marked'`,
+      [TOPIC, actor.id],
+    );
+    await remarker.startTransaction();
+    const remarking = Promise.all([
+      remarker.query(`UPDATE source SET marking = 'RED', audience = '{org-b/r2}' WHERE id = $1`, [source.id]),
+      remarker.query(`UPDATE actor SET marking = 'AMBER_STRICT', organisation = 'org-b' WHERE id = $1`, [actor.id]),
+    ]);
+    // The writer commits while the re-mark is written but not committed (it waits for the writer's rows instead).
+    await new Promise((resolve) => setTimeout(resolve, 200));
+    await writer.commitTransaction();
+    await remarking;
+    await remarker.commitTransaction();
+  } finally {
+    await writer.release();
+    await remarker.release();
+  }
+  expect(await distribution(server.dataSource, READERS[6], DistributionField.ACTOR, null, null)).toContainEqual(
+    expect.objectContaining({ key: toGlobalId('Actor', actor.id) }),
+  );
+  await expectRollupEqualsScan('after a re-mark during a write');
 }, 900_000);
 
 test('the writes of one transaction are counted as it commits, once; rolled-back writes not at all', async () => {

@@ -6,8 +6,8 @@ import { DistributionField, type AggregateFilter } from './aggregate.types';
 
 /**
  * The fields the rollup counts (migration MaintainAggregateRollup): `distribution` of these reads rollup rows instead
- * of statements, when the filter is absent or names only a topic or a highest marking. ACTOR, ACTOR_KIND, PUBLISHER
- * and the actor and occurrence filters scan the statements (with their indexes), as does CHANGE_DATE.
+ * of statements, when the filter is absent or names only a topic or a highest marking. The actor and occurrence
+ * filters scan the statements (with their indexes), as does CHANGE_DATE.
  */
 export const ROLLUP_FIELDS: ReadonlySet<DistributionField> = new Set([
   DistributionField.MARKING,
@@ -19,6 +19,9 @@ export const ROLLUP_FIELDS: ReadonlySet<DistributionField> = new Set([
   DistributionField.SOURCE,
   DistributionField.RELIABILITY,
   DistributionField.CREDIBILITY,
+  DistributionField.ACTOR,
+  DistributionField.ACTOR_KIND,
+  DistributionField.PUBLISHER,
 ]);
 
 /** Whether the rollup can answer under `filter`: only its own dimensions (the statement's topic and marking). */
@@ -26,12 +29,12 @@ export const rollupFilters = (filter: AggregateFilter | null | undefined) =>
   filter?.actor == null && filter?.occurredFrom == null && filter?.occurredTo == null;
 
 /** Fields whose rollup value is a row id (uuid as text). */
-const ROW_IDS: ReadonlySet<string> = new Set([DistributionField.TOPIC, DistributionField.SOURCE]);
+const ROW_IDS: ReadonlySet<string> = new Set([DistributionField.TOPIC, DistributionField.SOURCE, DistributionField.ACTOR, DistributionField.PUBLISHER]);
 
 /**
  * The rollup rows of `field` and `kinds` that `q.viewer` may count, as (value, n): their statement's access key is
  * visible (and marked at most `filter.markingAtMost`), and for citation fields one of the ways of seeing the citation
- * is (every key of one of the set's alternatives). A topic's bucket needs the topic visible, as the scan's join does.
+ * is (every key of one of the set's alternatives; an actor's key is one of them for actor fields). A topic's bucket needs the topic visible, as the scan's join does.
  * Rows are deltas: the caller sums n.
  */
 export function rollupRows(q: SqlBuilder, field: string, kinds: readonly StatementKind[], filter: AggregateFilter | null | undefined): Sql {
