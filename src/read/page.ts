@@ -1,6 +1,6 @@
 import { FieldNode, GraphQLObjectType, getNamedType } from 'graphql';
 import { badUserInput } from '../common/errors';
-import { pageWindow, type PageRequest } from '../common/pagination';
+import { COUNT_CAP, pageWindow, type PageRequest } from '../common/pagination';
 import type { Compiler } from './compile';
 import { decodeCursor } from './cursor';
 import { live } from './filters';
@@ -35,6 +35,8 @@ export function orderingOf(spec: Pick<ReadModel, 'typeName' | 'orderFields' | 'd
 export interface PageSource {
   /** A table or subquery with its alias. */
   from: Sql;
+  /** That alias: the page's rows are read under it again, so `key`, `id` and `node` hold outside the page's LIMIT. */
+  alias: Sql;
   where: Sql;
   /** The ordering's key of the row (non-null, so cursors compare it). */
   key: Sql;
@@ -66,6 +68,7 @@ export function pageSql(
   ]);
   const source: PageSource = {
     from: sql`${sql.identifier(model.table)} ${row}`,
+    alias: row,
     where,
     key: ordering.order.sql(row),
     id: sql`${row}.id`,
@@ -125,6 +128,18 @@ export function keysetPageSql(
       case 'totalCount':
         entries.push([responseKey, sql`(SELECT count(*)::int FROM ${from} WHERE ${where})`]);
         break;
+      case 'totalCountCapped': {
+        // Counts at most COUNT_CAP + 1 rows: exact below the cap, "more than COUNT_CAP" at it.
+        const n = sql`(SELECT count(*)::int FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${sql.int(COUNT_CAP + 1)}) capped)`;
+        const counted: Array<[string, Sql]> = [];
+        for (const [countKey, countNodes] of c.subfields(fieldType, fieldNodes)) {
+          const name = countNodes[0].name.value;
+          if (name === 'count') counted.push([countKey, sql`least(capped.n, ${sql.int(COUNT_CAP)})`]);
+          else if (name === 'exact') counted.push([countKey, sql`capped.n <= ${sql.int(COUNT_CAP)}`]);
+        }
+        entries.push([responseKey, sql`(SELECT ${jsonObject(counted)} FROM (SELECT ${n} AS n) capped)`]);
+        break;
+      }
       case 'nodes':
         readsRows = true;
         entries.push([responseKey, sql`coalesce(json_agg(${nodeColumn(fieldNodes)} ORDER BY ${listed}) ${inPage}, '[]'::json)`]);
@@ -168,6 +183,8 @@ export function keysetPageSql(
   const orderBy = sql`${key} ${dir}, ${id} ${dir}`;
   const cursor = sql`translate(encode(convert_to(json_build_array(${sql.key(field)}, ${key}, ${id})::text, 'UTF8'), 'base64'), E'\\n', '')`;
   const columns = [...rowColumns, sql`${cursor} AS c`, sql`row_number() OVER (ORDER BY ${orderBy}) AS rn`];
-  return sql`(SELECT ${jsonObject(entries)} FROM (SELECT ${sql.join(columns, ', ')} FROM ${from}
-    WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${sql.int(window.size + 1)}) p)`;
+  // ORDER BY and LIMIT right over the filtered rows, nothing between them: PostgreSQL stops after first + 1 rows of an
+  // index on the ordering (or keeps a top-N heap), and only those rows are numbered and turned into JSON.
+  const rows = sql`SELECT ${source.alias}.* FROM ${from} WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${sql.int(window.size + 1)}`;
+  return sql`(SELECT ${jsonObject(entries)} FROM (SELECT ${sql.join(columns, ', ')} FROM (${rows}) ${source.alias}) p)`;
 }

@@ -26,6 +26,7 @@ import { HistoryLeavesOutSearchVectors1796321000000 } from './1796321000000-Hist
 import { RefreshContributionsByCitedColumn1796330000000 } from './1796330000000-RefreshContributionsByCitedColumn';
 import { IndexEventDateOrder1796360000000 } from './1796360000000-IndexEventDateOrder';
 import { RefreshContributionsAtCommit1796420000000 } from './1796420000000-RefreshContributionsAtCommit';
+import { IndexListOrderings1796460000000 } from './1796460000000-IndexListOrderings';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -55,4 +56,5 @@ export const migrations = [
   RefreshContributionsByCitedColumn1796330000000,
   IndexEventDateOrder1796360000000,
   RefreshContributionsAtCommit1796420000000,
+  IndexListOrderings1796460000000,
 ];

@@ -74,6 +74,7 @@ export function statementsSql(c: Compiler, connectionType: GraphQLObjectType, no
   };
   const source: PageSource = {
     from: sql`(${sql.join(kinds.map(branch), '\nUNION ALL\n')}) ${u}`,
+    alias: u,
     where: sql`TRUE`,
     key: sql`${u}.sort_key`,
     id: sql`${u}.id`,
