@@ -14,7 +14,7 @@ import { buildDossierSchema } from '../src/server/schema';
 import { TEST_PAGE_SIZE } from './support/operation-sql';
 import { dataOf, startTestServer, type TestServer } from './support/server';
 
-const ROWS = 100_000;
+const ROWS = 50_000;
 /** The seed's Russia (TLP:CLEAR): every generated capability, challenge and relation is about it. */
 const RUSSIA = fixtureId('actor', 'russia');
 const BIG_TABLES = ['capability', 'challenge', 'actor_relation', 'event', 'implication', 'source', 'actor', 'topic'];
@@ -107,7 +107,7 @@ beforeAll(async () => {
   } finally {
     await client.end();
   }
-}, 300_000);
+}, 600_000);
 afterAll(() => server?.close());
 
 /** The plan problems of `query` as the service sends it for `viewer`, run with EXPLAIN ANALYZE. */

@@ -37,6 +37,11 @@ export interface PageSource {
   from: Sql;
   /** That alias: the page's rows are read under it again, so `key`, `id` and `node` hold outside the page's LIMIT. */
   alias: Sql;
+  /**
+   * Where the page's rows are read from, when the source narrows each of its parts to the page itself (a union whose
+   * branches each read their own index, see pageReading); `from` otherwise. Counts and cursor probes read `from`.
+   */
+  rowsFrom?: Sql;
   where: Sql;
   /** The ordering's key of the row (non-null, so cursors compare it). */
   key: Sql;
@@ -80,11 +85,36 @@ export function pageSql(
 /** SQL comparison operators of a row's (key, id) against a cursor's. */
 const OP = { '>': sql`>`, '<': sql`<`, '>=': sql`>=`, '<=': sql`<=` } as const;
 
+type Cursor = { value: unknown; id: string };
+
+/**
+ * How one page of a connection is read for `args`: its window and cursors, and for any row's (key, id) the keyset
+ * bounds (row comparisons an index on (key, id) answers), the reading order (from the cursor outward: a backward
+ * page in the reverse of the connection's order) and the limit, first + 1 rows.
+ */
+export function pageReading(c: Compiler, args: ConnectionArgs, ordering: Ordering) {
+  const { field, order, direction } = ordering;
+  const window = pageWindow(args, { max: c.q.maxPageSize, default: c.q.defaultPageSize });
+  // Checked even when only the count is asked for, which does not depend on them.
+  const after = window.after ? decodeCursor(window.after, field, order, 'after') : undefined;
+  const before = window.before ? decodeCursor(window.before, field, order, 'before') : undefined;
+  const asc = direction === 'ASC';
+  const position = (key: Sql, id: Sql, cursor: Cursor, op: keyof typeof OP) =>
+    sql`(${key}, ${id}) ${OP[op]} (${sql.value(cursor.value, order.cast)}, ${sql.value(cursor.id, 'uuid')})`;
+  const dir = asc !== window.backward ? sql`ASC` : sql`DESC`;
+  const rows = (key: Sql, id: Sql) => ({
+    bounds: [...(after ? [position(key, id, after, asc ? '>' : '<')] : []), ...(before ? [position(key, id, before, asc ? '<' : '>')] : [])],
+    orderBy: sql`${key} ${dir}, ${id} ${dir}`,
+    limit: sql.int(window.size + 1),
+  });
+  return { window, after, before, asc, position, rows };
+}
+
 /**
  * One page of any `source` as a connection object, forward (`first`, `after`) or backward (`last`, `before`), with
  * keyset cursors. A backward page reads in the reverse order and is turned back, so it lists the items just before
  * the cursor in the connection's order; a forward page reads exactly as before backward pages existed. Whether items
- * lie beyond the far side of a cursor is asked of the same visible, filtered rows (EXISTS, no count), so a cursor
+ * lie beyond the far side of a cursor is asked of the same visible, filtered rows (one row looked up, no count), so a cursor
  * taken from a more-cleared reader's page tells a less-cleared one nothing it could not see.
  */
 export function keysetPageSql(
@@ -95,13 +125,10 @@ export function keysetPageSql(
   ordering: Ordering,
   source: PageSource,
 ): Sql {
-  const { field, order, direction } = ordering;
-  const window = pageWindow(args, { max: c.q.maxPageSize, default: c.q.defaultPageSize });
-  // Checked even when only the count is asked for, which does not depend on them.
-  const after = window.after ? decodeCursor(window.after, field, order, 'after') : undefined;
-  const before = window.before ? decodeCursor(window.before, field, order, 'before') : undefined;
+  const { field } = ordering;
+  const reading = pageReading(c, args, ordering);
+  const { window, after, before, asc } = reading;
   const { from, where, key, id } = source;
-  const asc = direction === 'ASC';
 
   const entries: Array<[string, Sql]> = [];
   const rowColumns: Sql[] = [];
@@ -116,9 +143,13 @@ export function keysetPageSql(
   const listed = window.backward ? sql`p.rn DESC` : sql`p.rn`;
   const reversed = window.backward ? sql`p.rn` : sql`p.rn DESC`;
   // Its parameters only in the statement that reads rows: a count-only statement must not carry them.
-  const position = (cursor: { value: unknown; id: string }, op: keyof typeof OP) =>
-    sql`(${key}, ${id}) ${OP[op]} (${sql.value(cursor.value, order.cast)}, ${sql.value(cursor.id, 'uuid')})`;
-  const exists = (condition: Sql) => sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where} AND ${condition})`;
+  const position = (cursor: Cursor, op: keyof typeof OP) => reading.position(key, id, cursor, op);
+  // Whether a row lies at or beyond a cursor: the nearest one looked up in the ordering's own order from the cursor
+  // (an index probe), not an EXISTS the planner may answer by scanning the table for any row.
+  const exists = (op: '>=' | '<=', cursor: Cursor) => {
+    const probe = op === '>=' ? sql`ASC` : sql`DESC`;
+    return sql`coalesce((SELECT TRUE FROM ${from} WHERE ${where} AND ${position(cursor, op)} ORDER BY ${key} ${probe}, ${id} ${probe} LIMIT 1), FALSE)`;
+  };
   const readsBeyond = sql`count(*) > ${limit}`;
   let readsRows = false;
 
@@ -158,8 +189,8 @@ export function keysetPageSql(
       case 'pageInfo': {
         readsRows = true;
         // Items before the page (forward) are those at or before `after`; items after it (backward) at or after `before`.
-        const earlier = window.backward ? readsBeyond : after ? exists(position(after, asc ? '<=' : '>=')) : sql`FALSE`;
-        const later = !window.backward ? readsBeyond : before ? exists(position(before, asc ? '>=' : '<=')) : sql`FALSE`;
+        const earlier = window.backward ? readsBeyond : after ? exists(asc ? '<=' : '>=', after) : sql`FALSE`;
+        const later = !window.backward ? readsBeyond : before ? exists(asc ? '>=' : '<=', before) : sql`FALSE`;
         const info: Array<[string, Sql]> = [];
         for (const [infoKey, infoNodes] of c.subfields(fieldType, fieldNodes)) {
           const name = infoNodes[0].name.value;
@@ -175,16 +206,12 @@ export function keysetPageSql(
   }
   if (!readsRows) return sql`(SELECT ${jsonObject(entries)})`;
 
-  const bounds = [...(after ? [position(after, asc ? '>' : '<')] : []), ...(before ? [position(before, asc ? '<' : '>')] : [])];
+  const { bounds, orderBy, limit: rowLimit } = reading.rows(key, id);
   const keyset = bounds.length ? sql` AND ${and(bounds)}` : sql``;
-  // Read from the cursor outward: a backward page in the reverse of the connection's order.
-  const readAscending = asc !== window.backward;
-  const dir = readAscending ? sql`ASC` : sql`DESC`;
-  const orderBy = sql`${key} ${dir}, ${id} ${dir}`;
   const cursor = sql`translate(encode(convert_to(json_build_array(${sql.key(field)}, ${key}, ${id})::text, 'UTF8'), 'base64'), E'\\n', '')`;
   const columns = [...rowColumns, sql`${cursor} AS c`, sql`row_number() OVER (ORDER BY ${orderBy}) AS rn`];
   // ORDER BY and LIMIT right over the filtered rows, nothing between them: PostgreSQL stops after first + 1 rows of an
   // index on the ordering (or keeps a top-N heap), and only those rows are numbered and turned into JSON.
-  const rows = sql`SELECT ${source.alias}.* FROM ${from} WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${sql.int(window.size + 1)}`;
+  const rows = sql`SELECT ${source.alias}.* FROM ${source.rowsFrom ?? from} WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${rowLimit}`;
   return sql`(SELECT ${jsonObject(entries)} FROM (SELECT ${sql.join(columns, ', ')} FROM (${rows}) ${source.alias}) p)`;
 }
