@@ -75,16 +75,17 @@ export function pageWindow(args: PageRequest, pageSize: { max: number; default: 
 
 /** How many items `totalCountCapped` counts at most: enough for any page count a reader scrolls, cheap at any size. */
 export const COUNT_CAP = 10_000;
+const CAP = COUNT_CAP.toLocaleString('en');
 
 @ObjectType({
   simpleResolvers: true,
-  description: `How many items match, counted up to ${COUNT_CAP.toLocaleString('en')}: exact below that, otherwise "more than ${COUNT_CAP.toLocaleString('en')}".`,
+  description: `How many items match, counted up to ${CAP}: exact below that, otherwise "more than ${CAP}".`,
 })
 export class CappedCount {
-  @Field(() => Int, { description: `The number of matching items when \`exact\`; otherwise ${COUNT_CAP}, and more match.` })
+  @Field(() => Int, { description: `The number of matching items when \`exact\`; otherwise ${CAP}, and more than that match.` })
   count: number;
 
-  @Field({ description: `True when \`count\` is the exact number; false when more than ${COUNT_CAP} items match.` })
+  @Field({ description: `True when \`count\` is the exact number; false when more than ${CAP} items match.` })
   exact: boolean;
 }
 
@@ -118,7 +119,7 @@ export function connectionOf<T extends object>(node: ClassType<T>, name: string,
   }
   if (cappedCount) {
     Field(() => CappedCount, {
-      description: `How many items match the filter (that you may see), exact up to ${COUNT_CAP.toLocaleString('en')} and "more than that" beyond: it reads at most ${COUNT_CAP + 1} items, so it stays fast on lists of any size, where \`totalCount\` counts them all.`,
+      description: `How many items match the filter (that you may see), exact up to ${CAP} and "more than that" beyond: it reads at most ${(COUNT_CAP + 1).toLocaleString('en')} items, so it stays fast on lists of any size, where \`totalCount\` counts them all.`,
     })(Connection.prototype, 'totalCountCapped');
   }
   return Connection;

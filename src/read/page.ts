@@ -38,10 +38,10 @@ export interface PageSource {
   /** That alias: the page's rows are read under it again, so `key`, `id` and `node` hold outside the page's LIMIT. */
   alias: Sql;
   /**
-   * Where the page's rows are read from, when the source narrows each of its parts to the page itself (a union whose
-   * branches each read their own index, see pageReading); `from` otherwise. Counts and cursor probes read `from`.
+   * The FROM item narrowed by `part` in each of its parts, for a union whose branches must each read their own index
+   * (see statements): the page's rows and the cursor probes read it; counts read `from`.
    */
-  rowsFrom?: Sql;
+  narrowed?: (part: PartReading) => Sql;
   where: Sql;
   /** The ordering's key of the row (non-null, so cursors compare it). */
   key: Sql;
@@ -87,6 +87,9 @@ const OP = { '>': sql`>`, '<': sql`<`, '>=': sql`>=`, '<=': sql`<=` } as const;
 
 type Cursor = { value: unknown; id: string };
 
+/** For any row's (key, id): the conditions, order and limit that read a part of a page from an index on (key, id). */
+export type PartReading = (key: Sql, id: Sql) => { bounds: Sql[]; orderBy: Sql; limit: Sql };
+
 /**
  * How one page of a connection is read for `args`: its window and cursors, and for any row's (key, id) the keyset
  * bounds (row comparisons an index on (key, id) answers), the reading order (from the cursor outward: a backward
@@ -102,7 +105,7 @@ export function pageReading(c: Compiler, args: ConnectionArgs, ordering: Orderin
   const position = (key: Sql, id: Sql, cursor: Cursor, op: keyof typeof OP) =>
     sql`(${key}, ${id}) ${OP[op]} (${sql.value(cursor.value, order.cast)}, ${sql.value(cursor.id, 'uuid')})`;
   const dir = asc !== window.backward ? sql`ASC` : sql`DESC`;
-  const rows = (key: Sql, id: Sql) => ({
+  const rows: PartReading = (key, id) => ({
     bounds: [...(after ? [position(key, id, after, asc ? '>' : '<')] : []), ...(before ? [position(key, id, before, asc ? '<' : '>')] : [])],
     orderBy: sql`${key} ${dir}, ${id} ${dir}`,
     limit: sql.int(window.size + 1),
@@ -142,13 +145,15 @@ export function keysetPageSql(
   // p.rn counts in reading order: from the cursor outward, so backward pages are listed by descending rn.
   const listed = window.backward ? sql`p.rn DESC` : sql`p.rn`;
   const reversed = window.backward ? sql`p.rn` : sql`p.rn DESC`;
-  // Its parameters only in the statement that reads rows: a count-only statement must not carry them.
-  const position = (cursor: Cursor, op: keyof typeof OP) => reading.position(key, id, cursor, op);
   // Whether a row lies at or beyond a cursor: the nearest one looked up in the ordering's own order from the cursor
-  // (an index probe), not an EXISTS the planner may answer by scanning the table for any row.
+  // (an index probe), not an EXISTS the planner may answer by scanning the table for any row. Its parameters only in
+  // the statement that reads rows: a count-only statement must not carry them.
   const exists = (op: '>=' | '<=', cursor: Cursor) => {
     const probe = op === '>=' ? sql`ASC` : sql`DESC`;
-    return sql`coalesce((SELECT TRUE FROM ${from} WHERE ${where} AND ${position(cursor, op)} ORDER BY ${key} ${probe}, ${id} ${probe} LIMIT 1), FALSE)`;
+    const part: PartReading = (k, i) => ({ bounds: [reading.position(k, i, cursor, op)], orderBy: sql`${k} ${probe}, ${i} ${probe}`, limit: sql.int(1) });
+    const { bounds, orderBy, limit } = part(key, id);
+    const probed = source.narrowed ? source.narrowed(part) : from;
+    return sql`coalesce((SELECT TRUE FROM ${probed} WHERE ${and([where, ...bounds])} ORDER BY ${orderBy} LIMIT ${limit}), FALSE)`;
   };
   const readsBeyond = sql`count(*) > ${limit}`;
   let readsRows = false;
@@ -212,6 +217,6 @@ export function keysetPageSql(
   const columns = [...rowColumns, sql`${cursor} AS c`, sql`row_number() OVER (ORDER BY ${orderBy}) AS rn`];
   // ORDER BY and LIMIT right over the filtered rows, nothing between them: PostgreSQL stops after first + 1 rows of an
   // index on the ordering (or keeps a top-N heap), and only those rows are numbered and turned into JSON.
-  const rows = sql`SELECT ${source.alias}.* FROM ${source.rowsFrom ?? from} WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${rowLimit}`;
+  const rows = sql`SELECT ${source.alias}.* FROM ${source.narrowed ? source.narrowed(reading.rows) : from} WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${rowLimit}`;
   return sql`(SELECT ${jsonObject(entries)} FROM (SELECT ${sql.join(columns, ', ')} FROM (${rows}) ${source.alias}) p)`;
 }
