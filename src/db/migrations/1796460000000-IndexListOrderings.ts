@@ -42,9 +42,10 @@ export class IndexListOrderings1796460000000 implements MigrationInterface {
           RAISE EXCEPTION 'a vocabulary term keeps its name and position (lists are indexed by it): deprecate it instead'
             USING ERRCODE = 'check_violation';
         END IF;
-        RETURN NEW;
+        RETURN NULL;
       END $$`);
-    await queryRunner.query(`CREATE TRIGGER vocabulary_term_keeps_its_place BEFORE UPDATE OR DELETE ON vocabulary_term
+    // After the row is written, so the table's own checks (a term's format) answer first.
+    await queryRunner.query(`CREATE TRIGGER vocabulary_term_keeps_its_place AFTER UPDATE OR DELETE ON vocabulary_term
       FOR EACH ROW EXECUTE FUNCTION vocabulary_term_keeps_its_place()`);
     for (const [table, orderings] of Object.entries(ORDERINGS)) {
       for (const [field, key] of Object.entries(orderings)) {
