@@ -219,3 +219,17 @@ test('a fixture file with an unknown term is refused with its path, and nothing 
   );
   expect((await server.dataSource.query(`SELECT count(*)::int AS n FROM topic WHERE slug = 'gulf-of-aden-piracy'`))[0].n).toBe(0);
 });
+
+test('a term keeps its name and place: lists are indexed by its position, so changing or deleting it is refused', async () => {
+  const [{ term, position }] = await server.dataSource.query(`SELECT term, position FROM vocabulary_term WHERE vocabulary = 'capability-category' LIMIT 1`);
+  const refused = /a vocabulary term keeps its name and position/;
+  await expect(
+    server.dataSource.query(`UPDATE vocabulary_term SET position = position + 100 WHERE vocabulary = 'capability-category' AND term = $1`, [term]),
+  ).rejects.toThrow(refused);
+  await expect(
+    server.dataSource.query(`UPDATE vocabulary_term SET term = term || '_X' WHERE vocabulary = 'capability-category' AND term = $1`, [term]),
+  ).rejects.toThrow(refused);
+  await expect(server.dataSource.query(`DELETE FROM vocabulary_term WHERE vocabulary = 'capability-category' AND term = $1`, [term])).rejects.toThrow(refused);
+  const [after] = await server.dataSource.query(`SELECT position FROM vocabulary_term WHERE vocabulary = 'capability-category' AND term = $1`, [term]);
+  expect(after.position).toBe(position);
+});

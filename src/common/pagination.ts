@@ -73,8 +73,24 @@ export function pageWindow(args: PageRequest, pageSize: { max: number; default: 
   return { size, backward, after: args.after ?? undefined, before: args.before ?? undefined };
 }
 
-/** `XConnection` and `XEdge` types for a node type. */
-export function connectionOf<T extends object>(node: ClassType<T>, name: string) {
+/** How many items `totalCountCapped` counts at most: enough for any page count a reader scrolls, cheap at any size. */
+export const COUNT_CAP = 10_000;
+const CAP = COUNT_CAP.toLocaleString('en');
+
+@ObjectType({
+  simpleResolvers: true,
+  description: `How many items match, counted up to ${CAP}: exact below that, otherwise "more than ${CAP}".`,
+})
+export class CappedCount {
+  @Field(() => Int, { description: `The number of matching items when \`exact\`; otherwise ${CAP}, and more than that match.` })
+  count: number;
+
+  @Field({ description: `True when \`count\` is the exact number; false when more than ${CAP} items match.` })
+  exact: boolean;
+}
+
+/** `XConnection` and `XEdge` types for a node type; `cappedCount` adds `totalCountCapped` (for compiled connections). */
+export function connectionOf<T extends object>(node: ClassType<T>, name: string, { cappedCount = false } = {}) {
   @ObjectType(`${name}Edge`, { simpleResolvers: true, description: `One ${name} in a page, with its cursor.` })
   class Edge {
     @Field({ description: 'Opaque position of this item: pass it as `after` to read on from here, or as `before` to read back.' })
@@ -95,8 +111,16 @@ export function connectionOf<T extends object>(node: ClassType<T>, name: string)
     @Field(() => PageInfo, { description: 'Whether more pages follow, and the cursors to reach them.' })
     pageInfo: PageInfo;
 
-    @Field(() => Int, { description: 'How many items match the filter in all (that you may see), across all pages.' })
+    @Field(() => Int, {
+      description:
+        'How many items match the filter in all (that you may see), across all pages. Exact, so it reads every matching item: on a large list, `totalCountCapped` answers in bounded time.',
+    })
     totalCount: number;
+  }
+  if (cappedCount) {
+    Field(() => CappedCount, {
+      description: `How many items match the filter (that you may see), exact up to ${CAP} and "more than that" beyond: it reads at most ${(COUNT_CAP + 1).toLocaleString('en')} items, so it stays fast on lists of any size, where \`totalCount\` counts them all.`,
+    })(Connection.prototype, 'totalCountCapped');
   }
   return Connection;
 }

@@ -108,25 +108,30 @@ export const byEnum = (column: string, cast: string, values: Record<string, stri
 
 /**
  * Ordering by a column holding a term of an open vocabulary: by the term's place in it (vocabulary_term.position),
- * so terms added later sort after today's. The key is a smallint, which a cursor carries and compares.
+ * so terms added later sort after today's. The key is a smallint, which a cursor carries and compares; it is the
+ * expression of the ordering's index (IndexListOrderings migration), so the vocabulary's name is inlined.
  */
 export const byTerm = (column: string, vocabulary: string): OrderField => ({
-  sql: (a) =>
-    sql`coalesce((SELECT vt.position FROM vocabulary_term vt WHERE vt.vocabulary = ${sql.value(vocabulary, 'text')} AND vt.term = ${a}.${sql.identifier(column)}), 32767)`,
+  sql: (a) => sql`vocabulary_position(${sql.literal(vocabulary)}, ${a}.${sql.identifier(column)})`,
   cast: 'smallint',
   description: 'In the order of its vocabulary.',
 });
 
 /**
  * Ordering by a nullable enum column (a judgment's confidence may be not assessed): by the label's place in its enum
- * type, null before every label. The key is a number, never null, so keyset cursors compare it.
+ * type (the TypeScript enum lists them in the same order), null before every label. The key is a number, never null,
+ * so keyset cursors compare it; a CASE rather than enum_range, which is not immutable, so an index can hold it.
  */
-export const byNullableEnum = (column: string, cast: string, values: Record<string, string>): OrderField => ({
-  sql: (a) => sql`coalesce(array_position(enum_range(NULL::${sql.identifier(cast)}), ${a}.${sql.identifier(column)}), 0)`,
-  cast: 'smallint',
-  labels: [0, ...Object.values(values).map((_, i) => i + 1)],
-  description: 'Not assessed comes before every grade.',
-});
+export const byNullableEnum = (column: string, values: Record<string, string>): OrderField => {
+  const labels = Object.values(values);
+  const ranks = labels.map((label, i) => sql`WHEN ${sql.literal(label)} THEN ${sql.int(i + 1)}`);
+  return {
+    sql: (a) => sql`(CASE ${a}.${sql.identifier(column)} ${sql.join(ranks, ' ')} ELSE 0 END)`,
+    cast: 'smallint',
+    labels: [0, ...labels.map((_, i) => i + 1)],
+    description: 'Not assessed comes before every grade.',
+  };
+};
 
 export const byTimestamps: Record<string, OrderField> = {
   CREATED_AT: byColumn('created_at', 'timestamptz'),

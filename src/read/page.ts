@@ -1,6 +1,6 @@
 import { FieldNode, GraphQLObjectType, getNamedType } from 'graphql';
 import { badUserInput } from '../common/errors';
-import { pageWindow, type PageRequest } from '../common/pagination';
+import { COUNT_CAP, pageWindow, type PageRequest } from '../common/pagination';
 import type { Compiler } from './compile';
 import { decodeCursor } from './cursor';
 import { live } from './filters';
@@ -35,6 +35,13 @@ export function orderingOf(spec: Pick<ReadModel, 'typeName' | 'orderFields' | 'd
 export interface PageSource {
   /** A table or subquery with its alias. */
   from: Sql;
+  /** That alias: the page's rows are read under it again, so `key`, `id` and `node` hold outside the page's LIMIT. */
+  alias: Sql;
+  /**
+   * The FROM item narrowed by `part` in each of its parts, for a union whose branches must each read their own index
+   * (see statements): the page's rows and the cursor probes read it; counts read `from`.
+   */
+  narrowed?: (part: PartReading) => Sql;
   where: Sql;
   /** The ordering's key of the row (non-null, so cursors compare it). */
   key: Sql;
@@ -66,6 +73,7 @@ export function pageSql(
   ]);
   const source: PageSource = {
     from: sql`${sql.identifier(model.table)} ${row}`,
+    alias: row,
     where,
     key: ordering.order.sql(row),
     id: sql`${row}.id`,
@@ -77,11 +85,39 @@ export function pageSql(
 /** SQL comparison operators of a row's (key, id) against a cursor's. */
 const OP = { '>': sql`>`, '<': sql`<`, '>=': sql`>=`, '<=': sql`<=` } as const;
 
+type Cursor = { value: unknown; id: string };
+
+/** For any row's (key, id): the conditions, order and limit that read a part of a page from an index on (key, id). */
+export type PartReading = (key: Sql, id: Sql) => { bounds: Sql[]; orderBy: Sql; limit: Sql };
+
+/**
+ * How one page of a connection is read for `args`: its window and cursors, and for any row's (key, id) the keyset
+ * bounds (row comparisons an index on (key, id) answers), the reading order (from the cursor outward: a backward
+ * page in the reverse of the connection's order) and the limit, first + 1 rows.
+ */
+export function pageReading(c: Compiler, args: ConnectionArgs, ordering: Ordering) {
+  const { field, order, direction } = ordering;
+  const window = pageWindow(args, { max: c.q.maxPageSize, default: c.q.defaultPageSize });
+  // Checked even when only the count is asked for, which does not depend on them.
+  const after = window.after ? decodeCursor(window.after, field, order, 'after') : undefined;
+  const before = window.before ? decodeCursor(window.before, field, order, 'before') : undefined;
+  const asc = direction === 'ASC';
+  const position = (key: Sql, id: Sql, cursor: Cursor, op: keyof typeof OP) =>
+    sql`(${key}, ${id}) ${OP[op]} (${sql.value(cursor.value, order.cast)}, ${sql.value(cursor.id, 'uuid')})`;
+  const dir = asc !== window.backward ? sql`ASC` : sql`DESC`;
+  const rows: PartReading = (key, id) => ({
+    bounds: [...(after ? [position(key, id, after, asc ? '>' : '<')] : []), ...(before ? [position(key, id, before, asc ? '<' : '>')] : [])],
+    orderBy: sql`${key} ${dir}, ${id} ${dir}`,
+    limit: sql.int(window.size + 1),
+  });
+  return { window, after, before, asc, position, rows };
+}
+
 /**
  * One page of any `source` as a connection object, forward (`first`, `after`) or backward (`last`, `before`), with
  * keyset cursors. A backward page reads in the reverse order and is turned back, so it lists the items just before
  * the cursor in the connection's order; a forward page reads exactly as before backward pages existed. Whether items
- * lie beyond the far side of a cursor is asked of the same visible, filtered rows (EXISTS, no count), so a cursor
+ * lie beyond the far side of a cursor is asked of the same visible, filtered rows (one row looked up, no count), so a cursor
  * taken from a more-cleared reader's page tells a less-cleared one nothing it could not see.
  */
 export function keysetPageSql(
@@ -92,13 +128,10 @@ export function keysetPageSql(
   ordering: Ordering,
   source: PageSource,
 ): Sql {
-  const { field, order, direction } = ordering;
-  const window = pageWindow(args, { max: c.q.maxPageSize, default: c.q.defaultPageSize });
-  // Checked even when only the count is asked for, which does not depend on them.
-  const after = window.after ? decodeCursor(window.after, field, order, 'after') : undefined;
-  const before = window.before ? decodeCursor(window.before, field, order, 'before') : undefined;
+  const { field } = ordering;
+  const reading = pageReading(c, args, ordering);
+  const { window, after, before, asc } = reading;
   const { from, where, key, id } = source;
-  const asc = direction === 'ASC';
 
   const entries: Array<[string, Sql]> = [];
   const rowColumns: Sql[] = [];
@@ -112,10 +145,16 @@ export function keysetPageSql(
   // p.rn counts in reading order: from the cursor outward, so backward pages are listed by descending rn.
   const listed = window.backward ? sql`p.rn DESC` : sql`p.rn`;
   const reversed = window.backward ? sql`p.rn` : sql`p.rn DESC`;
-  // Its parameters only in the statement that reads rows: a count-only statement must not carry them.
-  const position = (cursor: { value: unknown; id: string }, op: keyof typeof OP) =>
-    sql`(${key}, ${id}) ${OP[op]} (${sql.value(cursor.value, order.cast)}, ${sql.value(cursor.id, 'uuid')})`;
-  const exists = (condition: Sql) => sql`EXISTS (SELECT 1 FROM ${from} WHERE ${where} AND ${condition})`;
+  // Whether a row lies at or beyond a cursor: the nearest one looked up in the ordering's own order from the cursor
+  // (an index probe), not an EXISTS the planner may answer by scanning the table for any row. Its parameters only in
+  // the statement that reads rows: a count-only statement must not carry them.
+  const exists = (op: '>=' | '<=', cursor: Cursor) => {
+    const probe = op === '>=' ? sql`ASC` : sql`DESC`;
+    const part: PartReading = (k, i) => ({ bounds: [reading.position(k, i, cursor, op)], orderBy: sql`${k} ${probe}, ${i} ${probe}`, limit: sql.int(1) });
+    const { bounds, orderBy, limit } = part(key, id);
+    const probed = source.narrowed ? source.narrowed(part) : from;
+    return sql`coalesce((SELECT TRUE FROM ${probed} WHERE ${and([where, ...bounds])} ORDER BY ${orderBy} LIMIT ${limit}), FALSE)`;
+  };
   const readsBeyond = sql`count(*) > ${limit}`;
   let readsRows = false;
 
@@ -125,6 +164,18 @@ export function keysetPageSql(
       case 'totalCount':
         entries.push([responseKey, sql`(SELECT count(*)::int FROM ${from} WHERE ${where})`]);
         break;
+      case 'totalCountCapped': {
+        // Counts at most COUNT_CAP + 1 rows: exact below the cap, "more than COUNT_CAP" at it.
+        const n = sql`(SELECT count(*)::int FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${sql.int(COUNT_CAP + 1)}) capped)`;
+        const counted: Array<[string, Sql]> = [];
+        for (const [countKey, countNodes] of c.subfields(fieldType, fieldNodes)) {
+          const name = countNodes[0].name.value;
+          if (name === 'count') counted.push([countKey, sql`least(capped.n, ${sql.int(COUNT_CAP)})`]);
+          else if (name === 'exact') counted.push([countKey, sql`capped.n <= ${sql.int(COUNT_CAP)}`]);
+        }
+        entries.push([responseKey, sql`(SELECT ${jsonObject(counted)} FROM (SELECT ${n} AS n) capped)`]);
+        break;
+      }
       case 'nodes':
         readsRows = true;
         entries.push([responseKey, sql`coalesce(json_agg(${nodeColumn(fieldNodes)} ORDER BY ${listed}) ${inPage}, '[]'::json)`]);
@@ -143,8 +194,8 @@ export function keysetPageSql(
       case 'pageInfo': {
         readsRows = true;
         // Items before the page (forward) are those at or before `after`; items after it (backward) at or after `before`.
-        const earlier = window.backward ? readsBeyond : after ? exists(position(after, asc ? '<=' : '>=')) : sql`FALSE`;
-        const later = !window.backward ? readsBeyond : before ? exists(position(before, asc ? '>=' : '<=')) : sql`FALSE`;
+        const earlier = window.backward ? readsBeyond : after ? exists(asc ? '<=' : '>=', after) : sql`FALSE`;
+        const later = !window.backward ? readsBeyond : before ? exists(asc ? '>=' : '<=', before) : sql`FALSE`;
         const info: Array<[string, Sql]> = [];
         for (const [infoKey, infoNodes] of c.subfields(fieldType, fieldNodes)) {
           const name = infoNodes[0].name.value;
@@ -160,14 +211,12 @@ export function keysetPageSql(
   }
   if (!readsRows) return sql`(SELECT ${jsonObject(entries)})`;
 
-  const bounds = [...(after ? [position(after, asc ? '>' : '<')] : []), ...(before ? [position(before, asc ? '<' : '>')] : [])];
+  const { bounds, orderBy, limit: rowLimit } = reading.rows(key, id);
   const keyset = bounds.length ? sql` AND ${and(bounds)}` : sql``;
-  // Read from the cursor outward: a backward page in the reverse of the connection's order.
-  const readAscending = asc !== window.backward;
-  const dir = readAscending ? sql`ASC` : sql`DESC`;
-  const orderBy = sql`${key} ${dir}, ${id} ${dir}`;
   const cursor = sql`translate(encode(convert_to(json_build_array(${sql.key(field)}, ${key}, ${id})::text, 'UTF8'), 'base64'), E'\\n', '')`;
   const columns = [...rowColumns, sql`${cursor} AS c`, sql`row_number() OVER (ORDER BY ${orderBy}) AS rn`];
-  return sql`(SELECT ${jsonObject(entries)} FROM (SELECT ${sql.join(columns, ', ')} FROM ${from}
-    WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${sql.int(window.size + 1)}) p)`;
+  // ORDER BY and LIMIT right over the filtered rows, nothing between them: PostgreSQL stops after first + 1 rows of an
+  // index on the ordering (or keeps a top-N heap), and only those rows are numbered and turned into JSON.
+  const rows = sql`SELECT ${source.alias}.* FROM ${source.narrowed ? source.narrowed(reading.rows) : from} WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${rowLimit}`;
+  return sql`(SELECT ${jsonObject(entries)} FROM (SELECT ${sql.join(columns, ', ')} FROM (${rows}) ${source.alias}) p)`;
 }

@@ -35,7 +35,7 @@ export function derivedTypesOf(spec: TypeSpec): DerivedTypes {
   }
   Object.defineProperty(ConnectionArgs, 'name', { value: `${spec.typeName}ConnectionArgs` });
 
-  const types = { connection: connectionOf(spec.entity, spec.typeName), args: ConnectionArgs };
+  const types = { connection: connectionOf(spec.entity, spec.typeName, { cappedCount: true }), args: ConnectionArgs };
   derived.set(spec.typeName, types);
   return types;
 }

@@ -28,6 +28,7 @@ import { IndexEventDateOrder1796360000000 } from './1796360000000-IndexEventDate
 import { RefreshContributionsAtCommit1796420000000 } from './1796420000000-RefreshContributionsAtCommit';
 import { RecordStixObjects1796440000000 } from './1796440000000-RecordStixObjects';
 import { RecordRelays1796450000000 } from './1796450000000-RecordRelays';
+import { IndexListOrderings1796460000000 } from './1796460000000-IndexListOrderings';
 import { RollupActorsAndPublishers1796475000000 } from './1796475000000-RollupActorsAndPublishers';
 import { AddSearchEntries1796480000000 } from './1796480000000-AddSearchEntries';
 
@@ -61,6 +62,7 @@ export const migrations = [
   RefreshContributionsAtCommit1796420000000,
   RecordStixObjects1796440000000,
   RecordRelays1796450000000,
+  IndexListOrderings1796460000000,
   RollupActorsAndPublishers1796475000000,
   AddSearchEntries1796480000000,
 ];

@@ -4,8 +4,10 @@ import { COUNTRY_CODE_FORMAT, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
 import { ExternalId } from './external-id';
+import { orderIndexes } from '../../db/order-index';
 
 @Entity()
+@orderIndexes('actor', ['name', 'created_at', 'updated_at'])
 @Check('name_not_blank', trimmedText('name'))
 @Check('country_code_format', COUNTRY_CODE_FORMAT)
 @Check('actor_not_own_parent', 'parent_id <> id')

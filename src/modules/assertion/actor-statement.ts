@@ -11,6 +11,7 @@ import { quantityField } from '../../read/quantity';
 import type { ItemWrites } from '../../registry/item-mutations';
 import { STATEMENT_KINDS } from '../../registry/statement-kinds';
 import { searchVectorIndex } from '../search/search-vector';
+import { orderIndexes } from '../../db/order-index';
 import { Actor } from '../actor/actor.entity';
 import { Assertion } from '../assertion/assertion.entity';
 import { ofVocabulary, type VocabularyName } from '../vocabulary/vocabularies';
@@ -46,6 +47,7 @@ export function actorStatementKind(k: ActorStatementKind) {
 
   @Entity(table)
   @searchVectorIndex(table)
+  @orderIndexes(table, ['category', 'created_at', 'updated_at'])
   @Check('statement_not_blank', trimmedText('statement'))
   @Check('quantity_ordered', QUANTITY_ORDERED)
   @Check('quantity_has_value', QUANTITY_HAS_VALUE)

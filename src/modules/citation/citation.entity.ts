@@ -9,11 +9,13 @@ import { ReportingVerb } from './reporting-verb';
 // Relations to statements are named by string: the statement entities extend Assertion, which imports this file.
 import { citedColumns, STATEMENT_KINDS, statementKinds } from '../../registry/statement-kinds';
 import { searchVectorColumn, searchVectorIndex } from '../search/search-vector';
+import { orderIndexes } from '../../db/order-index';
 
 /** What a citation points at its source with: its words, or where in it to look. */
 export const CITATION_POINTERS = ['quote', 'url', 'page', 'paragraph', 'accessed_on'];
 
 @Entity()
+@orderIndexes('citation', ['credibility', 'created_at', 'updated_at'])
 @searchVectorIndex('citation')
 @Check('citation_cites_one_statement', `num_nonnulls(${citedColumns.join(', ')}) = 1`)
 @Check('citation_relays_another', 'relayed_from_id <> source_id')

@@ -47,7 +47,7 @@ export const implicationType: TypeSpec<ImplicationFilter> = {
   },
   orderFields: {
     LIKELIHOOD: byEnum('likelihood', 'likelihood', Likelihood),
-    CONFIDENCE: byNullableEnum('confidence', 'analytic_confidence', Confidence),
+    CONFIDENCE: byNullableEnum('confidence', Confidence),
     AS_OF: byDate('as_of'),
     ...byTimestamps,
   },

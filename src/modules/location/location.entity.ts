@@ -3,8 +3,10 @@ import { Field, Float, ObjectType } from 'type-graphql';
 import { COUNTRY_CODE_FORMAT, trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
+import { orderIndexes } from '../../db/order-index';
 
 @Entity()
+@orderIndexes('location', ['name', 'created_at', 'updated_at'])
 @Check('name_not_blank', trimmedText('name'))
 @Check('country_code_format', COUNTRY_CODE_FORMAT)
 // Both coordinates or neither, on the globe.

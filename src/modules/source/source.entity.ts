@@ -6,8 +6,10 @@ import { Item, Node } from '../../common/columns';
 import { Actor } from '../actor/actor.entity';
 import { Reliability } from './source-grades';
 import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
+import { orderIndexes } from '../../db/order-index';
 
 @Entity()
+@orderIndexes('source', ['name', 'published_on', 'reliability', 'created_at', 'updated_at'])
 @Check('name_not_blank', trimmedText('name'))
 @Check('source_relays_another', 'relays_id <> id')
 @ObjectType({

@@ -10,7 +10,7 @@ import { statementOrdering, statementsSql } from './statement.list';
 const StatementOrderField = Object.fromEntries(Object.keys(statementOrdering.orderFields).map((name) => [name, name]));
 registerEnumType(StatementOrderField, { name: 'StatementOrderField', description: 'What to order statements of every kind by.' });
 const StatementOrder = orderInputOf(StatementOrderField, 'Statement');
-export const StatementConnection = connectionOf(Assertion as unknown as ClassType<Assertion>, 'Statement');
+export const StatementConnection = connectionOf(Assertion as unknown as ClassType<Assertion>, 'Statement', { cappedCount: true });
 
 @ArgsType()
 class StatementArgs extends PageArgs {

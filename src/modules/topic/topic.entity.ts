@@ -4,8 +4,10 @@ import { LocalDate } from '../../common/local-date';
 import { trimmedText } from '../../common/checks';
 import { Item, Node } from '../../common/columns';
 import { Actor } from '../actor/actor.entity';
+import { orderIndexes } from '../../db/order-index';
 
 @Entity()
+@orderIndexes('topic', ['title', 'starts_on', 'created_at', 'updated_at'])
 // Slugs are the fixture keys: lowercase kebab-case.
 @Check('topic_slug_format', `slug ~ '^[a-z0-9]+(-[a-z0-9]+)*$'`)
 @Check('title_not_blank', trimmedText('title'))
