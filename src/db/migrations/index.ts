@@ -26,6 +26,7 @@ import { HistoryLeavesOutSearchVectors1796321000000 } from './1796321000000-Hist
 import { RefreshContributionsByCitedColumn1796330000000 } from './1796330000000-RefreshContributionsByCitedColumn';
 import { IndexEventDateOrder1796360000000 } from './1796360000000-IndexEventDateOrder';
 import { RefreshContributionsAtCommit1796420000000 } from './1796420000000-RefreshContributionsAtCommit';
+import { TrackDataVersion1796470000000 } from './1796470000000-TrackDataVersion';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -55,4 +56,5 @@ export const migrations = [
   RefreshContributionsByCitedColumn1796330000000,
   IndexEventDateOrder1796360000000,
   RefreshContributionsAtCommit1796420000000,
+  TrackDataVersion1796470000000,
 ];
