@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { Client } from 'pg';
@@ -57,11 +58,13 @@ const judgment = (statement: string, extra: Record<string, unknown> = {}) => ({
 
 const statements = (answer: Answer): string[] => data(answer).implications.edges.map((e: { node: { statement: string } }) => e.node.statement);
 
-async function cacheHits(url: string): Promise<number> {
+async function metric(url: string, series: string): Promise<number> {
   const text = await (await fetch(`${url}/metrics`)).text();
-  const line = text.split('\n').find((l) => l.startsWith('dossier_cache_lookups_total{cache="response",result="hit"}'));
+  const line = text.split('\n').find((l) => l.startsWith(`${series} `));
   return line ? Number(line.split(' ').pop()) : 0;
 }
+
+const cacheHits = (url: string) => metric(url, 'dossier_cache_lookups_total{cache="response",result="hit"}');
 
 let server: TestServer;
 const keys: Record<string, string> = {};
@@ -101,6 +104,24 @@ test('a repeated query, plain or the composed brief, is answered from the cache 
   expect((await ask(server.url, keys.admin, node, { id: actor })).cache).toBe('miss');
   expect((await ask(server.url, keys.admin, node, { id: toGlobalId('Source', fixtureId('source', 'article')) })).cache).toBe('miss');
   expect((await ask(server.url, keys.admin, node, { id: actor })).cache).toBe('hit');
+});
+
+test('a persisted query sent by its hash alone is answered from the cache, and counts as found by its hash', async () => {
+  const query = 'query Hashed { topics { totalCount } }';
+  const extensions = { persistedQuery: { version: 1, sha256Hash: createHash('sha256').update(query).digest('hex') } };
+  const send = async (body: object) => {
+    const res = await fetch(`${server.url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+    return { cache: res.headers.get('dossier-cache'), text: await res.text() };
+  };
+  const first = await send({ query, extensions });
+  expect(first.cache).toBe('miss');
+  const apqHits = async () => metric(server.url, 'dossier_cache_lookups_total{cache="apq",result="hit"}');
+  const before = await apqHits();
+  const hashed = await send({ extensions });
+  expect(hashed).toEqual({ cache: 'hit', text: first.text });
+  expect(await apqHits()).toBe(before + 1);
+  // The duration metric names the operation answered from the cache.
+  expect(await metric(server.url, 'dossier_http_request_duration_seconds_count{operation="Hashed",type="query",status="2xx"}')).toBe(2);
 });
 
 test('mutations, answers with errors and anonymous readers of a refused key are never answered from the cache', async () => {

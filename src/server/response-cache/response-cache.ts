@@ -5,6 +5,8 @@ import type { DataSource } from 'typeorm';
 import { cacheLookups } from '../../common/metrics';
 import { currentRequest } from '../../common/request-scope';
 import type { Viewer } from '../../common/viewer';
+import { isDatabaseUnavailable } from '../../db/unavailable';
+import { sendUnavailable } from '../unavailable';
 import { ByteLru } from './byte-lru';
 import { readDataVersion, pruneDataWritesEvery } from './data-version';
 import { entryKey, Operations, type GraphQLBody } from './operation';
@@ -79,7 +81,9 @@ export function createResponseCache(dataSource: DataSource, options: ResponseCac
     let version: string;
     try {
       version = await readDataVersion(dataSource);
-    } catch {
+    } catch (error) {
+      // As the answer itself would be: a database that cannot be reached is a 503 to retry, not a second wait.
+      if (isDatabaseUnavailable(error)) return sendUnavailable(res);
       return next();
     }
     const identity = [viewer.principal, viewer.organisation, viewer.role, viewer.clearance];
@@ -89,6 +93,8 @@ export function createResponseCache(dataSource: DataSource, options: ResponseCac
     const entry = await lookup(key);
     if (entry) {
       cacheLookups.inc({ cache: 'response', result: 'hit' });
+      // Sent by hash alone, the query was found by its hash too.
+      if (body.query === undefined) cacheLookups.inc({ cache: 'apq', result: 'hit' });
       if (scope) scope.operation = { name: operation.name, type: 'query' };
       serve(res, entry);
       return;
