@@ -78,6 +78,8 @@ async function startService(databaseUrl: string, env: Record<string, string>) {
       SCHEDULER: 'false',
       LOG_LEVEL: 'warn',
       RATE_LIMIT_POINTS: '1000000000',
+      // The whole 20-actor brief (first: 100 at every level) is priced above the default MAX_COST.
+      MAX_COST: '100000000',
       ...env,
     },
     stdio: ['ignore', 'pipe', 'inherit'],
@@ -100,7 +102,7 @@ async function startService(databaseUrl: string, env: Record<string, string>) {
 
 const agent = new Agent({ keepAlive: true, maxSockets: 256 });
 
-function post(port: number, body: object): Promise<{ status: number; cache: string | undefined; bytes: number }> {
+function post(port: number, body: object): Promise<{ status: number; cache: string | undefined; bytes: number; text: string }> {
   const payload = JSON.stringify(body);
   return new Promise((resolve, reject) => {
     const req = request(
@@ -113,9 +115,12 @@ function post(port: number, body: object): Promise<{ status: number; cache: stri
         headers: { 'content-type': 'application/json', 'content-length': Buffer.byteLength(payload) },
       },
       (res) => {
-        let bytes = 0;
-        res.on('data', (chunk: Buffer) => (bytes += chunk.length));
-        res.on('end', () => resolve({ status: res.statusCode ?? 0, cache: res.headers['dossier-cache'] as string | undefined, bytes }));
+        const chunks: Buffer[] = [];
+        res.on('data', (chunk: Buffer) => chunks.push(chunk));
+        res.on('end', () => {
+          const text = Buffer.concat(chunks).toString();
+          resolve({ status: res.statusCode ?? 0, cache: res.headers['dossier-cache'] as string | undefined, bytes: text.length, text });
+        });
         res.on('error', reject);
       },
     );
@@ -130,12 +135,13 @@ interface Figures {
   p99: number;
   hits: number;
   requests: number;
+  bytes: number;
 }
 
 /** `clients` loops sending `body` back to back for `seconds`, after a short warm-up. */
 async function load(port: number, body: object, clients: number, seconds: number): Promise<Figures> {
   const first = await post(port, body);
-  if (first.status !== 200) throw new Error(`status ${first.status}`);
+  if (first.status !== 200 || !first.text.startsWith('{"data"')) throw new Error(`status ${first.status}: ${first.text.slice(0, 300)}`);
   const run = async (ms: number, keep: boolean) => {
     const times: number[] = [];
     let hits = 0;
@@ -145,7 +151,7 @@ async function load(port: number, body: object, clients: number, seconds: number
         while (Date.now() < end) {
           const start = process.hrtime.bigint();
           const answer = await post(port, body);
-          if (answer.status !== 200) throw new Error(`status ${answer.status}`);
+          if (answer.status !== 200 || answer.bytes !== first.bytes) throw new Error(`status ${answer.status}, ${answer.bytes} bytes`);
           if (keep) times.push(Number(process.hrtime.bigint() - start) / 1e6);
           if (answer.cache === 'hit') hits += 1;
         }
@@ -156,11 +162,11 @@ async function load(port: number, body: object, clients: number, seconds: number
   await run(2_000, false);
   const { times, hits } = await run(seconds * 1000, true);
   times.sort((a, b) => a - b);
-  return { rps: times.length / seconds, p50: percentile(times, 50), p99: percentile(times, 99), hits, requests: times.length };
+  return { rps: times.length / seconds, p50: percentile(times, 50), p99: percentile(times, 99), hits, requests: times.length, bytes: first.bytes };
 }
 
 const line = (label: string, f: Figures) =>
-  `${label.padEnd(28)} ${f.rps.toFixed(1).padStart(8)} req/s   p50 ${f.p50.toFixed(1).padStart(7)} ms   p99 ${f.p99.toFixed(1).padStart(7)} ms   ${((100 * f.hits) / f.requests).toFixed(0)} % hits`;
+  `${label.padEnd(28)} ${f.rps.toFixed(1).padStart(8)} req/s   p50 ${f.p50.toFixed(1).padStart(7)} ms   p99 ${f.p99.toFixed(1).padStart(7)} ms   ${((100 * f.hits) / f.requests).toFixed(0)} % hits, ${f.bytes} bytes`;
 
 async function main() {
   const dir = mkdtempSync(join(tmpdir(), 'dossier-bench-'));
