@@ -77,12 +77,13 @@ async function startService(databaseUrl: string, env: Record<string, string>) {
       SEED: 'false',
       SCHEDULER: 'false',
       LOG_LEVEL: 'warn',
+      SLOW_OPERATION_MS: '600000',
       RATE_LIMIT_POINTS: '1000000000',
       // The whole 20-actor brief (first: 100 at every level) is priced above the default MAX_COST.
       MAX_COST: '100000000',
       ...env,
     },
-    stdio: ['ignore', 'pipe', 'inherit'],
+    stdio: ['ignore', 'inherit', 'inherit'],
   });
   await new Promise<void>((resolve, reject) => {
     child.once('exit', (code) => reject(new Error(`the service ended (${code}) before it was ready`)));
