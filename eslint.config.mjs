@@ -43,7 +43,7 @@ export default defineConfig(
   {
     // Loaded when first needed, to keep the start short: most of the service once the embedded PostgreSQL is starting
     // (the two overlap), the GraphiQL bundle on the first visit, Redis only when configured. Typed with `typeof import`.
-    files: ['src/main.ts', 'src/db/database.ts', 'src/server/graphiql.ts', 'src/server/rate-limit.ts'],
+    files: ['src/main.ts', 'src/db/database.ts', 'src/server/graphiql.ts', 'src/server/rate-limit.ts', 'src/server/response-cache/shared-store.ts'],
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
   {

@@ -82,6 +82,11 @@ const schema = z.object({
     .regex(/^rediss?:\/\//, 'must be a redis:// or rediss:// URL')
     .optional(),
   RATE_LIMIT_PREFIX: z.string().min(1).default('dossier-rate'),
+  /** Bytes of GraphQL answers the response cache keeps in each process (0 turns the cache off); shared through REDIS_URL when set. */
+  RESPONSE_CACHE_BYTES: z.coerce.number().int().min(0).default(33_554_432),
+  /** How long an answer stays in Redis (s): entries of an older data version are never read, this only clears them. */
+  RESPONSE_CACHE_TTL_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  RESPONSE_CACHE_PREFIX: z.string().min(1).default('dossier-response'),
   /** Origins whose pages may call the API from a browser (CORS), comma-separated; `*` for any page, anonymous only. */
   CORS_ORIGINS: z.string().optional().transform(corsOrigins),
   /** Proxies in front of the service whose X-Forwarded-For to trust (0: none). */

@@ -14,12 +14,15 @@ export interface RequestScope {
   /** The SQL text of the statements sent for it (never their parameters), and the time spent waiting for them. */
   statements: Array<{ sql: string; ms: number }>;
   sqlMs: number;
+  /** Set once Apollo answered a query with data and no errors: the response cache may keep the answer. */
+  answeredQuery?: boolean;
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();
 
 class Scope implements RequestScope {
   operation?: RequestScope['operation'];
+  answeredQuery?: boolean;
   statements: RequestScope['statements'] = [];
   sqlMs = 0;
   private logger: Logger | undefined;

@@ -37,6 +37,9 @@ import { attachWebSockets } from './websocket';
 import { metricsRoute, operationMetrics, sampleApp } from './metrics';
 import { requestScope } from './request-scope';
 import { logger } from '../common/logger';
+import { createHash } from 'node:crypto';
+import { printSchema } from 'graphql';
+import { createResponseCache } from './response-cache/response-cache';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
 
@@ -77,6 +80,18 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     maxCost: config.MAX_COST,
     pageSize: pageSize.default,
   };
+  const responseCache = createResponseCache(dataSource, {
+    bytes: config.RESPONSE_CACHE_BYTES,
+    ttlSeconds: config.RESPONSE_CACHE_TTL_S,
+    redisUrl: config.REDIS_URL,
+    prefix: config.RESPONSE_CACHE_PREFIX,
+    // Instances with another schema or other limits never share answers.
+    fingerprint: createHash('sha256')
+      .update(JSON.stringify([printSchema(schema), limits, pageSize, introspection, production, config.MAX_TOKENS]))
+      .digest('base64url'),
+    maxTokens: config.MAX_TOKENS,
+    warn: (line) => logger.warn(line),
+  });
   const apollo = new ApolloServer<Context>({
     persistedQueries: allowList ? { cache: new AllowListStore(allowList) } : {},
     schema,
@@ -91,7 +106,15 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     // main.ts stops everything in order on SIGINT and SIGTERM; Apollo's own handlers would re-raise the signal first.
     stopOnTerminationSignals: false,
     // CSRF prevention stays on (the default): a GET or simple POST needs a JSON content type or a preflight header.
-    plugins: [ApolloServerPluginLandingPageDisabled(), legacyJsonStatus, unavailableStatus, refuseNulStrings, queryLimitsPlugin(limits), operationMetrics],
+    plugins: [
+      ApolloServerPluginLandingPageDisabled(),
+      legacyJsonStatus,
+      unavailableStatus,
+      refuseNulStrings,
+      queryLimitsPlugin(limits),
+      operationMetrics,
+      ...(responseCache ? [responseCache.plugin] : []),
+    ],
   });
   await apollo.start();
 
@@ -151,6 +174,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     express.json({ limit: config.MAX_BODY_BYTES }),
     refuseDeepJson,
     ...(allowList ? [allowListGuard(allowList)] : []),
+    ...(responseCache ? [responseCache.middleware] : []),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const viewer = res.locals.viewer as Viewer;
@@ -212,6 +236,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
       await apollo.stop();
       await compaction.stop();
       await rateLimiter.close();
+      await responseCache?.close();
       await ownMonitor?.stop();
       unsample();
     },

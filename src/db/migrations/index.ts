@@ -29,6 +29,7 @@ import { RefreshContributionsAtCommit1796420000000 } from './1796420000000-Refre
 import { RecordStixObjects1796440000000 } from './1796440000000-RecordStixObjects';
 import { RecordRelays1796450000000 } from './1796450000000-RecordRelays';
 import { IndexListOrderings1796460000000 } from './1796460000000-IndexListOrderings';
+import { TrackDataVersion1796470000000 } from './1796470000000-TrackDataVersion';
 import { RollupActorsAndPublishers1796475000000 } from './1796475000000-RollupActorsAndPublishers';
 import { AddSearchEntries1796480000000 } from './1796480000000-AddSearchEntries';
 
@@ -63,6 +64,7 @@ export const migrations = [
   RecordStixObjects1796440000000,
   RecordRelays1796450000000,
   IndexListOrderings1796460000000,
+  TrackDataVersion1796470000000,
   RollupActorsAndPublishers1796475000000,
   AddSearchEntries1796480000000,
 ];

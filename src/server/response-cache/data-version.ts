@@ -1,0 +1,29 @@
+import type { Pool } from 'pg';
+import type { DataSource } from 'typeorm';
+
+/**
+ * The data version (migration TrackDataVersion): changes whenever a transaction that wrote any row a read may look
+ * at has committed, read in one statement so it names one snapshot. A response computed between two equal readings
+ * is the answer for every request that reads the same version.
+ */
+export async function readDataVersion(dataSource: DataSource): Promise<string> {
+  // Straight to the pool, as a named statement: it is sent before every cached answer, so it is kept cheap.
+  const pool = (dataSource.driver as unknown as { master?: Pick<Pool, 'query'> }).master;
+  if (pool) return (await pool.query<{ v: string }>(VERSION)).rows[0].v;
+  const rows: Array<{ v: string }> = await dataSource.query(VERSION.text);
+  return rows[0].v;
+}
+
+const VERSION = { name: 'dossier_data_version', text: 'SELECT data_version() AS v' };
+
+/**
+ * Forgets the writers below the newest one: the version only reads the newest, and the transactions still running
+ * come from the snapshot, not from this table. Deleting those rows never changes a version.
+ */
+export function pruneDataWritesEvery(dataSource: DataSource, ms: number): { stop: () => void } {
+  const timer = setInterval(() => {
+    dataSource.query('DELETE FROM data_write WHERE tx < (SELECT max(tx) FROM data_write)').catch(() => undefined);
+  }, ms);
+  timer.unref();
+  return { stop: () => clearInterval(timer) };
+}

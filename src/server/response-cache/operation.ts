@@ -1,0 +1,77 @@
+import { createHash } from 'node:crypto';
+import { Kind, OperationTypeNode, parse, print, type OperationDefinitionNode } from 'graphql';
+
+/** A query the cache may answer: its document printed without comments and spacing, and the operation's name. */
+export interface CachedOperation {
+  document: string;
+  name: string | null;
+}
+
+export interface GraphQLBody {
+  query?: unknown;
+  operationName?: unknown;
+  variables?: unknown;
+  extensions?: unknown;
+}
+
+const MAX_REMEMBERED = 2_000;
+const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
+
+/**
+ * Which request bodies are cacheable queries, remembered by their text (and by their persisted-query hash) so a
+ * repeated request is not parsed again. Anything unusual (a mutation, several operations without a name, a document
+ * that does not parse, extensions other than a persisted query) is left to Apollo, uncached.
+ */
+export class Operations {
+  private byText = new Map<string, CachedOperation | null>();
+  private byHash = new Map<string, CachedOperation>();
+
+  constructor(private readonly maxTokens: number) {}
+
+  of(body: GraphQLBody): CachedOperation | undefined {
+    const { query, operationName } = body;
+    if (operationName != null && typeof operationName !== 'string') return undefined;
+    const hash = persistedHash(body.extensions);
+    if (hash === null) return undefined;
+    if (query === undefined) return hash ? this.byHash.get(hash) : undefined;
+    if (typeof query !== 'string') return undefined;
+    const key = `${operationName ?? ''}\n${query}`;
+    let known = this.byText.get(key);
+    if (known === undefined) {
+      known = this.parsed(query, operationName ?? null);
+      if (this.byText.size >= MAX_REMEMBERED) this.byText.clear();
+      this.byText.set(key, known);
+    }
+    // A hash is only ever taken for the text it is the digest of (as Apollo checks too).
+    if (known && hash && !this.byHash.has(hash) && sha256(query) === hash) {
+      if (this.byHash.size >= MAX_REMEMBERED) this.byHash.clear();
+      this.byHash.set(hash, known);
+    }
+    return known ?? undefined;
+  }
+
+  private parsed(query: string, operationName: string | null): CachedOperation | null {
+    try {
+      const document = parse(query, { maxTokens: this.maxTokens });
+      const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+      const chosen = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+      if (!chosen || chosen.operation !== OperationTypeNode.QUERY) return null;
+      return { document: print(document), name: chosen.name?.value ?? null };
+    } catch {
+      return null;
+    }
+  }
+}
+
+/** The persisted-query hash of the extensions: undefined without one, null for extensions the cache does not know. */
+function persistedHash(extensions: unknown): string | undefined | null {
+  if (extensions == null) return undefined;
+  if (typeof extensions !== 'object' || Array.isArray(extensions)) return null;
+  const { persistedQuery, ...others } = extensions as { persistedQuery?: { sha256Hash?: unknown } };
+  if (Object.keys(others).length > 0) return null;
+  if (persistedQuery === undefined) return undefined;
+  return typeof persistedQuery?.sha256Hash === 'string' ? persistedQuery.sha256Hash.toLowerCase() : null;
+}
+
+/** The entry's key: everything the answer depends on besides the data, hashed. */
+export const entryKey = (parts: unknown[]) => createHash('sha256').update(JSON.stringify(parts)).digest('base64url');
