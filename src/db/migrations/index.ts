@@ -32,6 +32,7 @@ import { IndexListOrderings1796460000000 } from './1796460000000-IndexListOrderi
 import { TrackDataVersion1796470000000 } from './1796470000000-TrackDataVersion';
 import { RollupActorsAndPublishers1796475000000 } from './1796475000000-RollupActorsAndPublishers';
 import { AddSearchEntries1796480000000 } from './1796480000000-AddSearchEntries';
+import { VersionTablesAddedAlongside1796490000000 } from './1796490000000-VersionTablesAddedAlongside';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -67,4 +68,5 @@ export const migrations = [
   TrackDataVersion1796470000000,
   RollupActorsAndPublishers1796475000000,
   AddSearchEntries1796480000000,
+  VersionTablesAddedAlongside1796490000000,
 ];
