@@ -422,6 +422,8 @@ describe('the database refuses every rule, whoever writes', () => {
       `capability_id = NULL, challenge_id = NULL, implication_id = NULL, event_id = NULL, relation_id = NULL`,
       'input.citations',
     ),
+    ...each(['source'], 'source_relays_another', `relays_id = id`, 'input.relays'),
+    ...each(['citation'], 'citation_relays_another', `relayed_from_id = source_id`, 'input.citations'),
     ...each(['actor', 'location'], 'country_code_format', `country_code = 'kp'`, 'input.countryCode'),
     ...each(
       ['capability', 'challenge', 'event', 'implication'],

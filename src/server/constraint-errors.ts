@@ -36,6 +36,8 @@ const RULES: Record<string, Rule> = {
   location_coordinates_valid: { field: 'input.latitude', message: 'give latitude (-90 to 90) and longitude (-180 to 180) together' },
   citation_credibility_range: { field: 'input.citations', message: 'credibility is graded 1 to 6' },
   citation_cites_one_statement: { field: 'input.citations', message: 'a citation supports exactly one statement' },
+  citation_relays_another: { field: 'input.citations', message: 'a citation relays a source other than its own' },
+  source_relays_another: { field: 'input.relays', message: 'a source does not relay itself' },
   event_date_fits_precision: { field: 'input.occurredOn', message: 'a MONTH date is the first of its month, a YEAR date 1 January' },
   relation_validity_ordered: { field: 'input.validTo', message: 'a relation cannot end before it begins' },
   relation_distinct_actors: { field: 'input.to', message: 'an actor has no relation to itself' },
