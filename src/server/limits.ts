@@ -65,6 +65,7 @@ export function queryLimitsCheck(limits: QueryLimits) {
   ];
   // The shape of a document is checked once: Apollo hands the same parsed document to every request that sends the
   // same text, so a repeated operation costs a map lookup rather than three walks of its tree.
+  const knownCosts = new WeakMap<DocumentNode, Map<string, number>>();
   const shapeChecked = new WeakMap<DocumentNode, Parameters<typeof limitExceeded> | null>();
   const shapeRefusal = (schema: GraphQLSchema, document: DocumentNode): Parameters<typeof limitExceeded> | null => {
     for (const [limit, max, rule] of rules) {
@@ -84,9 +85,13 @@ export function queryLimitsCheck(limits: QueryLimits) {
     if (coerced.errors) {
       throw asRequestError(new GraphQLError(coerced.errors[0].message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }));
     }
-    let cost: number;
+    // Without variables, the cost is the document's own: computed once per document and operation.
+    const constant = !operation?.variableDefinitions?.length;
+    const costs = constant ? (knownCosts.get(document) ?? knownCosts.set(document, new Map()).get(document)!) : undefined;
+    let cost: number | undefined = costs?.get(operationName ?? '');
     try {
-      cost = queryCost(schema, document, variables, operationName, limits.pageSize);
+      cost ??= queryCost(schema, document, variables, operationName, limits.pageSize);
+      costs?.set(operationName ?? '', cost);
     } catch (error) {
       // Variables that do not fit their types: refused here, since a cost that cannot be known is not allowed.
       if (error instanceof GraphQLError) throw asRequestError(new GraphQLError(error.message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }));
