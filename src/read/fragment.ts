@@ -20,46 +20,38 @@ export class Sql {
   private constructor() {}
 }
 
-/**
- * A fragment's parts: text, values, and the fragments it interpolates, kept as they are (a tree), so that building a
- * statement of nested fragments costs its size once rather than once per level; `compile` walks the tree.
- */
-type Item = Part | Sql;
-const PARTS = new WeakMap<Sql, readonly Item[]>();
+const PARTS = new WeakMap<Sql, readonly Part[]>();
 
-function make(items: Item[]): Sql {
+function make(parts: readonly Part[]): Sql {
   const fragment = Object.create(Sql.prototype) as Sql;
-  PARTS.set(fragment, Object.freeze(items));
+  PARTS.set(fragment, Object.freeze(parts.map((part) => Object.freeze(part))));
   return fragment;
 }
 
-function itemsOf(fragment: Sql): readonly Item[] {
-  const items = PARTS.get(fragment);
-  if (!items) throw new Error(`only SQL fragments may be interpolated into SQL, not ${typeof fragment}`);
-  return items;
+function partsOf(fragment: Sql): readonly Part[] {
+  const parts = PARTS.get(fragment);
+  if (!parts) throw new Error(`only SQL fragments may be interpolated into SQL, not ${typeof fragment}`);
+  return parts;
 }
 
-const isFragment = (item: Item): item is Sql => item instanceof Sql;
-
-const text = (t: string) => make([Object.freeze({ text: t })]);
+const text = (t: string) => make([{ text: t }]);
 
 /** `sql\`SELECT ... ${fragment}\``: every interpolation must itself be a fragment. */
 export function sql(strings: TemplateStringsArray, ...fragments: Sql[]): Sql {
-  const items: Item[] = [];
+  const parts: Part[] = [];
   strings.forEach((s, i) => {
-    if (s) items.push(Object.freeze({ text: s }));
+    if (s) parts.push({ text: s });
     if (i < fragments.length) {
-      itemsOf(fragments[i]); // refuses anything but a fragment
-      items.push(fragments[i]);
+      parts.push(...partsOf(fragments[i]));
     }
   });
-  return make(items);
+  return make(parts);
 }
 
 /** A bind parameter, with an optional cast (`$3::uuid`). */
 sql.value = (value: unknown, cast?: string): Sql => {
   if (cast !== undefined && !CAST.test(cast)) throw new Error(`not a type name: ${cast}`);
-  return make([Object.freeze({ value, cast })]);
+  return make([{ value, cast }]);
 };
 
 /** A table, column or alias name chosen by code. */
@@ -94,10 +86,8 @@ sql.int = (value: number): Sql => {
 /** What fragments may be joined with. */
 type Separator = ', ' | ' AND ' | ' OR ' | ' ' | ' || ' | '\nUNION ALL\n';
 
-sql.join = (fragments: readonly Sql[], separator: Separator): Sql => {
-  const glue = Object.freeze({ text: separator });
-  return make(fragments.flatMap((f, i) => (itemsOf(f), i === 0 ? [f] : [glue, f])));
-};
+sql.join = (fragments: readonly Sql[], separator: Separator): Sql =>
+  make(fragments.flatMap((f, i) => (i === 0 ? partsOf(f) : [{ text: separator }, ...partsOf(f)])));
 
 export const TRUE = sql`TRUE`;
 
@@ -111,28 +101,21 @@ export const and = (conditions: readonly Sql[]) => (conditions.length ? sql.join
 export function compile(fragment: Sql): { text: string; values: unknown[] } {
   const values: unknown[] = [];
   const numbers = new Map<Part, number>();
-  const out: string[] = [];
-  const walk = (items: readonly Item[]) => {
-    for (const item of items) {
-      if (isFragment(item)) {
-        walk(itemsOf(item));
-        continue;
-      }
-      if ('text' in item) {
-        out.push(item.text);
-        continue;
-      }
-      let n = numbers.get(item);
-      if (n === undefined) {
-        values.push(item.value);
-        n = values.length;
-        numbers.set(item, n);
-      }
-      out.push(`$${n}${item.cast ? `::${item.cast}` : ''}`);
+  let out = '';
+  for (const part of partsOf(fragment)) {
+    if ('text' in part) {
+      out += part.text;
+      continue;
     }
-  };
-  walk(itemsOf(fragment));
-  return { text: out.join(''), values };
+    let n = numbers.get(part);
+    if (n === undefined) {
+      values.push(part.value);
+      n = values.length;
+      numbers.set(part, n);
+    }
+    out += `$${n}${part.cast ? `::${part.cast}` : ''}`;
+  }
+  return { text: out, values };
 }
 
 /** The text of a fragment that carries no parameters, for query builders that take a string condition. */
