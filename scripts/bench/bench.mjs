@@ -40,6 +40,9 @@ const dossierEnv = (db) => ({
   SEED: 'false',
   SCHEDULER: 'false',
   LOG_LEVEL: 'warn',
+  // a cold 2M-statement database can take longer than the default 10 s for the heavy brief; no slow-operation log lines
+  STATEMENT_TIMEOUT_MS: '120000',
+  SLOW_OPERATION_MS: '600000',
   NODE_ENV: 'production',
   RATE_LIMIT_POINTS: '1000000000',
   MAX_COST: '1000000000',
