@@ -54,5 +54,12 @@ export default defineConfig(
     languageOptions: { globals: { module: 'readonly', require: 'readonly', __dirname: 'readonly', process: 'readonly' } },
     rules: { '@typescript-eslint/no-require-imports': 'off' },
   },
+  {
+    // The benchmark (npm run bench) is Node scripts run as ES modules, outside the service.
+    files: ['scripts/bench/**/*.mjs'],
+    languageOptions: {
+      globals: { console: 'readonly', fetch: 'readonly', Buffer: 'readonly', URL: 'readonly', setTimeout: 'readonly' },
+    },
+  },
   prettier,
 );

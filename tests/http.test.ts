@@ -47,6 +47,29 @@ test('GraphiQL subscribes over graphql-ws on the same path, with its bundled cli
   expect(page).toContain('graphql-transport-ws');
 });
 
+test('GraphQL answers are never stored by a cache and carry no ETag; the GraphiQL page keeps its own', async () => {
+  const post = (headers: Record<string, string> = {}) =>
+    fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...headers },
+      body: JSON.stringify({ query: '{ __typename }' }),
+    });
+  const answer = await post();
+  expect(answer.status).toBe(200);
+  expect(answer.headers.get('cache-control')).toBe('no-store');
+  expect(answer.headers.get('etag')).toBeNull();
+  // A refused credential is no more cacheable than an answer.
+  const refused = await post({ authorization: 'Bearer dsk_unknown' });
+  expect(refused.status).toBe(401);
+  expect(refused.headers.get('cache-control')).toBe('no-store');
+  const page = await fetch(`${server.url}/`);
+  const etag = page.headers.get('etag');
+  expect(etag).toMatch(/^"/);
+  // (fetch would add Cache-Control: no-cache to a conditional request, which asks for the page anew)
+  const again = await fetch(`${server.url}/`, { headers: { 'if-none-match': etag!, 'cache-control': 'max-age=0' } });
+  expect(again.status).toBe(304);
+});
+
 test('a malformed JSON body gets a JSON GraphQL error, not an HTML page', async () => {
   const response = await fetch(`${server.url}/graphql`, {
     method: 'POST',

@@ -4,7 +4,13 @@ import { join } from 'node:path';
 import proxyAddr from 'proxy-addr';
 import { ApolloServer } from '@apollo/server';
 import { expressMiddleware } from '@as-integrations/express5';
-import { ApolloServerPluginLandingPageDisabled } from '@apollo/server/plugin/disabled';
+import {
+  ApolloServerPluginCacheControlDisabled,
+  ApolloServerPluginInlineTraceDisabled,
+  ApolloServerPluginLandingPageDisabled,
+  ApolloServerPluginSchemaReportingDisabled,
+  ApolloServerPluginUsageReportingDisabled,
+} from '@apollo/server/plugin/disabled';
 import express from 'express';
 import helmet from 'helmet';
 import type { GraphQLFieldResolver, GraphQLSchema } from 'graphql';
@@ -106,7 +112,13 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     // main.ts stops everything in order on SIGINT and SIGTERM; Apollo's own handlers would re-raise the signal first.
     stopOnTerminationSignals: false,
     // CSRF prevention stays on (the default): a GET or simple POST needs a JSON content type or a preflight header.
+    // Apollo's default cache-control plugin wraps every field of every answer to compute cache hints nobody reads
+    // (answers are never cached by HTTP caches); tracing and reporting to Apollo's cloud are off, explicitly.
     plugins: [
+      ApolloServerPluginCacheControlDisabled(),
+      ApolloServerPluginInlineTraceDisabled(),
+      ApolloServerPluginUsageReportingDisabled(),
+      ApolloServerPluginSchemaReportingDisabled(),
       ApolloServerPluginLandingPageDisabled(),
       legacyJsonStatus,
       unavailableStatus,
@@ -120,6 +132,9 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
 
   const app = express();
   app.disable('x-powered-by');
+  // No ETag hashed over every answer: GraphQL answers are not revalidated (a GET would run the operation anyway). The
+  // GraphiQL page sets its own ETag, and Express still answers its revalidations with 304.
+  app.set('etag', false);
   app.use(requestScope(config.SLOW_OPERATION_MS));
   // Behind proxies, the client address (for anonymous rate limits) is the one this many hops in front.
   if (config.TRUST_PROXY) app.set('trust proxy', config.TRUST_PROXY);
@@ -168,6 +183,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   app.use(
     '/graphql',
     helmet.contentSecurityPolicy({ directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }),
+    noStore,
     failFastWhileDown(monitor),
     identify(dataSource, { anonymous: config.ANONYMOUS, jwt }, rateLimiter.refusedCredentials),
     rateLimiter.middleware,
@@ -242,6 +258,12 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     },
   };
 }
+
+/** Answers are per reader and may be classified: no cache may keep one (Apollo's cache-control plugin said so too). */
+const noStore: express.RequestHandler = (_req, res, next) => {
+  res.setHeader('Cache-Control', 'no-store');
+  next();
+};
 
 const databaseUrlOf = (dataSource: DataSource) => (dataSource.options as { url: string }).url;
 

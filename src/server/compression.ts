@@ -1,5 +1,5 @@
 import compression from 'compression';
-import type { Request, Response } from 'express';
+import type { Request, RequestHandler, Response } from 'express';
 
 /** Smaller answers are not worth the bytes of a compression header and a deflate stream. */
 const THRESHOLD_BYTES = 1024;
@@ -16,4 +16,7 @@ const filter = (req: Request, res: Response) => !STREAMED.test(String(res.getHea
  * gzip or br (the client's preference; br when it accepts both equally) for JSON and HTML answers above the
  * threshold. A response that is already encoded (the GraphiQL page, compressed once) passes as it is.
  */
-export const compressResponses = compression({ threshold: THRESHOLD_BYTES, filter });
+const compress = compression({ threshold: THRESHOLD_BYTES, filter });
+
+/** A client that accepts no encoding gets none: its requests skip the compressor's hooks altogether. */
+export const compressResponses: RequestHandler = (req, res, next) => (req.headers['accept-encoding'] ? compress(req, res, next) : next());

@@ -10,7 +10,16 @@ const hasNul = (value: unknown): boolean =>
       ? value.some(hasNul)
       : value !== null && typeof value === 'object' && Object.values(value).some(hasNul);
 
+/** Per parsed document: Apollo reuses the document of a repeated query text, so each is walked once. */
+const literalsWithNul = new WeakMap<DocumentNode, boolean>();
+
 function literalHasNul(document: DocumentNode): boolean {
+  let found = literalsWithNul.get(document);
+  if (found === undefined) literalsWithNul.set(document, (found = walkForNul(document)));
+  return found;
+}
+
+function walkForNul(document: DocumentNode): boolean {
   let found = false;
   visit(document, {
     StringValue(node) {

@@ -63,21 +63,35 @@ export function queryLimitsCheck(limits: QueryLimits) {
     ['aliases', limits.maxAliases, maxAliasesRule({ n: limits.maxAliases, exposeLimits: true })],
     ['directives', limits.maxDirectives, maxDirectivesRule({ n: limits.maxDirectives, exposeLimits: true })],
   ];
-  return (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): void => {
+  // The shape of a document is checked once: Apollo hands the same parsed document to every request that sends the
+  // same text, so a repeated operation costs a map lookup rather than three walks of its tree.
+  const knownCosts = new WeakMap<DocumentNode, Map<string, number>>();
+  const shapeChecked = new WeakMap<DocumentNode, Parameters<typeof limitExceeded> | null>();
+  const shapeRefusal = (schema: GraphQLSchema, document: DocumentNode): Parameters<typeof limitExceeded> | null => {
     for (const [limit, max, rule] of rules) {
       // The armor rules throw on the first breach.
       const error = catchError(() => validate(schema, document, [rule]));
-      if (error) throw limitExceeded(limit, max, error.message.replace(/^Syntax Error: /, ''));
+      if (error) return [limit, max, error.message.replace(/^Syntax Error: /, '')];
     }
+    return null;
+  };
+  return (schema: GraphQLSchema, document: DocumentNode, variables: Record<string, unknown>, operationName: string | undefined): void => {
+    let refusal = shapeChecked.get(document);
+    if (refusal === undefined) shapeChecked.set(document, (refusal = shapeRefusal(schema, document)));
+    if (refusal) throw limitExceeded(...refusal);
     // Checked first with a cap on errors: a list of a hundred thousand bad values must not cost one error each.
     const operation = getOperationAST(document, operationName);
     const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], variables, { maxErrors: 20 });
     if (coerced.errors) {
       throw asRequestError(new GraphQLError(coerced.errors[0].message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }));
     }
-    let cost: number;
+    // Without variables, the cost is the document's own: computed once per document and operation.
+    const constant = !operation?.variableDefinitions?.length;
+    const costs = constant ? (knownCosts.get(document) ?? knownCosts.set(document, new Map()).get(document)!) : undefined;
+    let cost: number | undefined = costs?.get(operationName ?? '');
     try {
-      cost = queryCost(schema, document, variables, operationName, limits.pageSize);
+      cost ??= queryCost(schema, document, variables, operationName, limits.pageSize);
+      costs?.set(operationName ?? '', cost);
     } catch (error) {
       // Variables that do not fit their types: refused here, since a cost that cannot be known is not allowed.
       if (error instanceof GraphQLError) throw asRequestError(new GraphQLError(error.message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }));

@@ -33,7 +33,11 @@ export async function composeForScope(dataSource: DataSource, reader: Viewer, sc
   refuseMissing(scope, data, path);
   const composed = composeBrief(scope, data);
   const markdown = renderMarkdown(composed);
-  const brief: Brief = { ...composed, markdown, html: renderHtml(composed), contentHash: sha256(markdown) };
+  const brief = { ...composed, markdown, contentHash: sha256(markdown) } as Brief;
+  // Rendered when first read (a query selecting `html`, a run or delivery keeping it): most readers ask for markdown
+  // or the sections, and the HTML rendering costs about as much as composing the brief.
+  let html: string | undefined;
+  Object.defineProperty(brief, 'html', { enumerable: true, get: () => (html ??= renderHtml(composed)) });
   return { scope, brief, data };
 }
 

@@ -1,0 +1,34 @@
+// PostGraphile v5 (Grafast), amber preset, default options, over Dossier's own tables (schema public of
+// perf_dossier_<DB>), grafserv on node:http, pool max POOL_MAX.
+import { createServer } from 'node:http';
+import { postgraphile } from 'postgraphile';
+import { PostGraphileAmberPreset } from 'postgraphile/presets/amber';
+import { makePgService } from 'postgraphile/adaptors/pg';
+import { grafserv } from 'postgraphile/grafserv/node';
+import { DB, POOL_MAX, PORT, CONNECTION_STRING } from './common.mjs';
+
+/** @type {GraphileConfig.Preset} */
+const preset = {
+  extends: [PostGraphileAmberPreset],
+  pgServices: [
+    makePgService({
+      connectionString: CONNECTION_STRING,
+      schemas: ['public'],
+      poolConfig: { max: POOL_MAX },
+    }),
+  ],
+  grafserv: { port: PORT, graphiql: false },
+};
+
+const pgl = postgraphile(preset);
+const serv = pgl.createServ(grafserv);
+const server = createServer();
+server.once('listening', () => {
+  server.on('error', (e) => console.error(e));
+  console.log(`postgraphile(perf_dossier_${DB}) listening on :${PORT} pid ${process.pid}`);
+});
+serv.addTo(server).catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
+server.listen(PORT);
