@@ -24,28 +24,32 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  */
 export class Operations {
   private byText = new Map<string, CachedOperation | null>();
-  private byHash = new Map<string, CachedOperation>();
+  /** The text of each persisted-query hash seen with it: the operation is then chosen by the request's name, as for text. */
+  private byHash = new Map<string, string>();
 
   constructor(private readonly maxTokens: number) {}
 
   of(body: GraphQLBody): CachedOperation | undefined {
-    const { query, operationName } = body;
+    const { operationName } = body;
     if (operationName != null && typeof operationName !== 'string') return undefined;
     const hash = persistedHash(body.extensions);
     if (hash === null) return undefined;
-    if (query === undefined) return hash ? this.byHash.get(hash) : undefined;
+    let query = body.query;
+    if (query === undefined) query = hash ? this.byHash.get(hash) : undefined;
     if (typeof query !== 'string') return undefined;
-    const key = `${operationName ?? ''}\n${query}`;
+    // A hash is only ever taken for the text it is the digest of; a text sent with another's hash is Apollo's error.
+    if (hash && this.byHash.get(hash) !== query) {
+      if (sha256(query) !== hash) return undefined;
+      if (this.byHash.size >= MAX_REMEMBERED) this.byHash.clear();
+      this.byHash.set(hash, query);
+    }
+    // As JSON: no name and text can pass for another pair.
+    const key = JSON.stringify([operationName ?? null, query]);
     let known = this.byText.get(key);
     if (known === undefined) {
       known = this.parsed(query, operationName ?? null);
       if (this.byText.size >= MAX_REMEMBERED) this.byText.clear();
       this.byText.set(key, known);
-    }
-    // A hash is only ever taken for the text it is the digest of (as Apollo checks too).
-    if (known && hash && !this.byHash.has(hash) && sha256(query) === hash) {
-      if (this.byHash.size >= MAX_REMEMBERED) this.byHash.clear();
-      this.byHash.set(hash, known);
     }
     return known ?? undefined;
   }
