@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { Client } from 'pg';
 import { freePort } from './support/free-port';
 import { startService } from './support/service-process';
@@ -157,3 +159,40 @@ test('instances of two databases sharing Redis and its prefix never answer from 
     await two.drop();
   }
 }, 120_000);
+
+test('an empty operation name is refused as Apollo refuses it, not answered with the only operation', async () => {
+  const query = 'query Only { topics { totalCount } }';
+  expect((await post(server.url, { query })).status).toBe(200);
+  await waitForHit(server.url, { query });
+  const named = await post(server.url, { query, operationName: '' });
+  expect(named.cache).not.toBe('hit');
+  expect(JSON.parse(named.text).errors).toBeDefined();
+});
+
+test('distinct large query texts are not remembered: the cache does not grow the process with them', async () => {
+  setFlagsFromString('--expose-gc');
+  const gc = runInNewContext('gc') as () => void;
+  const heap = () => {
+    gc();
+    return process.memoryUsage().heapUsed;
+  };
+  const filler = `# ${'x'.repeat(900_000)}\n`;
+  const growth = async (url: string, name: string) => {
+    const before = heap();
+    for (let i = 0; i < 150; i += 1) {
+      const answer = await post(url, { query: `${filler}query ${name}${i} { topics { totalCount } }` });
+      expect(answer.status).toBe(200);
+    }
+    return heap() - before;
+  };
+  // What Apollo itself keeps of them, with the response cache off.
+  const off = await startTestServer({ RESPONSE_CACHE_BYTES: '0' }, server.databaseUrl);
+  let apollo: number;
+  try {
+    apollo = await growth(off.url, 'Off');
+  } finally {
+    await off.close();
+  }
+  // 150 texts of 900 kB: remembered by the cache, they would be 135 MB more.
+  expect((await growth(server.url, 'On')) - apollo).toBeLessThan(60_000_000);
+}, 90_000);

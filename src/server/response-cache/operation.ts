@@ -15,6 +15,8 @@ export interface GraphQLBody {
 }
 
 const MAX_REMEMBERED = 2_000;
+/** Longer texts are left to Apollo, uncached: remembered, 2,000 of the largest bodies would hold gigabytes. */
+const MAX_TEXT = 32_768;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
@@ -36,7 +38,7 @@ export class Operations {
     if (hash === null) return undefined;
     let query = body.query;
     if (query === undefined) query = hash ? this.byHash.get(hash) : undefined;
-    if (typeof query !== 'string') return undefined;
+    if (typeof query !== 'string' || query.length > MAX_TEXT) return undefined;
     // A hash is only ever taken for the text it is the digest of; a text sent with another's hash is Apollo's error.
     if (hash && this.byHash.get(hash) !== query) {
       if (sha256(query) !== hash) return undefined;
@@ -58,7 +60,8 @@ export class Operations {
     try {
       const document = parse(query, { maxTokens: this.maxTokens });
       const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-      const chosen = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+      // An empty name is a name no operation has (Apollo refuses it), not "the only one".
+      const chosen = operationName !== null ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
       if (!chosen || chosen.operation !== OperationTypeNode.QUERY) return null;
       return { document: print(document), name: chosen.name?.value ?? null };
     } catch {
