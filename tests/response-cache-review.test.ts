@@ -196,3 +196,21 @@ test('distinct large query texts are not remembered: the cache does not grow the
   // 150 texts of 900 kB: remembered by the cache, they would be 135 MB more.
   expect((await growth(server.url, 'On')) - apollo).toBeLessThan(60_000_000);
 }, 90_000);
+
+test('a persisted query Apollo refuses (another version, a hash in upper case) is not answered from the cache', async () => {
+  const query = 'query Versioned { topics { totalCount } }';
+  const sha256Hash = createHash('sha256').update(query).digest('hex');
+  const good = { query, extensions: { persistedQuery: { version: 1, sha256Hash } } };
+  expect((await post(server.url, good)).status).toBe(200);
+  await waitForHit(server.url, good);
+  for (const persistedQuery of [{ version: 2, sha256Hash }, { sha256Hash }, { version: 1, sha256Hash: sha256Hash.toUpperCase() }]) {
+    for (const body of [{ query, extensions: { persistedQuery } }, { extensions: { persistedQuery } }]) {
+      const answer = await post(server.url, body);
+      expect({ persistedQuery, cache: answer.cache, errors: JSON.parse(answer.text).errors !== undefined }).toEqual({
+        persistedQuery,
+        cache: null,
+        errors: true,
+      });
+    }
+  }
+});

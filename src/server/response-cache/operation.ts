@@ -74,10 +74,12 @@ export class Operations {
 function persistedHash(extensions: unknown): string | undefined | null {
   if (extensions == null) return undefined;
   if (typeof extensions !== 'object' || Array.isArray(extensions)) return null;
-  const { persistedQuery, ...others } = extensions as { persistedQuery?: { sha256Hash?: unknown } };
+  const { persistedQuery, ...others } = extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } };
   if (Object.keys(others).length > 0) return null;
   if (persistedQuery === undefined) return undefined;
-  return typeof persistedQuery?.sha256Hash === 'string' ? persistedQuery.sha256Hash.toLowerCase() : null;
+  // As Apollo reads it: version 1 only, and the hash as sent (an upper-case digest matches no text).
+  if (persistedQuery?.version !== 1) return null;
+  return typeof persistedQuery.sha256Hash === 'string' ? persistedQuery.sha256Hash : null;
 }
 
 /** The entry's key: everything the answer depends on besides the data, hashed. */
