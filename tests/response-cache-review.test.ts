@@ -214,3 +214,24 @@ test('a persisted query Apollo refuses (another version, a hash in upper case) i
     }
   }
 });
+
+test('instances whose sessions write timestamps in other time zones keep their own answers in a shared Redis', async () => {
+  if (!(await redisAnswers())) return console.warn('no Redis at 127.0.0.1:6379: the shared cache is not tested');
+  const env = { REDIS_URL: redisUrl!, RESPONSE_CACHE_PREFIX: `dossier-review-tz-${process.pid}-${Date.now()}` };
+  const utc = await startTestServer(env, server.databaseUrl);
+  const tokyo = await startTestServer(env, `${server.databaseUrl}?options=-c%20TimeZone%3DAsia%2FTokyo`);
+  try {
+    // A cursor of this order holds the creation time as the database wrote it, with its offset.
+    const body = { query: '{ topics(first: 1, orderBy: { field: CREATED_AT }) { edges { cursor } } }' };
+    const cursor = (answer: Answer) => Buffer.from(JSON.parse(answer.text).data.topics.edges[0].cursor, 'base64').toString();
+    const first = await post(utc.url, body);
+    expect(cursor(first)).toContain('+00:00');
+    await waitForHit(utc.url, body);
+    await redisKeys(env.RESPONSE_CACHE_PREFIX);
+    const own = await post(tokyo.url, body);
+    expect({ cache: own.cache, offset: cursor(own).includes('+09:00') }).toEqual({ cache: 'miss', offset: true });
+  } finally {
+    await tokyo.close();
+    await utc.close();
+  }
+});

@@ -33,6 +33,11 @@ export interface ResponseCache {
   close(): Promise<void>;
 }
 
+const DATABASE_IDENTITY = `SELECT (SELECT system_identifier::text FROM pg_control_system()) AS system,
+  (SELECT oid::text FROM pg_database WHERE datname = current_database()) AS database,
+  current_setting('TimeZone') AS time_zone, current_setting('DateStyle') AS date_style,
+  current_setting('IntervalStyle') AS interval_style, current_setting('extra_float_digits') AS float_digits`;
+
 /** Headers of Apollo's answer that are not the entry's to keep: Express and the cache set them again. */
 const RECOMPUTED = new Set(['content-length', 'etag', 'dossier-cache']);
 /** An answer over this share of the budget is not kept: it would push out everything else. */
@@ -64,14 +69,11 @@ export function createResponseCache(dataSource: DataSource, options: ResponseCac
   };
 
   // Versions are transaction ids, which another database (a copy, another cluster) reaches too: its entries in a
-  // shared Redis must never be read here. Read once; a failure is read again by the next request.
+  // shared Redis must never be read here. The session's settings that shape text (a cursor holds a timestamp as the
+  // database wrote it) are part of it too. Read once; a failure is read again by the next request.
   let database: Promise<string> | undefined;
   const databaseIdentity = () => {
-    database ??= dataSource
-      .query(
-        `SELECT (SELECT system_identifier::text FROM pg_control_system()) || ':' || (SELECT oid::text FROM pg_database WHERE datname = current_database()) AS id`,
-      )
-      .then((rows: Array<{ id: string }>) => rows[0].id);
+    database ??= dataSource.query(DATABASE_IDENTITY).then((rows: Array<Record<string, string>>) => JSON.stringify(rows[0]));
     return database.catch((error: unknown) => {
       database = undefined;
       throw error;
