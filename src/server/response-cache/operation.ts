@@ -15,6 +15,8 @@ export interface GraphQLBody {
 }
 
 const MAX_REMEMBERED = 2_000;
+/** Longer texts are left to Apollo, uncached: remembered, 2,000 of the largest bodies would hold gigabytes. */
+const MAX_TEXT = 32_768;
 const sha256 = (text: string) => createHash('sha256').update(text).digest('hex');
 
 /**
@@ -24,28 +26,32 @@ const sha256 = (text: string) => createHash('sha256').update(text).digest('hex')
  */
 export class Operations {
   private byText = new Map<string, CachedOperation | null>();
-  private byHash = new Map<string, CachedOperation>();
+  /** The text of each persisted-query hash seen with it: the operation is then chosen by the request's name, as for text. */
+  private byHash = new Map<string, string>();
 
   constructor(private readonly maxTokens: number) {}
 
   of(body: GraphQLBody): CachedOperation | undefined {
-    const { query, operationName } = body;
+    const { operationName } = body;
     if (operationName != null && typeof operationName !== 'string') return undefined;
     const hash = persistedHash(body.extensions);
     if (hash === null) return undefined;
-    if (query === undefined) return hash ? this.byHash.get(hash) : undefined;
-    if (typeof query !== 'string') return undefined;
-    const key = `${operationName ?? ''}\n${query}`;
+    let query = body.query;
+    if (query === undefined) query = hash ? this.byHash.get(hash) : undefined;
+    if (typeof query !== 'string' || query.length > MAX_TEXT) return undefined;
+    // A hash is only ever taken for the text it is the digest of; a text sent with another's hash is Apollo's error.
+    if (hash && this.byHash.get(hash) !== query) {
+      if (sha256(query) !== hash) return undefined;
+      if (this.byHash.size >= MAX_REMEMBERED) this.byHash.clear();
+      this.byHash.set(hash, query);
+    }
+    // As JSON: no name and text can pass for another pair.
+    const key = JSON.stringify([operationName ?? null, query]);
     let known = this.byText.get(key);
     if (known === undefined) {
       known = this.parsed(query, operationName ?? null);
       if (this.byText.size >= MAX_REMEMBERED) this.byText.clear();
       this.byText.set(key, known);
-    }
-    // A hash is only ever taken for the text it is the digest of (as Apollo checks too).
-    if (known && hash && !this.byHash.has(hash) && sha256(query) === hash) {
-      if (this.byHash.size >= MAX_REMEMBERED) this.byHash.clear();
-      this.byHash.set(hash, known);
     }
     return known ?? undefined;
   }
@@ -54,7 +60,8 @@ export class Operations {
     try {
       const document = parse(query, { maxTokens: this.maxTokens });
       const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
-      const chosen = operationName ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
+      // An empty name is a name no operation has (Apollo refuses it), not "the only one".
+      const chosen = operationName !== null ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
       if (!chosen || chosen.operation !== OperationTypeNode.QUERY) return null;
       return { document: print(document), name: chosen.name?.value ?? null };
     } catch {
@@ -67,10 +74,12 @@ export class Operations {
 function persistedHash(extensions: unknown): string | undefined | null {
   if (extensions == null) return undefined;
   if (typeof extensions !== 'object' || Array.isArray(extensions)) return null;
-  const { persistedQuery, ...others } = extensions as { persistedQuery?: { sha256Hash?: unknown } };
+  const { persistedQuery, ...others } = extensions as { persistedQuery?: { version?: unknown; sha256Hash?: unknown } };
   if (Object.keys(others).length > 0) return null;
   if (persistedQuery === undefined) return undefined;
-  return typeof persistedQuery?.sha256Hash === 'string' ? persistedQuery.sha256Hash.toLowerCase() : null;
+  // As Apollo reads it: version 1 only, and the hash as sent (an upper-case digest matches no text).
+  if (persistedQuery?.version !== 1) return null;
+  return typeof persistedQuery.sha256Hash === 'string' ? persistedQuery.sha256Hash : null;
 }
 
 /** The entry's key: everything the answer depends on besides the data, hashed. */

@@ -33,6 +33,11 @@ export interface ResponseCache {
   close(): Promise<void>;
 }
 
+const DATABASE_IDENTITY = `SELECT (SELECT system_identifier::text FROM pg_control_system()) AS system,
+  (SELECT oid::text FROM pg_database WHERE datname = current_database()) AS database,
+  current_setting('TimeZone') AS time_zone, current_setting('DateStyle') AS date_style,
+  current_setting('IntervalStyle') AS interval_style, current_setting('extra_float_digits') AS float_digits`;
+
 /** Headers of Apollo's answer that are not the entry's to keep: Express and the cache set them again. */
 const RECOMPUTED = new Set(['content-length', 'etag', 'dossier-cache']);
 /** An answer over this share of the budget is not kept: it would push out everything else. */
@@ -55,10 +60,24 @@ export function createResponseCache(dataSource: DataSource, options: ResponseCac
 
   const lookup = async (key: string) => {
     const found = local.get(key);
-    if (found || !shared) return found;
+    if (found || !shared) return found && decode(found);
     const remote = await shared.get(key);
-    if (remote) local.set(key, remote);
-    return remote;
+    // Redis may hold anything under the key: what is not an entry this cache wrote is a miss.
+    const entry = remote && decode(remote);
+    if (entry) local.set(key, remote);
+    return entry;
+  };
+
+  // Versions are transaction ids, which another database (a copy, another cluster) reaches too: its entries in a
+  // shared Redis must never be read here. The session's settings that shape text (a cursor holds a timestamp as the
+  // database wrote it) are part of it too. Read once; a failure is read again by the next request.
+  let database: Promise<string> | undefined;
+  const databaseIdentity = () => {
+    database ??= dataSource.query(DATABASE_IDENTITY).then((rows: Array<Record<string, string>>) => JSON.stringify(rows[0]));
+    return database.catch((error: unknown) => {
+      database = undefined;
+      throw error;
+    });
   };
 
   const keep = (key: string, version: string, entry: Buffer) => {
@@ -79,15 +98,16 @@ export function createResponseCache(dataSource: DataSource, options: ResponseCac
     if (!operation) return next();
     const viewer = res.locals.viewer as Viewer;
     let version: string;
+    let databaseId: string;
     try {
-      version = await readDataVersion(dataSource);
+      [databaseId, version] = await Promise.all([databaseIdentity(), readDataVersion(dataSource)]);
     } catch (error) {
       // As the answer itself would be: a database that cannot be reached is a 503 to retry, not a second wait.
       if (isDatabaseUnavailable(error)) return sendUnavailable(res);
       return next();
     }
     const identity = [viewer.principal, viewer.organisation, viewer.role, viewer.clearance];
-    const parts = [options.fingerprint, operation.document, operation.name, body.variables ?? null, req.get('accept') ?? '', identity];
+    const parts = [options.fingerprint, databaseId, operation.document, operation.name, body.variables ?? null, req.get('accept') ?? '', identity];
     const key = `${options.prefix}:${version}:${entryKey(parts)}`;
     const scope = currentRequest();
     const entry = await lookup(key);
@@ -144,10 +164,31 @@ function encode(res: Response, before: Set<string>, body: string): Buffer {
   return Buffer.concat([Buffer.from(`${JSON.stringify(headers)}\n`), Buffer.from(body)]);
 }
 
-function serve(res: Response, entry: Buffer) {
+interface Entry {
+  headers: Record<string, string>;
+  body: Buffer;
+}
+
+const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9a-z-]+$/;
+const HEADER_VALUE = /^[\t\x20-\x7e\x80-\xff]*$/;
+
+/** The entry `encode` wrote, or undefined for any other bytes. */
+function decode(entry: Buffer): Entry | undefined {
   const newline = entry.indexOf(10);
-  const headers = JSON.parse(entry.subarray(0, newline).toString()) as Record<string, string>;
-  for (const [name, value] of Object.entries(headers)) res.setHeader(name, value);
+  if (newline < 0) return undefined;
+  try {
+    const headers: unknown = JSON.parse(entry.subarray(0, newline).toString());
+    if (!headers || typeof headers !== 'object' || Array.isArray(headers)) return undefined;
+    if (!Object.entries(headers).every(([name, value]) => HEADER_NAME.test(name) && typeof value === 'string' && HEADER_VALUE.test(value))) return undefined;
+    if (typeof (headers as Record<string, string>)['content-type'] !== 'string') return undefined;
+    return { headers: headers as Record<string, string>, body: entry.subarray(newline + 1) };
+  } catch {
+    return undefined;
+  }
+}
+
+function serve(res: Response, entry: Entry) {
+  for (const [name, value] of Object.entries(entry.headers)) res.setHeader(name, value);
   res.setHeader('Dossier-Cache', 'hit');
-  res.status(200).send(entry.subarray(newline + 1));
+  res.status(200).send(entry.body);
 }
