@@ -58,7 +58,12 @@ export function createResponseCache(dataSource: DataSource, options: ResponseCac
   const prune = pruneDataWritesEvery(dataSource, 60_000);
   const largest = Math.floor(options.bytes / LARGEST_SHARE);
 
+  // Answers being kept, by key: a repeat that arrives before its entry is stored waits for it, so a client that asks
+  // twice is answered from the cache the second time, however busy the machine.
+  const keeping = new Map<string, Promise<void>>();
+
   const lookup = async (key: string) => {
+    await keeping.get(key);
     const found = local.get(key);
     if (found || !shared) return found && decode(found);
     const remote = await shared.get(key);
@@ -81,14 +86,16 @@ export function createResponseCache(dataSource: DataSource, options: ResponseCac
   };
 
   const keep = (key: string, version: string, entry: Buffer) => {
-    if (entry.length > largest) return;
-    readDataVersion(dataSource)
+    if (entry.length > largest || keeping.has(key)) return;
+    const kept = readDataVersion(dataSource)
       .then((now) => {
         if (now !== version) return;
         local.set(key, entry);
         shared?.set(key, entry);
       })
-      .catch(() => undefined);
+      .catch(() => undefined)
+      .finally(() => keeping.delete(key));
+    keeping.set(key, kept);
   };
 
   const middleware: RequestHandler = async (req, res, next) => {
