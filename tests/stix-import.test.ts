@@ -4,6 +4,7 @@ import { Marking } from '../src/common/marking';
 import { createDataSource } from '../src/db/data-source';
 import { createKey } from '../src/modules/identity/api-key.service';
 import { Role } from '../src/modules/identity/role';
+import { extensionId } from '../src/modules/stix/stix-extensions';
 import { TLP1_MARKING_IDS, TLP2_MARKING_IDS } from '../src/modules/stix/stix-markings';
 import { dataOf, startTestServer, TestServer } from './support/server';
 import { databaseUrl, withAdmin } from './support/test-database';
@@ -370,5 +371,40 @@ describe('hostile bundles: coded errors, nothing written', () => {
 
   test('not a bundle', async () => {
     expect(await refused(JSON.stringify({ type: 'report', id: `report--${uuid(1)}` }))).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+});
+
+describe('ids of items the importer may not see', () => {
+  const HIDDEN = '00000000-0000-4000-8000-0000000a1d01';
+  const FREE = '00000000-0000-4000-8000-0000000a1d02';
+  test('a dossier_id naming a hidden item reads as a free one: created under the document’s own id, the hidden item untouched', async () => {
+    await empty.dataSource.query(`INSERT INTO actor (id, name, kind, marking, audience) VALUES ($1, 'Hidden actor', 'PERSON', 'RED', '{someone-else}')`, [
+      HIDDEN,
+    ]);
+    const actorExt = extensionId('actor');
+    const identity = (n: number, dossierId: string) => ({
+      type: 'identity',
+      spec_version: '2.1',
+      id: `identity--00000000-0000-4000-8000-0000000a1e0${n}`,
+      created: '2026-01-01T00:00:00.000Z',
+      modified: '2026-01-01T00:00:00.000Z',
+      name: `Probe ${n}`,
+      identity_class: 'individual',
+      extensions: { [actorExt]: { extension_type: 'property-extension', dossier_id: dossierId, kind: 'PERSON', aliases: [] } },
+    });
+    const probe = (n: number, id: string) =>
+      JSON.stringify({ type: 'bundle', id: `bundle--00000000-0000-4000-8000-0000000a1f0${n}`, objects: [identity(n, id)] });
+    const hidden = await importAs(keys.green, probe(1, HIDDEN), { name: 'probe-hidden' });
+    const free = await importAs(keys.green, probe(2, FREE), { name: 'probe-free' });
+    expect(free.problems).toEqual([]);
+    expect(countsOf(free)).toEqual({ actor: '1/0/0/0/0', topic: '1/0/0/0/0' });
+    // The same answer as for an id no item has: nothing tells the importer the hidden actor exists.
+    expect(hidden.problems).toEqual([]);
+    expect(hidden.kept).toEqual([]);
+    expect(countsOf(hidden)).toEqual(countsOf(free));
+    const [row] = await empty.dataSource.query(`SELECT name, marking::text AS marking, audience FROM actor WHERE id = $1`, [HIDDEN]);
+    expect(row).toEqual({ name: 'Hidden actor', marking: 'RED', audience: ['someone-else'] });
+    const [mine] = await empty.dataSource.query(`SELECT id FROM actor WHERE name = 'Probe 1'`);
+    expect(mine.id).not.toBe(HIDDEN);
   });
 });

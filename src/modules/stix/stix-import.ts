@@ -2,9 +2,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { describeProblems } from '../fixture/fixture.parse';
 import { fixtureSchema } from '../fixture/fixture.schema';
 import { documentName, importFixture, type Importer, type ImportReport } from '../import/import.service';
+import { IMPORT_TABLES } from '../import/import.plan';
+import { visibleCondition } from '../../read/access';
 import { Vocabulary } from '../vocabulary/vocabularies';
 import { extensionId } from './stix-extensions';
-import { parseBundle } from './stix-parse';
+import { parseBundle, type RawObject } from './stix-parse';
 import { BundleTranslation, type Mapped } from './stix-translate';
 
 // A STIX 2.1 bundle imported through the import of Dossier documents: translated into one (stix-translate.ts), then
@@ -38,7 +40,8 @@ export async function importStixBundle(
       )
     ).map((s) => [s.stixId, s]),
   );
-  const translation = new BundleTranslation(objects, importer.viewer, name, document, { terms }, new Set(stored.keys())).translate();
+  const hidden = await hiddenIds(dataSource, importer, objects);
+  const translation = new BundleTranslation(objects, importer.viewer, name, document, { terms }, new Set(stored.keys()), hidden).translate();
   const parsed = fixtureSchema.safeParse(translation.document);
   if (!parsed.success) {
     return {
@@ -99,4 +102,36 @@ export async function importStixBundle(
     dryRun: options.dryRun,
     translated: { ids: translation.ids, stamps: translation.stamps, leave, retract, skipped: translation.skipped, record },
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Every dossier_id a bundle carries, at any depth of its objects. */
+function dossierIdsOf(objects: RawObject[]): string[] {
+  const found = new Set<string>();
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'dossier_id' && typeof x === 'string' && UUID.test(x)) found.add(x);
+        else walk(x);
+      }
+  };
+  walk(objects);
+  return [...found];
+}
+
+/**
+ * The dossier_ids of the bundle that name items the importer may not see. Such an object does not bind to the item:
+ * it becomes one of the document's own, as for an id no item has, so the answer never tells the item exists and
+ * nothing the importer writes hangs on it.
+ */
+async function hiddenIds(dataSource: DataSource, importer: Importer, objects: RawObject[]): Promise<Set<string>> {
+  const ids = dossierIdsOf(objects);
+  if (importer.seed || !ids.length) return new Set();
+  const rows: Array<{ id: string }> = await dataSource.query(
+    IMPORT_TABLES.map((t) => `SELECT t.id FROM ${t} t WHERE t.id = ANY($1::uuid[]) AND NOT (${visibleCondition(importer.viewer, 't', t)})`).join(' UNION '),
+    [ids],
+  );
+  return new Set(rows.map((r) => r.id));
 }

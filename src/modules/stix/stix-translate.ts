@@ -99,6 +99,8 @@ export class BundleTranslation {
     terms: Terms,
     /** STIX ids whose items this document holds already (for refs to revoked objects). */
     private readonly revoked: Set<string>,
+    /** Dossier ids of items the importer may not see: never bound to. */
+    private readonly hidden: Set<string> = new Set(),
   ) {
     this.byId = new Map(objects.map((o) => [o.id, o]));
     this.stixToDossier = new Map(terms.terms.filter((x) => x.stixTerm).map((x) => [`${x.stixVocabulary}/${x.stixTerm}`, [x.vocabulary, x.term]]));
@@ -173,7 +175,8 @@ export class BundleTranslation {
    */
   private id(o: RawObject, key: ExtensionKey | null, path: string, ...more: string[]): string {
     const dossierId = key ? (ext(o, key)?.dossier_id ?? (NEW_SDOS[o.type] ? o.dossier_id : undefined)) : undefined;
-    const id = typeof dossierId === 'string' && UUID.test(dossierId) ? dossierId : fixtureId('by', this.document, 'stix', o.id, ...more);
+    const id =
+      typeof dossierId === 'string' && UUID.test(dossierId) && !this.hidden.has(dossierId) ? dossierId : fixtureId('by', this.document, 'stix', o.id, ...more);
     this.t.ids.set(path, id);
     return id;
   }
