@@ -408,3 +408,26 @@ describe('ids of items the importer may not see', () => {
     expect(mine.id).not.toBe(HIDDEN);
   });
 });
+
+describe('granular markings on references', () => {
+  test('a granular marking on a report’s object_refs marks the citations made of them, as high as the bundle says', async () => {
+    const bundle = JSON.parse(fixture(OPENCTI)) as { objects: Array<Record<string, unknown>> };
+    const report = bundle.objects.find((o) => o.id === 'report--21000000-0000-4000-8000-000000000001')!;
+    // Which statements the report speaks of is AMBER: the report itself stays GREEN.
+    report.granular_markings = [{ marking_ref: TLP2_MARKING_IDS[Marking.AMBER], selectors: ['object_refs'] }];
+    const result = await importAs(keys.amber, JSON.stringify(bundle), { name: 'opencti-granular' });
+    expect(result.problems).toEqual([]);
+    const rows: Array<{ marking: string }> = await empty.dataSource.query(
+      `SELECT c.marking::text AS marking FROM citation c JOIN stix_object x ON x.item_id = c.source_id
+       WHERE x.stix_id = $1 AND x.document LIKE '%opencti-granular'`,
+      ['report--21000000-0000-4000-8000-000000000001'],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((r) => r.marking)).toEqual(rows.map(() => 'AMBER'));
+    const [source] = await empty.dataSource.query(
+      `SELECT s.marking::text AS marking FROM source s JOIN stix_object x ON x.item_id = s.id WHERE x.stix_id = $1 AND x.document LIKE '%opencti-granular'`,
+      ['report--21000000-0000-4000-8000-000000000001'],
+    );
+    expect(source.marking).toBe('GREEN');
+  });
+});
