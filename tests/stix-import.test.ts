@@ -431,3 +431,57 @@ describe('granular markings on references', () => {
     expect(source.marking).toBe('GREEN');
   });
 });
+
+describe('concurrent imports of one document', () => {
+  test('an older version queued behind a newer one changes nothing: what is stored is read under the document’s lock', async () => {
+    const version = (modified: string, name: string) =>
+      JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--00000000-0000-4000-8000-0000000b0001',
+        objects: [
+          {
+            type: 'threat-actor',
+            spec_version: '2.1',
+            id: 'threat-actor--00000000-0000-4000-8000-0000000b0002',
+            created: '2024-01-01T00:00:00.000Z',
+            modified,
+            name,
+          },
+        ],
+      });
+    const older = version('2024-01-01T00:00:00.000Z', 'Queued Actor (old name)');
+    const newer = version('2024-06-01T00:00:00.000Z', 'Queued Actor (new name)');
+    const { document } = (await importAs(keys.amber, older, { name: 'concurrent', dryRun: true })) as Report & { document: string };
+    const runner = empty.dataSource.createQueryRunner();
+    await runner.connect();
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const [{ count }] = await empty.dataSource.query(`SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+        if (count >= n) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`fewer than ${n} imports waiting`);
+    };
+    try {
+      await runner.query(`SELECT pg_advisory_lock(hashtext($1))`, [`import ${document}`]);
+      // Both read the document while it is locked; the newer then writes first, the older after it.
+      const first = importAs(keys.amber, newer, { name: 'concurrent' });
+      await waiting(1);
+      const second = importAs(keys.amber, older, { name: 'concurrent' });
+      await waiting(2);
+      await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`import ${document}`]);
+      const [a, b] = await Promise.all([first, second]);
+      expect(a.problems).toEqual([]);
+      expect(b.problems).toEqual([]);
+      expect(countsOf(b)).toMatchObject({ actor: '0/0/1/0/0' });
+    } finally {
+      await runner.release();
+    }
+    const [row] = await empty.dataSource.query(
+      `SELECT a.name, x.modified FROM actor a JOIN stix_object x ON x.item_id = a.id WHERE x.stix_id = $1 AND x.document = $2`,
+      ['threat-actor--00000000-0000-4000-8000-0000000b0002', document],
+    );
+    expect(row.name).toBe('Queued Actor (new name)');
+    expect(new Date(row.modified).toISOString()).toBe('2024-06-01T00:00:00.000Z');
+  });
+});

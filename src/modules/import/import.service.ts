@@ -82,6 +82,8 @@ export interface Translated {
   skipped: ImportReport['skipped'];
   /** Writes what the format keeps of its own, in the same transaction, once the items are written. */
   record(em: EntityManager): Promise<void>;
+  /** Reads what the format stored before, under the document's lock, to fill `leave` and `retract`. */
+  prepare?(em: EntityManager): Promise<void>;
 }
 
 /** How many rows written to one table make its statistics worth refreshing before the next table is written. */
@@ -140,6 +142,7 @@ export async function importFixture(
     return await writeTransaction(dataSource, async (em) => {
       // Two imports of one document at once would both find it absent and both create it.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`import ${document}`]);
+      await options.translated?.prepare?.(em);
       await new DocumentImport(em, importer, document, data, report, options.translated).run(used);
       if (report.problems.length || report.dryRun) throw new Refused(report);
       await options.translated?.record(em);

@@ -32,16 +32,19 @@ export async function importStixBundle(
      WHERE deprecated_at IS NULL AND vocabulary = ANY($1::text[])`,
     [[Vocabulary.ACTOR_KIND, Vocabulary.SOURCE_KIND, Vocabulary.RELATION_TYPE]],
   );
-  const stored = new Map(
-    (
-      await dataSource.query<Array<{ stixId: string; itemId: string; modified: Date }>>(
-        `SELECT stix_id AS "stixId", item_id AS "itemId", modified FROM stix_object WHERE document = $1 AND stix_id = ANY($2::text[])`,
-        [document, objects.map((o) => o.id)],
-      )
-    ).map((s) => [s.stixId, s]),
-  );
+  const readStored = async (q: Pick<EntityManager, 'query'>) =>
+    new Map(
+      (
+        await q.query<Array<{ stixId: string; itemId: string; modified: Date }>>(
+          `SELECT stix_id AS "stixId", item_id AS "itemId", modified FROM stix_object WHERE document = $1 AND stix_id = ANY($2::text[])`,
+          [document, objects.map((o) => o.id)],
+        )
+      ).map((s) => [s.stixId, s]),
+    );
+  // Read before the import for the skips only; read again under the document's lock for what is written.
+  const before = await readStored(dataSource.manager);
   const hidden = await hiddenIds(dataSource, importer, objects);
-  const translation = new BundleTranslation(objects, importer.viewer, name, document, { terms }, new Set(stored.keys()), hidden).translate();
+  const translation = new BundleTranslation(objects, importer.viewer, name, document, { terms }, new Set(before.keys()), hidden).translate();
   const parsed = fixtureSchema.safeParse(translation.document);
   if (!parsed.success) {
     return {
@@ -58,20 +61,28 @@ export async function importStixBundle(
   // An object seen before at the same or a later `modified` is left as it is; a newer one is written.
   const time = (v: string | Date) => new Date(v).getTime();
   const leave = new Set<string>();
-  const moved: Mapped[] = [];
-  for (const m of translation.mapped) {
-    const before = stored.get(m.stixId);
-    if (before && time(before.modified) >= time(m.modified)) {
-      leave.add(m.itemId);
-      for (const c of translation.citationsOf.get(m.stixId) ?? []) leave.add(c);
-    } else moved.push(m);
-  }
   const retract = new Map<string, string>();
-  const revoked = objects.filter((o) => o.revoked === true && stored.has(o.id));
-  for (const o of revoked) {
-    const before = stored.get(o.id)!;
-    if (time(before.modified) < time(String(o.modified))) retract.set(before.itemId, `revoked in STIX (${o.id})`);
-  }
+  let moved: Mapped[] = [];
+  let revoked: RawObject[] = [];
+  let stored = before;
+  const prepare = async (em: EntityManager) => {
+    stored = await readStored(em);
+    moved = [];
+    leave.clear();
+    retract.clear();
+    for (const m of translation.mapped) {
+      const seen = stored.get(m.stixId);
+      if (seen && time(seen.modified) >= time(m.modified)) {
+        leave.add(m.itemId);
+        for (const c of translation.citationsOf.get(m.stixId) ?? []) leave.add(c);
+      } else moved.push(m);
+    }
+    revoked = objects.filter((o) => o.revoked === true && stored.has(o.id));
+    for (const o of revoked) {
+      const seen = stored.get(o.id)!;
+      if (time(seen.modified) < time(String(o.modified))) retract.set(seen.itemId, `revoked in STIX (${o.id})`);
+    }
+  };
   const principal = importer.viewer.principal ?? 'dossier:seed';
   const record = async (em: EntityManager) => {
     const rows = [
@@ -100,7 +111,7 @@ export async function importStixBundle(
   return importFixture(dataSource, importer, parsed.data, {
     name,
     dryRun: options.dryRun,
-    translated: { ids: translation.ids, stamps: translation.stamps, leave, retract, skipped: translation.skipped, record },
+    translated: { ids: translation.ids, stamps: translation.stamps, leave, retract, skipped: translation.skipped, record, prepare },
   });
 }
 
