@@ -244,6 +244,7 @@ class DocumentImport {
     const versions = new Map<string, number>();
     for (const table of IMPORT_TABLES) await this.write(table, plans.get(table)!, versions);
     await this.checkParents(items);
+    await this.checkRelays(items);
     if (this.report.problems.length) return;
     await this.writeLinks(plans, versions);
     // A translated document is what changed, not the whole: it retracts what it revokes, never what it leaves out.
@@ -447,6 +448,27 @@ class DocumentImport {
     );
     const looping = new Set(cycles.map((c) => c.id));
     for (const a of actors) if (looping.has(a.id)) this.problem(`${a.path}.parent`, 'an actor cannot be part of itself or of one of its parts');
+  }
+
+  /**
+   * A relay names the original itself, as through the API (checkRelay in source.write.ts), now against what is
+   * stored too: once written, for the items written. Only links the importer may see are looked at.
+   */
+  private async checkRelays(items: PlannedItem[]) {
+    for (const i of items) {
+      if (!this.written.has(i.id)) continue;
+      const original = (i.table === 'source' ? i.row.relays_id : i.table === 'citation' ? i.row.relayed_from_id : null) as string | null;
+      if (!original) continue;
+      const path = `${i.path}.${i.table === 'source' ? 'relays' : 'relayedFrom'}`;
+      const [row]: Array<{ relaying: boolean; relayed: boolean }> = await this.em.query(
+        `SELECT EXISTS (SELECT 1 FROM source o JOIN source n ON n.id = o.relays_id AND ${this.visible('n', 'source')} WHERE o.id = $1) AS relaying,
+           EXISTS (SELECT 1 FROM source r WHERE r.relays_id = $2 AND ${this.visible('r', 'source')})
+           OR EXISTS (SELECT 1 FROM citation c WHERE c.relayed_from_id = $2 AND ${this.visible('c', 'citation')}) AS relayed`,
+        [original, i.table === 'source' ? i.id : null],
+      );
+      if (row.relaying) this.problem(path, 'that source relays another: name the original it relays');
+      else if (row.relayed) this.problem(path, 'other reporting relays this source: an original relays no other');
+    }
   }
 
   /** Links of the items written; a changed link is a change of its item, counted as an update. */
