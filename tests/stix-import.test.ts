@@ -369,6 +369,18 @@ describe('hostile bundles: coded errors, nothing written', () => {
     });
   });
 
+  test('confidence and times a STIX tool cannot have sent: coded errors, not server errors', async () => {
+    for (const extra of [
+      { confidence: 50.5 },
+      { confidence: 1e12 },
+      { confidence: -3 },
+      { modified: 'yesterday' },
+      { created: 'long ago', modified: 'long ago' },
+    ]) {
+      expect([extra, await refused(bundle([actor(20, extra)]))]).toEqual([extra, expect.objectContaining({ code: 'BAD_USER_INPUT' })]);
+    }
+  });
+
   test('not a bundle', async () => {
     expect(await refused(JSON.stringify({ type: 'report', id: `report--${uuid(1)}` }))).toMatchObject({ code: 'BAD_USER_INPUT' });
   });
