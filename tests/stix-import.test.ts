@@ -497,3 +497,33 @@ describe('concurrent imports of one document', () => {
     expect(new Date(row.modified).toISOString()).toBe('2024-06-01T00:00:00.000Z');
   });
 });
+
+describe('statements of another document', () => {
+  test('a bundle naming another’s statement by its dossier_id adds no citation to it', async () => {
+    const [topic] = await empty.dataSource.query(`SELECT 1 FROM topic WHERE slug = $1`, [TOPIC]);
+    if (!topic) expect((await importAs(keys.lead, (await exportFrom(seeded, keys.seededLead)).json)).applied).toBe(true);
+    const exported = (dataOf(await empty.gqlAs(keys.green, EXPORT, { scope: { topics: [TOPIC] } })).stixBundle as { json: string }).json;
+    const bundle = JSON.parse(exported) as { objects: Array<Record<string, any>> };
+    const citationExt = extensionId('citation');
+    const notes = bundle.objects.filter((o) => o.type === 'note' && o.extensions?.[citationExt]);
+    expect(notes.length).toBeGreaterThan(0);
+    // Fresh citations (new STIX ids, new dossier ids) of the statements as exported.
+    notes.forEach((n, i) => {
+      const fresh = `00000000-0000-4000-8000-${String(900000 + i).padStart(12, '0')}`;
+      n.extensions[citationExt].dossier_id = fresh;
+    });
+    const count = async () => (await empty.dataSource.query(`SELECT count(*)::int AS n FROM citation`))[0].n as number;
+    const before = await count();
+    const report = await importAs(keys.green, JSON.stringify(bundle), { name: 'citations-of-another' });
+    const created = report.counts.find((c) => c.table === 'citation')?.created ?? 0;
+    const [{ n }] = await empty.dataSource
+      .query(
+        `SELECT count(*)::int AS n FROM citation c WHERE c.id = ANY($1::uuid[]) AND NOT EXISTS (
+         SELECT 1 FROM imported_item i WHERE i.document = $2 AND i.item_id IN (c.capability_id, c.challenge_id, c.implication_id, c.event_id, c.relation_id))`,
+        [notes.map((x) => x.extensions[citationExt].dossier_id), report.problems.length ? '' : (report as Report & { document: string }).document],
+      )
+      .catch(() => [{ n: -1 }]);
+    expect({ created, attachedToAnother: n, problems: report.problems.length }).toEqual({ created: 0, attachedToAnother: 0, problems: 0 });
+    expect(await count()).toBe(before);
+  });
+});

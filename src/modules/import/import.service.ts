@@ -17,6 +17,7 @@ import { Role } from '../identity/role';
 import { SEED_PRINCIPAL } from '../history/change-author';
 import { statementEvidence } from '../release/derivation';
 import { isRelease, withinDerivation } from '../release/release.rules';
+import { STATEMENT_KINDS, statementTables } from '../../registry/statement-kinds';
 import { IMPORT_TABLES, LINKS, planDocument, type ImportTable, type KeyIds, type LinkedTable, type PlannedItem } from './import.plan';
 import * as rows from './table-import';
 
@@ -85,6 +86,9 @@ export interface Translated {
   /** Reads what the format stored before, under the document's lock, to fill `leave` and `retract`. */
   prepare?(em: EntityManager): Promise<void>;
 }
+
+/** The columns by which a citation names its statement. */
+const CITED = Object.values(STATEMENT_KINDS).map((k) => k.cited);
 
 /** How many rows written to one table make its statistics worth refreshing before the next table is written. */
 const ANALYZE_AFTER = 1000;
@@ -196,6 +200,9 @@ class DocumentImport {
   private problem(path: string, message: string) {
     this.report.problems.push({ path, message });
   }
+
+  /** Statements of the document's ids that are not the document's (another's, or the seed's): left as they are. */
+  private readonly foreign = new Set<string>();
 
   private keep(table: ImportTable, path: string, reason: string) {
     this.counts.get(table)!.kept++;
@@ -369,7 +376,10 @@ class DocumentImport {
     const plan: TablePlan = { create: [], rewrite: [], stored: await rows.storedItems(this.em, table, ids, this.visible('t', table)) };
     for (const item of items) {
       const stored = plan.stored.get(item.id);
-      if (!stored) plan.create.push(item);
+      // A citation of a statement the document does not hold (another's, named by a translated id) is not added to it.
+      const statement = table === 'citation' ? CITED.map((c) => item.row[c] as string | null | undefined).find(Boolean) : undefined;
+      if (statement && this.foreign.has(statement)) this.keep(table, item.path, 'its statement was not written by this document: left out');
+      else if (!stored) plan.create.push(item);
       // Described as it was (no newer version than the one imported): nothing to write.
       else if (this.translated?.leave.has(item.id) && stored.visible && stored.document === this.document) this.counts.get(table)!.unchanged++;
       // Re-marked above the importer since (a token of lower clearance): left, and nothing told about it.
@@ -381,6 +391,12 @@ class DocumentImport {
       else this.keep(table, item.path, stored.document ? 'written by another document: left as it is' : 'not written by an import: left as it is');
     }
     for (const item of [...plan.create, ...plan.rewrite]) this.written.add(item.id);
+    if ((statementTables as readonly string[]).includes(table)) {
+      for (const item of items) {
+        const stored = plan.stored.get(item.id);
+        if (stored && !this.written.has(item.id) && !(stored.visible && stored.document === this.document)) this.foreign.add(item.id);
+      }
+    }
     // A document's place, a source or an actor retracted through the API since is no longer there to refer to.
     for (const item of items) {
       const stored = plan.stored.get(item.id);
