@@ -280,3 +280,42 @@ test('the import format records relays, and refuses a relay of a relay or of an 
   const [relay] = await server.dataSource.query(`SELECT o.name FROM source r JOIN source o ON o.id = r.relays_id WHERE r.name = 'Import relay'`);
   expect(relay).toEqual({ name: 'Import original' });
 });
+
+test('an import holds to the rule of relays against what is stored: an original relays no other, a relay names the original', async () => {
+  const IMPORT = `mutation($document: String!) { importData(format: DOSSIER, document: $document) { applied problems { path message } } }`;
+  const src = (key: string, extra: Record<string, unknown> = {}) => ({
+    key,
+    name: `Stored ${key}`,
+    kind: 'MEDIA_REPORT',
+    reliability: 'C',
+    marking: 'CLEAR',
+    ...extra,
+  });
+  const doc = (sources: unknown[]) =>
+    JSON.stringify({
+      topic: { key: 'relay-stored', title: 'Relays against the stored', summary: 'Relays checked against what is stored.', marking: 'CLEAR' },
+      actors: [{ key: 'fleet', name: 'Stored Fleet', kind: 'ORGANISATION', marking: 'CLEAR' }],
+      sources,
+      capabilities: [
+        {
+          key: 'ships',
+          actor: 'fleet',
+          category: 'EQUIPMENT',
+          statement: 'The stored fleet has ships.',
+          marking: 'CLEAR',
+          citations: ['original', 'blog'].map((source) => ({ source, verb: 'STATES', quote: `${source} says ships`, credibility: 2, marking: 'CLEAR' })),
+        },
+      ],
+    });
+  const importDoc = async (document: string) => dataOf(await as('analyst', IMPORT, { document })).importData;
+  expect(await importDoc(doc([src('original'), src('blog')]))).toEqual({ applied: true, problems: [] });
+  // Through the API, a source now relays the document's blog: the blog is an original.
+  const [blog] = await server.dataSource.query(`SELECT id FROM source WHERE name = 'Stored blog'`);
+  await source('Relay of the stored blog', { relays: toGlobalId('Source', blog.id) });
+  expect(await importDoc(doc([src('original'), src('blog', { relays: 'original' })]))).toEqual({
+    applied: false,
+    problems: [{ path: 'sources[1] (blog).relays', message: 'other reporting relays this source: an original relays no other' }],
+  });
+  const [stored] = await server.dataSource.query(`SELECT relays_id FROM source WHERE id = $1`, [blog.id]);
+  expect(stored.relays_id).toBeNull();
+});

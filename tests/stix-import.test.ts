@@ -4,6 +4,7 @@ import { Marking } from '../src/common/marking';
 import { createDataSource } from '../src/db/data-source';
 import { createKey } from '../src/modules/identity/api-key.service';
 import { Role } from '../src/modules/identity/role';
+import { extensionId } from '../src/modules/stix/stix-extensions';
 import { TLP1_MARKING_IDS, TLP2_MARKING_IDS } from '../src/modules/stix/stix-markings';
 import { dataOf, startTestServer, TestServer } from './support/server';
 import { databaseUrl, withAdmin } from './support/test-database';
@@ -368,7 +369,161 @@ describe('hostile bundles: coded errors, nothing written', () => {
     });
   });
 
+  test('confidence and times a STIX tool cannot have sent: coded errors, not server errors', async () => {
+    for (const extra of [
+      { confidence: 50.5 },
+      { confidence: 1e12 },
+      { confidence: -3 },
+      { modified: 'yesterday' },
+      { created: 'long ago', modified: 'long ago' },
+    ]) {
+      expect([extra, await refused(bundle([actor(20, extra)]))]).toEqual([extra, expect.objectContaining({ code: 'BAD_USER_INPUT' })]);
+    }
+  });
+
   test('not a bundle', async () => {
     expect(await refused(JSON.stringify({ type: 'report', id: `report--${uuid(1)}` }))).toMatchObject({ code: 'BAD_USER_INPUT' });
+  });
+});
+
+describe('ids of items the importer may not see', () => {
+  const HIDDEN = '00000000-0000-4000-8000-0000000a1d01';
+  const FREE = '00000000-0000-4000-8000-0000000a1d02';
+  test('a dossier_id naming a hidden item reads as a free one: created under the document’s own id, the hidden item untouched', async () => {
+    await empty.dataSource.query(`INSERT INTO actor (id, name, kind, marking, audience) VALUES ($1, 'Hidden actor', 'PERSON', 'RED', '{someone-else}')`, [
+      HIDDEN,
+    ]);
+    const actorExt = extensionId('actor');
+    const identity = (n: number, dossierId: string) => ({
+      type: 'identity',
+      spec_version: '2.1',
+      id: `identity--00000000-0000-4000-8000-0000000a1e0${n}`,
+      created: '2026-01-01T00:00:00.000Z',
+      modified: '2026-01-01T00:00:00.000Z',
+      name: `Probe ${n}`,
+      identity_class: 'individual',
+      extensions: { [actorExt]: { extension_type: 'property-extension', dossier_id: dossierId, kind: 'PERSON', aliases: [] } },
+    });
+    const probe = (n: number, id: string) =>
+      JSON.stringify({ type: 'bundle', id: `bundle--00000000-0000-4000-8000-0000000a1f0${n}`, objects: [identity(n, id)] });
+    const hidden = await importAs(keys.green, probe(1, HIDDEN), { name: 'probe-hidden' });
+    const free = await importAs(keys.green, probe(2, FREE), { name: 'probe-free' });
+    expect(free.problems).toEqual([]);
+    expect(countsOf(free)).toEqual({ actor: '1/0/0/0/0', topic: '1/0/0/0/0' });
+    // The same answer as for an id no item has: nothing tells the importer the hidden actor exists.
+    expect(hidden.problems).toEqual([]);
+    expect(hidden.kept).toEqual([]);
+    expect(countsOf(hidden)).toEqual(countsOf(free));
+    const [row] = await empty.dataSource.query(`SELECT name, marking::text AS marking, audience FROM actor WHERE id = $1`, [HIDDEN]);
+    expect(row).toEqual({ name: 'Hidden actor', marking: 'RED', audience: ['someone-else'] });
+    const [mine] = await empty.dataSource.query(`SELECT id FROM actor WHERE name = 'Probe 1'`);
+    expect(mine.id).not.toBe(HIDDEN);
+  });
+});
+
+describe('granular markings on references', () => {
+  test('a granular marking on a report’s object_refs marks the citations made of them, as high as the bundle says', async () => {
+    const bundle = JSON.parse(fixture(OPENCTI)) as { objects: Array<Record<string, unknown>> };
+    const report = bundle.objects.find((o) => o.id === 'report--21000000-0000-4000-8000-000000000001')!;
+    // Which statements the report speaks of is AMBER: the report itself stays GREEN.
+    report.granular_markings = [{ marking_ref: TLP2_MARKING_IDS[Marking.AMBER], selectors: ['object_refs'] }];
+    const result = await importAs(keys.amber, JSON.stringify(bundle), { name: 'opencti-granular' });
+    expect(result.problems).toEqual([]);
+    const rows: Array<{ marking: string }> = await empty.dataSource.query(
+      `SELECT c.marking::text AS marking FROM citation c JOIN stix_object x ON x.item_id = c.source_id
+       WHERE x.stix_id = $1 AND x.document LIKE '%opencti-granular'`,
+      ['report--21000000-0000-4000-8000-000000000001'],
+    );
+    expect(rows.length).toBeGreaterThan(0);
+    expect(rows.map((r) => r.marking)).toEqual(rows.map(() => 'AMBER'));
+    const [source] = await empty.dataSource.query(
+      `SELECT s.marking::text AS marking FROM source s JOIN stix_object x ON x.item_id = s.id WHERE x.stix_id = $1 AND x.document LIKE '%opencti-granular'`,
+      ['report--21000000-0000-4000-8000-000000000001'],
+    );
+    expect(source.marking).toBe('GREEN');
+  });
+});
+
+describe('concurrent imports of one document', () => {
+  test('an older version queued behind a newer one changes nothing: what is stored is read under the document’s lock', async () => {
+    const version = (modified: string, name: string) =>
+      JSON.stringify({
+        type: 'bundle',
+        id: 'bundle--00000000-0000-4000-8000-0000000b0001',
+        objects: [
+          {
+            type: 'threat-actor',
+            spec_version: '2.1',
+            id: 'threat-actor--00000000-0000-4000-8000-0000000b0002',
+            created: '2024-01-01T00:00:00.000Z',
+            modified,
+            name,
+          },
+        ],
+      });
+    const older = version('2024-01-01T00:00:00.000Z', 'Queued Actor (old name)');
+    const newer = version('2024-06-01T00:00:00.000Z', 'Queued Actor (new name)');
+    const { document } = (await importAs(keys.amber, older, { name: 'concurrent', dryRun: true })) as Report & { document: string };
+    const runner = empty.dataSource.createQueryRunner();
+    await runner.connect();
+    const waiting = async (n: number) => {
+      for (let i = 0; i < 200; i++) {
+        const [{ count }] = await empty.dataSource.query(`SELECT count(*)::int AS count FROM pg_locks WHERE locktype = 'advisory' AND NOT granted`);
+        if (count >= n) return;
+        await new Promise((r) => setTimeout(r, 25));
+      }
+      throw new Error(`fewer than ${n} imports waiting`);
+    };
+    try {
+      await runner.query(`SELECT pg_advisory_lock(hashtext($1))`, [`import ${document}`]);
+      // Both read the document while it is locked; the newer then writes first, the older after it.
+      const first = importAs(keys.amber, newer, { name: 'concurrent' });
+      await waiting(1);
+      const second = importAs(keys.amber, older, { name: 'concurrent' });
+      await waiting(2);
+      await runner.query(`SELECT pg_advisory_unlock(hashtext($1))`, [`import ${document}`]);
+      const [a, b] = await Promise.all([first, second]);
+      expect(a.problems).toEqual([]);
+      expect(b.problems).toEqual([]);
+      expect(countsOf(b)).toMatchObject({ actor: '0/0/1/0/0' });
+    } finally {
+      await runner.release();
+    }
+    const [row] = await empty.dataSource.query(
+      `SELECT a.name, x.modified FROM actor a JOIN stix_object x ON x.item_id = a.id WHERE x.stix_id = $1 AND x.document = $2`,
+      ['threat-actor--00000000-0000-4000-8000-0000000b0002', document],
+    );
+    expect(row.name).toBe('Queued Actor (new name)');
+    expect(new Date(row.modified).toISOString()).toBe('2024-06-01T00:00:00.000Z');
+  });
+});
+
+describe('statements of another document', () => {
+  test('a bundle naming another’s statement by its dossier_id adds no citation to it', async () => {
+    const [topic] = await empty.dataSource.query(`SELECT 1 FROM topic WHERE slug = $1`, [TOPIC]);
+    if (!topic) expect((await importAs(keys.lead, (await exportFrom(seeded, keys.seededLead)).json)).applied).toBe(true);
+    const exported = (dataOf(await empty.gqlAs(keys.green, EXPORT, { scope: { topics: [TOPIC] } })).stixBundle as { json: string }).json;
+    const bundle = JSON.parse(exported) as { objects: Array<Record<string, any>> };
+    const citationExt = extensionId('citation');
+    const notes = bundle.objects.filter((o) => o.type === 'note' && o.extensions?.[citationExt]);
+    expect(notes.length).toBeGreaterThan(0);
+    // Fresh citations (new STIX ids, new dossier ids) of the statements as exported.
+    notes.forEach((n, i) => {
+      const fresh = `00000000-0000-4000-8000-${String(900000 + i).padStart(12, '0')}`;
+      n.extensions[citationExt].dossier_id = fresh;
+    });
+    const count = async () => (await empty.dataSource.query(`SELECT count(*)::int AS n FROM citation`))[0].n as number;
+    const before = await count();
+    const report = await importAs(keys.green, JSON.stringify(bundle), { name: 'citations-of-another' });
+    const created = report.counts.find((c) => c.table === 'citation')?.created ?? 0;
+    const [{ n }] = await empty.dataSource
+      .query(
+        `SELECT count(*)::int AS n FROM citation c WHERE c.id = ANY($1::uuid[]) AND NOT EXISTS (
+         SELECT 1 FROM imported_item i WHERE i.document = $2 AND i.item_id IN (c.capability_id, c.challenge_id, c.implication_id, c.event_id, c.relation_id))`,
+        [notes.map((x) => x.extensions[citationExt].dossier_id), report.problems.length ? '' : (report as Report & { document: string }).document],
+      )
+      .catch(() => [{ n: -1 }]);
+    expect({ created, attachedToAnother: n, problems: report.problems.length }).toEqual({ created: 0, attachedToAnother: 0, problems: 0 });
+    expect(await count()).toBe(before);
   });
 });

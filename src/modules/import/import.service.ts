@@ -17,6 +17,7 @@ import { Role } from '../identity/role';
 import { SEED_PRINCIPAL } from '../history/change-author';
 import { statementEvidence } from '../release/derivation';
 import { isRelease, withinDerivation } from '../release/release.rules';
+import { STATEMENT_KINDS, statementTables } from '../../registry/statement-kinds';
 import { IMPORT_TABLES, LINKS, planDocument, type ImportTable, type KeyIds, type LinkedTable, type PlannedItem } from './import.plan';
 import * as rows from './table-import';
 
@@ -82,7 +83,12 @@ export interface Translated {
   skipped: ImportReport['skipped'];
   /** Writes what the format keeps of its own, in the same transaction, once the items are written. */
   record(em: EntityManager): Promise<void>;
+  /** Reads what the format stored before, under the document's lock, to fill `leave` and `retract`. */
+  prepare?(em: EntityManager): Promise<void>;
 }
+
+/** The columns by which a citation names its statement. */
+const CITED = Object.values(STATEMENT_KINDS).map((k) => k.cited);
 
 /** How many rows written to one table make its statistics worth refreshing before the next table is written. */
 const ANALYZE_AFTER = 1000;
@@ -140,6 +146,7 @@ export async function importFixture(
     return await writeTransaction(dataSource, async (em) => {
       // Two imports of one document at once would both find it absent and both create it.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`import ${document}`]);
+      await options.translated?.prepare?.(em);
       await new DocumentImport(em, importer, document, data, report, options.translated).run(used);
       if (report.problems.length || report.dryRun) throw new Refused(report);
       await options.translated?.record(em);
@@ -194,6 +201,9 @@ class DocumentImport {
     this.report.problems.push({ path, message });
   }
 
+  /** Statements of the document's ids that are not the document's (another's, or the seed's): left as they are. */
+  private readonly foreign = new Set<string>();
+
   private keep(table: ImportTable, path: string, reason: string) {
     this.counts.get(table)!.kept++;
     this.report.kept.push({ path, reason });
@@ -241,6 +251,7 @@ class DocumentImport {
     const versions = new Map<string, number>();
     for (const table of IMPORT_TABLES) await this.write(table, plans.get(table)!, versions);
     await this.checkParents(items);
+    await this.checkRelays(items);
     if (this.report.problems.length) return;
     await this.writeLinks(plans, versions);
     // A translated document is what changed, not the whole: it retracts what it revokes, never what it leaves out.
@@ -365,7 +376,10 @@ class DocumentImport {
     const plan: TablePlan = { create: [], rewrite: [], stored: await rows.storedItems(this.em, table, ids, this.visible('t', table)) };
     for (const item of items) {
       const stored = plan.stored.get(item.id);
-      if (!stored) plan.create.push(item);
+      // A citation of a statement the document does not hold (another's, named by a translated id) is not added to it.
+      const statement = table === 'citation' ? CITED.map((c) => item.row[c] as string | null | undefined).find(Boolean) : undefined;
+      if (statement && this.foreign.has(statement)) this.keep(table, item.path, 'its statement was not written by this document: left out');
+      else if (!stored) plan.create.push(item);
       // Described as it was (no newer version than the one imported): nothing to write.
       else if (this.translated?.leave.has(item.id) && stored.visible && stored.document === this.document) this.counts.get(table)!.unchanged++;
       // Re-marked above the importer since (a token of lower clearance): left, and nothing told about it.
@@ -377,6 +391,12 @@ class DocumentImport {
       else this.keep(table, item.path, stored.document ? 'written by another document: left as it is' : 'not written by an import: left as it is');
     }
     for (const item of [...plan.create, ...plan.rewrite]) this.written.add(item.id);
+    if ((statementTables as readonly string[]).includes(table)) {
+      for (const item of items) {
+        const stored = plan.stored.get(item.id);
+        if (stored && !this.written.has(item.id) && !(stored.visible && stored.document === this.document)) this.foreign.add(item.id);
+      }
+    }
     // A document's place, a source or an actor retracted through the API since is no longer there to refer to.
     for (const item of items) {
       const stored = plan.stored.get(item.id);
@@ -444,6 +464,27 @@ class DocumentImport {
     );
     const looping = new Set(cycles.map((c) => c.id));
     for (const a of actors) if (looping.has(a.id)) this.problem(`${a.path}.parent`, 'an actor cannot be part of itself or of one of its parts');
+  }
+
+  /**
+   * A relay names the original itself, as through the API (checkRelay in source.write.ts), now against what is
+   * stored too: once written, for the items written. Only links the importer may see are looked at.
+   */
+  private async checkRelays(items: PlannedItem[]) {
+    for (const i of items) {
+      if (!this.written.has(i.id)) continue;
+      const original = (i.table === 'source' ? i.row.relays_id : i.table === 'citation' ? i.row.relayed_from_id : null) as string | null;
+      if (!original) continue;
+      const path = `${i.path}.${i.table === 'source' ? 'relays' : 'relayedFrom'}`;
+      const [row]: Array<{ relaying: boolean; relayed: boolean }> = await this.em.query(
+        `SELECT EXISTS (SELECT 1 FROM source o JOIN source n ON n.id = o.relays_id AND ${this.visible('n', 'source')} WHERE o.id = $1) AS relaying,
+           EXISTS (SELECT 1 FROM source r WHERE r.relays_id = $2 AND ${this.visible('r', 'source')})
+           OR EXISTS (SELECT 1 FROM citation c WHERE c.relayed_from_id = $2 AND ${this.visible('c', 'citation')}) AS relayed`,
+        [original, i.table === 'source' ? i.id : null],
+      );
+      if (row.relaying) this.problem(path, 'that source relays another: name the original it relays');
+      else if (row.relayed) this.problem(path, 'other reporting relays this source: an original relays no other');
+    }
   }
 
   /** Links of the items written; a changed link is a change of its item, counted as an update. */

@@ -2,9 +2,11 @@ import type { DataSource, EntityManager } from 'typeorm';
 import { describeProblems } from '../fixture/fixture.parse';
 import { fixtureSchema } from '../fixture/fixture.schema';
 import { documentName, importFixture, type Importer, type ImportReport } from '../import/import.service';
+import { IMPORT_TABLES } from '../import/import.plan';
+import { visibleCondition } from '../../read/access';
 import { Vocabulary } from '../vocabulary/vocabularies';
 import { extensionId } from './stix-extensions';
-import { parseBundle } from './stix-parse';
+import { parseBundle, type RawObject } from './stix-parse';
 import { BundleTranslation, type Mapped } from './stix-translate';
 
 // A STIX 2.1 bundle imported through the import of Dossier documents: translated into one (stix-translate.ts), then
@@ -30,15 +32,19 @@ export async function importStixBundle(
      WHERE deprecated_at IS NULL AND vocabulary = ANY($1::text[])`,
     [[Vocabulary.ACTOR_KIND, Vocabulary.SOURCE_KIND, Vocabulary.RELATION_TYPE]],
   );
-  const stored = new Map(
-    (
-      await dataSource.query<Array<{ stixId: string; itemId: string; modified: Date }>>(
-        `SELECT stix_id AS "stixId", item_id AS "itemId", modified FROM stix_object WHERE document = $1 AND stix_id = ANY($2::text[])`,
-        [document, objects.map((o) => o.id)],
-      )
-    ).map((s) => [s.stixId, s]),
-  );
-  const translation = new BundleTranslation(objects, importer.viewer, name, document, { terms }, new Set(stored.keys())).translate();
+  const readStored = async (q: Pick<EntityManager, 'query'>) =>
+    new Map(
+      (
+        await q.query<Array<{ stixId: string; itemId: string; modified: Date }>>(
+          `SELECT stix_id AS "stixId", item_id AS "itemId", modified FROM stix_object WHERE document = $1 AND stix_id = ANY($2::text[])`,
+          [document, objects.map((o) => o.id)],
+        )
+      ).map((s) => [s.stixId, s]),
+    );
+  // Read before the import for the skips only; read again under the document's lock for what is written.
+  const before = await readStored(dataSource.manager);
+  const hidden = await hiddenIds(dataSource, importer, objects);
+  const translation = new BundleTranslation(objects, importer.viewer, name, document, { terms }, new Set(before.keys()), hidden).translate();
   const parsed = fixtureSchema.safeParse(translation.document);
   if (!parsed.success) {
     return {
@@ -55,20 +61,28 @@ export async function importStixBundle(
   // An object seen before at the same or a later `modified` is left as it is; a newer one is written.
   const time = (v: string | Date) => new Date(v).getTime();
   const leave = new Set<string>();
-  const moved: Mapped[] = [];
-  for (const m of translation.mapped) {
-    const before = stored.get(m.stixId);
-    if (before && time(before.modified) >= time(m.modified)) {
-      leave.add(m.itemId);
-      for (const c of translation.citationsOf.get(m.stixId) ?? []) leave.add(c);
-    } else moved.push(m);
-  }
   const retract = new Map<string, string>();
-  const revoked = objects.filter((o) => o.revoked === true && stored.has(o.id));
-  for (const o of revoked) {
-    const before = stored.get(o.id)!;
-    if (time(before.modified) < time(String(o.modified))) retract.set(before.itemId, `revoked in STIX (${o.id})`);
-  }
+  let moved: Mapped[] = [];
+  let revoked: RawObject[] = [];
+  let stored = before;
+  const prepare = async (em: EntityManager) => {
+    stored = await readStored(em);
+    moved = [];
+    leave.clear();
+    retract.clear();
+    for (const m of translation.mapped) {
+      const seen = stored.get(m.stixId);
+      if (seen && time(seen.modified) >= time(m.modified)) {
+        leave.add(m.itemId);
+        for (const c of translation.citationsOf.get(m.stixId) ?? []) leave.add(c);
+      } else moved.push(m);
+    }
+    revoked = objects.filter((o) => o.revoked === true && stored.has(o.id));
+    for (const o of revoked) {
+      const seen = stored.get(o.id)!;
+      if (time(seen.modified) < time(String(o.modified))) retract.set(seen.itemId, `revoked in STIX (${o.id})`);
+    }
+  };
   const principal = importer.viewer.principal ?? 'dossier:seed';
   const record = async (em: EntityManager) => {
     const rows = [
@@ -97,6 +111,38 @@ export async function importStixBundle(
   return importFixture(dataSource, importer, parsed.data, {
     name,
     dryRun: options.dryRun,
-    translated: { ids: translation.ids, stamps: translation.stamps, leave, retract, skipped: translation.skipped, record },
+    translated: { ids: translation.ids, stamps: translation.stamps, leave, retract, skipped: translation.skipped, record, prepare },
   });
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+
+/** Every dossier_id a bundle carries, at any depth of its objects. */
+function dossierIdsOf(objects: RawObject[]): string[] {
+  const found = new Set<string>();
+  const walk = (v: unknown) => {
+    if (Array.isArray(v)) v.forEach(walk);
+    else if (v && typeof v === 'object')
+      for (const [k, x] of Object.entries(v)) {
+        if (k === 'dossier_id' && typeof x === 'string' && UUID.test(x)) found.add(x);
+        else walk(x);
+      }
+  };
+  walk(objects);
+  return [...found];
+}
+
+/**
+ * The dossier_ids of the bundle that name items the importer may not see. Such an object does not bind to the item:
+ * it becomes one of the document's own, as for an id no item has, so the answer never tells the item exists and
+ * nothing the importer writes hangs on it.
+ */
+async function hiddenIds(dataSource: DataSource, importer: Importer, objects: RawObject[]): Promise<Set<string>> {
+  const ids = dossierIdsOf(objects);
+  if (importer.seed || !ids.length) return new Set();
+  const rows: Array<{ id: string }> = await dataSource.query(
+    IMPORT_TABLES.map((t) => `SELECT t.id FROM ${t} t WHERE t.id = ANY($1::uuid[]) AND NOT (${visibleCondition(importer.viewer, 't', t)})`).join(' UNION '),
+    [ids],
+  );
+  return new Set(rows.map((r) => r.id));
 }

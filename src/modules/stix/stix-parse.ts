@@ -43,6 +43,28 @@ function checkShape(text: string): void {
   }
 }
 
+/** A STIX timestamp (RFC 3339 in UTC, section 3.2 of STIX 2.1) that is a time. */
+const TIMESTAMP = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d+)?Z$/;
+
+const TIMED = new Set(['identity', 'threat-actor', 'intrusion-set', 'location', 'report', 'note', 'opinion', 'relationship']);
+
+/** The common properties the import writes as they come: times, and confidence (an integer 0-100). */
+function propertyProblems(o: RawObject, path: string): Array<{ path: string; message: string }> {
+  const problems: Array<{ path: string; message: string }> = [];
+  for (const key of ['created', 'modified'] as const) {
+    const v = o[key];
+    if (v !== undefined && !(typeof v === 'string' && TIMESTAMP.test(v) && !Number.isNaN(Date.parse(v))))
+      problems.push({ path: `${path}.${key}`, message: 'not a STIX timestamp (YYYY-MM-DDTHH:MM:SS[.s]Z)' });
+  }
+  // What becomes an item keeps its times (cyber observables have none, and become nothing).
+  if (o.created === undefined && o.modified === undefined && (TIMED.has(o.type) || o.type.startsWith('dossier-')))
+    problems.push({ path, message: 'has neither created nor modified' });
+  const c = o.confidence;
+  if (c !== undefined && !(typeof c === 'number' && Number.isInteger(c) && c >= 0 && c <= 100))
+    problems.push({ path: `${path}.confidence`, message: 'confidence is an integer from 0 to 100' });
+  return problems;
+}
+
 /** The references an object holds (`*_ref`, `*_refs`, at any depth), with where. */
 export function referencesOf(object: RawObject): Array<{ ref: string; path: string }> {
   const found: Array<{ ref: string; path: string }> = [];
@@ -83,6 +105,7 @@ export function parseBundle(text: string): { objects: RawObject[]; older: RawObj
     }
     if (!object.id.startsWith(`${object.type}--`))
       problems.push({ path: `objects[${i}] (${object.id})`, message: `its id does not name its type ${object.type}` });
+    problems.push(...propertyProblems(object, `objects[${i}] (${object.id})`));
     const seen = newest.get(object.id);
     if (!seen) return void newest.set(object.id, object);
     const [a, b] = [timeOf(seen.modified), timeOf(object.modified)];

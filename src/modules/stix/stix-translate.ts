@@ -66,8 +66,12 @@ const NEW_SDOS: Record<string, { section: string; key: ExtensionKey }> = {
 const META = new Set(['marking-definition', 'extension-definition', 'language-content']);
 /** What an actor `uses` that Dossier keeps as a capability of the actor. */
 const USED = new Set(['malware', 'tool', 'attack-pattern']);
-/** A reference property that only points at another object: a granular marking on it marks the pointer, not content. */
-const REFERENCE_SELECTOR = /(_ref|_refs(\.\[\d+\])?)$/;
+/**
+ * A report's, note's or opinion's object_refs: a granular marking on them marks which statements it speaks of, that is
+ * the citations made of it (pointerLevel), not the source itself. A marking on any other property marks the object.
+ */
+const OBJECT_REFS = /^object_refs(\.\[\d+\])?$/;
+const granular = (o: RawObject) => (o.granular_markings as Array<{ marking_ref?: string; selectors?: string[] }> | undefined) ?? [];
 
 /** OpenCTI's reliability ("B - Usually reliable", or a bare letter), as the Admiralty letter it starts with. */
 const reliabilityOf = (v: unknown) => (typeof v === 'string' ? /^([A-F])(\s|$|-)/.exec(v.trim())?.[1] : undefined);
@@ -99,6 +103,8 @@ export class BundleTranslation {
     terms: Terms,
     /** STIX ids whose items this document holds already (for refs to revoked objects). */
     private readonly revoked: Set<string>,
+    /** Dossier ids of items the importer may not see: never bound to. */
+    private readonly hidden: Set<string> = new Set(),
   ) {
     this.byId = new Map(objects.map((o) => [o.id, o]));
     this.stixToDossier = new Map(terms.terms.filter((x) => x.stixTerm).map((x) => [`${x.stixVocabulary}/${x.stixTerm}`, [x.vocabulary, x.term]]));
@@ -122,7 +128,7 @@ export class BundleTranslation {
 
   /**
    * Who may read an object: its TLP marking (2.0 or 1.0 standard ids; the highest of several), its granular markings
-   * on content (not on references, which mark what the pointer reveals); any other marking is unknown and gives the
+   * (but those on object_refs, which mark the citations made of them); any other marking is unknown and gives the
    * most restrictive level the importer may write. A known marking above the importer's clearance refuses the bundle.
    */
   private access(o: RawObject) {
@@ -130,23 +136,11 @@ export class BundleTranslation {
     if (cached) return cached;
     const refs = [
       ...((o.object_marking_refs as string[] | undefined) ?? []),
-      ...((o.granular_markings as Array<{ marking_ref?: string; selectors?: string[] }> | undefined) ?? [])
-        .filter((g) => (g.selectors ?? []).some((s) => !REFERENCE_SELECTOR.test(s)))
+      ...granular(o)
+        .filter((g) => (g.selectors ?? []).some((s) => !OBJECT_REFS.test(s)))
         .map((g) => g.marking_ref ?? ''),
     ];
-    const known: Marking[] = [];
-    let unknown = false;
-    for (const ref of refs) {
-      const marking = markingOfStixId(ref);
-      if (marking) known.push(marking);
-      // A statement marking (copyright, terms of use) says nothing of who may read.
-      else if ((this.byId.get(ref)?.definition_type as string | undefined)?.toLowerCase() !== 'statement') unknown = true;
-    }
-    const marking = known.length ? highestMarking(known) : Marking.CLEAR;
-    if (rank(marking) > rank(this.viewer.clearance)) {
-      throw forbidden(`${o.id} is marked ${marking}, above your clearance (${this.viewer.clearance}): nothing was imported`);
-    }
-    const final = unknown && rank(this.mostRestrictive()) > rank(marking) ? this.mostRestrictive() : marking;
+    const final = this.level(o, refs);
     const own = ext(o, this.extensionKey(o)) ?? (NEW_SDOS[o.type] ? o : {});
     if (final === Marking.AMBER_STRICT && own.organisation !== undefined && own.organisation !== this.viewer.organisation) {
       throw forbidden(`${o.id} is AMBER+STRICT within ${JSON.stringify(own.organisation)}, not your organisation: nothing was imported`);
@@ -161,6 +155,33 @@ export class BundleTranslation {
     return result;
   }
 
+  /** The marking `refs` give `o` (CLEAR for none); FORBIDDEN above the importer's clearance. */
+  private level(o: RawObject, refs: string[]): Marking {
+    const known: Marking[] = [];
+    let unknown = false;
+    for (const ref of refs) {
+      const marking = markingOfStixId(ref);
+      if (marking) known.push(marking);
+      // A statement marking (copyright, terms of use) says nothing of who may read.
+      else if ((this.byId.get(ref)?.definition_type as string | undefined)?.toLowerCase() !== 'statement') unknown = true;
+    }
+    const marking = known.length ? highestMarking(known) : Marking.CLEAR;
+    if (rank(marking) > rank(this.viewer.clearance)) {
+      throw forbidden(`${o.id} is marked ${marking}, above your clearance (${this.viewer.clearance}): nothing was imported`);
+    }
+    return unknown && rank(this.mostRestrictive()) > rank(marking) ? this.mostRestrictive() : marking;
+  }
+
+  /** What `source`'s granular markings on its object_refs give the pointer to `o`: the citation made of it. */
+  private pointerLevel(source: RawObject, o: RawObject): Marking {
+    const list = (source.object_refs as unknown[] | undefined) ?? [];
+    const names = (sel: string) => sel === 'object_refs' || list[Number(/^object_refs\.\[(\d+)\]$/.exec(sel)?.[1] ?? -1)] === o.id;
+    const refs = granular(source)
+      .filter((g) => (g.selectors ?? []).some(names))
+      .map((g) => g.marking_ref ?? '');
+    return refs.length ? this.level(source, refs) : Marking.CLEAR;
+  }
+
   private extensionKey(o: RawObject): ExtensionKey {
     if (ACTOR_TYPES.has(o.type)) return 'actor';
     if (o.type === 'report') return ext(o, 'topic') ? 'topic' : 'source';
@@ -173,7 +194,8 @@ export class BundleTranslation {
    */
   private id(o: RawObject, key: ExtensionKey | null, path: string, ...more: string[]): string {
     const dossierId = key ? (ext(o, key)?.dossier_id ?? (NEW_SDOS[o.type] ? o.dossier_id : undefined)) : undefined;
-    const id = typeof dossierId === 'string' && UUID.test(dossierId) ? dossierId : fixtureId('by', this.document, 'stix', o.id, ...more);
+    const id =
+      typeof dossierId === 'string' && UUID.test(dossierId) && !this.hidden.has(dossierId) ? dossierId : fixtureId('by', this.document, 'stix', o.id, ...more);
     this.t.ids.set(path, id);
     return id;
   }
@@ -520,7 +542,7 @@ export class BundleTranslation {
           source.type === 'opinion' ? 6 : credibilityOfConfidence(source.type === 'note' ? (source.confidence ?? o.confidence) : o.confidence);
         const text =
           source.type === 'note' ? (str(source.content) ?? quote) : source.type === 'opinion' ? (str(source.explanation) ?? String(source.opinion)) : quote;
-        const marking = highestMarking([this.access(o).marking, this.access(source).marking]);
+        const marking = highestMarking([this.access(o).marking, this.access(source).marking, this.pointerLevel(source, o)]);
         // Its id follows from the statement and the source, its times from the statement.
         const itemId = this.id(o, null, path(list.length), 'cited-by', source.id);
         this.stamp(itemId, o);
