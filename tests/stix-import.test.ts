@@ -72,6 +72,7 @@ beforeAll(async () => {
   for (const [name, clearance] of [
     ['green', Marking.GREEN],
     ['amber', Marking.AMBER],
+    ['strict', Marking.AMBER_STRICT],
     ['red', Marking.RED],
   ] as const) {
     keys[name] = (await createKey(empty.dataSource.manager, { name: `${name}-analyst`, role: Role.ANALYST, clearance, organisation: 'partners' })).key;
@@ -153,7 +154,7 @@ const edited = (file: string, change: (o: Record<string, any>) => void) => {
 describe('third-party bundles', () => {
   test('a dry run of an OpenCTI bundle shows the plan and the skips, and stores nothing', async () => {
     const before = await rowCounts();
-    const report = await importAs(keys.amber, fixture(OPENCTI), { name: 'opencti', dryRun: true });
+    const report = await importAs(keys.strict, fixture(OPENCTI), { name: 'opencti', dryRun: true });
     expect(report.applied).toBe(false);
     expect(report.problems).toEqual([]);
     expect(countsOf(report)).toEqual({
@@ -170,7 +171,7 @@ describe('third-party bundles', () => {
   });
 
   test('an OpenCTI bundle imports actors, place, report, note, relations and a capability; what Dossier does not model is skipped per object', async () => {
-    const report = await importAs(keys.amber, fixture(OPENCTI), { name: 'opencti' });
+    const report = await importAs(keys.strict, fixture(OPENCTI), { name: 'opencti' });
     expect(report.problems).toEqual([]);
     expect(report.applied).toBe(true);
     expect(countsOf(report)).toEqual({
@@ -214,8 +215,13 @@ describe('third-party bundles', () => {
       'relationship--11000000-0000-4000-8000-000000000002',
     ]);
     expect(uses).toEqual({ category: 'CYBER', statement: 'Uses malware ExampleWiper.' });
-    // OpenCTI's own AMBER+STRICT id is no standard marking: the most restrictive the importer may write (AMBER here).
-    expect(await relationOf('relationship--11000000-0000-4000-8000-000000000005')).toMatchObject({ type: 'TARGETS', marking: 'AMBER' });
+    // OpenCTI's own AMBER+STRICT id is no standard one, but its definition states the level: AMBER+STRICT, within the
+    // importer's organisation, never plain AMBER.
+    expect(await relationOf('relationship--11000000-0000-4000-8000-000000000005')).toMatchObject({ type: 'TARGETS', marking: 'AMBER_STRICT' });
+    const [strict] = await empty.dataSource.query(`SELECT r.organisation FROM actor_relation r JOIN stix_object x ON x.item_id = r.id WHERE x.stix_id = $1`, [
+      'relationship--11000000-0000-4000-8000-000000000005',
+    ]);
+    expect(strict.organisation).toBe('partners');
     const [actor] = await db.query(`SELECT kind, aliases, external_ids FROM actor WHERE name = 'APT-Example'`);
     expect(actor).toEqual({
       kind: 'GROUP',
@@ -226,7 +232,7 @@ describe('third-party bundles', () => {
 
   test('the same bundle again writes no row; a newer modified updates; an older one changes nothing; revoked retracts', async () => {
     const before = await rowCounts();
-    const again = await importAs(keys.amber, fixture(OPENCTI), { name: 'opencti' });
+    const again = await importAs(keys.strict, fixture(OPENCTI), { name: 'opencti' });
     expect(again.applied).toBe(true);
     expect(again.counts.every((c) => c.created + c.updated + c.retracted === 0)).toBe(true);
     expect(await rowCounts()).toEqual(before);
@@ -235,13 +241,13 @@ describe('third-party bundles', () => {
     const older = edited(OPENCTI, (o) => {
       if (o.id === attribution) Object.assign(o, { description: 'An older text.', modified: '2024-04-02T08:00:00.000Z' });
     });
-    expect(countsOf(await importAs(keys.amber, older, { name: 'opencti' })).actor_relation).toBe('0/0/2/0/0');
+    expect(countsOf(await importAs(keys.strict, older, { name: 'opencti' })).actor_relation).toBe('0/0/2/0/0');
     expect((await relationOf(attribution)).description).toBe('APT-Example works for Example Unit 123.');
 
     const newer = edited(OPENCTI, (o) => {
       if (o.id === attribution) Object.assign(o, { description: 'APT-Example is Example Unit 123.', modified: '2024-06-01T08:00:00.000Z', confidence: 95 });
     });
-    const updated = await importAs(keys.amber, newer, { name: 'opencti' });
+    const updated = await importAs(keys.strict, newer, { name: 'opencti' });
     expect(countsOf(updated).actor_relation).toBe('0/1/1/0/0');
     expect(await relationOf(attribution)).toMatchObject({ description: 'APT-Example is Example Unit 123.', confidence: 95 });
     const [{ updated_at }] = await empty.dataSource.query(
@@ -255,7 +261,7 @@ describe('third-party bundles', () => {
       if (o.id === attribution) Object.assign(o, { description: 'APT-Example is Example Unit 123.', modified: '2024-06-01T08:00:00.000Z', confidence: 95 });
       if (o.id === target) Object.assign(o, { revoked: true, modified: '2024-06-02T08:00:00.000Z' });
     });
-    const retracted = await importAs(keys.amber, revoked, { name: 'opencti' });
+    const retracted = await importAs(keys.strict, revoked, { name: 'opencti' });
     expect(retracted.problems).toEqual([]);
     expect(countsOf(retracted).actor_relation).toBe('0/0/1/1/0');
     expect((await relationOf(target)).retracted).toBe(true);
@@ -367,6 +373,8 @@ describe('hostile bundles: coded errors, nothing written', () => {
     expect(await refused(bundle([actor(4, { object_marking_refs: [TLP2_MARKING_IDS[Marking.AMBER_STRICT]] })]), keys.green)).toMatchObject({
       code: 'FORBIDDEN',
     });
+    // A tool's own definition that states AMBER+STRICT (OpenCTI's) is above an AMBER importer too, not AMBER.
+    expect(await refused(fixture(OPENCTI), keys.amber)).toMatchObject({ code: 'FORBIDDEN' });
   });
 
   test('confidence and times a STIX tool cannot have sent: coded errors, not server errors', async () => {
@@ -427,7 +435,7 @@ describe('granular markings on references', () => {
     const report = bundle.objects.find((o) => o.id === 'report--21000000-0000-4000-8000-000000000001')!;
     // Which statements the report speaks of is AMBER: the report itself stays GREEN.
     report.granular_markings = [{ marking_ref: TLP2_MARKING_IDS[Marking.AMBER], selectors: ['object_refs'] }];
-    const result = await importAs(keys.amber, JSON.stringify(bundle), { name: 'opencti-granular' });
+    const result = await importAs(keys.strict, JSON.stringify(bundle), { name: 'opencti-granular' });
     expect(result.problems).toEqual([]);
     const rows: Array<{ marking: string }> = await empty.dataSource.query(
       `SELECT c.marking::text AS marking FROM citation c JOIN stix_object x ON x.item_id = c.source_id
@@ -435,7 +443,8 @@ describe('granular markings on references', () => {
       ['report--21000000-0000-4000-8000-000000000001'],
     );
     expect(rows.length).toBeGreaterThan(0);
-    expect(rows.map((r) => r.marking)).toEqual(rows.map(() => 'AMBER'));
+    // AMBER as the granular marking says; the citation of the AMBER+STRICT relation is as strict as its statement.
+    expect(rows.map((r) => r.marking).sort()).toEqual(['AMBER', 'AMBER', 'AMBER_STRICT']);
     const [source] = await empty.dataSource.query(
       `SELECT s.marking::text AS marking FROM source s JOIN stix_object x ON x.item_id = s.id WHERE x.stix_id = $1 AND x.document LIKE '%opencti-granular'`,
       ['report--21000000-0000-4000-8000-000000000001'],

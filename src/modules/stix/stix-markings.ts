@@ -57,3 +57,41 @@ export const tlp2MarkingDefinition = (marking: Marking) => ({
   name: TLP2_NAMES[marking],
   extensions: { [TLP2_EXTENSION_ID]: { extension_type: 'property-extension', tlp_2_0: TLP2_VALUES[marking] } },
 });
+
+/** TLP levels as tools spell them in their own marking definitions (`TLP:AMBER+STRICT`, `white`, ...). */
+const TLP_LABELS: Record<string, Marking> = {
+  clear: Marking.CLEAR,
+  white: Marking.CLEAR,
+  green: Marking.GREEN,
+  amber: Marking.AMBER,
+  'amber+strict': Marking.AMBER_STRICT,
+  red: Marking.RED,
+};
+
+const tlpLabel = (value: unknown) =>
+  typeof value === 'string'
+    ? TLP_LABELS[
+        value
+          .trim()
+          .toLowerCase()
+          .replace(/^tlp:\s*/, '')
+      ]
+    : undefined;
+
+/**
+ * The TLP level a marking definition of a bundle states under an id of its own (OpenCTI's AMBER+STRICT is one):
+ * a `tlp` definition type, the TLP 2.0 extension, or a `TLP:` name. Read as stated, so such an object is neither
+ * released wider than its producer marked it nor refused where its level is plain.
+ */
+export function markingOfTlpDefinition(definition: Record<string, unknown> | undefined): Marking | undefined {
+  if (!definition || definition.type !== 'marking-definition') return undefined;
+  const body = definition.definition as Record<string, unknown> | undefined;
+  const extension = (definition.extensions as Record<string, Record<string, unknown>> | undefined)?.[TLP2_EXTENSION_ID];
+  const stated = [
+    typeof definition.definition_type === 'string' && definition.definition_type.toLowerCase() === 'tlp' ? tlpLabel(body?.tlp ?? body?.TLP) : undefined,
+    tlpLabel(extension?.tlp_2_0),
+    typeof definition.name === 'string' && /^tlp:/i.test(definition.name.trim()) ? tlpLabel(definition.name) : undefined,
+  ].filter((m): m is Marking => m !== undefined);
+  // Parts that disagree are not a statement of one level: unknown.
+  return stated.length && stated.every((m) => m === stated[0]) ? stated[0] : undefined;
+}

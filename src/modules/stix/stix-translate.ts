@@ -5,7 +5,7 @@ import { fixtureId } from '../fixture/fixture.ids';
 import { Vocabulary } from '../vocabulary/vocabularies';
 import { credibilityOfConfidence } from './stix-confidence';
 import { DOSSIER_IDENTITY, EXTENSIONS, extensionId, type ExtensionKey } from './stix-extensions';
-import { markingOfStixId } from './stix-markings';
+import { markingOfStixId, markingOfTlpDefinition } from './stix-markings';
 import type { RawObject } from './stix-parse';
 
 // A STIX bundle as a Dossier import document: each object it can map becomes a record of the document, with the id,
@@ -127,7 +127,8 @@ export class BundleTranslation {
   }
 
   /**
-   * Who may read an object: its TLP marking (2.0 or 1.0 standard ids; the highest of several), its granular markings
+   * Who may read an object: its TLP marking (2.0 or 1.0 standard ids, or a bundle's own definition that states a TLP
+   * level; the highest of several), its granular markings
    * (but those on object_refs, which mark the citations made of them); any other marking is unknown and gives the
    * most restrictive level the importer may write. A known marking above the importer's clearance refuses the bundle.
    */
@@ -160,7 +161,7 @@ export class BundleTranslation {
     const known: Marking[] = [];
     let unknown = false;
     for (const ref of refs) {
-      const marking = markingOfStixId(ref);
+      const marking = markingOfStixId(ref) ?? markingOfTlpDefinition(this.byId.get(ref));
       if (marking) known.push(marking);
       // A statement marking (copyright, terms of use) says nothing of who may read.
       else if ((this.byId.get(ref)?.definition_type as string | undefined)?.toLowerCase() !== 'statement') unknown = true;
