@@ -7,7 +7,7 @@ import { SqlBuilder } from '../../read/sql';
 import { STATEMENT_KINDS, type StatementKind } from '../../registry/statement-kinds';
 import { Vocabulary, type VocabularyName } from '../vocabulary/vocabularies';
 import { DistributionField, type AggregateFilter, type Bucket } from './aggregate.types';
-import { ROLLUP_FIELDS, rollupFilters, rollupRows } from './rollup';
+import { ROLLUP_FIELDS, rollupFilters, rollupRows, SCANNED_FIRST } from './rollup';
 import { actorJoin, allKinds, citationJoin, kindsFor, listed } from './statements';
 
 /** Buckets of one answer at most, when `top` is given (the most counted first). */
@@ -114,8 +114,11 @@ const FIELDS: Record<DistributionField, Spec> = {
   },
 };
 
-/** How an aggregate is counted: from the rollup where it can answer (`auto`), or always by scanning the statements. */
-export type AggregatePath = 'auto' | 'scan';
+/**
+ * How an aggregate is counted: as served (`auto`: from the rollup where it can answer and pays), always by scanning
+ * the statements, or from the rollup wherever it can answer (`rollup`, to compare it with the scan).
+ */
+export type AggregatePath = 'auto' | 'rollup' | 'scan';
 
 /**
  * The SQL of `distribution`: one statement. From the rollup, the visible rollup rows of the field; otherwise each kind
@@ -135,7 +138,7 @@ export function distributionSql(
   const spec = FIELDS[field];
   const kinds = kindsFor(field, spec.kinds, asked, filter);
   const q = new SqlBuilder(viewer, 0);
-  const fromRollup = path === 'auto' && ROLLUP_FIELDS.has(field) && rollupFilters(filter);
+  const fromRollup = ROLLUP_FIELDS.has(field) && rollupFilters(filter) && (path === 'rollup' || (path === 'auto' && !SCANNED_FIRST.has(field)));
   const branches = fromRollup
     ? [rollupRows(q, field, kinds, filter)]
     : kinds.map((kind) => {
