@@ -7,11 +7,18 @@ import type { DataSource } from 'typeorm';
  * is the answer for every request that reads the same version.
  */
 export async function readDataVersion(dataSource: DataSource): Promise<string> {
-  // Straight to the pool, as a named statement: it is sent before every cached answer, so it is kept cheap.
+  // A named statement: it is sent before every cached answer, so it is kept cheap.
+  return (await cacheQuery<{ v: string }>(dataSource, VERSION))[0].v;
+}
+
+/**
+ * A query of the cache's own, straight to the pool: it is no statement of the operation being answered, so it is
+ * neither counted nor logged as one.
+ */
+export async function cacheQuery<T>(dataSource: DataSource, query: { name?: string; text: string }): Promise<T[]> {
   const pool = (dataSource.driver as unknown as { master?: Pick<Pool, 'query'> }).master;
-  if (pool) return (await pool.query<{ v: string }>(VERSION)).rows[0].v;
-  const rows: Array<{ v: string }> = await dataSource.query(VERSION.text);
-  return rows[0].v;
+  if (pool) return (await pool.query(query)).rows as T[];
+  return dataSource.query<T[]>(query.text);
 }
 
 const VERSION = { name: 'dossier_data_version', text: 'SELECT data_version() AS v' };

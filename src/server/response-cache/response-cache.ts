@@ -8,7 +8,7 @@ import type { Viewer } from '../../common/viewer';
 import { isDatabaseUnavailable } from '../../db/unavailable';
 import { sendUnavailable } from '../unavailable';
 import { ByteLru } from './byte-lru';
-import { readDataVersion, pruneDataWritesEvery } from './data-version';
+import { cacheQuery, readDataVersion, pruneDataWritesEvery } from './data-version';
 import { entryKey, Operations, type GraphQLBody } from './operation';
 import { SharedStore } from './shared-store';
 
@@ -78,7 +78,7 @@ export function createResponseCache(dataSource: DataSource, options: ResponseCac
   // database wrote it) are part of it too. Read once; a failure is read again by the next request.
   let database: Promise<string> | undefined;
   const databaseIdentity = () => {
-    database ??= dataSource.query(DATABASE_IDENTITY).then((rows: Array<Record<string, string>>) => JSON.stringify(rows[0]));
+    database ??= cacheQuery<Record<string, string>>(dataSource, { text: DATABASE_IDENTITY }).then((rows) => JSON.stringify(rows[0]));
     return database.catch((error: unknown) => {
       database = undefined;
       throw error;
