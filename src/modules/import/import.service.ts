@@ -11,6 +11,7 @@ import { itemAccessFor, type ItemAccess } from '../assertion/item-access';
 import { documentKeys, parseDocument, type KeyedSection, type Problem } from '../fixture/fixture.parse';
 import { fixtureId } from '../fixture/fixture.ids';
 import { fixtureTerms, type Fixture } from '../fixture/fixture.schema';
+import { relayProblem } from '../source/source.write';
 import { termProblems } from '../vocabulary/vocabulary.service';
 import { writeTransaction } from '../idempotency/idempotency';
 import { Role } from '../identity/role';
@@ -467,7 +468,7 @@ class DocumentImport {
   }
 
   /**
-   * A relay names the original itself, as through the API (checkRelay in source.write.ts), now against what is
+   * A relay names the original itself, by the rule the API applies (relayProblem in source.write.ts), now against what is
    * stored too: once written, for the items written. Only links the importer may see are looked at.
    */
   private async checkRelays(items: PlannedItem[]) {
@@ -476,14 +477,8 @@ class DocumentImport {
       const original = (i.table === 'source' ? i.row.relays_id : i.table === 'citation' ? i.row.relayed_from_id : null) as string | null;
       if (!original) continue;
       const path = `${i.path}.${i.table === 'source' ? 'relays' : 'relayedFrom'}`;
-      const [row]: Array<{ relaying: boolean; relayed: boolean }> = await this.em.query(
-        `SELECT EXISTS (SELECT 1 FROM source o JOIN source n ON n.id = o.relays_id AND ${this.visible('n', 'source')} WHERE o.id = $1) AS relaying,
-           EXISTS (SELECT 1 FROM source r WHERE r.relays_id = $2 AND ${this.visible('r', 'source')})
-           OR EXISTS (SELECT 1 FROM citation c WHERE c.relayed_from_id = $2 AND ${this.visible('c', 'citation')}) AS relayed`,
-        [original, i.table === 'source' ? i.id : null],
-      );
-      if (row.relaying) this.problem(path, 'that source relays another: name the original it relays');
-      else if (row.relayed) this.problem(path, 'other reporting relays this source: an original relays no other');
+      const problem = await relayProblem(this.em, (alias, table) => this.visible(alias, table), original, i.table === 'source' ? i.id : null);
+      if (problem) this.problem(path, problem);
     }
   }
 

@@ -1,7 +1,7 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput } from '../../common/errors';
 import type { Viewer } from '../../common/viewer';
-import { visibleCondition } from '../../read/access';
+import { visibleCondition, type ItemTable } from '../../read/access';
 import { STATEMENT_KINDS, statementKinds } from '../../registry/statement-kinds';
 import { createItem, optionalText, referenceTo, requiredText, requireLive, updateItem } from '../item/item.write';
 import type { Dependent } from '../item/retraction';
@@ -30,19 +30,32 @@ const publisherRef = (publisher: string) => referenceTo('actor', 'Actor', publis
 const relaysRef = (original: string) => referenceTo('source', 'Source', original, 'input.relays');
 
 /**
- * A relay names the original itself: the source it names relays no other, and a source that others relay is an
- * original, so it relays none. Only links the writer may see are looked at (a hidden one is not told of).
+ * What is wrong with a relay of `original` (by `relay`, when a source), if anything: a relay names the original itself,
+ * so the source it names relays no other, and a source that others relay is an original, so it relays none. Only
+ * links `visible` lets the writer see are looked at (a hidden one is not told of).
  */
-export async function checkRelay(em: EntityManager, viewer: Viewer, original: string, path: string, relay?: string): Promise<void> {
+export async function relayProblem(
+  em: Pick<EntityManager, 'query'>,
+  visible: (alias: string, table: ItemTable) => string,
+  original: string,
+  relay: string | null,
+): Promise<string | undefined> {
   const [row]: Array<{ relaying: boolean; relayed: boolean }> = await em.query(
-    `SELECT EXISTS (SELECT 1 FROM source o JOIN source n ON n.id = o.relays_id AND ${visibleCondition(viewer, 'n', 'source')} WHERE o.id = $1) AS relaying,
-       EXISTS (SELECT 1 FROM source r WHERE r.relays_id = $2 AND ${visibleCondition(viewer, 'r', 'source')})
-       OR EXISTS (SELECT 1 FROM citation c WHERE c.relayed_from_id = $2 AND ${visibleCondition(viewer, 'c', 'citation')}) AS relayed`,
-    [original, relay ?? null],
+    `SELECT EXISTS (SELECT 1 FROM source o JOIN source n ON n.id = o.relays_id AND ${visible('n', 'source')} WHERE o.id = $1) AS relaying,
+       EXISTS (SELECT 1 FROM source r WHERE r.relays_id = $2 AND ${visible('r', 'source')})
+       OR EXISTS (SELECT 1 FROM citation c WHERE c.relayed_from_id = $2 AND ${visible('c', 'citation')}) AS relayed`,
+    [original, relay],
   );
+  if (row.relaying) return 'that source relays another: name the original it relays';
+  if (row.relayed) return 'other reporting relays this source: an original relays no other';
+  return undefined;
+}
+
+/** `relayProblem` for a write through the API: BAD_USER_INPUT at `path`. */
+export async function checkRelay(em: EntityManager, viewer: Viewer, original: string, path: string, relay?: string): Promise<void> {
   if (relay === original) throw badUserInput(path, 'a source does not relay itself');
-  if (row.relaying) throw badUserInput(path, 'that source relays another: name the original it relays');
-  if (row.relayed) throw badUserInput(path, 'other reporting relays this source: an original relays no other');
+  const problem = await relayProblem(em, (alias, table) => visibleCondition(viewer, alias, table), original, relay ?? null);
+  if (problem) throw badUserInput(path, problem);
 }
 
 export function createSource(dataSource: DataSource, viewer: Viewer, input: SourceInput): Promise<string> {
