@@ -6,7 +6,7 @@ import { fromGlobalId, toGlobalId } from '../src/read/global-id';
 import { dataOf, startTestServer, type GraphQLResponse, type TestServer } from './support/server';
 
 // Relayed reporting: a source (or one citation of it) names the original it passes on. Independence is counted over
-// originals, so a relay never corroborates its original, and the brief says "one original source, relayed by n". A
+// originals, so a relay never corroborates its original, and the brief says "one original source, relayed by n other sources". A
 // relay whose original the reader may not see reads as original reporting: nothing the reader gets names, counts or
 // groups by the hidden original.
 let server: TestServer;
@@ -65,16 +65,18 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-test('a relay never corroborates its original: the brief says one original source, relayed by n', async () => {
+test('a relay never corroborates its original: the brief says one original source, relayed by n other sources', async () => {
   const relayed = await capability('The fleet has four new frigates.', [cite(ids.original), cite(ids.wireRelay)]);
   const corroborated = await capability('The fleet has two new submarines.', [cite(ids.original), cite(ids.independent)]);
   const brief = await briefAs('analyst');
   expect(statementIn(brief, relayed)).toMatchObject({ corroborated: false, independentSources: 1, relayedBy: 1, originalSource: 'Relay Defence Agency' });
   expect(statementIn(brief, corroborated)).toMatchObject({ corroborated: true, independentSources: 2, relayedBy: 0, originalSource: null });
-  expect(brief.markdown).toMatch(/The fleet has four new frigates\. One original source \(Relay Defence Agency\), relayed by 1\. \[\d B2, \d C2\]/);
+  expect(brief.markdown).toMatch(
+    /The fleet has four new frigates\. One original source \(Relay Defence Agency\), relayed by 1 other source\. \[\d B2, \d C2\]/,
+  );
   expect(brief.markdown).toMatch(/The fleet has two new submarines\. Corroborated by 2 independent sources\./);
   const gap = brief.gaps.find((g: any) => g.statement.id === relayed);
-  expect(gap).toMatchObject({ reasons: ['SINGLE_SOURCED'], explanation: 'Only one original source supports it, relayed by 1.' });
+  expect(gap).toMatchObject({ reasons: ['SINGLE_SOURCED'], explanation: 'Only one original source supports it, relayed by 1 other source.' });
 });
 
 test('an unattributed relay adds nothing by itself: its citation speaks with the voice of what it relays', async () => {
@@ -87,7 +89,7 @@ test('an unattributed relay adds nothing by itself: its citation speaks with the
   expect(statementIn(brief, own)).toMatchObject({ corroborated: true, independentSources: 2, relayedBy: 0 });
   // Relaying the agency, it brings the agency's voice beside the monitor's: two originals, one relay.
   expect(statementIn(brief, onlyRelayed)).toMatchObject({ corroborated: true, independentSources: 2, relayedBy: 1, originalSource: null });
-  expect(brief.markdown).toContain('The fleet sails in May. Corroborated by 2 independent sources, relayed by 1.');
+  expect(brief.markdown).toContain('The fleet sails in May. Corroborated by 2 independent sources, relayed by 1 other source.');
   // The agency is listed among the sources although only the relay cites it for May.
   expect(brief.sources.map((s: any) => s.title)).toContain('Agency update on the fleet');
 });
@@ -224,10 +226,10 @@ test('the seed records the article’s relays and cites its own inference to the
   ).brief;
   expect(brief.implications.find((j: any) => j.statement.id === readied).statement).toEqual({ id: readied, independentSources: 2, corroborated: true });
   expect(brief.markdown).not.toContain('Corroborated by 3 independent sources');
-  expect(brief.markdown).toContain('in joint exercises with Russian forces. One original source (Army Recognition), relayed by 1.');
-  expect(brief.markdown).toContain('no date given. One original source (UK Defence Intelligence), relayed by 1.');
+  expect(brief.markdown).toContain('in joint exercises with Russian forces. One original source (Army Recognition), relayed by 1 other source.');
+  expect(brief.markdown).toContain('no date given. One original source (UK Defence Intelligence), relayed by 1 other source.');
   expect(brief.markdown).toContain(
-    'faces substantial challenges. We hold this judgment with moderate confidence. One original source (UK Defence Intelligence), relayed by 1.',
+    'faces substantial challenges. We hold this judgment with moderate confidence. One original source (UK Defence Intelligence), relayed by 1 other source.',
   );
 });
 

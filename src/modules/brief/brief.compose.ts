@@ -16,6 +16,7 @@ import {
   LIKELIHOOD_ORDER,
   occurredPhrase,
   quantityText,
+  relayedBy,
   tlpLabel,
 } from './brief.phrases';
 import { relationClaim, type BriefData, type NamedActorRow, type SourceRow, type StatementRow } from './brief.read';
@@ -316,7 +317,7 @@ const bestCredibility = (e: Evidence) => Math.min(7, ...e.supporting.map((c) => 
 
 function gapOf(statement: BriefStatement, e: Evidence): BriefGap {
   const words = e.gaps.map((reason) =>
-    reason === GapReason.SINGLE_SOURCED && e.relays ? `only one original source supports it, relayed by ${e.relays}` : GAP_WORDS[reason],
+    reason === GapReason.SINGLE_SOURCED && e.relays ? `only one original source supports it, ${relayedBy(e.relays)}` : GAP_WORDS[reason],
   );
   const explanation = `${words.join('; ')}.`;
   return { statement, reasons: e.gaps, explanation: explanation.charAt(0).toUpperCase() + explanation.slice(1) };

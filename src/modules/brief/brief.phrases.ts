@@ -91,3 +91,6 @@ export const compareText = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0
 
 /** Data text must read as text, not as Markdown syntax, and stay on its line. */
 export const esc = (text: string) => text.replace(/\s*[\r\n]+\s*/g, ' ').replace(/[\\`*_[\]<>#|]/g, (c) => `\\${c}`);
+
+/** How the brief says that `n` other sources passed an original's reporting on. */
+export const relayedBy = (n: number) => `relayed by ${n} other source${n === 1 ? '' : 's'}`;

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { BriefSection } from './brief.inputs';
-import { dateAt, esc, locatorText, RELIABILITY_LABEL, tlpLabel } from './brief.phrases';
+import { dateAt, esc, locatorText, relayedBy, RELIABILITY_LABEL, tlpLabel } from './brief.phrases';
 import { ReportingVerb } from '../citation/reporting-verb';
 import { GapReason, StatementKind, type BriefSections, type BriefStatement, type KeyJudgment, type SectionSize, type SourceRef } from './brief.types';
 
@@ -31,8 +31,8 @@ const shownStatements = (brief: BriefSections): BriefStatement[] => [
 
 /** Independence as counted over original reporting (brief.evidence.ts): relays are said, never counted as corroboration. */
 const corroboration = (s: BriefStatement) => {
-  if (s.corroborated) return ` Corroborated by ${s.independentSources} independent sources${s.relayedBy ? `, relayed by ${s.relayedBy}` : ''}.`;
-  return s.originalSource ? ` One original source (${esc(s.originalSource)}), relayed by ${s.relayedBy}.` : '';
+  if (s.corroborated) return ` Corroborated by ${s.independentSources} independent sources${s.relayedBy ? `, ${relayedBy(s.relayedBy)}` : ''}.`;
+  return s.originalSource ? ` One original source (${esc(s.originalSource)}), ${relayedBy(s.relayedBy)}.` : '';
 };
 
 const sentence = (text: string) => (/[.!?]$/.test(text) ? text : `${text}.`);
@@ -129,7 +129,7 @@ export function renderMarkdown(brief: BriefSections, { linked = false }: RenderO
     lines.push(
       '## Sources',
       '',
-      'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so. A statement no source asserts (its sources allege it, speculate, hedge it or give it credibility 4-6) is written as their claim, not as fact. Sources are independent when their publishers differ, as known at this brief\'s clearance: a source whose publisher is unknown counts as its own. Independence is counted over original reporting: a source that passes on another\'s reporting is one voice with that original, never its corroboration ("one original source, relayed by n").' +
+      'A reference [n Xk] is source n, its reliability X (A-F) and the credibility k (1-6) of what it says; "denies" marks a source that says it is not so. A statement no source asserts (its sources allege it, speculate, hedge it or give it credibility 4-6) is written as their claim, not as fact. Sources are independent when their publishers differ, as known at this brief\'s clearance: a source whose publisher is unknown counts as its own. Independence is counted over original reporting: a source that passes on another\'s reporting is one voice with that original, never its corroboration ("one original source, relayed by n other sources").' +
         (located ? ' Words in parentheses after a reference say where in the source to look: page, paragraph, address, day read.' : ''),
       '',
     );
