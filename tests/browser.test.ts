@@ -87,9 +87,11 @@ test('a preflight from a listed origin is answered 204 with what its page may se
   expect(list(answer.headers.vary)).toContain('Origin');
   expect(list(answer.headers['access-control-allow-methods']).sort()).toEqual(['GET', 'OPTIONS', 'POST']);
   expect(list(answer.headers['access-control-allow-headers'])).toEqual(
-    expect.arrayContaining(['content-type', 'authorization', 'idempotency-key', 'apollo-require-preflight', 'x-apollo-operation-name']),
+    expect.arrayContaining(['content-type', 'authorization', 'idempotency-key', 'x-request-id', 'apollo-require-preflight', 'x-apollo-operation-name']),
   );
-  expect(list(answer.headers['access-control-expose-headers'])).toEqual(expect.arrayContaining(['Retry-After', 'RateLimit-Remaining']));
+  expect(list(answer.headers['access-control-expose-headers'])).toEqual(
+    expect.arrayContaining(['Retry-After', 'RateLimit-Remaining', 'X-Request-Id', 'Dossier-Cache']),
+  );
   expect(answer.headers['access-control-max-age']).toBe('7200');
   expect(answer.headers['access-control-allow-credentials']).toBeUndefined();
   // The five preflights took nothing of the budget of two.
@@ -124,7 +126,10 @@ test('a listed origin gets its own origin back on every answer: data, GraphQL er
   const withKey = await postQuery(listed, { origin: DASHBOARD, authorization: `Bearer ${listed.key}` });
   expect(withKey.status).toBe(200);
   expect(withKey.headers['access-control-allow-origin']).toBe(DASHBOARD);
-  expect(list(withKey.headers['access-control-expose-headers'])).toEqual(expect.arrayContaining(['Retry-After', 'RateLimit-Remaining']));
+  expect(list(withKey.headers['access-control-expose-headers'])).toEqual(
+    expect.arrayContaining(['Retry-After', 'RateLimit-Remaining', 'X-Request-Id', 'Dossier-Cache']),
+  );
+  expect(withKey.headers['x-request-id']).toMatch(/\S/);
   expect(withKey.headers['cross-origin-resource-policy']).toBe('cross-origin');
 
   const invalid = await postQuery(listed, { origin: LOCAL_DEV, accept: 'application/graphql-response+json' }, '{ noSuchField }');

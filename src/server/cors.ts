@@ -2,21 +2,25 @@ import cors, { type CorsOptions } from 'cors';
 import type { RequestHandler } from 'express';
 
 /**
- * Request headers a page may send: JSON bodies, keys, idempotent writes, Apollo's CSRF-prevention headers (which make
- * a GET a preflighted request) and Apollo Client's client-awareness headers.
+ * Request headers a page may send: JSON bodies, keys, idempotent writes, its own request id, Apollo's CSRF-prevention
+ * headers (which make a GET a preflighted request) and Apollo Client's client-awareness headers.
  */
 const ALLOWED_HEADERS = [
   'content-type',
   'authorization',
   'idempotency-key',
+  'x-request-id',
   'apollo-require-preflight',
   'x-apollo-operation-name',
   'apollographql-client-name',
   'apollographql-client-version',
 ];
 
-/** Response headers a page may read beyond the safelisted ones: when to retry, and what is left of the budget. */
-const EXPOSED_HEADERS = ['Retry-After', 'RateLimit-Remaining'];
+/**
+ * Response headers a page may read beyond the safelisted ones: when to retry, what is left of the budget, the request
+ * id to quote in a report (it names the request's log lines), and whether the answer came from the response cache.
+ */
+const EXPOSED_HEADERS = ['Retry-After', 'RateLimit-Remaining', 'X-Request-Id', 'Dossier-Cache'];
 
 /** How long a browser may keep a preflight's answer (s): Chromium's own cap. */
 const PREFLIGHT_MAX_AGE_S = 7200;
