@@ -15,6 +15,7 @@ import { Marking } from '../src/common/marking';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { fromGlobalId, toGlobalId } from '../src/read/global-id';
 import { addMarkedLayer, AMBER_STATEMENT } from './support/marked-layer';
+import { sampleOf, scrape } from './support/metrics';
 import { startMailReceiver, startWebhookReceiver, type MailReceiver, type WebhookReceiver } from './support/receivers';
 import { dataOf, startTestServer, type TestServer } from './support/server';
 
@@ -184,7 +185,21 @@ test('a receiver answering 500 and then 200 is retried through the queue, and th
   const d = await define(server, 'retried');
   const { secret } = await addWebhook(server, d.id, '/flaky');
   await addWebhook(server, d.id, '/gone');
+  const counters = async () => {
+    const { text } = await scrape(server.url);
+    return {
+      delivered: sampleOf(text, 'dossier_delivery_attempts_total', { kind: 'webhook', state: 'delivered' }),
+      failed: sampleOf(text, 'dossier_delivery_attempts_total', { kind: 'webhook', state: 'failed' }),
+      composed: sampleOf(text, 'dossier_brief_runs_total', { outcome: 'composed' }),
+      ticks: sampleOf(text, 'dossier_scheduler_ticks_total', { outcome: 'ok' }),
+    };
+  };
+  const before = await counters();
   await runYear(2027);
+  // An operator sees the run, the tick and how each delivery ended (a retry is not an ending).
+  const after = await counters();
+  expect(after).toEqual({ delivered: before.delivered + 1, failed: before.failed + 1, composed: before.composed + 1, ticks: expect.any(Number) });
+  expect(after.ticks).toBeGreaterThan(before.ticks);
 
   const [run] = await runsOf(server, d.id);
   // A delivery that fails never fails its run.

@@ -4,6 +4,7 @@ import WebSocket from 'ws';
 import { logger } from '../src/common/logger';
 import { captureLog } from './support/captured-log';
 import { freePort } from './support/free-port';
+import { sampleOf, scrape } from './support/metrics';
 import { dataOf, startTestServer, type TestServer } from './support/server';
 import { startService } from './support/service-process';
 import { createTestDatabase } from './support/test-database';
@@ -20,23 +21,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await server.close();
 });
-
-const scrape = async (url: string, headers: Record<string, string> = {}) => {
-  const res = await fetch(`${url}/metrics`, { headers });
-  return { status: res.status, type: res.headers.get('content-type'), text: await res.text() };
-};
-
-/** The sum of a metric's samples whose labels include `labels`. */
-function sampleOf(text: string, name: string, labels: Record<string, string> = {}): number {
-  let sum = 0;
-  for (const line of text.split('\n')) {
-    const match = /^([a-zA-Z_:][\w:]*)(?:\{(.*)\})? (\S+)$/.exec(line);
-    if (!match || match[1] !== name) continue;
-    const given = Object.fromEntries([...(match[2] ?? '').matchAll(/(\w+)="((?:[^"\\]|\\.)*)"/g)].map((m) => [m[1], m[2]]));
-    if (Object.entries(labels).every(([k, v]) => given[k] === v)) sum += Number(match[3]);
-  }
-  return sum;
-}
 
 const post = (url: string, body: unknown, headers: Record<string, string> = {}) =>
   fetch(`${url}/graphql`, { method: 'POST', headers: { 'content-type': 'application/json', ...headers }, body: JSON.stringify(body) });
