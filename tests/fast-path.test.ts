@@ -6,16 +6,19 @@ import {
   isInterfaceType,
   isLeafType,
   isListType,
-  isObjectType,
   type GraphQLField,
   type GraphQLInterfaceType,
   type GraphQLObjectType,
   type GraphQLSchema,
 } from 'graphql';
+import { parse } from 'graphql';
 import { Marking } from '../src/common/marking';
-import { createKey } from '../src/modules/identity/api-key.service';
+import { createKey, identityOfKey } from '../src/modules/identity/api-key.service';
+import { compileOperation } from '../src/read/operation-sql';
+import type { Statement } from '../src/read/reader';
 import { Role } from '../src/modules/identity/role';
 import { buildDossierSchema } from '../src/server/schema';
+import { TEST_PAGE_SIZE } from './support/operation-sql';
 import { dataOf, startTestServer, type TestServer } from './support/server';
 
 // The compiled fast path must answer byte for byte what graphql-js answers. Two services on one database, one with
@@ -66,19 +69,16 @@ beforeAll(async () => {
   // Hostile strings in every text the corpus reads, at markings some readers may not see.
   for (const [i, marking] of ['CLEAR', 'GREEN', 'AMBER'].entries()) {
     dataOf(
-      await normal.gql(
-        `mutation($input: ActorInput!) { createActor(input: $input) { id } }`,
-        {
-          input: {
-            name: `${HOSTILE} ${i}`,
-            kind: 'STATE',
-            description: HOSTILE,
-            aliases: [`${HOSTILE} alias ${i}`, `"${i}`, `\\${i}`],
-            marking,
-            externalIds: [{ scheme: 'WIKIDATA', value: `Q9${i}71` }],
-          },
+      await normal.gql(`mutation($input: ActorInput!) { createActor(input: $input) { id } }`, {
+        input: {
+          name: `${HOSTILE} ${i}`,
+          kind: 'STATE',
+          description: HOSTILE,
+          aliases: [`${HOSTILE} alias ${i}`, `"${i}`, `\\${i}`],
+          marking,
+          externalIds: [{ scheme: 'WIKIDATA', value: `Q9${i}71` }],
         },
-      ),
+      }),
     );
   }
 }, 60_000);
@@ -107,6 +107,54 @@ test.each(examples.map((e) => [e.file, e] as const))('%s: the same body both way
     const taken = await bothWays(reader.key, example.query, example.variables);
     // The examples read only what the compiler reads (all but the brief() one): the fast path answers them.
     if (!/\bbrief\s*\(/.test(example.query)) expect({ reader: reader.name, taken }).toEqual({ reader: reader.name, taken: true });
+  }
+});
+
+// The fast path sends, per root field, the one statement compileOperation gives in text mode: the same compiler, the
+// same access seam, only the output differs (operations.test checks the json statements of the normal path).
+test.each(examples.filter((e) => !/\bbrief\s*\(/.test(e.query)).map((e) => [e.file, e] as const))(
+  '%s: sends its text-mode statements',
+  async (_file, example) => {
+    const viewer = await identityOfKey(compiled.dataSource.manager, normal.key);
+    const expected = await compileOperation(schema, parse(example.query), {
+      variables: example.variables,
+      viewer: viewer!,
+      pageSize: TEST_PAGE_SIZE,
+      text: true,
+    });
+    const sent: Statement[] = [];
+    const original = compiled.dataSource.query.bind(compiled.dataSource);
+    const spy = jest.spyOn(compiled.dataSource, 'query').mockImplementation((text, params, runner) => {
+      sent.push({ text, params: (params as unknown[] | undefined) ?? [] });
+      return original(text, params, runner);
+    });
+    try {
+      expect((await post(compiled, normal.key, example.query, example.variables)).path).toBe('compiled');
+    } finally {
+      spy.mockRestore();
+    }
+    const inOrder = (statements: Statement[]) => [...statements].sort((a, b) => a.text.localeCompare(b.text));
+    expect(inOrder(sent)).toEqual(inOrder(expected.flatMap((f) => (f.statement ? [f.statement] : []))));
+  },
+);
+
+test('the response cache keeps the spliced text: a hit is the same body', async () => {
+  const cached = await startTestServer({}, normal.databaseUrl);
+  try {
+    const query = '{ actors(first: 3) { nodes { id name aliases } } }';
+    const first = await post(cached, normal.key, query);
+    expect(first.path).toBe('compiled');
+    const hit = await fetch(`${cached.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${normal.key}` },
+      body: JSON.stringify({ query }),
+    });
+    expect(hit.headers.get('dossier-cache')).toBe('hit');
+    const body = await hit.text();
+    expect(body).toBe(first.body);
+    expect(body).toBe((await post(normal, normal.key, query)).body);
+  } finally {
+    await cached.close();
   }
 });
 
@@ -170,7 +218,11 @@ function random(seed: number) {
     t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
     return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
   };
-  return { chance: (p: number) => next() < p, pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)], int: (n: number) => Math.floor(next() * n) };
+  return {
+    chance: (p: number) => next() < p,
+    pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)],
+    int: (n: number) => Math.floor(next() * n),
+  };
 }
 type Random = ReturnType<typeof random>;
 
@@ -196,7 +248,8 @@ function selectionOf(r: Random, type: GraphQLObjectType | GraphQLInterfaceType, 
     }
   }
   if (isInterfaceType(type)) {
-    for (const concrete of schema.getPossibleTypes(type)) if (r.chance(0.3)) parts.push(`... on ${concrete.name} { ${selectionOf(r, concrete, 0, fragments)} }`);
+    for (const concrete of schema.getPossibleTypes(type))
+      if (r.chance(0.3)) parts.push(`... on ${concrete.name} { ${selectionOf(r, concrete, 0, fragments)} }`);
   } else if (r.chance(0.15) && parts.length > 1) {
     // The same fields again through a named fragment: collected into one field each, as graphql-js does.
     const name = `F${fragments.length}`;
@@ -254,7 +307,9 @@ test('a generated corpus of operations: the same body both ways, for every reade
         variables[id] = r.pick(idsOf);
         roots.push(`${alias}node(id: $${id}) { ${selectionOf(r, schema.getType('Node') as GraphQLInterfaceType, 2, fragments)} }`);
       } else {
-        roots.push(`${alias}actor(id: "${r.pick(ids.data.actors.nodes).id}") { ${selectionOf(r, schema.getType('Actor') as GraphQLObjectType, 2, fragments)} }`);
+        roots.push(
+          `${alias}actor(id: "${r.pick(ids.data.actors.nodes).id}") { ${selectionOf(r, schema.getType('Actor') as GraphQLObjectType, 2, fragments)} }`,
+        );
       }
     }
     const document = `query Corpus${seed}${definitions.length ? `(${definitions.join(', ')})` : ''} { ${roots.join(' ')} }\n${fragments.join('\n')}`;

@@ -76,7 +76,9 @@ export async function compileOperation(schema: GraphQLSchema, document: Document
     const models = options.models ?? readModels;
     const contextValue: Context = {
       viewer: options.viewer,
-      reader: options.text ? new Reader(database, options.viewer, options.pageSize, models).asText() : new Reader(database, options.viewer, options.pageSize, models),
+      reader: options.text
+        ? new Reader(database, options.viewer, options.pageSize, models).asText()
+        : new Reader(database, options.viewer, options.pageSize, models),
       dataSource: database,
       delivery: deliverySettings(loadConfig({})),
     };

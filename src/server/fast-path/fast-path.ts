@@ -5,7 +5,7 @@ import { collectFields } from 'graphql/execution/collectFields';
 import { getArgumentValues, getVariableValues } from 'graphql/execution/values';
 import type { DataSource } from 'typeorm';
 import { compiledAnswers } from '../../common/metrics';
-import { currentRequest } from '../../common/request-scope';
+import { currentRequest, requestLog } from '../../common/request-scope';
 import { NotCompiled, UNSURE } from '../../read/output';
 import { CompiledText } from '../../read/reader';
 import { registry } from '../../registry/registry';
@@ -16,7 +16,12 @@ import type { Context } from '../context';
  * list fields, `node` (a stored run is read otherwise: it finds no database here and runs the normal way), `topic`
  * and `statements`.
  */
-const COMPILED_ROOTS = new Set(['node', 'topic', 'statements', ...[...registry.values()].flatMap((t) => [t.root?.byId?.name, t.root?.list?.name].filter((n) => n !== undefined))]);
+const COMPILED_ROOTS = new Set([
+  'node',
+  'topic',
+  'statements',
+  ...[...registry.values()].flatMap((t) => [t.root?.byId?.name, t.root?.list?.name].filter((n) => n !== undefined)),
+]);
 
 /** Operations known not to compile, by query hash and operation name; forgotten wholesale when full. */
 const MAX_REMEMBERED = 1000;
@@ -99,7 +104,7 @@ export function fastPath(enabled: boolean): { plugin: ApolloServerPlugin<Context
 }
 
 function normally(why: string, detail?: unknown) {
-  if (process.env.FAST_PATH_DEBUG) console.log("FASTPATH", why, detail);
+  if (detail !== undefined) requestLog().debug({ why, err: detail }, 'fast path not taken');
   compiledAnswers.inc({ path: why });
   return null;
 }
