@@ -1,4 +1,16 @@
-import { FieldNode, FragmentDefinitionNode, GraphQLField, GraphQLObjectType, GraphQLOutputType, GraphQLSchema, getNamedType, isObjectType } from 'graphql';
+import {
+  FieldNode,
+  FragmentDefinitionNode,
+  GraphQLField,
+  GraphQLObjectType,
+  GraphQLOutputType,
+  GraphQLSchema,
+  getNamedType,
+  getNullableType,
+  isEnumType,
+  isListType,
+  isObjectType,
+} from 'graphql';
 import { collectSubfields } from 'graphql/execution/collectFields';
 import { getArgumentValues } from 'graphql/execution/values';
 import { live } from './filters';
@@ -8,6 +20,26 @@ import { ConnectionArgs, pageSql } from './page';
 import type { ReadModel } from './model';
 import { JSON_OUTPUT, NotCompiled, type Output } from './output';
 import type { SqlBuilder } from './sql';
+
+/** The SQL types whose json the text mode prints as graphql-js prints each scalar (see output.ts). */
+const COLUMN_TYPES: Record<string, readonly string[]> = {
+  String: ['text', 'varchar', 'character varying', 'char', 'character', 'citext', 'uuid', 'enum'],
+  ID: ['text', 'uuid'],
+  Int: ['integer', 'int', 'int4', 'smallint', 'int2'],
+  Boolean: ['boolean', 'bool'],
+  Float: ['double precision', 'float8', 'real', 'float4', 'numeric', 'decimal'],
+  DateTime: ['timestamptz', 'timestamp with time zone'],
+  LocalDate: ['date'],
+};
+
+/** A column read as a scalar it is not stored as (a number as a String ...) would print otherwise in text. */
+function checkColumnType(model: ReadModel, field: GraphQLField<unknown, unknown>, type: string | undefined) {
+  const named = getNamedType(field.type);
+  const list = isListType(getNullableType(field.type));
+  const stored = type?.endsWith('[]') === list ? type?.replace(/\[\]$/, '') : undefined;
+  const allowed = isEnumType(named) ? ['enum', 'text'] : COLUMN_TYPES[named.name];
+  if (!stored || !allowed?.includes(stored)) throw new NotCompiled(`${model.typeName}.${field.name} is stored as ${type ?? 'an unknown type'}`);
+}
 
 /**
  * Compiles a GraphQL selection into one SQL expression that yields the whole response subtree as JSON,
@@ -93,6 +125,7 @@ export class Compiler {
       case 'id':
         return globalIdSql(model.typeName, alias);
       case 'column':
+        if (this.out.text) checkColumnType(model, field, spec.type);
         return sql`${alias}.${sql.identifier(spec.column)}`;
       case 'computed':
         return spec.sql(alias, this.q);

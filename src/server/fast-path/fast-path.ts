@@ -60,26 +60,26 @@ export function fastPath(enabled: boolean): { plugin: ApolloServerPlugin<Context
           if (rc.operation?.operation !== OperationTypeNode.QUERY) return null;
           const key = `${rc.queryHash ?? ''}\u0000${rc.operationName ?? ''}`;
           if (refused.has(key)) return normally('known');
-          let texts: string[] | null;
+          let answered: Array<[string, string]> | null;
           try {
-            texts = await answer(rc);
+            answered = await answer(rc);
           } catch (error) {
             if (error instanceof NotCompiled) refuse(key);
             return normally(error instanceof NotCompiled ? 'not compiled' : 'error', error);
           }
-          if (!texts) {
+          if (!answered) {
             refuse(key);
             return normally('root fields');
           }
+          const texts = answered.map(([, text]) => text);
           if (texts.some((t) => t.includes(UNSURE))) return normally('unsure');
           const scope = currentRequest();
           if (!scope) return normally('no scope');
           scope.compiledTexts = texts;
           compiledAnswers.inc({ path: 'compiled' });
-          const keys = rootKeys(rc);
           return {
             http: { status: undefined, headers: new HeaderMap() },
-            body: { kind: 'single', singleResult: { data: Object.fromEntries(keys.map((k, i) => [k, placeholder(i)])) } },
+            body: { kind: 'single', singleResult: { data: Object.fromEntries(answered.map(([k], i) => [k, placeholder(i)])) } },
           };
         },
       };
@@ -122,10 +122,8 @@ function operationParts(rc: RequestContext) {
   return { operation, fragments, variables: coerced.coerced, queryType, roots };
 }
 
-const rootKeys = (rc: RequestContext) => [...operationParts(rc).roots.keys()];
-
-/** Each root field's answer text, in selection order; null when a root field is not one the compiler reads. */
-async function answer(rc: RequestContext): Promise<string[] | null> {
+/** Each root field's response key and answer text, in selection order; null when a root field is not one the compiler reads. */
+async function answer(rc: RequestContext): Promise<Array<[string, string]> | null> {
   const { operation, fragments, variables, queryType, roots } = operationParts(rc);
   const names = [...roots.values()].map((nodes) => nodes[0].name.value);
   if (names.some((name) => name !== '__typename' && !COMPILED_ROOTS.has(name))) return null;
@@ -154,5 +152,6 @@ async function answer(rc: RequestContext): Promise<string[] | null> {
   const settled = await Promise.allSettled(answers);
   const failed = settled.find((s) => s.status === 'rejected');
   if (failed) throw failed.reason;
-  return settled.map((s) => (s as PromiseFulfilledResult<string>).value);
+  const keys = [...roots.keys()];
+  return settled.map((s, i) => [keys[i], (s as PromiseFulfilledResult<string>).value]);
 }
