@@ -86,6 +86,8 @@ const schema = z.object({
   RESPONSE_CACHE_BYTES: z.coerce.number().int().min(0).default(33_554_432),
   /** How long an answer stays in Redis (s): entries of an older data version are never read, this only clears them. */
   RESPONSE_CACHE_TTL_S: z.coerce.number().int().min(1).max(86_400).default(300),
+  /** Queries the compiler reads whole are answered with the text PostgreSQL writes (off: every query runs through graphql-js). */
+  FAST_PATH: z.enum(['on', 'off']).default('on'),
   RESPONSE_CACHE_PREFIX: z.string().min(1).default('dossier-response'),
   /** Origins whose pages may call the API from a browser (CORS), comma-separated; `*` for any page, anonymous only. */
   CORS_ORIGINS: z.string().optional().transform(corsOrigins),

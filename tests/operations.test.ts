@@ -24,8 +24,9 @@ const read = (file: string) => {
 let server: TestServer;
 let schema: GraphQLSchema;
 beforeAll(async () => {
-  // The statements each operation sends are watched: a repeated one would be answered by the response cache instead.
-  [server, schema] = await Promise.all([startTestServer({ RESPONSE_CACHE_BYTES: '0' }), buildDossierSchema()]);
+  // The statements each operation sends are watched: a repeated one would be answered by the response cache instead,
+  // and the compiled fast path sends their text-mode twins (fast-path.test compares those).
+  [server, schema] = await Promise.all([startTestServer({ RESPONSE_CACHE_BYTES: '0', FAST_PATH: 'off' }), buildDossierSchema()]);
 });
 afterAll(() => server.close());
 

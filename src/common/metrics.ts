@@ -45,6 +45,13 @@ export const cacheLookups = new Counter({
   registers: [metrics],
 });
 
+export const compiledAnswers = new Counter({
+  name: 'dossier_compiled_answers_total',
+  help: 'Queries answered with the text PostgreSQL wrote (the compiled fast path), or run the normal way, by why.',
+  labelNames: ['path'] as const,
+  registers: [metrics],
+});
+
 export const briefRuns = new Counter({
   name: 'dossier_brief_runs_total',
   help: 'Scheduled brief runs attempted by this instance, by outcome.',

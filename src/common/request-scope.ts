@@ -16,6 +16,8 @@ export interface RequestScope {
   sqlMs: number;
   /** Set once Apollo answered a query with data and no errors: the response cache may keep the answer. */
   answeredQuery?: boolean;
+  /** The root fields' answers as PostgreSQL wrote them, spliced into Apollo's body when it is sent (fast path). */
+  compiledTexts?: string[];
 }
 
 const storage = new AsyncLocalStorage<RequestScope>();
@@ -23,6 +25,7 @@ const storage = new AsyncLocalStorage<RequestScope>();
 class Scope implements RequestScope {
   operation?: RequestScope['operation'];
   answeredQuery?: boolean;
+  compiledTexts?: string[];
   statements: RequestScope['statements'] = [];
   sqlMs = 0;
   private logger: Logger | undefined;

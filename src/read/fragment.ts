@@ -77,6 +77,13 @@ sql.literal = (value: string): Sql => {
   return text(escaped === value ? `'${value}'` : `E'${escaped}'`);
 };
 
+/** JSON punctuation and GraphQL names (the keys and brackets the fast path writes): inlined, it holds no quote. */
+const JSON_PUNCTUATION = /^[{}[\],:"_A-Za-z0-9]*$/;
+sql.jsonText = (value: string): Sql => {
+  if (!JSON_PUNCTUATION.test(value)) throw new Error(`not JSON punctuation and names: ${value}`);
+  return text(`'${value}'`);
+};
+
 /** An integer inlined as text (a LIMIT, a page size already checked to be an integer). */
 sql.int = (value: number): Sql => {
   if (!Number.isSafeInteger(value)) throw new Error(`not an integer: ${value}`);

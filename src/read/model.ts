@@ -13,7 +13,8 @@ export type Join = (parent: Sql, child: Sql, q: SqlBuilder) => Sql;
  */
 export type FieldSpec =
   | { kind: 'id' }
-  | { kind: 'column'; column: string }
+  /** `type`: its SQL type as the entity declares it (`text`, `integer[]` ...), which the fast path checks. */
+  | { kind: 'column'; column: string; type?: string }
   | { kind: 'computed'; sql: (alias: Sql, q: SqlBuilder) => Sql }
   | { kind: 'one'; target: string; join: Join }
   | { kind: 'list'; target: string; join: Join; order: (child: Sql) => Sql }

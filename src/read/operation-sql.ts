@@ -35,6 +35,8 @@ export interface OperationSqlOptions {
   viewer: Viewer;
   pageSize: { max: number; default: number };
   models?: ReadonlyMap<string, ReadModel>;
+  /** The statements of the compiled fast path, which write the response text (output.ts). */
+  text?: boolean;
 }
 
 /** Thrown at the first statement a root field sends: it is recorded instead of run. */
@@ -74,7 +76,9 @@ export async function compileOperation(schema: GraphQLSchema, document: Document
     const models = options.models ?? readModels;
     const contextValue: Context = {
       viewer: options.viewer,
-      reader: new Reader(database, options.viewer, options.pageSize, models),
+      reader: options.text
+        ? new Reader(database, options.viewer, options.pageSize, models).asText()
+        : new Reader(database, options.viewer, options.pageSize, models),
       dataSource: database,
       delivery: deliverySettings(loadConfig({})),
     };

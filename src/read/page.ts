@@ -6,7 +6,6 @@ import { decodeCursor } from './cursor';
 import { live } from './filters';
 import { and, sql, type Sql } from './fragment';
 import type { OrderField, ReadModel } from './model';
-import { jsonObject } from './sql';
 
 export interface ConnectionArgs extends PageRequest {
   filter?: object | null;
@@ -133,7 +132,6 @@ export function keysetPageSql(
   const { window, after, before, asc } = reading;
   const { from, where, key, id } = source;
 
-  const entries: Array<[string, Sql]> = [];
   const rowColumns: Sql[] = [];
   const nodeColumn = (nodeNodes: readonly FieldNode[]) => {
     const name = sql.identifier(`n${rowColumns.length}`);
@@ -141,7 +139,7 @@ export function keysetPageSql(
     return sql`p.${name}`;
   };
   const limit = sql.int(window.size);
-  const inPage = sql`FILTER (WHERE p.rn <= ${limit})`;
+  const inPage = sql`p.rn <= ${limit}`;
   // p.rn counts in reading order: from the cursor outward, so backward pages are listed by descending rn.
   const listed = window.backward ? sql`p.rn DESC` : sql`p.rn`;
   const reversed = window.backward ? sql`p.rn` : sql`p.rn DESC`;
@@ -155,61 +153,61 @@ export function keysetPageSql(
     const probed = source.narrowed ? source.narrowed(part) : from;
     return sql`coalesce((SELECT TRUE FROM ${probed} WHERE ${and([where, ...bounds])} ORDER BY ${orderBy} LIMIT ${limit}), FALSE)`;
   };
+  let aggregates = false;
+  const aggregate = (x: Sql) => {
+    aggregates = true;
+    return x;
+  };
   const readsBeyond = sql`count(*) > ${limit}`;
   let readsRows = false;
 
-  for (const [responseKey, fieldNodes] of c.subfields(connectionType, nodes)) {
-    const fieldType = getNamedType(connectionType.getFields()[fieldNodes[0].name.value]?.type) as GraphQLObjectType;
-    switch (fieldNodes[0].name.value) {
+  const { out } = c;
+  const entries = c.entries(connectionType, nodes, (connectionField, fieldNodes) => {
+    const fieldType = getNamedType(connectionField.type) as GraphQLObjectType;
+    switch (connectionField.name) {
       case 'totalCount':
-        entries.push([responseKey, sql`(SELECT count(*)::int FROM ${from} WHERE ${where})`]);
-        break;
+        return sql`(SELECT count(*)::int FROM ${from} WHERE ${where})`;
       case 'totalCountCapped': {
         // Counts at most COUNT_CAP + 1 rows: exact below the cap, "more than COUNT_CAP" at it.
         const n = sql`(SELECT count(*)::int FROM (SELECT 1 FROM ${from} WHERE ${where} LIMIT ${sql.int(COUNT_CAP + 1)}) capped)`;
-        const counted: Array<[string, Sql]> = [];
-        for (const [countKey, countNodes] of c.subfields(fieldType, fieldNodes)) {
-          const name = countNodes[0].name.value;
-          if (name === 'count') counted.push([countKey, sql`least(capped.n, ${sql.int(COUNT_CAP)})`]);
-          else if (name === 'exact') counted.push([countKey, sql`capped.n <= ${sql.int(COUNT_CAP)}`]);
-        }
-        entries.push([responseKey, sql`(SELECT ${jsonObject(counted)} FROM (SELECT ${n} AS n) capped)`]);
-        break;
+        const counted = c.entries(fieldType, fieldNodes, (f) => {
+          if (f.name === 'count') return sql`least(capped.n, ${sql.int(COUNT_CAP)})`;
+          if (f.name === 'exact') return sql`capped.n <= ${sql.int(COUNT_CAP)}`;
+          return undefined;
+        });
+        return sql`(SELECT ${out.object(counted)} FROM (SELECT ${n} AS n) capped)`;
       }
       case 'nodes':
         readsRows = true;
-        entries.push([responseKey, sql`coalesce(json_agg(${nodeColumn(fieldNodes)} ORDER BY ${listed}) ${inPage}, '[]'::json)`]);
-        break;
+        return aggregate(out.list(nodeColumn(fieldNodes), listed, inPage));
       case 'edges': {
         readsRows = true;
-        const edge: Array<[string, Sql]> = [];
-        for (const [edgeKey, edgeNodes] of c.subfields(fieldType, fieldNodes)) {
-          const name = edgeNodes[0].name.value;
-          if (name === 'cursor') edge.push([edgeKey, sql`p.c`]);
-          else if (name === 'node') edge.push([edgeKey, nodeColumn(edgeNodes)]);
-        }
-        entries.push([responseKey, sql`coalesce(json_agg(${jsonObject(edge)} ORDER BY ${listed}) ${inPage}, '[]'::json)`]);
-        break;
+        const edge = c.entries(fieldType, fieldNodes, (f, edgeNodes) => {
+          if (f.name === 'cursor') return sql`p.c`;
+          if (f.name === 'node') return nodeColumn(edgeNodes);
+          return undefined;
+        });
+        return aggregate(out.list(out.object(edge), listed, inPage));
       }
       case 'pageInfo': {
         readsRows = true;
         // Items before the page (forward) are those at or before `after`; items after it (backward) at or after `before`.
-        const earlier = window.backward ? readsBeyond : after ? exists(asc ? '<=' : '>=', after) : sql`FALSE`;
-        const later = !window.backward ? readsBeyond : before ? exists(asc ? '>=' : '<=', before) : sql`FALSE`;
-        const info: Array<[string, Sql]> = [];
-        for (const [infoKey, infoNodes] of c.subfields(fieldType, fieldNodes)) {
-          const name = infoNodes[0].name.value;
-          if (name === 'hasNextPage') info.push([infoKey, later]);
-          else if (name === 'hasPreviousPage') info.push([infoKey, earlier]);
-          else if (name === 'startCursor') info.push([infoKey, sql`(array_agg(p.c ORDER BY ${listed}) ${inPage})[1]`]);
-          else if (name === 'endCursor') info.push([infoKey, sql`(array_agg(p.c ORDER BY ${reversed}) ${inPage})[1]`]);
-        }
-        entries.push([responseKey, jsonObject(info)]);
-        break;
+        const earlier = window.backward ? aggregate(readsBeyond) : after ? exists(asc ? '<=' : '>=', after) : sql`FALSE`;
+        const later = !window.backward ? aggregate(readsBeyond) : before ? exists(asc ? '>=' : '<=', before) : sql`FALSE`;
+        const info = c.entries(fieldType, fieldNodes, (f) => {
+          if (f.name === 'hasNextPage') return later;
+          if (f.name === 'hasPreviousPage') return earlier;
+          if (f.name === 'startCursor') return aggregate(sql`(array_agg(p.c ORDER BY ${listed}) FILTER (WHERE ${inPage}))[1]`);
+          if (f.name === 'endCursor') return aggregate(sql`(array_agg(p.c ORDER BY ${reversed}) FILTER (WHERE ${inPage}))[1]`);
+          return undefined;
+        });
+        return out.object(info);
       }
+      default:
+        return undefined;
     }
-  }
-  if (!readsRows) return sql`(SELECT ${jsonObject(entries)})`;
+  });
+  if (!readsRows) return sql`(SELECT ${out.object(entries)})`;
 
   const { bounds, orderBy, limit: rowLimit } = reading.rows(key, id);
   const keyset = bounds.length ? sql` AND ${and(bounds)}` : sql``;
@@ -218,5 +216,7 @@ export function keysetPageSql(
   // ORDER BY and LIMIT right over the filtered rows, nothing between them: PostgreSQL stops after first + 1 rows of an
   // index on the ordering (or keeps a top-N heap), and only those rows are numbered and turned into JSON.
   const rows = sql`SELECT ${source.alias}.* FROM ${source.narrowed ? source.narrowed(reading.rows) : from} WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${rowLimit}`;
-  return sql`(SELECT ${jsonObject(entries)} FROM (SELECT ${sql.join(columns, ', ')} FROM (${rows}) ${source.alias}) p)`;
+  // One row however many the page has: a selection without an aggregate (a page's hasPreviousPage alone) is grouped.
+  const oneRow = aggregates ? sql`` : sql` GROUP BY ()`;
+  return sql`(SELECT ${out.object(entries)} FROM (SELECT ${sql.join(columns, ', ')} FROM (${rows}) ${source.alias}) p${oneRow})`;
 }

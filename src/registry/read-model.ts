@@ -19,7 +19,13 @@ export function columnFieldsOf(entity: EntityClass): Record<string, FieldSpec> {
   const targets = inheritanceOf(entity);
   const fields: Record<string, FieldSpec> = {};
   for (const column of storage.filterColumns(targets)) {
-    fields[column.propertyName] = { kind: 'column', column: column.options.name ?? snake(column.propertyName) };
+    const type =
+      typeof column.options.type === 'string' ? column.options.type : column.mode === 'createDate' || column.mode === 'updateDate' ? 'timestamptz' : undefined;
+    fields[column.propertyName] = {
+      kind: 'column',
+      column: column.options.name ?? snake(column.propertyName),
+      type: type && column.options.array ? `${type}[]` : type,
+    };
   }
   for (const embedded of storage.filterEmbeddeds(targets)) {
     const type = embedded.type() as EntityClass;

@@ -46,6 +46,7 @@ import { logger } from '../common/logger';
 import { createHash } from 'node:crypto';
 import { printSchema } from 'graphql';
 import { createResponseCache } from './response-cache/response-cache';
+import { fastPath } from './fast-path/fast-path';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
 
@@ -98,6 +99,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     maxTokens: config.MAX_TOKENS,
     warn: (line) => logger.warn(line),
   });
+  const compiled = fastPath(config.FAST_PATH === 'on');
   const apollo = new ApolloServer<Context>({
     persistedQueries: allowList ? { cache: new AllowListStore(allowList) } : {},
     schema,
@@ -126,6 +128,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
       queryLimitsPlugin(limits),
       operationMetrics,
       ...(responseCache ? [responseCache.plugin] : []),
+      compiled.plugin,
     ],
   });
   await apollo.start();
@@ -191,6 +194,8 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     refuseDeepJson,
     ...(allowList ? [allowListGuard(allowList)] : []),
     ...(responseCache ? [responseCache.middleware] : []),
+    // After the cache's: the text it keeps is the spliced one.
+    compiled.middleware,
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const viewer = res.locals.viewer as Viewer;
