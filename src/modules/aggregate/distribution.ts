@@ -121,6 +121,18 @@ const FIELDS: Record<DistributionField, Spec> = {
  */
 export type AggregatePath = 'auto' | 'rollup' | 'scan';
 
+/** The (value, 1) rows of every statement of `kind` its list would show, one per value (DISTINCT where one may repeat). */
+function scanned(spec: Spec, kind: StatementKind, q: SqlBuilder, filter: AggregateFilter | null | undefined): Sql {
+  const al: Aliases = { a: q.alias(), x: q.alias(), link: q.alias(), c: q.alias(), s: q.alias(), p: q.alias(), t: q.alias() };
+  const { value, from, distinct } = spec.contribution(kind, al, q);
+  const table = sql.identifier(STATEMENT_KINDS[kind].table);
+  const where = listed(kind, al.a, q, filter);
+  const d = q.alias();
+  return distinct
+    ? sql`SELECT ${d}.value, 1 AS n FROM (SELECT DISTINCT ${al.a}.id, ${value} AS value FROM ${table} ${al.a} ${from} WHERE ${where}) ${d}`
+    : sql`SELECT ${value} AS value, 1 AS n FROM ${table} ${al.a} ${from} WHERE ${where}`;
+}
+
 /**
  * The SQL of `distribution`: one statement. From the rollup, the visible rollup rows of the field (for ACTOR, the
  * rows of the actor totals that hold the top, actor-totals.ts); otherwise each kind
@@ -146,16 +158,7 @@ export function distributionSql(
       ? [actorTotalRows(q, filter, top)]
       : fast && ROLLUP_FIELDS.has(field) && rollupFilters(filter)
         ? [rollupRows(q, field, kinds, filter)]
-        : kinds.map((kind) => {
-            const al: Aliases = { a: q.alias(), x: q.alias(), link: q.alias(), c: q.alias(), s: q.alias(), p: q.alias(), t: q.alias() };
-            const { value, from, distinct } = spec.contribution(kind, al, q);
-            const table = sql.identifier(STATEMENT_KINDS[kind].table);
-            const where = listed(kind, al.a, q, filter);
-            const d = q.alias();
-            return distinct
-              ? sql`SELECT ${d}.value, 1 AS n FROM (SELECT DISTINCT ${al.a}.id, ${value} AS value FROM ${table} ${al.a} ${from} WHERE ${where}) ${d}`
-              : sql`SELECT ${value} AS value, 1 AS n FROM ${table} ${al.a} ${from} WHERE ${where}`;
-          });
+        : kinds.map((kind) => scanned(spec, kind, q, filter));
   const [u, g, r] = [q.alias(), q.alias(), q.alias()];
   const { key, label, from } = spec.render(g, r, kinds);
   const limit = top != null ? sql`LIMIT ${sql.int(top)}` : none;
