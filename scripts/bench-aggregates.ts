@@ -2,8 +2,8 @@
 // from the rollup and by a scan, with the SQL of each. Prints figures; it asserts nothing. Uses a throwaway embedded
 // PostgreSQL, or DATABASE_URL when set; a database that holds the generated topic already is used as it is, so a large
 // one is generated once:
-//   npm run bench:aggregates [-- --size 100000 --runs 50 --sql --served]   (4 statements per actor: 100,000 statements = 25,000 actors;
-//   --served: only as served, no scans)
+//   npm run bench:aggregates [-- --size 100000 --runs 50 --sql --served --only 'ACTOR, top']   (4 statements per actor:
+//   100,000 statements = 25,000 actors; --served: only as served, no scans; --only: the cases whose name holds this)
 //   createdb -h 127.0.0.1 -U postgres bench_1m
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_1m npm run bench:aggregates -- --size 1000000
 import { parseArgs } from 'node:util';
@@ -23,6 +23,7 @@ const options = parseArgs({
     runs: { type: 'string', default: '50' },
     sql: { type: 'boolean', default: false },
     served: { type: 'boolean', default: false },
+    only: { type: 'string', default: '' },
   },
 }).values;
 const RUNS = Number(options.runs);
@@ -85,7 +86,7 @@ benchmark({ EMBEDDED_PG_PORT: '54343', STATEMENT_TIMEOUT_MS: '1800000' }, async 
     time('timeSeries(EVENT_DATE, MONTH, 2024)', series(TimeField.EVENT_DATE, Interval.MONTH, '2024-01-01', '2024-12-31'));
     time('timeSeries(REPORT_DATE, MONTH, 2024)', series(TimeField.REPORT_DATE, Interval.MONTH, '2024-01-01', '2024-12-31'));
     time('timeSeries(CHANGE_DATE, DAY, 30 days) (scan only)', series(TimeField.CHANGE_DATE, Interval.DAY, daysAgo(29), daysAgo(0)));
-    for (const [name, text, work] of cases) {
+    for (const [name, text, work] of cases.filter(([name]) => name.includes(options.only))) {
       for (const path of ['auto', 'scan'] as const) {
         if (path === 'scan' && (options.served || text('scan').text === text('auto').text)) continue;
         const before = statementCount();

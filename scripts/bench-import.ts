@@ -1,6 +1,7 @@
 // Benchmark: importing a document of 10,000 items (statements with their citations) through importData over HTTP,
 // as `npm run import` does; and the SQL statements a write sends. Prints figures; it asserts nothing. Uses a
-// throwaway embedded PostgreSQL, or DATABASE_URL when set.
+// throwaway embedded PostgreSQL, or DATABASE_URL when set. The database server's CPU is given when it runs on this
+// machine (the postmaster's and its children's, from /proc: on a shared server, others' work too).
 //   npm run bench:import [-- --statements 5000 --runs 3]
 import { parseArgs } from 'node:util';
 import { stringify } from 'yaml';
@@ -10,7 +11,7 @@ import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { createKey } from '../src/modules/identity/api-key.service';
 import { Role } from '../src/modules/identity/role';
 import { toGlobalId } from '../src/read/global-id';
-import { benchmark, percentile } from './bench-support';
+import { benchmark, databaseCpu, percentile } from './bench-support';
 
 const options = parseArgs({ options: { statements: { type: 'string', default: '5000' }, runs: { type: 'string', default: '3' } } }).values;
 const STATEMENTS = Number(options.statements);
@@ -62,9 +63,15 @@ benchmark(
     const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
     const importOnce = async (document: string, name: string) => {
       const before = statementCount();
+      const cpuBefore = await databaseCpu(dataSource);
       const start = process.hrtime.bigint();
       const { importData } = (await post(IMPORT, { document, name })) as { importData: { applied: boolean; counts: Counts[]; problems: unknown[] } };
       const ms = Number(process.hrtime.bigint() - start) / 1e6;
+      const cpuAfter = await databaseCpu(dataSource);
+      // What folding the import's rollup deltas costs (the service does so every ROLLUP_COMPACT_INTERVAL_MS).
+      await dataSource.query('SELECT compact_aggregate_rollup()');
+      const cpuFolded = await databaseCpu(dataSource);
+      const cpu = cpuBefore != null && cpuAfter != null && cpuFolded != null ? { write: cpuAfter - cpuBefore, fold: cpuFolded - cpuAfter } : null;
       if (!importData.applied) throw new Error(JSON.stringify(importData.problems.slice(0, 5)));
       const sum = importData.counts.reduce(
         (t, c) => ({
@@ -76,15 +83,17 @@ benchmark(
         }),
         { created: 0, updated: 0, unchanged: 0, retracted: 0, kept: 0 },
       );
-      return { ms, sql: statementCount() - before, counts: sum };
+      return { ms, cpu, sql: statementCount() - before, counts: sum };
     };
-    const describe = (what: string, runs: Array<{ ms: number; sql: number; counts: Counts }>) => {
+    const describe = (what: string, runs: Array<{ ms: number; cpu: { write: number; fold: number } | null; sql: number; counts: Counts }>) => {
       const ms = runs.map((r) => r.ms).sort((a, b) => a - b);
+      const cpu = runs.every((r) => r.cpu != null) ? runs.map((r) => r.cpu!).sort((a, b) => a.write - b.write)[Math.floor(runs.length / 2)] : null;
       const items = Object.values(runs[0].counts).reduce((a, b) => a + b, 0);
       const median = percentile(ms, 50);
       console.log(
         `${what}: ${items} items, median ${(median / 1000).toFixed(2)} s (min ${(ms[0] / 1000).toFixed(2)} s, ${runs.length} runs), ` +
-          `${Math.round(items / (median / 1000))} items/s, ${runs[0].sql} SQL statements, counts ${JSON.stringify(runs[0].counts)}`,
+          `${Math.round(items / (median / 1000))} items/s, ${cpu ? `database CPU median ${cpu.write.toFixed(2)} s (folding its rollup deltas then ${cpu.fold.toFixed(2)} s), ` : ''}` +
+          `${runs[0].sql} SQL statements, counts ${JSON.stringify(runs[0].counts)}`,
       );
     };
 

@@ -1,6 +1,6 @@
 // What the benchmarks share: a throwaway seeded database, the service over HTTP on it, and summaries of timings.
 import 'reflect-metadata';
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -49,4 +49,33 @@ export function benchmark(env: Record<string, string>, work: (dataSource: DataSo
     console.error(error);
     process.exit(1);
   });
+}
+
+/**
+ * CPU seconds the database server has used so far (its postmaster, the children it reaped, and those running), when it
+ * runs on this machine (/proc); null otherwise. The difference of two readings is what the server spent in between.
+ */
+export async function databaseCpu(dataSource: DataSource): Promise<number | null> {
+  const ticks = (pid: number, fields: number[]) => {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const rest = stat.slice(stat.lastIndexOf(')') + 2).split(' '); // fields from the 3rd (state) on
+    return { ppid: Number(rest[1]), ticks: fields.reduce((sum, f) => sum + Number(rest[f - 3]), 0) };
+  };
+  try {
+    const [{ pid }] = await dataSource.query<Array<{ pid: number }>>('SELECT pg_backend_pid() AS pid');
+    const postmaster = ticks(pid, []).ppid;
+    let total = ticks(postmaster, [14, 15, 16, 17]).ticks;
+    for (const entry of readdirSync('/proc')) {
+      if (!/^\d+$/.test(entry)) continue;
+      try {
+        const child = ticks(Number(entry), [14, 15]);
+        if (child.ppid === postmaster) total += child.ticks;
+      } catch {
+        // gone meanwhile
+      }
+    }
+    return total / 100; // USER_HZ
+  } catch {
+    return null;
+  }
 }

@@ -1,7 +1,8 @@
+import type { DataSource } from 'typeorm';
 import { Marking } from '../src/common/marking';
 import type { Viewer } from '../src/common/viewer';
 import { DistributionField, Interval, TimeField, type AggregateFilter } from '../src/modules/aggregate/aggregate.types';
-import { distribution } from '../src/modules/aggregate/distribution';
+import { distribution, distributionSql } from '../src/modules/aggregate/distribution';
 import { ROLLUP_FIELDS } from '../src/modules/aggregate/rollup';
 import { timeSeries } from '../src/modules/aggregate/time-series';
 import { createKey } from '../src/modules/identity/api-key.service';
@@ -237,16 +238,32 @@ async function addStatements(rng: ReturnType<typeof random>, n: number, step: nu
   );
 }
 
-/** Every reader's answers for `fields` from the rollup equal the scan's. */
-async function expectFieldsEqualScan(when: string, fields: DistributionField[]) {
+/** Fields with a fast path, each with the `top` asked of it: ACTOR's totals also by their top 1 and 2 (ties by id). */
+const FAST: Array<[DistributionField, number | null]> = [...[...ROLLUP_FIELDS, DistributionField.ACTOR].map((f): [DistributionField, null] => [f, null])];
+FAST.push([DistributionField.ACTOR, 1], [DistributionField.ACTOR, 2]);
+
+/** Every reader's answers for `fields` from the rollup (or totals) equal the scan's, through `ds` (a transaction's runner too). */
+async function expectFieldsEqualScan(
+  when: string,
+  fields: DistributionField[],
+  filters: Array<AggregateFilter | null> = [null, { topic: TOPIC }],
+  ds = server.dataSource,
+) {
   for (const viewer of READERS) {
-    for (const filter of [null, { topic: TOPIC }]) {
-      for (const field of fields) {
+    for (const filter of filters) {
+      for (const [field, top] of FAST.filter(([f]) => fields.includes(f))) {
         const [fast, scan] = [
-          await distribution(server.dataSource, viewer, field, null, filter, null, 'rollup'),
-          await distribution(server.dataSource, viewer, field, null, filter, null, 'scan'),
+          await distribution(ds, viewer, field, null, filter, top, 'rollup'),
+          await distribution(ds, viewer, field, null, filter, top, 'scan'),
         ];
-        expect({ when, viewer: viewer.principal, filter, field, buckets: fast }).toEqual({ when, viewer: viewer.principal, filter, field, buckets: scan });
+        expect({ when, viewer: viewer.principal, filter, field, top, buckets: fast }).toEqual({
+          when,
+          viewer: viewer.principal,
+          filter,
+          field,
+          top,
+          buckets: scan,
+        });
       }
     }
   }
@@ -257,12 +274,19 @@ async function expectRollupEqualsScan(when: string) {
   const ds = server.dataSource;
   for (const viewer of READERS) {
     for (const filter of FILTERS) {
-      for (const field of ROLLUP_FIELDS) {
+      for (const [field, top] of FAST) {
         const [fast, scan] = [
-          await distribution(ds, viewer, field, null, filter, null, 'rollup'),
-          await distribution(ds, viewer, field, null, filter, null, 'scan'),
+          await distribution(ds, viewer, field, null, filter, top, 'rollup'),
+          await distribution(ds, viewer, field, null, filter, top, 'scan'),
         ];
-        expect({ when, viewer: viewer.principal, filter, field, buckets: fast }).toEqual({ when, viewer: viewer.principal, filter, field, buckets: scan });
+        expect({ when, viewer: viewer.principal, filter, field, top, buckets: fast }).toEqual({
+          when,
+          viewer: viewer.principal,
+          filter,
+          field,
+          top,
+          buckets: scan,
+        });
       }
       for (const [of, interval] of [
         [TimeField.EVENT_DATE, Interval.DAY],
@@ -328,6 +352,8 @@ test('after every sort of write, the rollup answers what a scan answers, for eve
       .n;
   for (const deadline = Date.now() + 120_000; (await duplicated()) > 0 && Date.now() < deadline;) await new Promise((resolve) => setTimeout(resolve, 200));
   expect(await duplicated()).toBe(0);
+  await q(`SELECT compact_aggregate_rollup()`);
+  expect(await q(`SELECT count(*)::int AS n FROM actor_total_delta`)).toEqual([{ n: 0 }]);
   await expectRollupEqualsScan('after compaction');
 }, 900_000);
 
@@ -557,3 +583,58 @@ test('the writes of one transaction are counted as it commits, once; rolled-back
   expect(await q(`SELECT count(*)::int AS n FROM contribution_pending`)).toEqual([{ n: 0 }]);
   await expectRollupEqualsScan('after a transaction of several writes');
 }, 900_000);
+
+test('the top actors are exact while writes wait to be folded into the actor totals, and once folded', async () => {
+  const actors = (await q(`SELECT id FROM actor WHERE name LIKE 'rollup actor %' ORDER BY name`)).map((r: { id: string }) => r.id);
+  await addStatements(random(20261204), 3, 200);
+  await q(`SELECT compact_aggregate_rollup()`);
+  const runner = server.dataSource.createQueryRunner();
+  // The runner's transaction: its refresh runs early (constraints immediate), and no compaction can see its deltas.
+  const inTransaction = { query: (text: string, values?: unknown[]) => runner.query(text, values) } as unknown as DataSource;
+  try {
+    await runner.startTransaction();
+    await runner.query(`UPDATE actor SET marking = 'AMBER_STRICT', organisation = 'org-a', audience = '{}' WHERE id = $1`, [actors[0]]);
+    await runner.query(`UPDATE actor SET marking = 'GREEN', organisation = NULL, audience = '{}' WHERE id = $1`, [actors[1]]);
+    await runner.query(`UPDATE actor SET marking = 'CLEAR', organisation = NULL, audience = '{}' WHERE id = ANY($1)`, [actors.slice(2)]);
+    await runner.query(
+      `UPDATE capability SET marking = 'RED', organisation = NULL, audience = '{org-b/r2}' WHERE id IN (SELECT id FROM capability
+        WHERE topic_id = (SELECT id FROM topic WHERE slug = $1) ORDER BY id LIMIT 3)`,
+      [TOPIC],
+    );
+    await runner.query(
+      `INSERT INTO capability (id, topic_id, actor_id, category, statement, marking)
+       SELECT gen_random_uuid(), (SELECT id FROM topic WHERE slug = $1), $2, 'TACTICS', 'top ' || g, 'AMBER' FROM generate_series(1, 4) g`,
+      [TOPIC, actors[3]],
+    );
+    await runner.query(`SET CONSTRAINTS ALL IMMEDIATE`);
+    const [{ deltas, special }] = await runner.query(
+      `SELECT (SELECT count(*)::int FROM actor_total_delta) AS deltas, (SELECT count(*)::int FROM actor_total_special) AS special`,
+    );
+    expect(deltas).toBeGreaterThan(0);
+    expect(special).toBeGreaterThan(0);
+    await expectFieldsEqualScan('with deltas not folded', [DistributionField.ACTOR], FILTERS, inTransaction);
+    await runner.commitTransaction();
+  } finally {
+    await runner.release();
+  }
+  await q(`SELECT compact_aggregate_rollup()`);
+  expect(await q(`SELECT count(*)::int AS n FROM actor_total_delta`)).toEqual([{ n: 0 }]);
+  await expectFieldsEqualScan('once folded', [DistributionField.ACTOR], FILTERS);
+  // The AMBER+STRICT actor is for org-a's readers cleared for it alone.
+  const named = async (viewer: Viewer) =>
+    (await distribution(server.dataSource, viewer, DistributionField.ACTOR, null, null, null)).some((b) => b.key === toGlobalId('Actor', actors[0]));
+  expect(await Promise.all(READERS.map(named))).toEqual([false, false, false, true, false, true, false, false]);
+}, 900_000);
+
+test('distribution of ACTOR, with a topic or not, reads the actor totals; other kinds or a lower ceiling scan', async () => {
+  const [green, amber] = [READERS[1], READERS[2]];
+  const read = (viewer: Viewer, kinds: Parameters<typeof distributionSql>[2], filter: AggregateFilter | null) =>
+    distributionSql(viewer, DistributionField.ACTOR, kinds, filter, 10).text;
+  for (const filter of [null, { topic: TOPIC }, { topic: TOPIC, markingAtMost: Marking.AMBER }]) {
+    expect(read(green, null, filter)).toContain('actor_total');
+    expect(read(green, null, filter)).not.toContain('capability');
+  }
+  expect(read(green, ['CAPABILITY'], { topic: TOPIC })).not.toContain('actor_total');
+  expect(read(amber, null, { markingAtMost: Marking.GREEN })).not.toContain('actor_total');
+  expect(read(green, null, { actor: toGlobalId('Actor', '00000000-0000-0000-0000-000000000001') })).not.toContain('actor_total');
+});

@@ -59,10 +59,18 @@ export function citationVisibleWith(viewer: Viewer, alias: Sql, joined: Citation
     AND ${alias}.source_id = ${joined.source}.id AND ${markingRule(viewer, joined.source)})`;
 }
 
+/**
+ * The highest marking the viewer reads by clearance alone: every item marked at most this, whatever its organisation
+ * and audience, and no other item but by the AMBER+STRICT and RED rules. Aggregates keep totals per such marking.
+ */
+export function clearedMarking(viewer: Viewer): Marking {
+  if (!MARKINGS.includes(viewer.clearance)) throw new Error(`unknown clearance ${String(viewer.clearance)}`);
+  return rank(viewer.clearance) < rank(Marking.AMBER) ? viewer.clearance : Marking.AMBER;
+}
+
 /** The TLP 2.0 rule on the row's own marking, organisation and audience. */
 function markingRule(viewer: Viewer, alias: Sql): Sql {
-  if (!MARKINGS.includes(viewer.clearance)) throw new Error(`unknown clearance ${String(viewer.clearance)}`);
-  const byClearance = rank(viewer.clearance) < rank(Marking.AMBER) ? viewer.clearance : Marking.AMBER;
+  const byClearance = clearedMarking(viewer);
   const rules = [sql`${alias}.marking <= ${sql.literal(byClearance)}::tlp_marking`];
   if (rank(viewer.clearance) >= rank(Marking.AMBER_STRICT) && viewer.organisation) {
     rules.push(sql`(${alias}.marking = 'AMBER_STRICT' AND ${alias}.organisation = ${sql.literal(viewer.organisation)})`);

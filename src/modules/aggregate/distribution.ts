@@ -7,7 +7,8 @@ import { SqlBuilder } from '../../read/sql';
 import { STATEMENT_KINDS, type StatementKind } from '../../registry/statement-kinds';
 import { Vocabulary, type VocabularyName } from '../vocabulary/vocabularies';
 import { DistributionField, type AggregateFilter, type Bucket } from './aggregate.types';
-import { ROLLUP_FIELDS, rollupFilters, rollupRows, SCANNED_FIRST } from './rollup';
+import { actorTotalRows, actorTotalsAnswer } from './actor-totals';
+import { ROLLUP_FIELDS, rollupFilters, rollupRows } from './rollup';
 import { actorJoin, allKinds, citationJoin, kindsFor, listed } from './statements';
 
 /** Buckets of one answer at most, when `top` is given (the most counted first). */
@@ -115,13 +116,26 @@ const FIELDS: Record<DistributionField, Spec> = {
 };
 
 /**
- * How an aggregate is counted: as served (`auto`: from the rollup where it can answer and pays), always by scanning
- * the statements, or from the rollup wherever it can answer (`rollup`, to compare it with the scan).
+ * How an aggregate is counted: as served (`auto`: from the rollup, or the actor totals, wherever they can answer),
+ * always by scanning the statements, or `rollup`, the same as `auto`, named so where it is compared with the scan.
  */
 export type AggregatePath = 'auto' | 'rollup' | 'scan';
 
+/** The (value, 1) rows of every statement of `kind` its list would show, one per value (DISTINCT where one may repeat). */
+function scanned(spec: Spec, kind: StatementKind, q: SqlBuilder, filter: AggregateFilter | null | undefined): Sql {
+  const al: Aliases = { a: q.alias(), x: q.alias(), link: q.alias(), c: q.alias(), s: q.alias(), p: q.alias(), t: q.alias() };
+  const { value, from, distinct } = spec.contribution(kind, al, q);
+  const table = sql.identifier(STATEMENT_KINDS[kind].table);
+  const where = listed(kind, al.a, q, filter);
+  const d = q.alias();
+  return distinct
+    ? sql`SELECT ${d}.value, 1 AS n FROM (SELECT DISTINCT ${al.a}.id, ${value} AS value FROM ${table} ${al.a} ${from} WHERE ${where}) ${d}`
+    : sql`SELECT ${value} AS value, 1 AS n FROM ${table} ${al.a} ${from} WHERE ${where}`;
+}
+
 /**
- * The SQL of `distribution`: one statement. From the rollup, the visible rollup rows of the field; otherwise each kind
+ * The SQL of `distribution`: one statement. From the rollup, the visible rollup rows of the field (for ACTOR, the
+ * rows of the actor totals that hold the top, actor-totals.ts); otherwise each kind
  * is a branch that selects the value of every statement its list would show (DISTINCT (statement, value) where a
  * value may repeat). Either way the (value, n) rows are summed by value, ordered by count, cut to `top`, and only
  * then given their keys and labels.
@@ -138,19 +152,13 @@ export function distributionSql(
   const spec = FIELDS[field];
   const kinds = kindsFor(field, spec.kinds, asked, filter);
   const q = new SqlBuilder(viewer, 0);
-  const fromRollup = ROLLUP_FIELDS.has(field) && rollupFilters(filter) && (path === 'rollup' || (path === 'auto' && !SCANNED_FIRST.has(field)));
-  const branches = fromRollup
-    ? [rollupRows(q, field, kinds, filter)]
-    : kinds.map((kind) => {
-        const al: Aliases = { a: q.alias(), x: q.alias(), link: q.alias(), c: q.alias(), s: q.alias(), p: q.alias(), t: q.alias() };
-        const { value, from, distinct } = spec.contribution(kind, al, q);
-        const table = sql.identifier(STATEMENT_KINDS[kind].table);
-        const where = listed(kind, al.a, q, filter);
-        const d = q.alias();
-        return distinct
-          ? sql`SELECT ${d}.value, 1 AS n FROM (SELECT DISTINCT ${al.a}.id, ${value} AS value FROM ${table} ${al.a} ${from} WHERE ${where}) ${d}`
-          : sql`SELECT ${value} AS value, 1 AS n FROM ${table} ${al.a} ${from} WHERE ${where}`;
-      });
+  const fast = path !== 'scan';
+  const branches =
+    fast && field === DistributionField.ACTOR && actorTotalsAnswer(q, kinds, filter)
+      ? [actorTotalRows(q, filter, top)]
+      : fast && ROLLUP_FIELDS.has(field) && rollupFilters(filter)
+        ? [rollupRows(q, field, kinds, filter)]
+        : kinds.map((kind) => scanned(spec, kind, q, filter));
   const [u, g, r] = [q.alias(), q.alias(), q.alias()];
   const { key, label, from } = spec.render(g, r, kinds);
   const limit = top != null ? sql`LIMIT ${sql.int(top)}` : none;

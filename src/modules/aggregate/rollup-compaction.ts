@@ -3,7 +3,8 @@ import { isDatabaseUnavailable, unavailableReason } from '../../db/unavailable';
 import { logger } from '../../common/logger';
 
 /**
- * Folds the rollup's delta rows into one row per key every `intervalMs`, so reads stay short however much is written.
+ * Folds the rollup's delta rows into one row per key, and the actor totals' deltas into the totals, every `intervalMs`,
+ * so reads stay short however much is written.
  * Any number of instances may do so at once: compaction only deletes rows it saw and inserts their sums, which is
  * safe alongside writers and alongside itself. A failed round (the database away) is logged and the next one runs.
  */

@@ -7,7 +7,7 @@ import { DistributionField, type AggregateFilter } from './aggregate.types';
 /**
  * The fields the rollup counts (migration MaintainAggregateRollup): `distribution` of these reads rollup rows instead
  * of statements, when the filter is absent or names only a topic or a highest marking. The actor and occurrence
- * filters scan the statements (with their indexes), as does CHANGE_DATE.
+ * filters scan the statements (with their indexes), as does CHANGE_DATE. ACTOR has totals of its own (actor-totals.ts).
  */
 export const ROLLUP_FIELDS: ReadonlySet<DistributionField> = new Set([
   DistributionField.MARKING,
@@ -19,23 +19,16 @@ export const ROLLUP_FIELDS: ReadonlySet<DistributionField> = new Set([
   DistributionField.SOURCE,
   DistributionField.RELIABILITY,
   DistributionField.CREDIBILITY,
-  DistributionField.ACTOR,
   DistributionField.ACTOR_KIND,
   DistributionField.PUBLISHER,
 ]);
-
-/**
- * Fields the rollup counts but that are served by scanning: with many actors, ACTOR sums a row per actor before it
- * knows its top buckets, and at 1,000,000 statements it was no faster than the scan (slower under a topic filter).
- */
-export const SCANNED_FIRST: ReadonlySet<DistributionField> = new Set([DistributionField.ACTOR]);
 
 /** Whether the rollup can answer under `filter`: only its own dimensions (the statement's topic and marking). */
 export const rollupFilters = (filter: AggregateFilter | null | undefined) =>
   filter?.actor == null && filter?.occurredFrom == null && filter?.occurredTo == null;
 
 /** Fields whose rollup value is a row id (uuid as text). */
-const ROW_IDS: ReadonlySet<string> = new Set([DistributionField.TOPIC, DistributionField.SOURCE, DistributionField.ACTOR, DistributionField.PUBLISHER]);
+const ROW_IDS: ReadonlySet<string> = new Set([DistributionField.TOPIC, DistributionField.SOURCE, DistributionField.PUBLISHER]);
 
 /**
  * The rollup rows of `field` and `kinds` that `q.viewer` may count, as (value, n): their statement's access key is
