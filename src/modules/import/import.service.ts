@@ -91,8 +91,8 @@ export interface Translated {
 /** The columns by which a citation names its statement. */
 const CITED = Object.values(STATEMENT_KINDS).map((k) => k.cited);
 
-/** How many rows written to one table make its statistics worth refreshing before the next table is written. */
-const ANALYZE_AFTER = 1000;
+/** How many rows written to one table make the session's cached plans worth forgetting before the next is written. */
+const REPLAN_AFTER = 1000;
 
 const sameLinks = (a: string[] | null, b: string[] | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -440,9 +440,10 @@ class DocumentImport {
   private async write(table: ImportTable, plan: TablePlan, versions: Map<string, number>) {
     const counts = this.counts.get(table)!;
     const created = await rows.insertItems(this.em, table, plan.create);
-    // Statistics that still say a table is small give its per-row lookups (the history trigger's, the citations'
-    // checks) plans that scan it: refreshed once many rows came, the citations written next find their rows by key.
-    if (created.size >= ANALYZE_AFTER) await this.em.query(`ANALYZE ${table}`);
+    // The session keeps the plans of per-row lookups (the foreign key checks of the citations written next) that it
+    // chose while this table was small: a scan of it, for every row, once it holds thousands. Forgotten once many rows
+    // came, they are planned again at the table's size. Only this session's plans: no lock, nothing shared.
+    if (created.size >= REPLAN_AFTER) await this.em.query(`DISCARD PLANS`);
     const updated = await rows.updateItems(this.em, table, plan.rewrite);
     counts.created = created.size;
     counts.updated = updated.size;
