@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput } from '../../common/errors';
+import { logger } from '../../common/logger';
 import { Marking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
 import { visibleCondition, type ItemTable } from '../../read/access';
@@ -94,6 +95,18 @@ const CITED = Object.values(STATEMENT_KINDS).map((k) => k.cited);
 /** How many rows written to one table make the session's cached plans worth forgetting before the next is written. */
 const REPLAN_AFTER = 1000;
 
+/**
+ * Statistics of tables an import grew a lot, refreshed once it committed, in the background (as autovacuum would, later):
+ * reads planned right after (an export of what came) need them. Outside the import's transaction, and skipping a
+ * table another ANALYZE holds, so no import ever waits for it.
+ */
+function refreshStatistics(dataSource: DataSource, tables: string[]) {
+  if (!tables.length) return;
+  void (async () => {
+    for (const table of tables) await dataSource.query(`ANALYZE (SKIP_LOCKED) ${table}`);
+  })().catch((error: unknown) => logger.debug({ err: error }, 'import: statistics not refreshed'));
+}
+
 const sameLinks = (a: string[] | null, b: string[] | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
 /** Thrown inside the transaction to roll it back with the report as it stands (a dry run, or problems). */
@@ -144,7 +157,7 @@ export async function importFixture(
   const { problems, used } = documentKeys(data);
   if (problems.length) return { ...report, problems };
   try {
-    return await writeTransaction(dataSource, async (em) => {
+    const applied = await writeTransaction(dataSource, async (em) => {
       // Two imports of one document at once would both find it absent and both create it.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`import ${document}`]);
       await options.translated?.prepare?.(em);
@@ -153,6 +166,11 @@ export async function importFixture(
       await options.translated?.record(em);
       return { ...report, applied: true };
     });
+    refreshStatistics(
+      dataSource,
+      applied.counts.filter((c) => c.created >= REPLAN_AFTER).map((c) => c.table),
+    );
+    return applied;
   } catch (error) {
     if (error instanceof Refused) return error.report;
     throw error;
