@@ -33,6 +33,9 @@ import { TrackDataVersion1796470000000 } from './1796470000000-TrackDataVersion'
 import { RollupActorsAndPublishers1796475000000 } from './1796475000000-RollupActorsAndPublishers';
 import { AddSearchEntries1796480000000 } from './1796480000000-AddSearchEntries';
 import { VersionTablesAddedAlongside1796490000000 } from './1796490000000-VersionTablesAddedAlongside';
+import { RecordCreationsPerStatement1796500000000 } from './1796500000000-RecordCreationsPerStatement';
+import { DropStatementSearchIndexes1796501000000 } from './1796501000000-DropStatementSearchIndexes';
+import { NoteDataWriteOncePerTransaction1796502000000 } from './1796502000000-NoteDataWriteOncePerTransaction';
 import { KeepActorTotals1796510000000 } from './1796510000000-KeepActorTotals';
 
 export const migrations = [
@@ -70,5 +73,8 @@ export const migrations = [
   RollupActorsAndPublishers1796475000000,
   AddSearchEntries1796480000000,
   VersionTablesAddedAlongside1796490000000,
+  RecordCreationsPerStatement1796500000000,
+  DropStatementSearchIndexes1796501000000,
+  NoteDataWriteOncePerTransaction1796502000000,
   KeepActorTotals1796510000000,
 ];

@@ -10,7 +10,6 @@ import { byParentKey, byTerm, byTimestamps, one, TypeSpec } from '../../read/mod
 import { quantityField } from '../../read/quantity';
 import type { ItemWrites } from '../../registry/item-mutations';
 import { STATEMENT_KINDS } from '../../registry/statement-kinds';
-import { searchVectorIndex } from '../search/search-vector';
 import { orderIndexes } from '../../db/order-index';
 import { Actor } from '../actor/actor.entity';
 import { Assertion } from '../assertion/assertion.entity';
@@ -46,7 +45,6 @@ export function actorStatementKind(k: ActorStatementKind) {
   const noun = typeName.toLowerCase();
 
   @Entity(table)
-  @searchVectorIndex(table)
   @orderIndexes(table, ['category', 'created_at', 'updated_at'])
   @Check('statement_not_blank', trimmedText('statement'))
   @Check('quantity_ordered', QUANTITY_ORDERED)

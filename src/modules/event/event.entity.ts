@@ -7,7 +7,6 @@ import { Quantity } from '../../common/quantity';
 import { Assertion } from '../assertion/assertion.entity';
 import { Actor } from '../actor/actor.entity';
 import { Location } from '../location/location.entity';
-import { searchVectorIndex } from '../search/search-vector';
 import { orderIndexes } from '../../db/order-index';
 
 export enum DatePrecision {
@@ -23,7 +22,6 @@ registerEnumType(DatePrecision, {
 
 @Entity()
 @orderIndexes('event', ['created_at', 'updated_at'])
-@searchVectorIndex('event')
 @Check('title_not_blank', trimmedText('title'))
 // "In August 2024" is stored as 2024-08-01: a month's date is its first day, a year's 1 January.
 @Check(

@@ -7,7 +7,6 @@ import { Quantity } from '../../common/quantity';
 import { Assertion } from '../assertion/assertion.entity';
 import { Actor } from '../actor/actor.entity';
 import { Confidence, ImplicationScope, Likelihood, TimeHorizon } from './judgment-scales';
-import { searchVectorIndex } from '../search/search-vector';
 import { orderIndexes } from '../../db/order-index';
 
 // A source often gives a judgment without its confidence, scope, horizon or the actors it bears on: those stay
@@ -15,7 +14,6 @@ import { orderIndexes } from '../../db/order-index';
 // judgment itself (ICD 203) and is always given.
 @Entity()
 @orderIndexes('implication', ['likelihood', 'confidence', 'as_of', 'created_at', 'updated_at'])
-@searchVectorIndex('implication')
 @Check('statement_not_blank', trimmedText('statement'))
 @Check('quantity_ordered', QUANTITY_ORDERED)
 @Check('quantity_has_value', QUANTITY_HAS_VALUE)

@@ -1,5 +1,6 @@
 import type { DataSource, EntityManager } from 'typeorm';
 import { badUserInput } from '../../common/errors';
+import { logger } from '../../common/logger';
 import { Marking } from '../../common/marking';
 import type { Viewer } from '../../common/viewer';
 import { visibleCondition, type ItemTable } from '../../read/access';
@@ -91,8 +92,20 @@ export interface Translated {
 /** The columns by which a citation names its statement. */
 const CITED = Object.values(STATEMENT_KINDS).map((k) => k.cited);
 
-/** How many rows written to one table make its statistics worth refreshing before the next table is written. */
-const ANALYZE_AFTER = 1000;
+/** How many rows written to one table make the session's cached plans worth forgetting before the next is written. */
+const REPLAN_AFTER = 1000;
+
+/**
+ * Statistics of tables an import grew a lot, refreshed once it committed, in the background (as autovacuum would, later):
+ * reads planned right after (an export of what came) need them. Outside the import's transaction, and skipping a
+ * table another ANALYZE holds, so no import ever waits for it.
+ */
+function refreshStatistics(dataSource: DataSource, tables: string[]) {
+  if (!tables.length) return;
+  void (async () => {
+    for (const table of tables) await dataSource.query(`ANALYZE (SKIP_LOCKED) ${table}`);
+  })().catch((error: unknown) => logger.debug({ err: error }, 'import: statistics not refreshed'));
+}
 
 const sameLinks = (a: string[] | null, b: string[] | undefined) => JSON.stringify(a ?? null) === JSON.stringify(b ?? null);
 
@@ -144,7 +157,7 @@ export async function importFixture(
   const { problems, used } = documentKeys(data);
   if (problems.length) return { ...report, problems };
   try {
-    return await writeTransaction(dataSource, async (em) => {
+    const applied = await writeTransaction(dataSource, async (em) => {
       // Two imports of one document at once would both find it absent and both create it.
       await em.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [`import ${document}`]);
       await options.translated?.prepare?.(em);
@@ -153,6 +166,11 @@ export async function importFixture(
       await options.translated?.record(em);
       return { ...report, applied: true };
     });
+    refreshStatistics(
+      dataSource,
+      applied.counts.filter((c) => c.created >= REPLAN_AFTER).map((c) => c.table),
+    );
+    return applied;
   } catch (error) {
     if (error instanceof Refused) return error.report;
     throw error;
@@ -440,9 +458,10 @@ class DocumentImport {
   private async write(table: ImportTable, plan: TablePlan, versions: Map<string, number>) {
     const counts = this.counts.get(table)!;
     const created = await rows.insertItems(this.em, table, plan.create);
-    // Statistics that still say a table is small give its per-row lookups (the history trigger's, the citations'
-    // checks) plans that scan it: refreshed once many rows came, the citations written next find their rows by key.
-    if (created.size >= ANALYZE_AFTER) await this.em.query(`ANALYZE ${table}`);
+    // The session keeps the plans of per-row lookups (the foreign key checks of the citations written next) that it
+    // chose while this table was small: a scan of it, for every row, once it holds thousands. Forgotten once many rows
+    // came, they are planned again at the table's size. Only this session's plans: no lock, nothing shared.
+    if (created.size >= REPLAN_AFTER) await this.em.query(`DISCARD PLANS`);
     const updated = await rows.updateItems(this.em, table, plan.rewrite);
     counts.created = created.size;
     counts.updated = updated.size;

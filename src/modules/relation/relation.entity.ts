@@ -5,12 +5,10 @@ import { Item, Node } from '../../common/columns';
 import { Assertion } from '../assertion/assertion.entity';
 import { Actor } from '../actor/actor.entity';
 import { ofVocabulary, Vocabulary } from '../vocabulary/vocabularies';
-import { searchVectorIndex } from '../search/search-vector';
 import { orderIndexes } from '../../db/order-index';
 
 @Entity()
 @orderIndexes('actor_relation', ['type', 'valid_from', 'created_at', 'updated_at'])
-@searchVectorIndex('actor_relation')
 @Check('relation_validity_ordered', 'valid_from <= valid_to')
 @Check('relation_distinct_actors', 'from_actor_id <> to_actor_id')
 @ObjectType({
