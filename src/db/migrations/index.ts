@@ -33,6 +33,7 @@ import { TrackDataVersion1796470000000 } from './1796470000000-TrackDataVersion'
 import { RollupActorsAndPublishers1796475000000 } from './1796475000000-RollupActorsAndPublishers';
 import { AddSearchEntries1796480000000 } from './1796480000000-AddSearchEntries';
 import { VersionTablesAddedAlongside1796490000000 } from './1796490000000-VersionTablesAddedAlongside';
+import { CountChangesByAccess1796520000000 } from './1796520000000-CountChangesByAccess';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -69,4 +70,5 @@ export const migrations = [
   RollupActorsAndPublishers1796475000000,
   AddSearchEntries1796480000000,
   VersionTablesAddedAlongside1796490000000,
+  CountChangesByAccess1796520000000,
 ];
