@@ -22,60 +22,74 @@ const STATEMENT_TABLES = ['capability', 'challenge', 'implication', 'event', 'ac
 const IN_STATEMENTS = `IN (${STATEMENT_TABLES.map((t) => `'${t}'`).join(', ')})`;
 const NEW_TABLES = ['change_item', 'change_access', 'change_rollup'];
 
-/** The access key of an entry of change.access ({marking, organisation, audience}), as access_key_id of its columns. */
-const ENTRY_KEY = `CREATE FUNCTION access_entry_key(e jsonb) RETURNS uuid LANGUAGE sql STABLE PARALLEL SAFE
-  RETURN access_key_id((e ->> 'marking')::tlp_marking, e ->> 'organisation', ARRAY(SELECT jsonb_array_elements_text(coalesce(e -> 'audience', '[]'))))`;
+// Written out as expressions, not SQL functions: the trigger evaluates them for every change, and a call of a SQL
+// function that is not inlined costs more than the rest of the trigger.
+/** The access key of entry `e` of change.access ({marking, organisation, audience}): access_key_id of its columns. */
+const entryKey = (e: string) => `md5((${e} ->> 'marking') || '|' || coalesce(${e} ->> 'organisation', '') || '|'
+  || array_to_json((jsonb_populate_record(NULL::change_access_entry, ${e})).audience)::text)::uuid`;
+/** The id of a combination (A, B, P) of keys. */
+const combinationId = (a: string, b: string, p: string) => `md5(${a}::text || '|' || ${b}::text || '|' || ${p}::text)::uuid`;
 
 /** The access_key rows of entries `e` of change.access (from `rows`), added when missing. */
 const addKeys = (rows: string) => `INSERT INTO access_key (id, marking, organisation, audience)
-  SELECT DISTINCT access_entry_key(e), (e ->> 'marking')::tlp_marking, coalesce(e ->> 'organisation', ''),
-    ARRAY(SELECT jsonb_array_elements_text(coalesce(e -> 'audience', '[]')))
+  SELECT DISTINCT ${entryKey('e')}, (e ->> 'marking')::tlp_marking, coalesce(e ->> 'organisation', ''),
+    (jsonb_populate_record(NULL::change_access_entry, e)).audience
   FROM (${rows}) x (e) ON CONFLICT DO NOTHING`;
 
 const COUNT_CHANGE = `CREATE FUNCTION count_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
   DECLARE
-    k_after uuid := access_entry_key(NEW.access -> 0);
-    k_before uuid := access_entry_key(coalesce(NEW.access_before, NEW.access) -> 0);
+    k_after uuid := ${entryKey('NEW.access -> 0')};
+    k_before uuid := ${entryKey('coalesce(NEW.access_before, NEW.access) -> 0')};
     known change_item%ROWTYPE;
+    was_new boolean := FALSE;
     was_known boolean;
     now_key uuid;
     deleted uuid[];
     today uuid[];
     combination uuid;
   BEGIN
-    -- The statement's row lock orders its changes already; this one orders them here too.
-    SELECT * INTO known FROM change_item WHERE item_table = NEW.item_table AND item_id = NEW.item_id FOR UPDATE;
-    was_known := FOUND;
-    deleted := coalesce(known.deleted_keys, '{}');
-    IF NEW.operation = 'delete' THEN
-      now_key := NULL;
-      deleted := access_key_set(deleted || k_after);
-    ELSE
-      now_key := k_after;
+    -- A statement's first change (its creation): nothing to look up. Otherwise its state, locked (the statement's row
+    -- lock orders its changes already).
+    IF NEW.operation = 'create' THEN
+      INSERT INTO change_item (item_table, item_id, current_key, deleted_keys, p_keys) VALUES (NEW.item_table, NEW.item_id, k_after, '{}', ARRAY[k_after])
+        ON CONFLICT DO NOTHING;
+      was_new := FOUND;
     END IF;
-    today := access_key_set(deleted || now_key);
-    IF NOT was_known THEN
-      INSERT INTO change_item (item_table, item_id, current_key, deleted_keys, p_keys) VALUES (NEW.item_table, NEW.item_id, now_key, deleted, today);
-    ELSIF (known.current_key, known.deleted_keys) IS DISTINCT FROM (now_key, deleted) THEN
-      UPDATE change_item SET current_key = now_key, deleted_keys = deleted, p_keys = today WHERE item_table = NEW.item_table AND item_id = NEW.item_id;
-      IF known.p_keys IS DISTINCT FROM today THEN
-        -- Readable today under other keys: its earlier changes move to their new combinations.
-        WITH earlier AS (SELECT (c.at AT TIME ZONE 'UTC')::date AS day, c.topic_id, access_entry_key(c.access -> 0) AS ka,
-              access_entry_key(coalesce(c.access_before, c.access) -> 0) AS kb, count(*) AS n
-            FROM change c WHERE c.item_id = NEW.item_id AND c.item_table = NEW.item_table AND c.id <> NEW.id GROUP BY 1, 2, 3, 4),
-          combinations AS (INSERT INTO change_access (id, a_key, b_key, p_keys)
-            SELECT DISTINCT change_access_id(ka, kb, today), ka, kb, today FROM earlier ON CONFLICT DO NOTHING)
-        INSERT INTO change_rollup (day, item_table, topic_id, access, n)
-          SELECT day, NEW.item_table, topic_id, change_access_id(ka, kb, known.p_keys), -n FROM earlier
-          UNION ALL SELECT day, NEW.item_table, topic_id, change_access_id(ka, kb, today), n FROM earlier;
+    IF was_new THEN
+      today := ARRAY[k_after];
+    ELSE
+      SELECT * INTO known FROM change_item WHERE item_table = NEW.item_table AND item_id = NEW.item_id FOR UPDATE;
+      was_known := FOUND;
+      deleted := coalesce(known.deleted_keys, '{}');
+      IF NEW.operation = 'delete' THEN
+        now_key := NULL;
+        deleted := access_key_set(deleted || k_after);
+      ELSE
+        now_key := k_after;
+      END IF;
+      today := CASE WHEN deleted = '{}' THEN array_remove(ARRAY[now_key], NULL) ELSE access_key_set(deleted || now_key) END;
+      IF NOT was_known THEN
+        INSERT INTO change_item (item_table, item_id, current_key, deleted_keys, p_keys) VALUES (NEW.item_table, NEW.item_id, now_key, deleted, today);
+      ELSIF (known.current_key, known.deleted_keys) IS DISTINCT FROM (now_key, deleted) THEN
+        UPDATE change_item SET current_key = now_key, deleted_keys = deleted, p_keys = today WHERE item_table = NEW.item_table AND item_id = NEW.item_id;
+        IF known.p_keys IS DISTINCT FROM today THEN
+          -- Readable today under other keys: its earlier changes move to their new combinations.
+          WITH earlier AS (SELECT (c.at AT TIME ZONE 'UTC')::date AS day, c.topic_id, ${entryKey('c.access -> 0')} AS ka,
+                ${entryKey('coalesce(c.access_before, c.access) -> 0')} AS kb, count(*) AS n
+              FROM change c WHERE c.item_id = NEW.item_id AND c.item_table = NEW.item_table AND c.id <> NEW.id GROUP BY 1, 2, 3, 4),
+            combinations AS (INSERT INTO change_access (id, a_key, b_key, p_keys)
+              SELECT DISTINCT ${combinationId('ka', 'kb', 'today')}, ka, kb, today FROM earlier ON CONFLICT DO NOTHING)
+          INSERT INTO change_rollup (day, item_table, topic_id, access, n)
+            SELECT day, NEW.item_table, topic_id, ${combinationId('ka', 'kb', 'known.p_keys')}, -n FROM earlier
+            UNION ALL SELECT day, NEW.item_table, topic_id, ${combinationId('ka', 'kb', 'today')}, n FROM earlier;
+        END IF;
       END IF;
     END IF;
-    combination := change_access_id(k_after, k_before, today);
-    IF NOT EXISTS (SELECT 1 FROM change_access WHERE id = combination) THEN
-      -- Every key of P is the A of one of the statement's changes: A and B are all a new combination adds.
-      ${addKeys(`VALUES (NEW.access -> 0), (coalesce(NEW.access_before, NEW.access) -> 0)`)};
-      INSERT INTO change_access (id, a_key, b_key, p_keys) VALUES (combination, k_after, k_before, today) ON CONFLICT DO NOTHING;
-    END IF;
+    combination := ${combinationId('k_after', 'k_before', 'today')};
+    -- One statement: the combination when new, with its keys (every key of P is the A of one of the statement's
+    -- changes, so A and B are all a new combination adds), and the count.
+    WITH added AS (INSERT INTO change_access (id, a_key, b_key, p_keys) VALUES (combination, k_after, k_before, today) ON CONFLICT DO NOTHING RETURNING id),
+      keys AS (${addKeys(`SELECT v.e FROM (VALUES (NEW.access -> 0), (coalesce(NEW.access_before, NEW.access) -> 0)) v (e) WHERE EXISTS (SELECT FROM added)`)})
     INSERT INTO change_rollup (day, item_table, topic_id, access, n) VALUES ((NEW.at AT TIME ZONE 'UTC')::date, NEW.item_table, NEW.topic_id, combination, 1);
     RETURN NULL;
   END $fn$`;
@@ -91,9 +105,7 @@ export class CountChangesByAccess1796520000000 implements MigrationInterface {
     await q(`CREATE TABLE change_access (id uuid PRIMARY KEY, a_key uuid NOT NULL, b_key uuid NOT NULL, p_keys uuid[] NOT NULL)`);
     await q(`CREATE TABLE change_rollup (day date NOT NULL, item_table text NOT NULL, topic_id uuid, access uuid NOT NULL, n bigint NOT NULL)`);
     await q(`CREATE INDEX change_rollup_day ON change_rollup (day) INCLUDE (item_table, topic_id, access, n)`);
-    await q(ENTRY_KEY);
-    await q(`CREATE FUNCTION change_access_id(a uuid, b uuid, p uuid[]) RETURNS uuid LANGUAGE sql IMMUTABLE PARALLEL SAFE
-      RETURN md5(a::text || '|' || b::text || '|' || p::text)::uuid`);
+    await q(`CREATE TYPE change_access_entry AS (marking tlp_marking, organisation text, audience text[])`);
     await q(COUNT_CHANGE);
     await q(`CREATE FUNCTION compact_change_rollup() RETURNS void LANGUAGE sql AS $$
       WITH folded AS (SELECT array_agg(ctid) AS rows FROM change_rollup GROUP BY day, item_table, topic_id, access HAVING count(*) > 1 OR sum(n) = 0),
@@ -109,16 +121,16 @@ export class CountChangesByAccess1796520000000 implements MigrationInterface {
       FROM (${STATEMENT_TABLES.map((t) => `SELECT marking, organisation, audience FROM ${t}`).join(' UNION ')}) x ON CONFLICT DO NOTHING`);
     await q(`INSERT INTO change_item (item_table, item_id, current_key, deleted_keys, p_keys)
       SELECT d.item_table, d.item_id, x.key, d.deleted, access_key_set(d.deleted || x.key)
-      FROM (SELECT item_table, item_id, access_key_set(coalesce(array_agg(access_entry_key(access -> 0)) FILTER (WHERE operation = 'delete'), '{}')) AS deleted
+      FROM (SELECT item_table, item_id, access_key_set(coalesce(array_agg(${entryKey('access -> 0')}) FILTER (WHERE operation = 'delete'), '{}')) AS deleted
         FROM change WHERE item_table ${IN_STATEMENTS} GROUP BY 1, 2) d
       LEFT JOIN (${present.join(' UNION ALL ')}) x ON x.item_table = d.item_table AND x.id = d.item_id`);
-    await q(`WITH g AS (SELECT (c.at AT TIME ZONE 'UTC')::date AS day, c.item_table, c.topic_id, access_entry_key(c.access -> 0) AS ka,
-          access_entry_key(coalesce(c.access_before, c.access) -> 0) AS kb, i.p_keys, count(*) AS n
+    await q(`WITH g AS (SELECT (c.at AT TIME ZONE 'UTC')::date AS day, c.item_table, c.topic_id, ${entryKey('c.access -> 0')} AS ka,
+          ${entryKey('coalesce(c.access_before, c.access) -> 0')} AS kb, i.p_keys, count(*) AS n
         FROM change c JOIN change_item i ON i.item_table = c.item_table AND i.item_id = c.item_id GROUP BY 1, 2, 3, 4, 5, 6),
       combinations AS (INSERT INTO change_access (id, a_key, b_key, p_keys)
-        SELECT DISTINCT change_access_id(ka, kb, p_keys), ka, kb, p_keys FROM g ON CONFLICT DO NOTHING)
+        SELECT DISTINCT ${combinationId('ka', 'kb', 'p_keys')}, ka, kb, p_keys FROM g ON CONFLICT DO NOTHING)
       INSERT INTO change_rollup (day, item_table, topic_id, access, n)
-        SELECT day, item_table, topic_id, change_access_id(ka, kb, p_keys), sum(n) FROM g GROUP BY 1, 2, 3, 4`);
+        SELECT day, item_table, topic_id, ${combinationId('ka', 'kb', 'p_keys')}, sum(n) FROM g GROUP BY 1, 2, 3, 4`);
     await q(`CREATE TRIGGER count_change AFTER INSERT ON change FOR EACH ROW WHEN (NEW.item_table ${IN_STATEMENTS}) EXECUTE FUNCTION count_change()`);
     // Read by timeSeries: its writers move the data version, as every such table's do (TrackDataVersion).
     for (const table of NEW_TABLES) {
@@ -131,6 +143,7 @@ export class CountChangesByAccess1796520000000 implements MigrationInterface {
     const q = (text: string) => queryRunner.query(text);
     await q(`DROP TRIGGER count_change ON change`);
     await q(`DROP TABLE change_rollup, change_access, change_item`);
-    await q(`DROP FUNCTION count_change(), compact_change_rollup(), change_access_id(uuid, uuid, uuid[]), access_entry_key(jsonb)`);
+    await q(`DROP FUNCTION count_change(), compact_change_rollup()`);
+    await q(`DROP TYPE change_access_entry`);
   }
 }
