@@ -3,7 +3,7 @@
 // PostgreSQL, or DATABASE_URL when set; a database that holds the generated topic already is used as it is, so a large
 // one is generated once:
 //   npm run bench:aggregates [-- --size 100000 --runs 50 --sql --served]   (4 statements per actor: 100,000 statements = 25,000 actors;
-//   --served: only as served, no scans)
+//   --served: only as served, no scans; --only CHANGE_DATE: only the cases whose name holds it)
 //   createdb -h 127.0.0.1 -U postgres bench_1m
 //   DATABASE_URL=postgres://postgres@127.0.0.1:5432/bench_1m npm run bench:aggregates -- --size 1000000
 import { parseArgs } from 'node:util';
@@ -23,6 +23,7 @@ const options = parseArgs({
     runs: { type: 'string', default: '50' },
     sql: { type: 'boolean', default: false },
     served: { type: 'boolean', default: false },
+    only: { type: 'string' },
   },
 }).values;
 const RUNS = Number(options.runs);
@@ -87,6 +88,7 @@ benchmark({ EMBEDDED_PG_PORT: '54343', STATEMENT_TIMEOUT_MS: '1800000' }, async 
     time('timeSeries(CHANGE_DATE, DAY, 30 days)', series(TimeField.CHANGE_DATE, Interval.DAY, daysAgo(29), daysAgo(0)));
     time('timeSeries(CHANGE_DATE, MONTH, since 2000)', series(TimeField.CHANGE_DATE, Interval.MONTH, '2000-01-01', daysAgo(0)));
     for (const [name, text, work] of cases) {
+      if (options.only && !name.includes(options.only)) continue;
       for (const path of ['auto', 'scan'] as const) {
         if (path === 'scan' && (options.served || text('scan').text === text('auto').text)) continue;
         const before = statementCount();
