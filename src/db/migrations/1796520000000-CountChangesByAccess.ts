@@ -131,6 +131,7 @@ export class CountChangesByAccess1796520000000 implements MigrationInterface {
         SELECT DISTINCT ${combinationId('ka', 'kb', 'p_keys')}, ka, kb, p_keys FROM g ON CONFLICT DO NOTHING)
       INSERT INTO change_rollup (day, item_table, topic_id, access, n)
         SELECT day, item_table, topic_id, ${combinationId('ka', 'kb', 'p_keys')}, sum(n) FROM g GROUP BY 1, 2, 3, 4`);
+    await q(`ANALYZE change_item, change_access, change_rollup`);
     await q(`CREATE TRIGGER count_change AFTER INSERT ON change FOR EACH ROW WHEN (NEW.item_table ${IN_STATEMENTS}) EXECUTE FUNCTION count_change()`);
     // Read by timeSeries: its writers move the data version, as every such table's do (TrackDataVersion).
     for (const table of NEW_TABLES) {
