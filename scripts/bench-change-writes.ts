@@ -31,15 +31,16 @@ function cpuOf(pid: number): number {
 }
 
 benchmark({ EMBEDDED_PG_PORT: '54351', STATEMENT_TIMEOUT_MS: '600000' }, async (dataSource) => {
-  const [topic] = await dataSource.query(`SELECT id FROM topic ORDER BY slug LIMIT 1`);
-  const [a, b] = await dataSource.query(`SELECT id FROM actor ORDER BY id LIMIT 2`);
-  const [source] = await dataSource.query(`SELECT id FROM source ORDER BY id LIMIT 1`);
+  type Row = { id: string };
+  const [topic] = await dataSource.query<Row[]>(`SELECT id FROM topic ORDER BY slug LIMIT 1`);
+  const [a, b] = await dataSource.query<Row[]>(`SELECT id FROM actor ORDER BY id LIMIT 2`);
+  const [source] = await dataSource.query<Row[]>(`SELECT id FROM source ORDER BY id LIMIT 1`);
   const round = async (withTrigger: boolean) => {
     const runner = dataSource.createQueryRunner();
     try {
       await runner.startTransaction();
       if (!withTrigger) await runner.query(`DROP TRIGGER count_change ON change`);
-      const [{ pid }] = await runner.query(`SELECT pg_backend_pid() AS pid`);
+      const [{ pid }] = (await runner.query(`SELECT pg_backend_pid() AS pid`)) as Array<{ pid: number }>;
       const start = cpuOf(pid);
       for (const [table, cited, insert] of TABLES) {
         await runner.query(
