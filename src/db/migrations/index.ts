@@ -37,6 +37,7 @@ import { RecordCreationsPerStatement1796500000000 } from './1796500000000-Record
 import { DropStatementSearchIndexes1796501000000 } from './1796501000000-DropStatementSearchIndexes';
 import { NoteDataWriteOncePerTransaction1796502000000 } from './1796502000000-NoteDataWriteOncePerTransaction';
 import { KeepActorTotals1796510000000 } from './1796510000000-KeepActorTotals';
+import { CountChangesByAccess1796520000000 } from './1796520000000-CountChangesByAccess';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -77,4 +78,5 @@ export const migrations = [
   DropStatementSearchIndexes1796501000000,
   NoteDataWriteOncePerTransaction1796502000000,
   KeepActorTotals1796510000000,
+  CountChangesByAccess1796520000000,
 ];

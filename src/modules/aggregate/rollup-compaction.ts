@@ -3,8 +3,8 @@ import { isDatabaseUnavailable, unavailableReason } from '../../db/unavailable';
 import { logger } from '../../common/logger';
 
 /**
- * Folds the rollup's delta rows into one row per key, and the actor totals' deltas into the totals, every `intervalMs`,
- * so reads stay short however much is written.
+ * Folds the rollups' delta rows (aggregate_rollup, change_rollup) into one row per key, and the actor totals' deltas
+ * into the totals, every `intervalMs`, so reads stay short however much is written.
  * Any number of instances may do so at once: compaction only deletes rows it saw and inserts their sums, which is
  * safe alongside writers and alongside itself. A failed round (the database away) is logged and the next one runs.
  */
@@ -13,7 +13,7 @@ export function compactRollupEvery(dataSource: DataSource, intervalMs: number): 
   const round = () => {
     if (running) return;
     running = dataSource
-      .query('SELECT compact_aggregate_rollup()')
+      .query('SELECT compact_aggregate_rollup(), compact_change_rollup()')
       .catch((error: unknown) => {
         const why = isDatabaseUnavailable(error) ? `the database is away (${unavailableReason(error)})` : String(error);
         logger.warn(`aggregate rollup: compaction skipped, ${why}`);

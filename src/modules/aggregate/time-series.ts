@@ -9,6 +9,7 @@ import { STATEMENT_KINDS, type StatementKind } from '../../registry/statement-ki
 import { shownTo, visibilityOf } from '../history/change.read';
 import { Interval, TimeField, type AggregateFilter, type TimeBucket } from './aggregate.types';
 import type { AggregatePath } from './distribution';
+import { changeRollupRows } from './change-rollup';
 import { rollupFilters, rollupRows } from './rollup';
 import { allKinds, citationJoin, kindsFor, listed } from './statements';
 
@@ -38,7 +39,7 @@ export interface TimeSeriesArgs {
   to: string;
   kinds?: StatementKind[] | null;
   filter?: AggregateFilter | null;
-  /** From the rollup where it can answer (EVENT_DATE, REPORT_DATE under topic and marking filters), or by a scan. */
+  /** From the rollups where they can answer (EVENT_DATE, REPORT_DATE under topic and marking filters; CHANGE_DATE), or by a scan. */
   path?: AggregatePath;
 }
 
@@ -124,13 +125,21 @@ function counts(q: SqlBuilder, args: TimeSeriesArgs, { u, lo, hi }: Range): { pr
     });
     return { precise: sql`SELECT ${k}.k, count(*)::int AS n FROM (${sql.join(branches, '\nUNION ALL\n')}) ${k} GROUP BY 1` };
   }
-  // CHANGE_DATE: changes of statements as the change feed shows them to the reader, by UTC day.
+  // CHANGE_DATE: changes of statements as the change feed shows them to the reader, by UTC day: counted per day and
+  // combination of access keys (change-rollup.ts), or by a scan of the history.
   for (const name of ['actor', 'markingAtMost', 'occurredFrom', 'occurredTo'] as const) {
     if (args.filter?.[name] != null) throw badUserInput(`filter.${name}`, 'CHANGE_DATE is filtered by topic and kinds only');
   }
   const kinds = kindsFor(args.of, allKinds, args.kinds);
   const [c, v] = [q.alias(), q.alias()];
   const tables = kinds.map((kind) => STATEMENT_KINDS[kind].table);
+  if (args.path !== 'scan') {
+    const r = q.alias();
+    return {
+      precise: sql`SELECT date_trunc(${u}, ${r}.day::timestamp) AS k, sum(${r}.n)::int AS n FROM (${changeRollupRows(q, tables, lo, hi, args.filter?.topic)}) ${r}
+        GROUP BY 1`,
+    };
+  }
   const conditions = [
     sql`${c}.item_table = ANY(${sql.value(tables, 'text[]')})`,
     sql`${c}.at >= (${lo} AT TIME ZONE 'UTC') AND ${c}.at < (${hi} AT TIME ZONE 'UTC')`,
