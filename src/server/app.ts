@@ -31,6 +31,7 @@ import { compressResponses } from './compression';
 import { useAsOneLayer } from './chain';
 import { jsonBody } from './json-body';
 import { staticHeaders } from './static-headers';
+import { currentWorker } from '../cluster/worker';
 import { corsMiddleware } from './cors';
 import { refuseDeepJson } from './json-depth';
 import { legacyJsonStatus } from './legacy-json-status';
@@ -153,7 +154,9 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  // Answered from the monitor's latest check, made on its own connection: instant, and true under load.
+  // Answered from the monitor's latest check, made on its own connection: instant, and true under load. With
+  // WORKERS=n, it names the worker that answered.
+  const worker = currentWorker();
   app.get('/readyz', (_req, res) => {
     const database = monitor.health;
     const ready = database.status === 'up';
@@ -162,6 +165,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
       status: ready ? 'ready' : 'database unreachable',
       database,
       scheduler: health.scheduler?.() ?? { status: 'off' },
+      ...(worker ? { worker } : {}),
     });
   });
   const jwt = config.JWT_JWKS_URL
