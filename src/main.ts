@@ -99,8 +99,11 @@ async function main() {
     process.exit(0);
   };
   // A failed stop reaches the process guard, which logs it.
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  // Once, whichever signal comes first: a worker of WORKERS=n gets the terminal's SIGINT and its primary's SIGTERM.
+  let stopping: Promise<void> | undefined;
+  const stopOnce = () => void (stopping ??= shutdown());
+  process.once('SIGINT', stopOnce);
+  process.once('SIGTERM', stopOnce);
 }
 
 main().catch((error) => {

@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import express, { type RequestHandler } from 'express';
+import { currentRequest, runInRequestScope } from '../common/request-scope';
 
 /** The types body-parser would read as UTF-8 JSON with nothing to convert. */
 const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8']);
@@ -33,12 +33,15 @@ export function jsonBody(limit: number): RequestHandler {
     const chunks: Buffer[] = [];
     let received = 0;
     let settled = false;
-    // In the request's async context (raw-body binds its callback too): the stream's events come from the socket's.
-    const resume = AsyncLocalStorage.snapshot();
+    // Back in the request's scope (the stream's events come from the socket's): the only async context a request has
+    // this early. Binding a generic AsyncResource instead (as raw-body does) cost a tenth of a small request.
+    const scope = currentRequest();
     const finish = (error?: Error) => {
       if (settled) return;
       settled = true;
-      resume(() => next(error ?? parsed()));
+      const go = () => next(error ?? parsed());
+      if (scope) runInRequestScope(scope, go);
+      else go();
     };
     const parsed = (): Error | undefined => {
       if (received !== length) return badBody(400, 'request.size.invalid', 'request size did not match content length');

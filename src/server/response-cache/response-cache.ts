@@ -77,11 +77,16 @@ export function createResponseCache(dataSource: DataSource, options: ResponseCac
   // This process's entries are keyed by their parts as text; Redis's by a digest of them, under the prefix and version.
   const sharedKey = (key: Key) => `${options.prefix}:${key.version}:${entryKey([options.fingerprint, key.local])}`;
 
-  const lookup = async (key: Key) => {
-    await keeping.get(key.local);
+  // A hit in this process is answered without waiting on a promise.
+  const lookup = (key: Key): Entry | undefined | Promise<Entry | undefined> => {
+    const pending = keeping.get(key.local);
+    if (pending) return pending.then(() => lookup(key));
     const found = local.get(key.local);
     if (found || !shared) return found && decoded(found);
-    const remote = await shared.get(sharedKey(key));
+    return lookupShared(shared, key);
+  };
+  const lookupShared = async (store: SharedStore, key: Key) => {
+    const remote = await store.get(sharedKey(key));
     // Redis may hold anything under the key: what is not an entry this cache wrote is a miss.
     const entry = remote && decoded(remote);
     if (entry) local.set(key.local, remote);
@@ -140,7 +145,8 @@ export function createResponseCache(dataSource: DataSource, options: ResponseCac
     const parts = JSON.stringify([version, databaseId, operation.digest, body.variables ?? null, req.headers.accept ?? '', identity]);
     const key: Key = { version, local: parts };
     const scope = currentRequest();
-    const entry = await lookup(key);
+    const found = lookup(key);
+    const entry = found instanceof Promise ? await found : found;
     if (entry) {
       cacheLookups.inc({ cache: 'response', result: 'hit' });
       // Sent by hash alone, the query was found by its hash too.
