@@ -60,5 +60,4 @@ export function dataSourceOptions(url: string, timeouts: DatabaseTimeouts = data
   };
 }
 
-export const createDataSource = (url: string, timeouts?: DatabaseTimeouts, poolMax?: number) =>
-  new DataSource(dataSourceOptions(url, timeouts, poolMax));
+export const createDataSource = (url: string, timeouts?: DatabaseTimeouts, poolMax?: number) => new DataSource(dataSourceOptions(url, timeouts, poolMax));

@@ -12,7 +12,7 @@ export function chain(...handlers: RequestHandler[]): RequestHandler {
       if (error || index === handlers.length) return done(error);
       const handler = handlers[index++];
       try {
-        const result = handler(req, res, next) as unknown;
+        const result: unknown = handler(req, res, next);
         if (typeof (result as Promise<unknown> | undefined)?.then === 'function') {
           (result as Promise<unknown>).then(undefined, (rejected: unknown) => next(rejected || new Error('Rejected promise')));
         }

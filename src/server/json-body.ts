@@ -4,7 +4,7 @@ import { currentRequest, runInRequestScope } from '../common/request-scope';
 /** The types body-parser would read as UTF-8 JSON with nothing to convert. */
 const PLAIN_JSON = new Set(['application/json', 'application/json; charset=utf-8', 'application/json;charset=utf-8']);
 /** body-parser's strict mode: a JSON body is an object or an array. */
-const OBJECT_OR_ARRAY = /^[\x20\x09\x0a\x0d]*[{[]/;
+const OBJECT_OR_ARRAY = /^[ \t\n\r]*[{[]/;
 
 const badBody = (status: number, type: string, message: string) => Object.assign(new Error(message), { status, type, expose: true });
 
@@ -49,7 +49,7 @@ export function jsonBody(limit: number): RequestHandler {
       if (text.charCodeAt(0) === 0xfeff) text = text.slice(1); // a byte order mark, which body-parser's decoder drops too
       if (!OBJECT_OR_ARRAY.test(text)) return badBody(400, 'entity.parse.failed', 'Unexpected token');
       try {
-        req.body = JSON.parse(text);
+        req.body = JSON.parse(text) as unknown;
       } catch (error) {
         return badBody(400, 'entity.parse.failed', (error as Error).message);
       }

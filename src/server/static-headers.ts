@@ -20,11 +20,12 @@ export function staticHeaders(middleware: RequestHandler): RequestHandler {
     },
   };
   let passed = false;
+  let failed: unknown;
   void middleware({ headers: {} } as Request, recorder as unknown as Response, (error?: unknown) => {
-    if (error) throw error;
-    passed = true;
+    failed = error;
+    passed = !error;
   });
-  if (!passed) throw new Error('staticHeaders: the middleware did not pass the request on at once');
+  if (!passed) throw new Error('staticHeaders: the middleware did not pass the request on at once', { cause: failed });
   return (_req, res, next) => {
     for (const name of removed) res.removeHeader(name);
     for (const [name, value] of set) res.setHeader(name, value);
