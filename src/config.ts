@@ -39,6 +39,10 @@ const schema = z.object({
     .string()
     .regex(/^postgres(ql)?:\/\//, 'must be a postgres:// or postgresql:// URL')
     .optional(),
+  /** Processes serving the port (node:cluster); more than one needs DATABASE_URL (see src/cluster). */
+  WORKERS: z.coerce.number().int().min(1).max(64).default(1),
+  /** Connections of each process's query pool; the monitor and the listener take one each, the scheduler (pg-boss) 4. */
+  DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
   EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Requests without credentials: `read` lets them read TLP:CLEAR items, `off` refuses them. */
@@ -165,6 +169,11 @@ const checked = schema
   .refine((c) => !c.JWT_JWKS_URL || (c.JWT_ISSUER && c.JWT_AUDIENCE), {
     message: 'JWT_JWKS_URL needs JWT_ISSUER and JWT_AUDIENCE',
     path: ['JWT_JWKS_URL'],
+  })
+  // The embedded PostgreSQL belongs to one process: workers that each started it would fight over its folder.
+  .refine((c) => c.WORKERS === 1 || c.DATABASE_URL, {
+    message: 'more than one worker needs DATABASE_URL (the embedded PostgreSQL serves a single process)',
+    path: ['WORKERS'],
   })
   // The server's statement timeout must answer first: the client's is for a server that does not answer at all.
   .refine((c) => c.DATABASE_QUERY_TIMEOUT_MS === undefined || c.DATABASE_QUERY_TIMEOUT_MS > c.STATEMENT_TIMEOUT_MS, {

@@ -1,4 +1,5 @@
 import 'reflect-metadata';
+import cluster from 'node:cluster';
 import { join } from 'node:path';
 import { ConfigError, loadConfig } from './config';
 import { openDatabase } from './db/database';
@@ -7,6 +8,7 @@ import { DatabaseStartError } from './db/start-errors';
 import { installProcessGuard } from './process-guard';
 import { logger } from './common/logger';
 import { modeSummary } from './server/mode';
+import { currentWorker, signalReady } from './cluster/worker';
 
 export const FIXTURE_DIR = join(__dirname, '..', 'fixtures', 'seed');
 /** How long a stop waits for requests in flight. */
@@ -28,6 +30,10 @@ async function main() {
   installProcessGuard();
   const config = loadConfig();
   logger.level = config.LOG_LEVEL;
+  if (config.WORKERS > 1 && cluster.isPrimary) {
+    const { runPrimary } = require('./cluster/primary') as typeof import('./cluster/primary');
+    return runPrimary(config);
+  }
   // An embedded PostgreSQL starts in processes of its own (initdb first, on a first start): once they run, the rest of
   // the service loads meanwhile.
   let embeddedStarting = () => {};
@@ -70,8 +76,11 @@ async function main() {
     }
     const ms = Number(process.hrtime.bigint() - started) / 1e6;
     const where = config.DATABASE_URL ? 'external PostgreSQL' : `embedded PostgreSQL in ${config.EMBEDDED_PG_DIR}`;
-    logger.info(`Dossier ready in ${ms.toFixed(0)} ms at http://${config.HOST}:${config.PORT} (GraphQL at /graphql, ${where})`);
+    const worker = currentWorker();
+    if (worker) logger.info(`worker ${worker.index} (pid ${worker.pid}) ready in ${ms.toFixed(0)} ms`);
+    else logger.info(`Dossier ready in ${ms.toFixed(0)} ms at http://${config.HOST}:${config.PORT} (GraphQL at /graphql, ${where})`);
     logger.info(`Dossier mode: ${modeSummary(config)}`);
+    signalReady();
   });
   const webSockets = attach(server);
   const shutdown = async () => {
@@ -90,8 +99,11 @@ async function main() {
     process.exit(0);
   };
   // A failed stop reaches the process guard, which logs it.
-  process.once('SIGINT', () => void shutdown());
-  process.once('SIGTERM', () => void shutdown());
+  // Once, whichever signal comes first: a worker of WORKERS=n gets the terminal's SIGINT and its primary's SIGTERM.
+  let stopping: Promise<void> | undefined;
+  const stopOnce = () => void (stopping ??= shutdown());
+  process.once('SIGINT', stopOnce);
+  process.once('SIGTERM', stopOnce);
 }
 
 main().catch((error) => {

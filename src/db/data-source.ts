@@ -42,11 +42,12 @@ export const poolSettings = (timeouts: DatabaseTimeouts) => ({
   options: '-c jit=off -c parallel_setup_cost=10000',
 });
 
-export function dataSourceOptions(url: string, timeouts: DatabaseTimeouts = databaseTimeouts(loadConfig({}))): DataSourceOptions {
+/** `poolMax`: connections of the query pool (DB_POOL_MAX; node-postgres's default 10 when not given). */
+export function dataSourceOptions(url: string, timeouts: DatabaseTimeouts = databaseTimeouts(loadConfig({})), poolMax?: number): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    extra: poolSettings(timeouts),
+    extra: { ...poolSettings(timeouts), ...(poolMax ? { max: poolMax } : {}) },
     entities,
     migrations,
     // Sets who makes each change, and why, for the history (modules/history).
@@ -59,4 +60,4 @@ export function dataSourceOptions(url: string, timeouts: DatabaseTimeouts = data
   };
 }
 
-export const createDataSource = (url: string, timeouts?: DatabaseTimeouts) => new DataSource(dataSourceOptions(url, timeouts));
+export const createDataSource = (url: string, timeouts?: DatabaseTimeouts, poolMax?: number) => new DataSource(dataSourceOptions(url, timeouts, poolMax));

@@ -28,6 +28,10 @@ import type { Context } from './context';
 import { formatError, jsonBodyErrors } from './errors';
 import { graphiqlRoute } from './graphiql';
 import { compressResponses } from './compression';
+import { useAsOneLayer } from './chain';
+import { jsonBody } from './json-body';
+import { staticHeaders } from './static-headers';
+import { currentWorker } from '../cluster/worker';
 import { corsMiddleware } from './cors';
 import { refuseDeepJson } from './json-depth';
 import { legacyJsonStatus } from './legacy-json-status';
@@ -147,13 +151,15 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
   if (cors) app.use(cors);
   // Security headers everywhere; the GraphiQL page needs its inline script, the API answers with JSON only. Pages of
   // other origins may load the API's answers only when CORS_ORIGINS lets them.
-  app.use(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: cors ? 'cross-origin' : 'same-origin' } }));
+  app.use(staticHeaders(helmet({ contentSecurityPolicy: false, crossOriginResourcePolicy: { policy: cors ? 'cross-origin' : 'same-origin' } })));
   if (graphiqlOn(config)) app.get('/', graphiqlRoute(OPERATIONS_DIR));
   app.get('/metrics', metricsRoute(config.METRICS_TOKEN));
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok' });
   });
-  // Answered from the monitor's latest check, made on its own connection: instant, and true under load.
+  // Answered from the monitor's latest check, made on its own connection: instant, and true under load. With
+  // WORKERS=n, it names the worker that answered.
+  const worker = currentWorker();
   app.get('/readyz', (_req, res) => {
     const database = monitor.health;
     const ready = database.status === 'up';
@@ -162,6 +168,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
       status: ready ? 'ready' : 'database unreachable',
       database,
       scheduler: health.scheduler?.() ?? { status: 'off' },
+      ...(worker ? { worker } : {}),
     });
   });
   const jwt = config.JWT_JWKS_URL
@@ -183,14 +190,15 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     redisUrl: config.REDIS_URL,
     keyPrefix: config.RATE_LIMIT_PREFIX,
   });
-  app.use(
+  useAsOneLayer(
+    app,
     '/graphql',
-    helmet.contentSecurityPolicy({ directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }),
+    staticHeaders(helmet.contentSecurityPolicy({ directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } })),
     noStore,
     failFastWhileDown(monitor),
     identify(dataSource, { anonymous: config.ANONYMOUS, jwt }, rateLimiter.refusedCredentials),
     rateLimiter.middleware,
-    express.json({ limit: config.MAX_BODY_BYTES }),
+    jsonBody(config.MAX_BODY_BYTES),
     refuseDeepJson,
     ...(allowList ? [allowListGuard(allowList)] : []),
     ...(responseCache ? [responseCache.middleware] : []),

@@ -43,6 +43,21 @@ export function queryNestsDeeperThan(text: unknown, max: number): boolean {
   return false;
 }
 
+/** Query texts already found shallow enough: a repeated query is not lexed again on every request. */
+const shallowTexts = new Set<string>();
+const MAX_REMEMBERED = 500;
+const MAX_REMEMBERED_TEXT = 16_384;
+
+function queryTooDeep(text: unknown): boolean {
+  if (typeof text === 'string' && shallowTexts.has(text)) return false;
+  if (queryNestsDeeperThan(text, MAX_JSON_DEPTH)) return true;
+  if (typeof text === 'string' && text.length <= MAX_REMEMBERED_TEXT) {
+    if (shallowTexts.size >= MAX_REMEMBERED) shallowTexts.clear();
+    shallowTexts.add(text);
+  }
+  return false;
+}
+
 const queriesOf = (request: unknown): unknown[] =>
   (Array.isArray(request) ? request : [request]).map((r) => (r !== null && typeof r === 'object' ? (r as { query?: unknown }).query : undefined));
 
@@ -73,7 +88,7 @@ export const refuseDeepJson: RequestHandler = (req, res, next) => {
       errors: [{ message: `The request nests arrays and objects deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: ErrorCode.BAD_REQUEST } }],
     });
   }
-  if (queries.some((q) => queryNestsDeeperThan(q, MAX_JSON_DEPTH))) {
+  if (queries.some(queryTooDeep)) {
     return void res.status(400).json({
       errors: [
         { message: `The query nests braces, parentheses or brackets deeper than ${MAX_JSON_DEPTH} levels`, extensions: { code: ErrorCode.BAD_REQUEST } },

@@ -6,6 +6,7 @@ import { ErrorCode } from '../common/errors';
 import { cacheLookups, metrics, samplePool, sampleSubscriptions } from '../common/metrics';
 import { currentRequest } from '../common/request-scope';
 import type { Context } from './context';
+import { clusterMetrics, currentWorker, shareMetrics } from '../cluster/worker';
 
 const LOOPBACK = new Set(['127.0.0.1', '::1', '::ffff:127.0.0.1']);
 
@@ -20,6 +21,9 @@ const sameSecret = (given: string, expected: string) => {
  * comes from the proxy's loopback address but from anywhere beyond it. Anyone else gets 403.
  */
 export function metricsRoute(token: string | undefined): RequestHandler {
+  // Among the workers of WORKERS=n, any one answers for all: the primary sums what each counted.
+  const worker = currentWorker();
+  if (worker) shareMetrics(metrics);
   return async (req, res) => {
     const allowed = token
       ? sameSecret(req.get('authorization') ?? '', `Bearer ${token}`)
@@ -31,7 +35,7 @@ export function metricsRoute(token: string | undefined): RequestHandler {
       return;
     }
     res.setHeader('Content-Type', metrics.contentType);
-    res.send(await metrics.metrics());
+    res.send(worker ? await clusterMetrics() : await metrics.metrics());
   };
 }
 

@@ -1,6 +1,7 @@
 import type { Request, RequestHandler, Response } from 'express';
 import type Redis from 'ioredis';
-import { RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { RateLimiterCluster, RateLimiterMemory, RateLimiterRedis, RateLimiterRes, type RateLimiterAbstract } from 'rate-limiter-flexible';
+import { currentWorker } from '../cluster/worker';
 import { ErrorCode } from '../common/errors';
 import { rateLimitRefusals } from '../common/metrics';
 import type { Viewer } from '../common/viewer';
@@ -26,12 +27,15 @@ export interface RateLimiter {
   close: () => Promise<void>;
 }
 
+/** How long a worker waits for its primary's count before the request fails. */
+const CLUSTER_TIMEOUT_MS = 2_000;
+
 /** Refused credentials a client address may send per window, before it is told to wait. */
 const REFUSED_CREDENTIALS_PER_WINDOW = 20;
 
 /**
- * Requests per identity (per client address for anonymous requests), counted with rate-limiter-flexible: in memory,
- * or in Redis when REDIS_URL is set so all instances share the counts. Should Redis fail, each instance falls back to
+ * Requests per identity (per client address for anonymous requests), counted with rate-limiter-flexible: in memory
+ * (of the primary, for the workers of WORKERS=n), or in Redis when REDIS_URL is set so all instances share the counts. Should Redis fail, each instance falls back to
  * counting in memory rather than letting everything through.
  */
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
@@ -48,6 +52,10 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     redis.on('error', () => undefined); // reported by the insurance limiter taking over
     limiter = new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) });
     refused = new RateLimiterRedis({ ...failures, storeClient: redis, insuranceLimiter: new RateLimiterMemory(failures) });
+  } else if (currentWorker()) {
+    // The workers of WORKERS=n count together, in memory of their primary: n workers do not make n budgets.
+    limiter = new RateLimiterCluster({ ...base, timeoutMs: CLUSTER_TIMEOUT_MS });
+    refused = new RateLimiterCluster({ ...failures, timeoutMs: CLUSTER_TIMEOUT_MS });
   }
   const tooMany = (res: Response, rejection: RateLimiterRes, message: string) => {
     const seconds = Math.ceil(rejection.msBeforeNext / 1000);

@@ -1,10 +1,23 @@
 import { createHash } from 'node:crypto';
-import { Kind, OperationTypeNode, parse, print, type OperationDefinitionNode } from 'graphql';
+import {
+  Kind,
+  OperationTypeNode,
+  parse,
+  print,
+  type DocumentNode,
+  type FragmentDefinitionNode,
+  type OperationDefinitionNode,
+  type SelectionSetNode,
+} from 'graphql';
 
 /** A query the cache may answer: its document printed without comments and spacing, and the operation's name. */
 export interface CachedOperation {
   document: string;
   name: string | null;
+  /** False when every root field is a meta-field (`__typename`, `__schema`, `__type`): the answer reads no row. */
+  readsData: boolean;
+  /** The digest of the document and the name, computed once: part of every key of the operation's answers. */
+  digest: string;
 }
 
 export interface GraphQLBody {
@@ -63,11 +76,42 @@ export class Operations {
       // An empty name is a name no operation has (Apollo refuses it), not "the only one".
       const chosen = operationName !== null ? operations.find((o) => o.name?.value === operationName) : operations.length === 1 ? operations[0] : undefined;
       if (!chosen || chosen.operation !== OperationTypeNode.QUERY) return null;
-      return { document: print(document), name: chosen.name?.value ?? null };
+      const printed = print(document);
+      const name = chosen.name?.value ?? null;
+      return { document: printed, name, readsData: readsData(document, chosen.selectionSet), digest: entryKey([printed, name]) };
     } catch {
       return null;
     }
   }
+}
+
+const META_FIELDS = new Set(['__typename', '__schema', '__type']);
+
+/**
+ * Whether a selection at the root asks for a field other than a meta-field, through fragments too. The meta-fields
+ * answer from the schema alone, which the cache's fingerprint covers: such an answer depends on no data version.
+ */
+function readsData(document: DocumentNode, root: SelectionSetNode): boolean {
+  const fragments = new Map<string, FragmentDefinitionNode>();
+  for (const d of document.definitions) if (d.kind === Kind.FRAGMENT_DEFINITION) fragments.set(d.name.value, d);
+  const seen = new Set<string>();
+  const pending = [root];
+  for (let set = pending.pop(); set; set = pending.pop()) {
+    for (const selection of set.selections) {
+      if (selection.kind === Kind.FIELD) {
+        if (!META_FIELDS.has(selection.name.value)) return true;
+      } else if (selection.kind === Kind.INLINE_FRAGMENT) {
+        pending.push(selection.selectionSet);
+      } else if (!seen.has(selection.name.value)) {
+        seen.add(selection.name.value);
+        const fragment = fragments.get(selection.name.value);
+        // A spread of no fragment is Apollo's error to answer (never kept); counted as data here to stay on the safe side.
+        if (!fragment) return true;
+        pending.push(fragment.selectionSet);
+      }
+    }
+  }
+  return false;
 }
 
 /** The persisted-query hash of the extensions: undefined without one, null for extensions the cache does not know. */
