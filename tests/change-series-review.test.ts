@@ -45,66 +45,56 @@ beforeAll(async () => {
 });
 afterAll(() => server.close());
 
-// FAILS: count_change inserts the change's combination of keys (change_access, and access_key) with ON CONFLICT DO
-// NOTHING inside the writing transaction, so a writer whose marking is new waits for any other open transaction
-// that wrote the same new marking first, and two such writers in opposite order deadlock. Before the rollup both
-// transactions commit. A fix needs the combinations written outside the writers' transactions (or at commit, sorted).
-test.failing(
-  'two transactions writing two new markings in opposite order both commit (no deadlock)',
-  async () => {
-    const tag = `${Date.now()}`;
-    const [u1, u2] = [
-      [`org-a/u1`, `x1-${tag}`],
-      [`org-b/u2`, `x2-${tag}`],
-    ];
-    const [first, second] = [server.dataSource.createQueryRunner(), server.dataSource.createQueryRunner()];
-    try {
-      await first.startTransaction();
-      await second.startTransaction();
-      await redCapability((t, v) => first.query(t, v), u1);
-      await redCapability((t, v) => second.query(t, v), u2);
-      const a = redCapability((t, v) => first.query(t, v), u2);
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      const b = redCapability((t, v) => second.query(t, v), u1);
-      const outcome = await Promise.allSettled([a, b]);
-      expect(outcome.map((o) => (o.status === 'rejected' ? String((o.reason as Error).message) : 'written'))).toEqual(['written', 'written']);
-      await first.commitTransaction();
-      await second.commitTransaction();
-    } finally {
-      for (const r of [first, second]) {
-        if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
-        await r.release();
-      }
+// count_change added the change's combination of keys (change_access, access_key) with ON CONFLICT DO NOTHING inside
+// the writing transaction: a writer of a new marking waited for any open transaction that wrote it first, and two
+// such writers in opposite order deadlocked (on d15f6e4 both commit). Now change_access and change_key, not unique.
+test('two transactions writing two new markings in opposite order both commit (no deadlock)', async () => {
+  const tag = `${Date.now()}`;
+  const [u1, u2] = [
+    [`org-a/u1`, `x1-${tag}`],
+    [`org-b/u2`, `x2-${tag}`],
+  ];
+  const [first, second] = [server.dataSource.createQueryRunner(), server.dataSource.createQueryRunner()];
+  try {
+    await first.startTransaction();
+    await second.startTransaction();
+    await redCapability((t, v) => first.query(t, v), u1);
+    await redCapability((t, v) => second.query(t, v), u2);
+    const a = redCapability((t, v) => first.query(t, v), u2);
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const b = redCapability((t, v) => second.query(t, v), u1);
+    const outcome = await Promise.allSettled([a, b]);
+    expect(outcome.map((o) => (o.status === 'rejected' ? String((o.reason as Error).message) : 'written'))).toEqual(['written', 'written']);
+    await first.commitTransaction();
+    await second.commitTransaction();
+  } finally {
+    for (const r of [first, second]) {
+      if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
+      await r.release();
     }
-    await expectServedEqualsScan('after two writers');
-  },
-  120_000,
-);
+  }
+  await expectServedEqualsScan('after two writers');
+}, 120_000);
 
-// FAILS for the same cause: an open transaction (an import, say) that wrote a marking first holds up every other
-// writer of that marking until it ends.
-test.failing(
-  'a writer does not wait for another open transaction that wrote the same new marking',
-  async () => {
-    const audience = [`org-a/u1`, `held-${Date.now()}`];
-    const [holder, other] = [server.dataSource.createQueryRunner(), server.dataSource.createQueryRunner()];
-    try {
-      await holder.startTransaction();
-      await redCapability((t, v) => holder.query(t, v), audience);
-      await other.startTransaction();
-      await other.query(`SET LOCAL lock_timeout = '3s'`);
-      await expect(redCapability((t, v) => other.query(t, v), audience)).resolves.toBeDefined();
-      await other.commitTransaction();
-      await holder.commitTransaction();
-    } finally {
-      for (const r of [holder, other]) {
-        if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
-        await r.release();
-      }
+// An open transaction (an import, say) that wrote a new marking first no longer holds up other writers of it.
+test('a writer does not wait for another open transaction that wrote the same new marking', async () => {
+  const audience = [`org-a/u1`, `held-${Date.now()}`];
+  const [holder, other] = [server.dataSource.createQueryRunner(), server.dataSource.createQueryRunner()];
+  try {
+    await holder.startTransaction();
+    await redCapability((t, v) => holder.query(t, v), audience);
+    await other.startTransaction();
+    await other.query(`SET LOCAL lock_timeout = '3s'`);
+    await expect(redCapability((t, v) => other.query(t, v), audience)).resolves.toBeDefined();
+    await other.commitTransaction();
+    await holder.commitTransaction();
+  } finally {
+    for (const r of [holder, other]) {
+      if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
+      await r.release();
     }
-  },
-  60_000,
-);
+  }
+}, 60_000);
 
 test('a hidden change is counted for no reader it is hidden from, and the series stays the scan', async () => {
   const [{ id }] = await q(
