@@ -115,6 +115,30 @@ test('a hidden change is counted for no reader it is hidden from, and the series
   await expectServedEqualsScan('deleted as RED');
 }, 300_000);
 
+test('changes rolled back to a savepoint, between re-marks of one statement in one transaction, are not counted', async () => {
+  const [{ id }] = await q(
+    `INSERT INTO capability (id, topic_id, actor_id, category, statement, marking) VALUES (gen_random_uuid(),
+      (SELECT id FROM topic WHERE slug = $1), (SELECT id FROM actor WHERE name = 'change review actor'), 'TACTICS', 's', 'GREEN') RETURNING id`,
+    [TOPIC],
+  );
+  const runner = server.dataSource.createQueryRunner();
+  try {
+    await runner.startTransaction();
+    await runner.query(`UPDATE capability SET marking = 'RED', audience = '{org-a/u1}' WHERE id = $1`, [id]);
+    await runner.query(`SAVEPOINT s`);
+    await runner.query(`UPDATE capability SET marking = 'CLEAR', audience = '{}' WHERE id = $1`, [id]);
+    await runner.query(`DELETE FROM capability WHERE id = $1`, [id]);
+    await runner.query(`ROLLBACK TO SAVEPOINT s`);
+    await runner.query(`UPDATE capability SET marking = 'AMBER_STRICT', organisation = 'org-a', audience = '{}' WHERE id = $1`, [id]);
+    await runner.commitTransaction();
+  } finally {
+    await runner.release();
+  }
+  await expectServedEqualsScan('after a savepoint rolled back');
+  await q(`SELECT compact_change_rollup()`);
+  await expectServedEqualsScan('after a savepoint rolled back, folded');
+}, 300_000);
+
 test('bad CHANGE_DATE input is a coded error, not a 500', async () => {
   const cases = [
     `{ timeSeries(of: CHANGE_DATE, interval: DAY, from: "2026-13-01", to: "2026-12-01") { start count } }`,
