@@ -15,12 +15,15 @@
 // that statement's own history (index change_of_item). Nothing deletes from change (it is append-only).
 //
 // Like aggregate_rollup, change_rollup takes delta rows only, so writers never wait on a hot count, and
-// `compact_change_rollup()` sums them up now and then (readers sum whatever rows there are).
+// `compact_change_rollup()` sums them up now and then (readers sum whatever rows there are). Combinations and their
+// keys (change_key) have no unique index either: a writer adds one it cannot see yet, so it never waits on another
+// open transaction that added it too (or deadlocks with one, adding two in the other order). A duplicate is
+// harmless: readers only list the ids shown.
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 const STATEMENT_TABLES = ['capability', 'challenge', 'implication', 'event', 'actor_relation'];
 const IN_STATEMENTS = `IN (${STATEMENT_TABLES.map((t) => `'${t}'`).join(', ')})`;
-const NEW_TABLES = ['change_item', 'change_access', 'change_rollup'];
+const NEW_TABLES = ['change_item', 'change_access', 'change_key', 'change_rollup'];
 
 // Written out as expressions, not SQL functions: the trigger evaluates them for every change, and a call of a SQL
 // function that is not inlined costs more than the rest of the trigger.
@@ -30,11 +33,14 @@ const entryKey = (e: string) => `md5((${e} ->> 'marking') || '|' || coalesce(${e
 /** The id of a combination (A, B, P) of keys. */
 const combinationId = (a: string, b: string, p: string) => `md5(${a}::text || '|' || ${b}::text || '|' || ${p}::text)::uuid`;
 
-/** The access_key rows of entries `e` of change.access (from `rows`), added when missing. */
-const addKeys = (rows: string) => `INSERT INTO access_key (id, marking, organisation, audience)
-  SELECT DISTINCT ${entryKey('e')}, (e ->> 'marking')::tlp_marking, coalesce(e ->> 'organisation', ''),
-    (jsonb_populate_record(NULL::change_access_entry, e)).audience
-  FROM (${rows}) x (e) ON CONFLICT DO NOTHING`;
+/** The change_key rows of entries `e` of change.access (from `rows`), added when none is seen. */
+const addKeys = (rows: string) => `INSERT INTO change_key (id, marking, organisation, audience)
+  SELECT * FROM (SELECT DISTINCT ${entryKey('e')} AS id, (e ->> 'marking')::tlp_marking, coalesce(e ->> 'organisation', ''),
+    (jsonb_populate_record(NULL::change_access_entry, e)).audience FROM (${rows}) x (e)) k
+  WHERE NOT EXISTS (SELECT FROM change_key o WHERE o.id = k.id)`;
+/** Combinations (id, a_key, b_key, p_keys) of `rows` added to change_access when none is seen. */
+const addCombinations = (rows: string) => `INSERT INTO change_access (id, a_key, b_key, p_keys)
+  SELECT * FROM (${rows}) n (id, a_key, b_key, p_keys) WHERE NOT EXISTS (SELECT FROM change_access o WHERE o.id = n.id)`;
 
 const COUNT_CHANGE = `CREATE FUNCTION count_change() RETURNS trigger LANGUAGE plpgsql AS $fn$
   DECLARE
@@ -77,8 +83,7 @@ const COUNT_CHANGE = `CREATE FUNCTION count_change() RETURNS trigger LANGUAGE pl
           WITH earlier AS (SELECT (c.at AT TIME ZONE 'UTC')::date AS day, c.topic_id, ${entryKey('c.access -> 0')} AS ka,
                 ${entryKey('coalesce(c.access_before, c.access) -> 0')} AS kb, count(*) AS n
               FROM change c WHERE c.item_id = NEW.item_id AND c.item_table = NEW.item_table AND c.id <> NEW.id GROUP BY 1, 2, 3, 4),
-            combinations AS (INSERT INTO change_access (id, a_key, b_key, p_keys)
-              SELECT DISTINCT ${combinationId('ka', 'kb', 'today')}, ka, kb, today FROM earlier ON CONFLICT DO NOTHING)
+            combinations AS (${addCombinations(`SELECT DISTINCT ${combinationId('ka', 'kb', 'today')}, ka, kb, today FROM earlier`)})
           INSERT INTO change_rollup (day, item_table, topic_id, access, n)
             SELECT day, NEW.item_table, topic_id, ${combinationId('ka', 'kb', 'known.p_keys')}, -n FROM earlier
             UNION ALL SELECT day, NEW.item_table, topic_id, ${combinationId('ka', 'kb', 'today')}, n FROM earlier;
@@ -88,7 +93,7 @@ const COUNT_CHANGE = `CREATE FUNCTION count_change() RETURNS trigger LANGUAGE pl
     combination := ${combinationId('k_after', 'k_before', 'today')};
     -- One statement: the combination when new, with its keys (every key of P is the A of one of the statement's
     -- changes, so A and B are all a new combination adds), and the count.
-    WITH added AS (INSERT INTO change_access (id, a_key, b_key, p_keys) VALUES (combination, k_after, k_before, today) ON CONFLICT DO NOTHING RETURNING id),
+    WITH added AS (${addCombinations('VALUES (combination, k_after, k_before, today)')} RETURNING id),
       keys AS (${addKeys(`SELECT v.e FROM (VALUES (NEW.access -> 0), (coalesce(NEW.access_before, NEW.access) -> 0)) v (e) WHERE EXISTS (SELECT FROM added)`)})
     INSERT INTO change_rollup (day, item_table, topic_id, access, n) VALUES ((NEW.at AT TIME ZONE 'UTC')::date, NEW.item_table, NEW.topic_id, combination, 1);
     RETURN NULL;
@@ -102,7 +107,11 @@ export class CountChangesByAccess1796520000000 implements MigrationInterface {
     // Per statement: its present key (NULL once deleted), the keys it had at its deletions, and P, their set.
     await q(`CREATE TABLE change_item (item_table text NOT NULL, item_id uuid NOT NULL, current_key uuid, deleted_keys uuid[] NOT NULL,
       p_keys uuid[] NOT NULL, PRIMARY KEY (item_table, item_id))`);
-    await q(`CREATE TABLE change_access (id uuid PRIMARY KEY, a_key uuid NOT NULL, b_key uuid NOT NULL, p_keys uuid[] NOT NULL)`);
+    await q(`CREATE TABLE change_access (id uuid NOT NULL, a_key uuid NOT NULL, b_key uuid NOT NULL, p_keys uuid[] NOT NULL)`);
+    await q(`CREATE INDEX change_access_id ON change_access (id)`);
+    // As access_key (its ids are access_key_id's), but not unique: see above.
+    await q(`CREATE TABLE change_key (id uuid NOT NULL, marking tlp_marking NOT NULL, organisation text NOT NULL, audience text[] NOT NULL)`);
+    await q(`CREATE INDEX change_key_id ON change_key (id)`);
     await q(`CREATE TABLE change_rollup (day date NOT NULL, item_table text NOT NULL, topic_id uuid, access uuid NOT NULL, n bigint NOT NULL)`);
     await q(`CREATE INDEX change_rollup_day ON change_rollup (day) INCLUDE (item_table, topic_id, access, n)`);
     await q(`CREATE TYPE change_access_entry AS (marking tlp_marking, organisation text, audience text[])`);
@@ -116,9 +125,10 @@ export class CountChangesByAccess1796520000000 implements MigrationInterface {
     await q(addKeys(`SELECT access -> 0 FROM change WHERE item_table ${IN_STATEMENTS} UNION SELECT access_before -> 0 FROM change
       WHERE item_table ${IN_STATEMENTS} AND access_before IS NOT NULL`));
     const present = STATEMENT_TABLES.map((t) => `SELECT '${t}' AS item_table, id, access_key_id(marking, organisation, audience) AS key FROM ${t}`);
-    await q(`INSERT INTO access_key (id, marking, organisation, audience)
-      SELECT DISTINCT access_key_id(marking, organisation, audience), marking, coalesce(organisation, ''), audience
-      FROM (${STATEMENT_TABLES.map((t) => `SELECT marking, organisation, audience FROM ${t}`).join(' UNION ')}) x ON CONFLICT DO NOTHING`);
+    await q(`INSERT INTO change_key (id, marking, organisation, audience)
+      SELECT * FROM (SELECT DISTINCT access_key_id(marking, organisation, audience) AS id, marking, coalesce(organisation, ''), audience
+        FROM (${STATEMENT_TABLES.map((t) => `SELECT marking, organisation, audience FROM ${t}`).join(' UNION ')}) x) k
+      WHERE NOT EXISTS (SELECT FROM change_key o WHERE o.id = k.id)`);
     await q(`INSERT INTO change_item (item_table, item_id, current_key, deleted_keys, p_keys)
       SELECT d.item_table, d.item_id, x.key, d.deleted, access_key_set(d.deleted || x.key)
       FROM (SELECT item_table, item_id, access_key_set(coalesce(array_agg(${entryKey('access -> 0')}) FILTER (WHERE operation = 'delete'), '{}')) AS deleted
@@ -127,11 +137,10 @@ export class CountChangesByAccess1796520000000 implements MigrationInterface {
     await q(`WITH g AS (SELECT (c.at AT TIME ZONE 'UTC')::date AS day, c.item_table, c.topic_id, ${entryKey('c.access -> 0')} AS ka,
           ${entryKey('coalesce(c.access_before, c.access) -> 0')} AS kb, i.p_keys, count(*) AS n
         FROM change c JOIN change_item i ON i.item_table = c.item_table AND i.item_id = c.item_id GROUP BY 1, 2, 3, 4, 5, 6),
-      combinations AS (INSERT INTO change_access (id, a_key, b_key, p_keys)
-        SELECT DISTINCT ${combinationId('ka', 'kb', 'p_keys')}, ka, kb, p_keys FROM g ON CONFLICT DO NOTHING)
+      combinations AS (${addCombinations(`SELECT DISTINCT ${combinationId('ka', 'kb', 'p_keys')}, ka, kb, p_keys FROM g`)})
       INSERT INTO change_rollup (day, item_table, topic_id, access, n)
         SELECT day, item_table, topic_id, ${combinationId('ka', 'kb', 'p_keys')}, sum(n) FROM g GROUP BY 1, 2, 3, 4`);
-    await q(`ANALYZE change_item, change_access, change_rollup`);
+    await q(`ANALYZE change_item, change_access, change_key, change_rollup`);
     await q(`CREATE TRIGGER count_change AFTER INSERT ON change FOR EACH ROW WHEN (NEW.item_table ${IN_STATEMENTS}) EXECUTE FUNCTION count_change()`);
     // Read by timeSeries: its writers move the data version, as every such table's do (TrackDataVersion).
     for (const table of NEW_TABLES) {
@@ -143,7 +152,7 @@ export class CountChangesByAccess1796520000000 implements MigrationInterface {
   public async down(queryRunner: QueryRunner): Promise<void> {
     const q = (text: string) => queryRunner.query(text);
     await q(`DROP TRIGGER count_change ON change`);
-    await q(`DROP TABLE change_rollup, change_access, change_item`);
+    await q(`DROP TABLE change_rollup, change_access, change_key, change_item`);
     await q(`DROP FUNCTION count_change(), compact_change_rollup()`);
     await q(`DROP TYPE change_access_entry`);
   }

@@ -9,7 +9,8 @@ import type { SqlBuilder } from '../../read/sql';
  */
 export function changeRollupRows(q: SqlBuilder, tables: string[], lo: Sql, hi: Sql, topic: string | null | undefined): Sql {
   const [r, x, k] = [q.alias(), q.alias(), q.alias()];
-  const seen = sql`ARRAY(SELECT ${k}.id FROM access_key ${k} WHERE ${q.visible(k, 'access_key')})`;
+  // change_key rows are access keys (the seam's rule on their marking, organisation and audience).
+  const seen = sql`ARRAY(SELECT ${k}.id FROM change_key ${k} WHERE ${q.visible(k, 'access_key')})`;
   const [after, before] = [sql`${x}.a_key = ANY(${seen})`, sql`${x}.b_key = ANY(${seen})`];
   // (now_visible OR was_visible) AND (readable today OR (was_visible AND NOT now_visible)); today: any key of P.
   const shown = sql`(${after} OR ${before}) AND (${x}.p_keys && ${seen} OR (${before} AND NOT ${after}))`;
