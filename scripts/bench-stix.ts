@@ -61,7 +61,7 @@ const IMPORT = `mutation($document: String!) { importData(format: STIX_BUNDLE, d
 const EXPORT = `query { stixBundle(scope: { topics: ["stix-bench"] }) { objectCount json } }`;
 
 benchmark(
-  { EMBEDDED_PG_PORT: '54351', MAX_BODY_BYTES: String(128 * 1024 * 1024), STATEMENT_TIMEOUT_MS: '120000', LOG_LEVEL: 'error' },
+  { EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? '54351', MAX_BODY_BYTES: String(128 * 1024 * 1024), STATEMENT_TIMEOUT_MS: '120000', LOG_LEVEL: 'error' },
   async (dataSource, url) => {
     const { key } = await createKey(dataSource.manager, { name: 'bench-stix', role: Role.ANALYST, clearance: Marking.AMBER, organisation: 'bench' });
     const post = async (query: string, variables: Record<string, unknown> = {}) => {
