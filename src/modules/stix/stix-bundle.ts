@@ -1,12 +1,12 @@
-import { v5 as uuidv5 } from 'uuid';
 import { Marking, MARKINGS } from '../../common/marking';
 import type { BriefData, CitationRow, SourceRow, StatementKind, StatementRow } from '../brief/brief.read';
 import { DOSSIER_IDENTITY, EXTENSIONS, extensionDefinition, type ExtensionKey } from './stix-extensions';
-import { DOSSIER_STIX_NAMESPACE, stixId } from './stix-ids';
+import { DOSSIER_STIX_NAMESPACE, stixId, uuidV5Writer } from './stix-ids';
 import { markingOfStixId, tlp2MarkingDefinition, TLP2_MARKING_IDS } from './stix-markings';
 import {
   actorObject,
   actorStixId,
+  citationMarking,
   citationObject,
   locationObject,
   sourceObject,
@@ -15,7 +15,7 @@ import {
   type ObjectContext,
   type StixObject,
 } from './stix-objects';
-import type { StixDetails } from './stix-read';
+import type { SourceDetail, StixDetails } from './stix-read';
 
 /** The STIX type of each statement kind. */
 const STATEMENT_TYPES: Record<StatementKind, string> = {
@@ -106,50 +106,103 @@ export function stixBundleOf(data: BriefData, details: StixDetails): StixBundle 
     }
   }
 
-  const objects: StixObject[] = [
-    ...details.actors.map((a) => actorObject(a, ctx)),
-    ...details.locations.map((l) => locationObject(l, ctx)),
-    ...statements.map((s) => statementObject(s, ctx)),
-    ...citations.map(({ citation, statement }) => citationObject(citation, statement, citationCreated.get(citation.id)!, ctx)),
-  ];
   const sources = new Map<string, { row: SourceRow; notes: string[] }>();
   for (const { citation } of citations) {
     const entry = sources.get(citation.source.id) ?? { row: citation.source, notes: [] };
     entry.notes.push(ctx.ids.get(citation.id)!);
     sources.set(citation.source.id, entry);
   }
-  for (const [id, { row, notes }] of sources) objects.push(sourceObject(row, sourceDetails.get(id)!, notes.sort(), ctx));
-  for (const topic of details.topics) {
-    const members = [
-      ...statements.filter((s) => ctx.statementTopics.get(s.id) === topic.id).map((s) => ctx.ids.get(s.id)!),
-      ...topic.actorIds.map((id) => ctx.ids.get(id)).filter((id): id is string => Boolean(id)),
-    ];
-    // A report names at least one object: a topic with nothing the reader may see names its own marking.
-    objects.push(topicObject(topic, members.length ? [...new Set(members)].sort() : [TLP2_MARKING_IDS[topic.marking]], ctx));
-  }
+  for (const entry of sources.values()) entry.notes.sort();
+  const items = bundleItems(details, statements, citations, citationCreated, sources, sourceDetails, ctx);
 
+  // Objects are built one at a time, marked and written as canonical JSON text at once: only the texts stay, so the
+  // peak is the bundle's size and not its object graph's. References to an object need its marking before it is
+  // built, so each item states it beside its builder.
   const markingOf = new Map<string, Marking>();
-  for (const o of objects) markingOf.set(o.id, markingOfStixId((o.object_marking_refs as string[])[0])!);
-  for (const o of objects) markReferences(o, markingOf);
-
+  for (const item of items) markingOf.set(item.id, item.marking);
+  const entries: Array<{ id: string; text: string }> = [];
+  const add = (o: StixObject) => entries.push({ id: o.id, text: JSON.stringify(canonical(o)) });
   const used = new Set<string>();
   const extensionsUsed = new Set<string>();
-  for (const o of objects) {
+  for (const item of items) {
+    const o = item.object();
+    markReferences(o, markingOf);
     for (const m of (o.object_marking_refs as string[]) ?? []) used.add(m);
     for (const g of (o.granular_markings as Array<{ marking_ref: string }> | undefined) ?? []) used.add(g.marking_ref);
     for (const key of Object.keys((o.extensions as Record<string, unknown> | undefined) ?? {})) extensionsUsed.add(key);
+    add(o);
   }
   const definitions = (Object.keys(EXTENSIONS) as ExtensionKey[]).map(extensionDefinition).filter((d) => extensionsUsed.has(d.id));
   if (definitions.length) {
-    objects.push(DOSSIER_IDENTITY, ...definitions);
+    [DOSSIER_IDENTITY, ...definitions].forEach(add);
     used.add(TLP2_MARKING_IDS[Marking.CLEAR]);
   }
-  for (const marking of MARKINGS) if (used.has(TLP2_MARKING_IDS[marking as Marking])) objects.push(tlp2MarkingDefinition(marking as Marking));
+  for (const marking of MARKINGS) if (used.has(TLP2_MARKING_IDS[marking as Marking])) add(tlp2MarkingDefinition(marking as Marking));
 
-  const sorted = (canonical(objects.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) as unknown[] | undefined) ?? [];
-  const body = JSON.stringify(sorted);
-  const id = `bundle--${uuidv5(body, DOSSIER_STIX_NAMESPACE)}`;
+  // A stable sort, as the objects were sorted before they were texts.
+  entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return bundleText(entries.map((e) => e.text));
+}
+
+/** An item of the bundle: the id and marking of its STIX object, and how to build that object. */
+interface Item {
+  id: string;
+  marking: Marking;
+  object: () => StixObject;
+}
+
+/** The items in the bundle, in the order they were read. */
+function bundleItems(
+  details: StixDetails,
+  statements: StatementRow[],
+  citations: Array<{ citation: CitationRow; statement: StatementRow }>,
+  citationCreated: Map<string, string>,
+  sources: Map<string, { row: SourceRow; notes: string[] }>,
+  sourceDetails: Map<string, SourceDetail>,
+  ctx: ObjectContext,
+): Item[] {
+  const id = (dossierId: string) => ctx.ids.get(dossierId)!;
+  const items: Item[] = [
+    ...details.actors.map((a) => ({ id: id(a.id), marking: a.marking, object: () => actorObject(a, ctx) })),
+    ...details.locations.map((l) => ({ id: id(l.id), marking: l.marking, object: () => locationObject(l, ctx) })),
+    ...statements.map((s) => ({ id: id(s.id), marking: s.marking, object: () => statementObject(s, ctx) })),
+    ...citations.map(({ citation, statement }) => ({
+      id: id(citation.id),
+      marking: citationMarking(citation, statement),
+      object: () => citationObject(citation, statement, citationCreated.get(citation.id)!, ctx),
+    })),
+  ];
+  for (const [sourceId, { row, notes }] of sources) {
+    const detail = sourceDetails.get(sourceId)!;
+    items.push({ id: id(sourceId), marking: detail.marking, object: () => sourceObject(row, detail, notes, ctx) });
+  }
+  for (const topic of details.topics) {
+    const members = [
+      ...statements.filter((s) => ctx.statementTopics.get(s.id) === topic.id).map((s) => id(s.id)),
+      ...topic.actorIds.map((actorId) => ctx.ids.get(actorId)).filter((x): x is string => Boolean(x)),
+    ];
+    // A report names at least one object: a topic with nothing the reader may see names its own marking.
+    const refs = members.length ? [...new Set(members)].sort() : [TLP2_MARKING_IDS[topic.marking]];
+    items.push({ id: ctx.topicIds.get(topic.id)!, marking: topic.marking, object: () => topicObject(topic, refs, ctx) });
+  }
+  return items;
+}
+
+/**
+ * The bundle of objects already in canonical text and id order. Its id hashes the objects' JSON array as it is
+ * written, piece by piece, and its text is joined once: no copy of the whole bundle is made on the way.
+ */
+function bundleText(texts: string[]): StixBundle {
+  const body = uuidV5Writer(DOSSIER_STIX_NAMESPACE);
+  body.write('[');
+  texts.forEach((text, i) => body.write(i ? `,${text}` : text));
+  body.write(']');
+  const id = `bundle--${body.uuid()}`;
+  const head = `{"id":${JSON.stringify(id)},`;
   // A bundle with no objects leaves the property out: STIX allows no empty list.
-  const objectsPart = sorted.length ? `"objects":${body},` : '';
-  return { id, objectCount: sorted.length, json: `{"id":${JSON.stringify(id)},${objectsPart}"type":"bundle"}` };
+  if (!texts.length) return { id, objectCount: 0, json: `${head}"type":"bundle"}` };
+  const count = texts.length;
+  texts[0] = `${head}"objects":[${texts[0]}`;
+  texts[count - 1] = `${texts[count - 1]}],"type":"bundle"}`;
+  return { id, objectCount: count, json: texts.join(',') };
 }
