@@ -51,6 +51,47 @@ function canonical(value: unknown): unknown {
   return value === null ? undefined : value;
 }
 
+/** Thrown by `canonicalText` for a value it does not write itself; none of the builders makes one. */
+const UNCOMMON = Symbol('uncommon');
+/** An array index as a key: an object writes those first, in number order, whatever order they were set in. */
+const INDEX_KEY = /^(0|[1-9]\d*)$/;
+
+/**
+ * `JSON.stringify(canonical(value))` without building the canonical copy: the objects' text straight from them. Strings,
+ * numbers, booleans, lists and plain objects with names for keys are written here; anything else falls back to
+ * canonical, for the whole object, so that the text is the same whatever the value.
+ */
+function canonicalJson(value: unknown): string | undefined {
+  try {
+    return canonicalText(value);
+  } catch (error) {
+    if (error !== UNCOMMON) throw error;
+    return JSON.stringify(canonical(value));
+  }
+}
+
+function canonicalText(value: unknown): string | undefined {
+  if (value === null || value === undefined) return undefined;
+  if (typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean') return JSON.stringify(value);
+  if (Array.isArray(value)) {
+    const items: string[] = [];
+    for (const item of value) {
+      const text = canonicalText(item);
+      if (text !== undefined) items.push(text);
+    }
+    return items.length ? `[${items.join(',')}]` : undefined;
+  }
+  const prototype = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  if (prototype !== Object.prototype && prototype !== null) throw UNCOMMON;
+  const entries: string[] = [];
+  for (const key of Object.keys(value as object).sort()) {
+    if (INDEX_KEY.test(key)) throw UNCOMMON;
+    const text = canonicalText((value as Record<string, unknown>)[key]);
+    if (text !== undefined) entries.push(`${JSON.stringify(key)}:${text}`);
+  }
+  return entries.length ? `{${entries.join(',')}}` : undefined;
+}
+
 /**
  * Granular markings for the references an object holds to more restricted objects: a TLP:CLEAR report of a topic
  * naming a TLP:AMBER statement marks that reference AMBER, so whoever passes the report on knows what the ref reveals.
@@ -58,16 +99,24 @@ function canonical(value: unknown): unknown {
 function markReferences(object: StixObject, markingOf: Map<string, Marking>): void {
   const own = markingOfStixId((object.object_marking_refs as string[] | undefined)?.[0] ?? '') ?? Marking.CLEAR;
   const selectors = new Map<Marking, string[]>();
-  const walk = (value: unknown, path: string) => {
+  // The path to the value walked, written out only for a reference that is marked: most objects have none.
+  const path: Array<string | number> = [];
+  const selector = () => path.map((p, i) => (typeof p === 'number' ? `.[${p}]` : i ? `.${p}` : p)).join('');
+  const walk = (value: unknown) => {
     if (typeof value === 'string') {
       const marking = markingOf.get(value);
-      if (marking && rank(marking) > rank(own)) selectors.set(marking, [...(selectors.get(marking) ?? []), path]);
-    } else if (Array.isArray(value)) value.forEach((v, i) => walk(v, `${path}.[${i}]`));
+      if (marking && rank(marking) > rank(own)) selectors.set(marking, [...(selectors.get(marking) ?? []), selector()]);
+    } else if (Array.isArray(value)) value.forEach((v, i) => walkAt(i, v));
     else if (value !== null && typeof value === 'object') {
-      for (const [k, v] of Object.entries(value)) walk(v, `${path}.${k}`);
+      for (const k of Object.keys(value)) walkAt(k, (value as Record<string, unknown>)[k]);
     }
   };
-  for (const [key, value] of Object.entries(object)) if (!['id', 'type', 'object_marking_refs'].includes(key)) walk(value, key);
+  const walkAt = (step: string | number, value: unknown) => {
+    path.push(step);
+    walk(value);
+    path.pop();
+  };
+  for (const key of Object.keys(object)) if (!['id', 'type', 'object_marking_refs'].includes(key)) walkAt(key, object[key]);
   if (selectors.size === 0) return;
   object.granular_markings = [...selectors.entries()]
     .sort(([a], [b]) => rank(a) - rank(b))
@@ -121,7 +170,7 @@ export function stixBundleOf(data: BriefData, details: StixDetails): StixBundle 
   const markingOf = new Map<string, Marking>();
   for (const item of items) markingOf.set(item.id, item.marking);
   const entries: Array<{ id: string; text: string }> = [];
-  const add = (o: StixObject) => entries.push({ id: o.id, text: JSON.stringify(canonical(o)) });
+  const add = (o: StixObject) => entries.push({ id: o.id, text: canonicalJson(o)! });
   const used = new Set<string>();
   const extensionsUsed = new Set<string>();
   for (const item of items) {
