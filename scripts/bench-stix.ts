@@ -1,14 +1,23 @@
 // Benchmark: a generated STIX 2.1 bundle of 10,000 objects (actors, reports, relationships between the actors)
-// imported through importData over HTTP, imported again (nothing changes), then its topic exported with stixBundle.
-// Prints time, objects per second and peak resident memory (RSS) of each; asserts nothing. Uses a throwaway embedded
-// PostgreSQL, or DATABASE_URL when set.
+// imported through importData over HTTP, imported again (nothing changes), then its topic exported with stixBundle,
+// in this process and then alone in a fresh one. Prints time, objects per second and peak resident memory (RSS) of
+// each, and the peak of the whole process; asserts nothing. Uses a throwaway embedded PostgreSQL, or DATABASE_URL.
 //   npm run bench:stix [-- --objects 10000]
+import 'reflect-metadata';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
 import { v5 as uuidv5 } from 'uuid';
 import { Marking } from '../src/common/marking';
+import { loadConfig } from '../src/config';
+import { openDatabase } from '../src/db/database';
+import { databaseUrl } from '../src/db/database-url';
 import { createKey } from '../src/modules/identity/api-key.service';
 import { Role } from '../src/modules/identity/role';
 import { TLP2_MARKING_IDS } from '../src/modules/stix/stix-markings';
+import { buildDossierSchema } from '../src/server/schema';
+import { createApp } from '../src/server/app';
 import { benchmark } from './bench-support';
 
 const options = parseArgs({ options: { objects: { type: 'string', default: '10000' } } }).values;
@@ -60,54 +69,99 @@ const IMPORT = `mutation($document: String!) { importData(format: STIX_BUNDLE, d
   applied counts { table created updated unchanged retracted kept } skipped { id } problems { path message } } }`;
 const EXPORT = `query { stixBundle(scope: { topics: ["stix-bench"] }) { objectCount json } }`;
 
-benchmark(
-  { EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? '54351', MAX_BODY_BYTES: String(128 * 1024 * 1024), STATEMENT_TIMEOUT_MS: '120000', LOG_LEVEL: 'error' },
-  async (dataSource, url) => {
-    const { key } = await createKey(dataSource.manager, { name: 'bench-stix', role: Role.ANALYST, clearance: Marking.AMBER, organisation: 'bench' });
-    const post = async (query: string, variables: Record<string, unknown> = {}) => {
-      const response = await fetch(url, {
-        method: 'POST',
-        headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
-        body: JSON.stringify({ query, variables }),
-      });
-      const body = (await response.json()) as { data?: Answer; errors?: unknown[] };
-      if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 2000));
-      return body.data!;
-    };
-    // Peak memory of this process (the service and its client), sampled while each step runs.
-    let peak = 0;
-    const sampler = setInterval(() => (peak = Math.max(peak, process.memoryUsage().rss)), 5);
-    const measured = async <T>(what: string, objects: (result: T) => number, work: () => Promise<T>) => {
-      global.gc?.();
-      peak = process.memoryUsage().rss;
-      const start = process.hrtime.bigint();
-      const result = await work();
-      const s = Number(process.hrtime.bigint() - start) / 1e9;
-      const n = objects(result);
-      console.log(`${what}: ${n} objects in ${s.toFixed(2)} s, ${Math.round(n / s)} objects/s, peak RSS ${(peak / 1024 / 1024).toFixed(0)} MiB`);
-      return result;
-    };
+const ENV = { MAX_BODY_BYTES: String(128 * 1024 * 1024), STATEMENT_TIMEOUT_MS: '120000', LOG_LEVEL: 'error' };
+const MiB = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(0)} MiB`;
 
+// Peaks as the kernel counts them (VmHWM, Linux), not sampled: a sampler cannot run while JSON is parsed or written,
+// which is when the peak comes. Each step resets the mark to the RSS it starts at (/proc/self/clear_refs); nothing is
+// collected before a step, so the garbage earlier steps left counts as it would in a service.
+const kernel = (field: string) => Number(new RegExp(`${field}:\\s+(\\d+) kB`).exec(readFileSync('/proc/self/status', 'utf8'))![1]) * 1024;
+let processPeak = 0;
+function resetPeak(): number {
+  processPeak = Math.max(processPeak, kernel('VmHWM'));
+  writeFileSync('/proc/self/clear_refs', '5');
+  return kernel('VmRSS');
+}
+const peakOfProcess = () => Math.max(processPeak, kernel('VmHWM'));
+
+const post = async <T>(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
+  const response = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+    body: JSON.stringify({ query, variables }),
+  });
+  const body = (await response.json()) as { data?: T; errors?: unknown[] };
+  if (body.errors) throw new Error(JSON.stringify(body.errors).slice(0, 2000));
+  return body.data!;
+};
+
+const measured = async <T>(what: string, objects: (result: T) => number, work: () => Promise<T>) => {
+  const startRss = resetPeak();
+  const start = process.hrtime.bigint();
+  const result = await work();
+  const s = Number(process.hrtime.bigint() - start) / 1e9;
+  const n = objects(result);
+  console.log(`${what}: ${n} objects in ${s.toFixed(2)} s, ${Math.round(n / s)} objects/s, peak RSS ${MiB(kernel('VmHWM'))} (from ${MiB(startRss)})`);
+  return result;
+};
+
+/** The export alone, in a process that serves nothing else: the service on the bench's database, and its client. */
+async function exportAlone(): Promise<void> {
+  const config = loadConfig({ ...process.env, SCHEDULER: 'false', ...ENV });
+  const database = await openDatabase(config);
+  const { app, attach, stop } = await createApp(config, await buildDossierSchema(), database.dataSource);
+  const server = app.listen(0, '127.0.0.1');
+  attach(server);
+  await new Promise((resolve) => server.once('listening', resolve));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  try {
+    await measured(
+      'export alone, in a fresh process',
+      (r: Answer) => r.stixBundle.objectCount,
+      () => post<Answer>(url, process.env.BENCH_STIX_KEY!, EXPORT),
+    );
+    console.log(`  that process: peak RSS ${MiB(peakOfProcess())} from its start`);
+  } finally {
+    server.close();
+    await stop();
+    await database.close();
+  }
+}
+
+if (process.env.BENCH_STIX_ALONE) {
+  exportAlone().catch((error) => {
+    console.error(error);
+    process.exit(1);
+  });
+} else {
+  benchmark({ EMBEDDED_PG_PORT: process.env.EMBEDDED_PG_PORT ?? '54351', ...ENV }, async (dataSource, url, config) => {
+    const { key } = await createKey(dataSource.manager, { name: 'bench-stix', role: Role.ANALYST, clearance: Marking.AMBER, organisation: 'bench' });
+    const ask = (query: string, variables: Record<string, unknown> = {}) => post<Answer>(url, key, query, variables);
     const bundle = generated(OBJECTS);
     console.log(`bundle: ${OBJECTS} objects, ${(bundle.length / 1024 / 1024).toFixed(1)} MiB of JSON`);
     const first = await measured(
       'import (all created)',
       () => OBJECTS,
-      () => post(IMPORT, { document: bundle }),
+      () => ask(IMPORT, { document: bundle }),
     );
     if (!first.importData.applied) throw new Error(JSON.stringify(first.importData.problems.slice(0, 5)));
     console.log(`  counts ${JSON.stringify(Object.fromEntries(first.importData.counts.map((c) => [c.table, c.created])))}`);
     await measured(
       'the same bundle again (nothing written)',
       () => OBJECTS,
-      () => post(IMPORT, { document: bundle }),
+      () => ask(IMPORT, { document: bundle }),
     );
     const exported = await measured(
       'export of the topic',
       (r) => r.stixBundle.objectCount,
-      () => post(EXPORT),
+      () => ask(EXPORT),
     );
     console.log(`  exported bundle: ${(exported.stixBundle.json.length / 1024 / 1024).toFixed(1)} MiB of JSON`);
-    clearInterval(sampler);
-  },
-);
+    console.log(`whole bench process (service, client, generated bundle; every step): peak RSS ${MiB(peakOfProcess())}`);
+    const alone = spawnSync(process.execPath, ['-r', require.resolve('./register.js'), __filename], {
+      env: { ...process.env, BENCH_STIX_ALONE: '1', BENCH_STIX_KEY: key, DATABASE_URL: databaseUrl(config) },
+      stdio: ['ignore', 'inherit', 'inherit'],
+    });
+    if (alone.status !== 0) throw new Error(`the export in a fresh process failed (${alone.status ?? alone.signal})`);
+  });
+}
