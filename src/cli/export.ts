@@ -52,9 +52,12 @@ async function main() {
   const { stixBundle } = await request<{ stixBundle: { id: string; objectCount: number; json: string } }>(url, config.DOSSIER_API_KEY, EXPORT, {
     scope: args.scope,
   });
-  const output = `${stixBundle.json}\n`;
-  if (args.out) await writeAtomically(args.out, output);
-  else process.stdout.write(output);
+  // Written as received, then the newline: no second copy of a bundle of tens of megabytes.
+  if (args.out) await writeAtomically(args.out, [stixBundle.json, '\n']);
+  else {
+    process.stdout.write(stixBundle.json);
+    process.stdout.write('\n');
+  }
   console.error(`dossier export: ${stixBundle.objectCount} objects in ${stixBundle.id}, ${Date.now() - started} ms`);
 }
 

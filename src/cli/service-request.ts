@@ -68,8 +68,11 @@ export function runCommand(name: string, main: () => Promise<void>): void {
   );
 }
 
-/** Writes the whole file or nothing: a reader of `file` never sees half an output, and a failed run leaves it as it was. */
-export async function writeAtomically(file: string, text: string): Promise<void> {
+/**
+ * Writes the whole file or nothing (`text` whole or in pieces): a reader of `file` never sees half an output, and a
+ * failed run leaves it as it was.
+ */
+export async function writeAtomically(file: string, text: string | Iterable<string>): Promise<void> {
   const temporary = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
   try {
     await writeFile(temporary, text, { flag: 'wx' });

@@ -2,7 +2,7 @@ import type { DataSource } from 'typeorm';
 import { atClearance, type Viewer } from '../../common/viewer';
 import { SqlBuilder } from '../../read/sql';
 import type { ScopeInput } from '../brief/brief.inputs';
-import { readScopeData } from '../brief/brief.read';
+import { readScopeDataByRow } from '../brief/brief.read';
 import { selectionScopeOf } from '../brief/brief.scope';
 import { refuseMissing } from '../brief/brief.service';
 import { stixBundleOf, type StixBundle } from './stix-bundle';
@@ -16,7 +16,8 @@ import { readStixDetails } from './stix-read';
 export async function exportStixBundle(dataSource: DataSource, viewer: Viewer, input: ScopeInput, path = 'scope'): Promise<StixBundle> {
   const scope = selectionScopeOf(input, viewer, path, 'an export');
   const q = new SqlBuilder(atClearance(viewer, scope.clearance), 0);
-  const data = await readScopeData(dataSource, q, scope);
+  // Row by row: a large scope is never one JSON text of all its statements.
+  const data = await readScopeDataByRow(dataSource, q, scope);
   refuseMissing(scope, data, path);
   return stixBundleOf(data, await readStixDetails(dataSource, q, data));
 }
