@@ -52,7 +52,8 @@ function canonical(value: unknown): unknown {
 }
 
 /** Thrown by `canonicalText` for a value it does not write itself; none of the builders makes one. */
-const UNCOMMON = Symbol('uncommon');
+class Uncommon extends Error {}
+const UNCOMMON = new Uncommon('a value canonicalText does not write');
 /** An array index as a key: an object writes those first, in number order, whatever order they were set in. */
 const INDEX_KEY = /^(0|[1-9]\d*)$/;
 
@@ -81,10 +82,10 @@ function canonicalText(value: unknown): string | undefined {
     }
     return items.length ? `[${items.join(',')}]` : undefined;
   }
-  const prototype = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
+  const prototype: unknown = typeof value === 'object' ? Object.getPrototypeOf(value) : undefined;
   if (prototype !== Object.prototype && prototype !== null) throw UNCOMMON;
   const entries: string[] = [];
-  for (const key of Object.keys(value as object).sort()) {
+  for (const key of Object.keys(value).sort()) {
     if (INDEX_KEY.test(key)) throw UNCOMMON;
     const text = canonicalText((value as Record<string, unknown>)[key]);
     if (text !== undefined) entries.push(`${JSON.stringify(key)}:${text}`);
