@@ -46,6 +46,7 @@ import { logger } from '../common/logger';
 import { createHash } from 'node:crypto';
 import { printSchema } from 'graphql';
 import { createResponseCache } from './response-cache/response-cache';
+import { stixBundleRoute } from './stix-route';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
 
@@ -180,13 +181,19 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     redisUrl: config.REDIS_URL,
     keyPrefix: config.RATE_LIMIT_PREFIX,
   });
-  app.use(
-    '/graphql',
+  // Who asks, and whether they may ask now: the same for GraphQL and for the streamed STIX export.
+  const identified = [
     helmet.contentSecurityPolicy({ directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } }),
     noStore,
     failFastWhileDown(monitor),
     identify(dataSource, { anonymous: config.ANONYMOUS, jwt }, rateLimiter.refusedCredentials),
     rateLimiter.middleware,
+  ];
+  // stixBundle's bundle as a stream: a large export is never one string, nor a GraphQL answer holding it.
+  app.get('/stix/bundle', ...identified, stixBundleRoute(schema, dataSource, production));
+  app.use(
+    '/graphql',
+    ...identified,
     express.json({ limit: config.MAX_BODY_BYTES }),
     refuseDeepJson,
     ...(allowList ? [allowListGuard(allowList)] : []),

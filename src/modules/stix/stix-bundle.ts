@@ -35,6 +35,13 @@ export interface StixBundle {
   json: string;
 }
 
+/** A bundle not yet joined: its id and each object's canonical text in id order, to be joined or streamed. */
+export interface StixBundleParts {
+  id: string;
+  objectCount: number;
+  texts: string[];
+}
+
 /** A value in canonical form: keys sorted, null and undefined left out, and so are empty lists and objects (STIX has none). */
 function canonical(value: unknown): unknown {
   if (Array.isArray(value)) {
@@ -132,6 +139,11 @@ const standing = (s: StatementRow, ids: Map<string, string>) => (!s.actor || ids
  * reader may see. Everything in it follows from the data: ids are UUID v5 of Dossier ids, timestamps are the items' own.
  */
 export function stixBundleOf(data: BriefData, details: StixDetails): StixBundle {
+  return bundleJson(stixBundlePartsOf(data, details));
+}
+
+/** The objects of `stixBundleOf`'s bundle and its id, each object's text apart: the streamed export writes them. */
+export function stixBundlePartsOf(data: BriefData, details: StixDetails): StixBundleParts {
   const stixTerms = new Map(details.stixTerms.map((t) => [`${t.vocabulary}/${t.term}`, [t.stixVocabulary, t.stixTerm] as [string, string]]));
   const ctx: ObjectContext = {
     stixTerms,
@@ -191,7 +203,7 @@ export function stixBundleOf(data: BriefData, details: StixDetails): StixBundle 
 
   // A stable sort, as the objects were sorted before they were texts.
   entries.sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
-  return bundleText(entries.map((e) => e.text));
+  return bundleParts(entries.map((e) => e.text));
 }
 
 /** An item of the bundle: the id and marking of its STIX object, and how to build that object. */
@@ -238,21 +250,29 @@ function bundleItems(
   return items;
 }
 
-/**
- * The bundle of objects already in canonical text and id order. Its id hashes the objects' JSON array as it is
- * written, piece by piece, and its text is joined once: no copy of the whole bundle is made on the way.
- */
-function bundleText(texts: string[]): StixBundle {
+/** The id of a bundle of objects already in canonical text and id order: a hash of their JSON array, piece by piece. */
+function bundleParts(texts: string[]): StixBundleParts {
   const body = uuidV5Writer(DOSSIER_STIX_NAMESPACE);
   body.write('[');
   texts.forEach((text, i) => body.write(i ? `,${text}` : text));
   body.write(']');
-  const id = `bundle--${body.uuid()}`;
-  const head = `{"id":${JSON.stringify(id)},`;
-  // A bundle with no objects leaves the property out: STIX allows no empty list.
-  if (!texts.length) return { id, objectCount: 0, json: `${head}"type":"bundle"}` };
-  const count = texts.length;
-  texts[0] = `${head}"objects":[${texts[0]}`;
-  texts[count - 1] = `${texts[count - 1]}],"type":"bundle"}`;
-  return { id, objectCount: count, json: texts.join(',') };
+  return { id: `bundle--${body.uuid()}`, objectCount: texts.length, texts };
+}
+
+/**
+ * The pieces of a bundle's text: `bundleHead`, then each object's text, `BUNDLE_SEPARATOR` between two, then
+ * `bundleTail`. Joined, they are the bundle; the GraphQL field and the streamed export both write them so.
+ */
+// A bundle with no objects leaves the property out: STIX allows no empty list.
+export const bundleHead = (parts: StixBundleParts) => `{"id":${JSON.stringify(parts.id)},${parts.objectCount ? '"objects":[' : ''}`;
+export const BUNDLE_SEPARATOR = ',';
+export const bundleTail = (parts: StixBundleParts) => `${parts.objectCount ? '],' : ''}"type":"bundle"}`;
+
+/** The bundle's text, joined once: no other copy of the whole bundle is made on the way. */
+function bundleJson(parts: StixBundleParts): StixBundle {
+  const { id, objectCount, texts } = parts;
+  if (!objectCount) return { id, objectCount, json: `${bundleHead(parts)}${bundleTail(parts)}` };
+  texts[0] = `${bundleHead(parts)}${texts[0]}`;
+  texts[objectCount - 1] = `${texts[objectCount - 1]}${bundleTail(parts)}`;
+  return { id, objectCount, json: texts.join(BUNDLE_SEPARATOR) };
 }
