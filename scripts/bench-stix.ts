@@ -1,10 +1,12 @@
 // Benchmark: a generated STIX 2.1 bundle of 10,000 objects (actors, reports, relationships between the actors)
-// imported through importData over HTTP, imported again (nothing changes), then its topic exported with stixBundle,
-// in this process and then alone in a fresh one. Prints time, objects per second and peak resident memory (RSS) of
-// each, and the peak of the whole process; asserts nothing. Uses a throwaway embedded PostgreSQL, or DATABASE_URL.
+// imported through importData over HTTP, imported again (nothing changes), then its topic exported with stixBundle
+// and streamed from GET /stix/bundle, in this process and then each alone in a fresh one. Prints time, objects per
+// second and peak resident memory (RSS) of each, and the peak of the whole process; asserts nothing but that the
+// streamed bytes are stixBundle's. Uses a throwaway embedded PostgreSQL, or DATABASE_URL.
 //   npm run bench:stix [-- --objects 10000]
 import 'reflect-metadata';
 import { spawnSync } from 'node:child_process';
+import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
@@ -83,6 +85,8 @@ function resetPeak(): number {
   return kernel('VmRSS');
 }
 const peakOfProcess = () => Math.max(processPeak, kernel('VmHWM'));
+/** The process's RSS as it started: the modules loaded, nothing served. */
+let startedRss = 0;
 
 const post = async <T>(url: string, key: string, query: string, variables: Record<string, unknown> = {}): Promise<T> => {
   const response = await fetch(url, {
@@ -105,22 +109,45 @@ const measured = async <T>(what: string, objects: (result: T) => number, work: (
   return result;
 };
 
-/** The export alone, in a process that serves nothing else: the service on the bench's database, and its client. */
-async function exportAlone(): Promise<void> {
+/** The bundle of the bench's topic from GET /stix/bundle, read as it comes: only its size and hash are kept. */
+async function streamed(graphqlUrl: string, key: string): Promise<{ objectCount: number; bytes: number; sha256: string }> {
+  const response = await fetch(graphqlUrl.replace(/\/graphql$/, '/stix/bundle?topic=stix-bench'), { headers: { authorization: `Bearer ${key}` } });
+  if (!response.ok || !response.body) throw new Error(`GET /stix/bundle: HTTP ${response.status} ${await response.text()}`);
+  const hash = createHash('sha256');
+  let bytes = 0;
+  for await (const chunk of response.body as AsyncIterable<Uint8Array>) {
+    hash.update(chunk);
+    bytes += chunk.length;
+  }
+  return { objectCount: Number(response.headers.get('dossier-stix-objects')), bytes, sha256: hash.digest('hex') };
+}
+
+/** One export alone, in a process that serves nothing else: the service on the bench's database, and its client. */
+async function exportAlone(how: string): Promise<void> {
   const config = loadConfig({ ...process.env, SCHEDULER: 'false', ...ENV });
   const database = await openDatabase(config);
   const { app, attach, stop } = await createApp(config, await buildDossierSchema(), database.dataSource);
   const server = app.listen(0, '127.0.0.1');
   attach(server);
   await new Promise((resolve) => server.once('listening', resolve));
+  startedRss = kernel('VmRSS');
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
+  const key = process.env.BENCH_STIX_KEY!;
   try {
-    await measured(
-      'export alone, in a fresh process',
-      (r: Answer) => r.stixBundle.objectCount,
-      () => post<Answer>(url, process.env.BENCH_STIX_KEY!, EXPORT),
-    );
-    console.log(`  that process: peak RSS ${MiB(peakOfProcess())} from its start`);
+    if (how === 'stream') {
+      await measured(
+        'streamed export (GET /stix/bundle) alone, in a fresh process',
+        (r) => r.objectCount,
+        () => streamed(url, key),
+      );
+    } else {
+      await measured(
+        'export (stixBundle) alone, in a fresh process',
+        (r: Answer) => r.stixBundle.objectCount,
+        () => post<Answer>(url, key, EXPORT),
+      );
+    }
+    console.log(`  that process: peak RSS ${MiB(peakOfProcess())} from its start (idle after start: ${MiB(startedRss)})`);
   } finally {
     server.close();
     await stop();
@@ -129,7 +156,7 @@ async function exportAlone(): Promise<void> {
 }
 
 if (process.env.BENCH_STIX_ALONE) {
-  exportAlone().catch((error) => {
+  exportAlone(process.env.BENCH_STIX_ALONE).catch((error) => {
     console.error(error);
     process.exit(1);
   });
@@ -157,11 +184,21 @@ if (process.env.BENCH_STIX_ALONE) {
       () => ask(EXPORT),
     );
     console.log(`  exported bundle: ${(exported.stixBundle.json.length / 1024 / 1024).toFixed(1)} MiB of JSON`);
+    const stream = await measured(
+      'streamed export of the topic (GET /stix/bundle)',
+      (r) => r.objectCount,
+      () => streamed(url, key),
+    );
+    const same = stream.sha256 === createHash('sha256').update(exported.stixBundle.json).digest('hex');
+    console.log(`  streamed bundle: ${(stream.bytes / 1024 / 1024).toFixed(1)} MiB, ${same ? 'the same bytes as stixBundle' : 'NOT the bytes of stixBundle'}`);
+    if (!same) throw new Error('GET /stix/bundle streamed other bytes than stixBundle answered');
     console.log(`whole bench process (service, client, generated bundle; every step): peak RSS ${MiB(peakOfProcess())}`);
-    const alone = spawnSync(process.execPath, ['-r', require.resolve('./register.js'), __filename], {
-      env: { ...process.env, BENCH_STIX_ALONE: '1', BENCH_STIX_KEY: key, DATABASE_URL: databaseUrl(config) },
-      stdio: ['ignore', 'inherit', 'inherit'],
-    });
-    if (alone.status !== 0) throw new Error(`the export in a fresh process failed (${alone.status ?? alone.signal})`);
+    for (const how of ['graphql', 'stream']) {
+      const alone = spawnSync(process.execPath, ['-r', require.resolve('./register.js'), __filename], {
+        env: { ...process.env, BENCH_STIX_ALONE: how, BENCH_STIX_KEY: key, DATABASE_URL: databaseUrl(config) },
+        stdio: ['ignore', 'inherit', 'inherit'],
+      });
+      if (alone.status !== 0) throw new Error(`the ${how} export in a fresh process failed (${alone.status ?? alone.signal})`);
+    }
   });
 }
