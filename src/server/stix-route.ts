@@ -66,7 +66,7 @@ export function stixBundleRoute(schema: GraphQLSchema, dataSource: DataSource, p
   const format = formatError(production, true);
   return async (req, res) => {
     try {
-      const scope = scopeOfQuery(schema, req.query as Record<string, unknown>);
+      const scope = scopeOfQuery(schema, req.query);
       const parts = await exportStixBundleParts(dataSource, res.locals.viewer as Viewer, scope);
       res.status(200);
       res.setHeader('Content-Type', STIX_MEDIA_TYPE);
@@ -92,7 +92,8 @@ function refuse(res: Response, error: unknown, format: ReturnType<typeof formatE
       ? { message: error.message, extensions: error.extensions }
       : { message: (error as Error)?.message ?? String(error), extensions: { code: ErrorCode.INTERNAL_SERVER_ERROR } };
   const formatted = format(unhidden, error);
-  const code = String(formatted.extensions?.code ?? ErrorCode.INTERNAL_SERVER_ERROR);
+  const given = formatted.extensions?.code;
+  const code = typeof given === 'string' ? given : ErrorCode.INTERNAL_SERVER_ERROR;
   const status = STATUS[code] ?? 500;
   if (status === 503) res.setHeader('Retry-After', String(RETRY_AFTER_SECONDS));
   res.status(status).json({ errors: [{ message: formatted.message, extensions: formatted.extensions }] });

@@ -28,14 +28,16 @@ export async function writeStixBundle(parts: StixBundleParts, out: Writable): Pr
     failed = error;
     onWake();
   });
-  const write = async (text: string) => {
+  const check = () => {
     if (failed) throw failed;
     if (closed || out.destroyed) throw new StreamClosed('the output closed before the bundle was written');
+  };
+  const write = async (text: string) => {
+    check();
     if (out.write(text)) return;
     await new Promise<void>((resolve) => (wake = resolve));
     wake = undefined;
-    if (failed) throw failed;
-    if (closed || out.destroyed) throw new StreamClosed('the output closed before the bundle was written');
+    check();
   };
   let chunk = bundleHead(parts);
   for (let i = 0; i < parts.texts.length; i++) {
