@@ -1,4 +1,6 @@
 import { execFile } from 'node:child_process';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -7,6 +9,7 @@ import { Marking } from '../src/common/marking';
 import { createKey } from '../src/modules/identity/api-key.service';
 import { Role } from '../src/modules/identity/role';
 import { DOSSIER_STIX_NAMESPACE } from '../src/modules/stix/stix-ids';
+import { manifestOf } from '../src/server/persisted-queries';
 import { addMarkedLayer, AMBER_STATEMENT, ids as layer } from './support/marked-layer';
 import { NODE_TS } from './support/node-ts';
 import { dataOf, startTestServer, TestServer } from './support/server';
@@ -42,9 +45,9 @@ interface Raw {
 }
 
 /** The response as sent, bytes not decoded (fetch would gunzip them out of sight). */
-const get = (path: string, key: string | null, headers: Record<string, string> = {}) =>
+const get = (path: string, key: string | null, headers: Record<string, string> = {}, base = server.url) =>
   new Promise<Raw>((resolve, reject) => {
-    const req = request(`${server.url}${path}`, { headers: { ...headers, ...(key ? { authorization: `Bearer ${key}` } : {}) } }, (res) => {
+    const req = request(`${base}${path}`, { headers: { ...headers, ...(key ? { authorization: `Bearer ${key}` } : {}) } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve({ status: res.statusCode!, headers: res.headers, body: Buffer.concat(chunks) }));
@@ -146,4 +149,25 @@ test('npm run export streams the bundle from /stix/bundle: the API’s bytes on 
   expect([ok.code, ok.stdout]).toEqual([0, `${await graphqlBundle(keys.amber, { topics: [TOPIC], minCredibility: 3 })}\n`]);
   expect(ok.stderr).toMatch(/dossier export: \d+ objects in bundle--[0-9a-f-]{36}, streamed/);
   expect([bad.code, bad.stderr]).toEqual([2, expect.stringContaining('the window ends before it starts')]);
+});
+
+test('with an allow-list, the route runs only when a registered operation asks for stixBundle', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'dossier-stix-allowlist-'));
+  const manifest = (name: string, bodies: string[]) => {
+    const file = join(dir, name);
+    writeFileSync(file, JSON.stringify(manifestOf(bodies.map((body, i) => ({ name: `op${i}`, body })))));
+    return file;
+  };
+  const without = await startTestServer({ ALLOWLIST_FILE: manifest('without.json', ['{ topics { totalCount } }']) }, server.databaseUrl);
+  const withExport = await startTestServer({ ALLOWLIST_FILE: manifest('with.json', [EXPORT]) }, server.databaseUrl);
+  try {
+    const refused = await get(`/stix/bundle?topic=${TOPIC}`, keys.amber, {}, without.url);
+    expect([refused.status, errorOf(refused).extensions.code]).toEqual([403, 'OPERATION_NOT_ALLOWED']);
+    const served = await get(`/stix/bundle?topic=${TOPIC}`, keys.amber, {}, withExport.url);
+    expect(served.status).toBe(200);
+    expect(served.body.toString('utf8')).toBe(await graphqlBundle(keys.amber, { topics: [TOPIC] }));
+  } finally {
+    await without.close();
+    await withExport.close();
+  }
 });

@@ -34,7 +34,7 @@ import { legacyJsonStatus } from './legacy-json-status';
 import { graphiqlOn, introspectionOn } from './mode';
 import { refuseNulStrings } from './input-guards';
 import { queryLimitsPlugin } from './limits';
-import { allowListGuard, AllowListStore, loadAllowList } from './persisted-queries';
+import { allowListFieldGuard, allowListGuard, AllowListStore, loadAllowList } from './persisted-queries';
 import { BRIEF_RUN_CHANNEL, CHANGE_CHANNEL, LiveHub } from '../modules/live/live-hub';
 import { NotificationListener } from '../modules/live/notification-listener';
 import { createRateLimiter } from './rate-limit';
@@ -190,7 +190,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     rateLimiter.middleware,
   ];
   // stixBundle's bundle as a stream: a large export is never one string, nor a GraphQL answer holding it.
-  app.get('/stix/bundle', ...identified, stixBundleRoute(schema, dataSource, production));
+  app.get('/stix/bundle', ...identified, ...(allowList ? [allowListFieldGuard(allowList, 'stixBundle')] : []), stixBundleRoute(schema, dataSource, production));
   app.use(
     '/graphql',
     ...identified,
