@@ -5,7 +5,7 @@
 // streamed bytes are stixBundle's. Uses a throwaway embedded PostgreSQL, or DATABASE_URL.
 //   npm run bench:stix [-- --objects 10000]
 import 'reflect-metadata';
-import { spawnSync } from 'node:child_process';
+import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
@@ -15,7 +15,8 @@ import { Marking } from '../src/common/marking';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
 import { databaseUrl } from '../src/db/database-url';
-import { createKey } from '../src/modules/identity/api-key.service';
+import { createKey, identityOfKey } from '../src/modules/identity/api-key.service';
+import { exportStixBundleParts } from '../src/modules/stix/stix-export';
 import { Role } from '../src/modules/identity/role';
 import { TLP2_MARKING_IDS } from '../src/modules/stix/stix-markings';
 import { buildDossierSchema } from '../src/server/schema';
@@ -109,9 +110,14 @@ const measured = async <T>(what: string, objects: (result: T) => number, work: (
   return result;
 };
 
-/** The bundle of the bench's topic from GET /stix/bundle, read as it comes: only its size and hash are kept. */
-async function streamed(graphqlUrl: string, key: string): Promise<{ objectCount: number; bytes: number; sha256: string }> {
-  const response = await fetch(graphqlUrl.replace(/\/graphql$/, '/stix/bundle?topic=stix-bench'), { headers: { authorization: `Bearer ${key}` } });
+/**
+ * The bundle of the bench's topic from GET /stix/bundle, read as it comes: only its size and hash are kept. fetch asks
+ * for gzip, deflate and br (the service picks br) unless `encoding` says otherwise.
+ */
+async function streamed(graphqlUrl: string, key: string, encoding?: string): Promise<{ objectCount: number; bytes: number; sha256: string }> {
+  const headers = { authorization: `Bearer ${key}`, ...(encoding ? { 'accept-encoding': encoding } : {}) };
+  const response = await fetch(graphqlUrl.replace(/\/graphql$/, '/stix/bundle?topic=stix-bench'), { headers });
+  console.log(`  content-encoding: ${response.headers.get('content-encoding') ?? 'none'}`);
   if (!response.ok || !response.body) throw new Error(`GET /stix/bundle: HTTP ${response.status} ${await response.text()}`);
   const hash = createHash('sha256');
   let bytes = 0;
@@ -122,7 +128,44 @@ async function streamed(graphqlUrl: string, key: string): Promise<{ objectCount:
   return { objectCount: Number(response.headers.get('dossier-stix-objects')), bytes, sha256: hash.digest('hex') };
 }
 
-/** One export alone, in a process that serves nothing else: the service on the bench's database, and its client. */
+/**
+ * A client in a process of its own, so that the service's peak is the service's alone: it asks for the export
+ * (`graphql`: the stixBundle query; else GET /stix/bundle with that accept-encoding, `fetch` for fetch's own), reads
+ * the answer as it comes and prints its size.
+ */
+const CLIENT = `
+const [url, key, how] = process.argv.slice(1);
+(async () => {
+  const graphql = how === 'graphql';
+  const headers = { authorization: 'Bearer ' + key, ...(graphql ? { 'content-type': 'application/json' } : {}), ...(graphql || how === 'fetch' ? {} : { 'accept-encoding': how }) };
+  const response = await (graphql
+    ? fetch(url, { method: 'POST', headers, body: JSON.stringify({ query: ${JSON.stringify(EXPORT)} }) })
+    : fetch(url.replace(/\\/graphql$/, '/stix/bundle?topic=stix-bench'), { headers }));
+  let bytes = 0;
+  let objects = Number(response.headers.get('dossier-stix-objects'));
+  if (graphql) {
+    const text = await response.text();
+    bytes = text.length;
+    objects = JSON.parse(text).data.stixBundle.objectCount;
+  } else for await (const chunk of response.body) bytes += chunk.length;
+  console.log(JSON.stringify({ status: response.status, bytes, objects, encoding: response.headers.get('content-encoding') }));
+})();`;
+
+interface ClientAnswer {
+  status: number;
+  bytes: number;
+  objects: number;
+  encoding: string | null;
+}
+
+const otherProcess = (url: string, key: string, how: string) =>
+  new Promise<ClientAnswer>((resolve, reject) =>
+    execFile(process.execPath, ['-e', CLIENT, url, key, how], (error, stdout) =>
+      error ? reject(new Error(error.message)) : resolve(JSON.parse(stdout) as ClientAnswer),
+    ),
+  );
+
+/** One export alone, in a process that serves nothing else: the service on the bench's database. */
 async function exportAlone(how: string): Promise<void> {
   const config = loadConfig({ ...process.env, SCHEDULER: 'false', ...ENV });
   const database = await openDatabase(config);
@@ -134,18 +177,23 @@ async function exportAlone(how: string): Promise<void> {
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/graphql`;
   const key = process.env.BENCH_STIX_KEY!;
   try {
-    if (how === 'stream') {
+    if (how === 'build') {
+      // The floor of any export: what building the bundle's texts costs, nothing sent.
+      const viewer = await identityOfKey(database.dataSource.manager, key);
       await measured(
-        'streamed export (GET /stix/bundle) alone, in a fresh process',
+        'building the bundle alone (no answer sent), in a fresh process',
         (r) => r.objectCount,
-        () => streamed(url, key),
+        () => exportStixBundleParts(database.dataSource, viewer!, { topics: ['stix-bench'] }),
       );
     } else {
-      await measured(
-        'export (stixBundle) alone, in a fresh process',
-        (r: Answer) => r.stixBundle.objectCount,
-        () => post<Answer>(url, key, EXPORT),
+      // The client in its own process: this process is the service alone, as in a deployment.
+      const asked = how === 'graphql' ? 'stixBundle' : `GET /stix/bundle, accept-encoding ${how}`;
+      const answer = await measured(
+        `export (${asked}) alone, client apart, in a fresh process`,
+        (r) => r.objects,
+        () => otherProcess(url, key, how),
       );
+      console.log(`  answer: HTTP ${answer.status}, ${(answer.bytes / 1024 / 1024).toFixed(1)} MiB as received, content-encoding ${answer.encoding ?? 'none'}`);
     }
     console.log(`  that process: peak RSS ${MiB(peakOfProcess())} from its start (idle after start: ${MiB(startedRss)})`);
   } finally {
@@ -193,7 +241,7 @@ if (process.env.BENCH_STIX_ALONE) {
     console.log(`  streamed bundle: ${(stream.bytes / 1024 / 1024).toFixed(1)} MiB, ${same ? 'the same bytes as stixBundle' : 'NOT the bytes of stixBundle'}`);
     if (!same) throw new Error('GET /stix/bundle streamed other bytes than stixBundle answered');
     console.log(`whole bench process (service, client, generated bundle; every step): peak RSS ${MiB(peakOfProcess())}`);
-    for (const how of ['graphql', 'stream']) {
+    for (const how of ['graphql', 'fetch', 'gzip', 'identity', 'build']) {
       const alone = spawnSync(process.execPath, ['-r', require.resolve('./register.js'), __filename], {
         env: { ...process.env, BENCH_STIX_ALONE: how, BENCH_STIX_KEY: key, DATABASE_URL: databaseUrl(config) },
         stdio: ['ignore', 'inherit', 'inherit'],
