@@ -193,7 +193,9 @@ async function exportAlone(how: string): Promise<void> {
         (r) => r.objects,
         () => otherProcess(url, key, how),
       );
-      console.log(`  answer: HTTP ${answer.status}, ${(answer.bytes / 1024 / 1024).toFixed(1)} MiB as received, content-encoding ${answer.encoding ?? 'none'}`);
+      console.log(
+        `  answer: HTTP ${answer.status}, ${(answer.bytes / 1024 / 1024).toFixed(1)} MiB once decoded, content-encoding ${answer.encoding ?? 'none'}`,
+      );
     }
     console.log(`  that process: peak RSS ${MiB(peakOfProcess())} from its start (idle after start: ${MiB(startedRss)})`);
   } finally {
