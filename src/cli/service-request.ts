@@ -48,10 +48,14 @@ export async function request<T>(url: string, key: string | undefined, query: st
     throw new ExitError(`the service at ${url} answered HTTP ${response.status} without a GraphQL response`, 3);
   }
   const error = body.errors?.[0];
-  if (error) throw new ExitError(`${error.extensions?.code ?? 'ERROR'}: ${error.message}`, CALLER_ERRORS.has(error.extensions?.code ?? '') ? 2 : 3);
+  if (error) throw exitErrorOf(error);
   if (!body.data) throw new ExitError(`the service at ${url} answered HTTP ${response.status} without data`, 3);
   return body.data;
 }
+
+/** A GraphQL error of the service as the command's failure: 2 when it is the caller's, else 3. */
+export const exitErrorOf = (error: { message: string; extensions?: { code?: string } }) =>
+  new ExitError(`${error.extensions?.code ?? 'ERROR'}: ${error.message}`, CALLER_ERRORS.has(error.extensions?.code ?? '') ? 2 : 3);
 
 /** Runs a command's `main` and exits with its code: 0 done, 2 the caller's mistake, 3 the service's failure. */
 export function runCommand(name: string, main: () => Promise<void>): void {
@@ -68,14 +72,18 @@ export function runCommand(name: string, main: () => Promise<void>): void {
   );
 }
 
-/** Writes the whole file or nothing: a reader of `file` never sees half an output, and a failed run leaves it as it was. */
-export async function writeAtomically(file: string, text: string): Promise<void> {
+/**
+ * Writes the whole file or nothing (`text` whole, in pieces or as a stream): a reader of `file` never sees half an output, and a
+ * failed run leaves it as it was.
+ */
+export async function writeAtomically(file: string, text: string | Iterable<string> | AsyncIterable<string | Uint8Array>): Promise<void> {
   const temporary = join(dirname(file), `.${basename(file)}.${randomUUID()}.tmp`);
   try {
     await writeFile(temporary, text, { flag: 'wx' });
     await rename(temporary, file);
   } catch (error) {
     await rm(temporary, { force: true });
+    if (error instanceof ExitError) throw error;
     throw new ExitError(`cannot write ${file}: ${(error as Error).message}`, 2);
   }
 }

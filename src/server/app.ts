@@ -38,7 +38,7 @@ import { legacyJsonStatus } from './legacy-json-status';
 import { graphiqlOn, introspectionOn } from './mode';
 import { refuseNulStrings } from './input-guards';
 import { queryLimitsPlugin } from './limits';
-import { allowListGuard, AllowListStore, loadAllowList } from './persisted-queries';
+import { allowListFieldGuard, allowListGuard, AllowListStore, loadAllowList } from './persisted-queries';
 import { BRIEF_RUN_CHANNEL, CHANGE_CHANNEL, LiveHub } from '../modules/live/live-hub';
 import { NotificationListener } from '../modules/live/notification-listener';
 import { createRateLimiter } from './rate-limit';
@@ -51,6 +51,7 @@ import { createHash } from 'node:crypto';
 import { printSchema } from 'graphql';
 import { createResponseCache } from './response-cache/response-cache';
 import { fastPath } from './fast-path/fast-path';
+import { stixBundleRoute } from './stix-route';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
 
@@ -190,14 +191,20 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     redisUrl: config.REDIS_URL,
     keyPrefix: config.RATE_LIMIT_PREFIX,
   });
-  useAsOneLayer(
-    app,
-    '/graphql',
+  // Who asks, and whether they may ask now: the same for GraphQL and for the streamed STIX export.
+  const identified = [
     staticHeaders(helmet.contentSecurityPolicy({ directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] } })),
     noStore,
     failFastWhileDown(monitor),
     identify(dataSource, { anonymous: config.ANONYMOUS, jwt }, rateLimiter.refusedCredentials),
     rateLimiter.middleware,
+  ];
+  // stixBundle's bundle as a stream: a large export is never one string, nor a GraphQL answer holding it.
+  app.get('/stix/bundle', ...identified, ...(allowList ? [allowListFieldGuard(allowList, 'stixBundle')] : []), stixBundleRoute(schema, dataSource, production));
+  useAsOneLayer(
+    app,
+    '/graphql',
+    ...identified,
     jsonBody(config.MAX_BODY_BYTES),
     refuseDeepJson,
     ...(allowList ? [allowListGuard(allowList)] : []),

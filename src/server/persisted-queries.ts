@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import type { RequestHandler } from 'express';
+import { parse, visit } from 'graphql';
 import { ErrorCode } from '../common/errors';
 
 /** Apollo's persisted query manifest: the operations a deployment accepts, each under the SHA-256 of its text. */
@@ -79,3 +80,27 @@ export const allowListGuard =
       .status(403)
       .json({ errors: [{ message: 'This deployment accepts registered operations only.', extensions: { code: ErrorCode.OPERATION_NOT_ALLOWED } }] });
   };
+
+/** Whether a registered operation asks for `field` (a root field such as `stixBundle`), so a route serving it may run. */
+export function allowsField(allowed: ReadonlyMap<string, string>, field: string): boolean {
+  return [...allowed.values()].some((body) => {
+    let found = false;
+    visit(parse(body), {
+      Field: (node) => {
+        if (node.name.value === field) found = true;
+      },
+    });
+    return found;
+  });
+}
+
+/** With an allow-list, a route that serves what `field` answers runs only when a registered operation asks for it. */
+export const allowListFieldGuard = (allowed: ReadonlyMap<string, string>, field: string): RequestHandler => {
+  const allowedHere = allowsField(allowed, field);
+  return (_req, res, next) => {
+    if (allowedHere) return next();
+    res
+      .status(403)
+      .json({ errors: [{ message: 'This deployment accepts registered operations only.', extensions: { code: ErrorCode.OPERATION_NOT_ALLOWED } }] });
+  };
+};

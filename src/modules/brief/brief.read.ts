@@ -275,12 +275,8 @@ function statements(kind: StatementKind, scope: SelectionScope, q: SqlBuilder, c
     WHERE ${and(conditions)}`;
 }
 
-/**
- * The one SQL statement that reads everything a brief needs for `scope`. Every table passes the access seam. Unless
- * every topic and actor of the scope is visible, no statement is read at all (the brief is refused), so a hidden
- * topic or actor costs exactly what a missing one does, and its timing tells nothing.
- */
-export function briefQuery(q: SqlBuilder, scope: SelectionScope): Sql {
+/** The parts of a scope's reading: the scope's topics and actors (CTEs, then as JSON), and its statements' rows. */
+function scopeParts(q: SqlBuilder, scope: SelectionScope) {
   const topicSlugs = sql.value(scope.topics, 'text[]');
   const actorIds = sql.value(scope.actors, 'uuid[]');
   const [t, a] = [sql.identifier('t'), sql.identifier('a')];
@@ -289,14 +285,41 @@ export function briefQuery(q: SqlBuilder, scope: SelectionScope): Sql {
     statementKinds.map((kind) => statements(kind, scope, q, complete)),
     '\nUNION ALL\n',
   );
-  return sql`WITH scope_topic AS (
+  return {
+    ctes: sql`WITH scope_topic AS (
       SELECT t.id, t.slug, t.title, t.summary, t.marking FROM topic t WHERE t.slug = ANY(${topicSlugs}) AND ${q.visible(t, 'topic')}),
-    scope_actor AS (SELECT a.id, a.name, a.marking FROM actor a WHERE a.id = ANY(${actorIds}) AND ${q.visible(a, 'actor')})
+    scope_actor AS (SELECT a.id, a.name, a.marking FROM actor a WHERE a.id = ANY(${actorIds}) AND ${q.visible(a, 'actor')})`,
+    topics: sql`(SELECT coalesce(json_agg(row_to_json(scope_topic) ORDER BY slug), '[]'::json) FROM scope_topic)`,
+    actors: sql`(SELECT coalesce(json_agg(json_build_object('id', id, 'name', name, 'marking', marking) ORDER BY name), '[]'::json) FROM scope_actor)`,
+    union,
+  };
+}
+
+/**
+ * The one SQL statement that reads everything a brief needs for `scope`. Every table passes the access seam. Unless
+ * every topic and actor of the scope is visible, no statement is read at all (the brief is refused), so a hidden
+ * topic or actor costs exactly what a missing one does, and its timing tells nothing.
+ */
+export function briefQuery(q: SqlBuilder, scope: SelectionScope): Sql {
+  const { ctes, topics, actors, union } = scopeParts(q, scope);
+  return sql`${ctes}
     SELECT json_build_object(
-      'topics', (SELECT coalesce(json_agg(row_to_json(scope_topic) ORDER BY slug), '[]'::json) FROM scope_topic),
-      'actors', (SELECT coalesce(json_agg(json_build_object('id', id, 'name', name, 'marking', marking) ORDER BY name), '[]'::json) FROM scope_actor),
+      'topics', ${topics},
+      'actors', ${actors},
       'statements', (SELECT coalesce(json_agg(u.statement), '[]'::json) FROM (${union}) u)
     ) AS result`;
+}
+
+/**
+ * The same reading as one row per statement, after a row of the scope's topics and actors: no single JSON text of
+ * every statement is made, which for a large scope (a STIX export of thousands) is tens of megabytes read at once.
+ */
+export function scopeRowsQuery(q: SqlBuilder, scope: SelectionScope): Sql {
+  const { ctes, topics, actors, union } = scopeParts(q, scope);
+  return sql`${ctes}
+    SELECT json_build_object('topics', ${topics}, 'actors', ${actors}) AS scope, NULL::json AS statement
+    UNION ALL
+    SELECT NULL, u.statement FROM (${union}) u`;
 }
 
 /** The statements in `scope` as stored, read in one SQL statement: a relation's text is its description. */
@@ -304,6 +327,16 @@ export async function readScopeData(dataSource: DataSource, q: SqlBuilder, scope
   const statement = compile(briefQuery(q, scope));
   const rows: Array<{ result: BriefData }> = await dataSource.query(statement.text, statement.values);
   return rows[0].result;
+}
+
+/** What `readScopeData` reads, row by row (`scopeRowsQuery`): the same data, in statements of no particular order. */
+export async function readScopeDataByRow(dataSource: DataSource, q: SqlBuilder, scope: SelectionScope): Promise<BriefData> {
+  const statement = compile(scopeRowsQuery(q, scope));
+  const rows: Array<{ scope: Omit<BriefData, 'statements'> | null; statement: StatementRow | null }> = await dataSource.query(statement.text, statement.values);
+  const { topics, actors } = rows.find((row) => row.scope)!.scope!;
+  const statements: StatementRow[] = [];
+  for (const row of rows) if (row.statement) statements.push(row.statement);
+  return { topics, actors, statements };
 }
 
 /** Everything a brief needs, read for `scope` in one SQL statement: a relation's text is its sentence. */

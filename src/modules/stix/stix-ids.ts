@@ -1,4 +1,5 @@
-import { v5 as uuidv5 } from 'uuid';
+import { createHash } from 'node:crypto';
+import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
 
 /**
  * The namespace of every STIX id Dossier derives (UUID v5 of "dossier.stix" in the URL namespace, computed once and
@@ -24,4 +25,22 @@ export function stixTimestamp(value: string): string {
   const time = /^\d{4}-\d{2}-\d{2}$/.test(value) ? new Date(`${value}T00:00:00.000Z`) : new Date(value);
   if (Number.isNaN(time.getTime())) throw new Error(`not a timestamp: ${value}`);
   return time.toISOString();
+}
+
+/**
+ * UUID v5 of a name written in pieces (the same UUID `uuidv5(pieces.join(''), namespace)` gives): for a name as long
+ * as a whole bundle, which is hashed as it goes rather than copied into one buffer first.
+ */
+export function uuidV5Writer(namespace: string) {
+  const hash = createHash('sha1').update(parseUuid(namespace));
+  return {
+    write: (piece: string) => void hash.update(piece, 'utf8'),
+    uuid(): string {
+      const bytes = hash.digest();
+      bytes[6] = (bytes[6] & 0x0f) | 0x50;
+      bytes[8] = (bytes[8] & 0x3f) | 0x80;
+      const hex = bytes.subarray(0, 16).toString('hex');
+      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
+    },
+  };
 }

@@ -161,7 +161,9 @@ export function createResponseCache(dataSource: DataSource, options: ResponseCac
     const send = res.send.bind(res);
     res.send = (sent: unknown) => {
       res.send = send;
-      if (scope?.answeredQuery && res.statusCode === 200 && typeof sent === 'string') keep(key, encode(res, before, sent));
+      // An answer too large to keep is not copied into an entry first (a STIX bundle is tens of megabytes).
+      const fits = typeof sent === 'string' && Buffer.byteLength(sent) <= largest;
+      if (scope?.answeredQuery && res.statusCode === 200 && fits) keep(key, encode(res, before, sent));
       return send(sent);
     };
     next();
