@@ -1,0 +1,319 @@
+import { gzipSync, gunzipSync } from 'node:zlib';
+import { createHash } from 'node:crypto';
+import { Client } from 'pg';
+import { Marking } from '../src/common/marking';
+import { createKey } from '../src/modules/identity/api-key.service';
+import { Role } from '../src/modules/identity/role';
+import { toGlobalId } from '../src/read/global-id';
+import { dataOf, startTestServer, type TestServer } from './support/server';
+
+// The compiled fast path probed as a client would: two services on one database, one with FAST_PATH=off, sent the same
+// requests as the same readers. Access (marked, organisation, audience, retracted items), bodies byte for byte in odd
+// data and odd requests, and what a failing root field costs the database.
+
+let normal: TestServer;
+let compiled: TestServer;
+const readers: Array<{ name: string; key: string | null }> = [];
+let redPrincipal: string;
+
+interface Answer {
+  status: number;
+  path: string | null;
+  type: string | null;
+  body: string;
+  ms: number;
+}
+
+async function post(
+  server: TestServer,
+  key: string | null,
+  query: string,
+  variables?: Record<string, unknown>,
+  headers: Record<string, string> = {},
+): Promise<Answer> {
+  const started = performance.now();
+  const res = await fetch(`${server.url}/graphql`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}), ...headers },
+    body: JSON.stringify({ query, variables }),
+    signal: AbortSignal.timeout(20_000),
+  });
+  const body = await res.text();
+  return { status: res.status, path: res.headers.get('dossier-path'), type: res.headers.get('content-type'), body, ms: performance.now() - started };
+}
+
+/** Both services' answers to one request; their status, content type and body must be the same. */
+async function bothWays(key: string | null, query: string, variables?: Record<string, unknown>, headers?: Record<string, string>) {
+  const slow = await post(normal, key, query, variables, headers);
+  const fast = await post(compiled, key, query, variables, headers);
+  expect(slow.path).toBeNull();
+  expect({ query, status: fast.status, type: fast.type, body: fast.body }).toEqual({ query, status: slow.status, type: slow.type, body: slow.body });
+  return { fast, slow };
+}
+
+/** The statements `server` sends while `work` runs. */
+async function statementsOf(server: TestServer, work: () => Promise<unknown>): Promise<string[]> {
+  const sent: string[] = [];
+  const original = server.dataSource.query.bind(server.dataSource);
+  const spy = jest.spyOn(server.dataSource, 'query').mockImplementation((text, params, runner) => {
+    sent.push(text);
+    return original(text, params, runner);
+  });
+  try {
+    await work();
+  } finally {
+    spy.mockRestore();
+  }
+  return sent;
+}
+
+const ids: Record<string, string> = {};
+const HIDDEN = 'zz-hidden-marker';
+
+beforeAll(async () => {
+  const env = { RESPONSE_CACHE_BYTES: '0', STATEMENT_TIMEOUT_MS: '1000', VIEWER_CLEARANCE: 'RED' };
+  normal = await startTestServer({ ...env, FAST_PATH: 'off' });
+  compiled = await startTestServer(env, normal.databaseUrl);
+  const em = normal.dataSource.manager;
+  const key = async (name: string, clearance: Marking, organisation?: string) => {
+    const made = await createKey(em, { name: `${name}-${process.pid}`, role: Role.VIEWER, clearance, organisation });
+    readers.push({ name, key: made.key });
+    return made.apiKey.principal;
+  };
+  readers.push({ name: 'anonymous', key: null });
+  await key('clear', Marking.CLEAR);
+  await key('green', Marking.GREEN);
+  await key('amber', Marking.AMBER, 'org-b');
+  await key('strict-a', Marking.AMBER_STRICT, 'org-a');
+  await key('strict-b', Marking.AMBER_STRICT, 'org-b');
+  redPrincipal = await key('red-a', Marking.RED, 'org-a');
+  await key('red-b', Marking.RED, 'org-a');
+
+  const q = (text: string, params: unknown[] = []) => normal.dataSource.query(text, params);
+  const actor = async (name: string, marking: string, extra = '') => {
+    const [row] = await q(
+      `INSERT INTO actor (id, name, kind, marking${extra ? ', organisation, audience' : ''})
+      VALUES (gen_random_uuid(), $1, 'STATE', $2${extra}) RETURNING id`,
+      [name, marking],
+    );
+    return row.id as string;
+  };
+  ids.clearActor = await actor('zz-clear actor "q" \\ \u2028 😀', 'CLEAR');
+  ids.redActor = await actor(`${HIDDEN} red actor`, 'RED', `, NULL, ARRAY['${redPrincipal}']`);
+  ids.strictActor = await actor(`${HIDDEN} strict actor`, 'AMBER_STRICT', `, 'org-a', '{}'`);
+  ids.amberActor = await actor(`${HIDDEN} amber actor`, 'AMBER');
+  ids.retractedActor = await actor('zz-retracted actor', 'CLEAR');
+  await q(`UPDATE actor SET retracted_at = '2026-01-02 03:04:05.678901+00', retraction_reason = 'wrong' WHERE id = $1`, [ids.retractedActor]);
+  // Timestamps graphql-scalars prints with milliseconds, far years, and one it cannot print.
+  await q(`UPDATE actor SET created_at = '0050-06-07 08:09:10.999999+00', updated_at = '9999-12-31 23:59:59.9999+00' WHERE id = $1`, [ids.clearActor]);
+  const [topic] = await q(`SELECT id FROM topic WHERE slug = 'dprk-troops-in-russia'`);
+  for (const id of [ids.clearActor, ids.redActor, ids.strictActor, ids.amberActor, ids.retractedActor]) {
+    await q(`INSERT INTO topic_actor (topic_id, actor_id) VALUES ($1, $2)`, [topic.id, id]);
+  }
+  // Relations from a CLEAR actor to hidden ones.
+  for (const to of [ids.redActor, ids.strictActor, ids.amberActor]) {
+    await q(
+      `INSERT INTO actor_relation (id, topic_id, from_actor_id, to_actor_id, type, marking)
+      VALUES (gen_random_uuid(), $1, $2, $3, 'ALLIED_WITH', 'CLEAR')`,
+      [topic.id, ids.clearActor, to],
+    );
+  }
+  // A CLEAR capability of the CLEAR actor, cited from a hidden source and from a visible one.
+  const [capability] = await q(
+    `INSERT INTO capability (id, topic_id, actor_id, category, statement, marking)
+    VALUES (gen_random_uuid(), $1, $2, 'TACTICS', 'zz-capability', 'CLEAR') RETURNING id`,
+    [topic.id, ids.clearActor],
+  );
+  ids.capability = capability.id;
+  const [hiddenSource] = await q(`INSERT INTO source (id, name, kind, reliability, marking, organisation)
+    VALUES (gen_random_uuid(), '${HIDDEN} source', 'MEDIA_REPORT', 'B', 'AMBER_STRICT', 'org-a') RETURNING id`);
+  ids.hiddenSource = hiddenSource.id;
+  const [visibleSource] = await q(`SELECT id FROM source WHERE marking = 'CLEAR' ORDER BY name LIMIT 1`);
+  await q(
+    `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id, marking)
+    VALUES (gen_random_uuid(), $1, 'STATES', '${HIDDEN} quote', 2, $3, 'CLEAR'), (gen_random_uuid(), $2, 'STATES', 'zz-visible quote', 2, $3, 'CLEAR')`,
+    [ids.hiddenSource, visibleSource.id, ids.capability],
+  );
+  // Quantities whose floats JavaScript and PostgreSQL print differently, or the same.
+  const floats = [1e-7, 1e21, 123456789012345.6, 0.1 + 0.2, -0, 5e-324, 1.7976931348623157e308, 0.0001];
+  for (const [i, best] of floats.entries()) {
+    await q(
+      `INSERT INTO implication (id, topic_id, statement, likelihood, marking, quantity_best, quantity_unit, quantity_exact)
+      VALUES (gen_random_uuid(), $1, $2, 'LIKELY', 'CLEAR', $3, 'troops', false)`,
+      [topic.id, `zz-float ${i}`, best],
+    );
+  }
+  // An event of the last year a LocalDate can hold.
+  await q(
+    `INSERT INTO event (id, topic_id, title, occurred_on, precision, marking) VALUES (gen_random_uuid(), $1, 'zz-far event', '9999-01-01', 'YEAR', 'CLEAR')`,
+    [topic.id],
+  );
+}, 120_000);
+afterAll(async () => {
+  await compiled?.close();
+  await normal?.close();
+});
+
+const gid = (type: string, id: string) => toGlobalId(type, id);
+
+test('marked, organisation, audience and retracted items: the same body both ways, and nothing hidden shown', async () => {
+  const queries: Array<[string, Record<string, unknown>?]> = [
+    [
+      `{ actors(first: 100, includeRetracted: true, orderBy: { field: NAME, direction: DESC }) { totalCount totalCountCapped { count exact }
+        nodes { id name marking organisation audience retractedAt retractionReason } pageInfo { hasNextPage endCursor } } }`,
+    ],
+    [
+      `query($id: ID!) { actor(id: $id) { name createdAt updatedAt relations(first: 10) { totalCount edges { cursor node { from { name } to { name } } } } } }`,
+      { id: gid('Actor', ids.clearActor) },
+    ],
+    [
+      `query($id: ID!) { node(id: $id) { __typename ... on Capability { statement sourceCount citations { quote source { name } } } } }`,
+      { id: gid('Capability', ids.capability) },
+    ],
+    [`{ topic(slug: "dprk-troops-in-russia") { actors(first: 100) { totalCount nodes { name } } sources(first: 100) { totalCount nodes { name } } } }`],
+    // One hidden item a query: with several NOT_FOUND root fields, graphql-js reports whichever failed first.
+    [`query($a: ID!) { a: node(id: $a) { id } }`, { a: gid('Actor', ids.redActor) }],
+    [`query($b: ID!) { b: node(id: $b) { id ... on Actor { name } } }`, { b: gid('Actor', ids.strictActor) }],
+    [`query($c: ID!) { c: actor(id: $c) { name } }`, { c: gid('Actor', ids.amberActor) }],
+    [`query($c: ID!) { c: actor(id: $c) { name } a: actors(first: 1) { totalCount } }`, { c: gid('Actor', ids.amberActor) }],
+    [`{ statements(first: 50, includeRetracted: true) { totalCount nodes { __typename ... on Capability { statement citations { quote } } } } }`],
+    [`query($id: ID!) { source(id: $id) { name citations(first: 5) { totalCount } } }`, { id: gid('Source', ids.hiddenSource) }],
+    [`{ relations(first: 100) { totalCount nodes { from { name } to { name } } } }`],
+  ];
+  // What each reader is cleared for, of the hidden items (their names end in these words).
+  const strictA = ['amber actor', 'strict actor', 'source', 'quote'];
+  const cleared: Record<string, string[]> = {
+    anonymous: [],
+    clear: [],
+    green: [],
+    amber: ['amber actor'],
+    'strict-a': strictA,
+    'strict-b': ['amber actor'],
+    'red-a': [...strictA, 'red actor'],
+    'red-b': strictA,
+  };
+  for (const [query, variables] of queries) {
+    for (const reader of readers) {
+      const { fast } = await bothWays(reader.key, query, variables);
+      const shown = [...fast.body.matchAll(new RegExp(`${HIDDEN} ([a-z ]+?)"`, 'g'))].map((m) => m[1]);
+      expect({ reader: reader.name, query, notCleared: shown.filter((s) => !cleared[reader.name].includes(s)) }).toEqual({
+        reader: reader.name,
+        query,
+        notCleared: [],
+      });
+    }
+  }
+});
+
+test('odd values: floats, far years, microseconds, the last LocalDate year, hostile strings: the same body both ways', async () => {
+  const queries = [
+    `{ implications(first: 20, filter: { topic: "dprk-troops-in-russia" }) { nodes { statement quantity { best low high unit exact __typename } } } }`,
+    `{ events(first: 50) { nodes { title occurredOn occurredFrom occurredTo } } }`,
+    `query($id: ID!) { actor(id: $id) { name createdAt updatedAt t: __typename } }`,
+  ];
+  for (const query of queries) {
+    for (const reader of [readers[0], readers[readers.length - 1]]) await bothWays(reader.key, query, { id: gid('Actor', ids.clearActor) });
+  }
+});
+
+test('request variants: aliases merged, @include/@skip with variables, GET, graphql-response+json, gzip, persisted queries', async () => {
+  const key = readers.find((r) => r.name === 'red-a')!.key;
+  const query = `query Q($yes: Boolean!, $no: Boolean!, $id: ID!) {
+    x: actor(id: $id) { name n2: name ... on Actor { name @include(if: $yes) aliases @skip(if: $yes) } ...F }
+    x: actor(id: $id) { marking @include(if: $no) }
+    t: __typename @skip(if: $no)
+    e: actors(first: 0) { nodes { id } edges { cursor } totalCount }
+  }
+  fragment F on Node { id __typename ... on Item { marking } }`;
+  const variables = { yes: true, no: false, id: gid('Actor', ids.clearActor) };
+  expect((await bothWays(key, query, variables)).fast.path).toBe('compiled');
+  expect((await bothWays(key, query, variables, { accept: 'application/graphql-response+json' })).fast.path).toBe('compiled');
+
+  // GET, with the preflight header CSRF prevention asks for.
+  const get = async (server: TestServer) => {
+    const url = new URL(`${server.url}/graphql`);
+    url.searchParams.set('query', query);
+    url.searchParams.set('variables', JSON.stringify(variables));
+    const res = await fetch(url, { headers: { authorization: `Bearer ${key}`, 'apollo-require-preflight': 'true' } });
+    return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+  };
+  expect(await get(compiled)).toEqual(await get(normal));
+
+  // gzip: the decompressed body is the same, and its length what was sent.
+  const big = `{ actors(first: 100) { nodes { id name description aliases } } }`;
+  const zipped = async (server: TestServer) => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}`, 'accept-encoding': 'gzip' },
+      body: JSON.stringify({ query: big }),
+    });
+    const bytes = Buffer.from(await res.arrayBuffer());
+    return { encoding: res.headers.get('content-encoding'), path: res.headers.get('dossier-path'), bytes };
+  };
+  const [slow, fast] = [await zipped(normal), await zipped(compiled)];
+  expect(fast.path).toBe('compiled');
+  // fetch decodes gzip itself; either way the bodies must agree.
+  const text = (z: typeof slow) => (z.bytes[0] === 0x1f && z.bytes[1] === 0x8b ? gunzipSync(z.bytes) : z.bytes).toString();
+  expect(text(fast)).toBe(text(slow));
+  expect(gzipSync(Buffer.from('x')).length).toBeGreaterThan(0);
+
+  // Automatic persisted queries: the hash alone, after the text was registered.
+  const hash = createHash('sha256').update(big).digest('hex');
+  const apq = async (server: TestServer, withQuery: boolean) => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ ...(withQuery ? { query: big } : {}), extensions: { persistedQuery: { version: 1, sha256Hash: hash } } }),
+    });
+    return { status: res.status, path: res.headers.get('dossier-path'), body: await res.text() };
+  };
+  expect((await apq(compiled, false)).body).toBe((await apq(normal, false)).body);
+  await apq(normal, true);
+  await apq(compiled, true);
+  const [byHashSlow, byHashFast] = [await apq(normal, false), await apq(compiled, false)];
+  expect(byHashFast).toEqual({ ...byHashSlow, path: 'compiled' });
+});
+
+test('a root field that is NOT_FOUND sends its statement once, as the normal path does', async () => {
+  const key = readers.find((r) => r.name === 'green')!.key;
+  for (const query of ['{ topic(slug: "no-such-topic") { id title } }', `{ actor(id: "${gid('Actor', ids.redActor)}") { name } }`]) {
+    const slow = await statementsOf(normal, () => post(normal, key, query));
+    const fast = await statementsOf(compiled, () => bothWays(key, query).then(() => undefined));
+    // bothWays sent it to the normal service too, which the spy on `compiled` does not see.
+    expect({ query, statements: fast.length }).toEqual({ query, statements: slow.length });
+  }
+});
+
+test('a statement that times out is sent once and held for one statement timeout, not two', async () => {
+  const key = readers.find((r) => r.name === 'green')!.key;
+  const query = '{ topics(first: 1) { totalCount nodes { title } } }';
+  const locker = new Client({ connectionString: normal.databaseUrl });
+  await locker.connect();
+  try {
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE topic IN ACCESS EXCLUSIVE MODE');
+    const slow = await post(normal, key, query);
+    let fast: Answer | undefined;
+    const sent = await statementsOf(compiled, async () => {
+      fast = await post(compiled, key, query);
+    });
+    expect(JSON.parse(slow.body).errors[0].extensions.code).toBe('QUERY_TIMEOUT');
+    expect({ status: fast!.status, body: fast!.body }).toEqual({ status: slow.status, body: slow.body });
+    expect(sent.filter((s) => s.includes('topic')).length).toBe(1);
+  } finally {
+    await locker.query('ROLLBACK');
+    await locker.end();
+  }
+});
+
+test('depth, alias and cost limits hold on the fast path', async () => {
+  const key = readers[1].key;
+  const deep = `{ actors(first: 1) { nodes { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { parent { name } } } } } } } } } } } } } } }`;
+  const aliases = `{ ${Array.from({ length: 60 }, (_, i) => `a${i}: actors(first: 1) { totalCount }`).join(' ')} }`;
+  const costly = `{ actors(first: 100) { nodes { parts(first: 100) { nodes { parts(first: 100) { nodes { name } } } } } } }`;
+  for (const query of [deep, aliases, costly]) {
+    const { fast } = await bothWays(key, query);
+    expect({ query, code: JSON.parse(fast.body).errors?.[0]?.extensions?.code }).toEqual({ query, code: 'QUERY_LIMIT_EXCEEDED' });
+  }
+  dataOf({ status: 200, body: JSON.parse((await post(compiled, key, '{ actors(first: 1) { totalCount } }')).body) });
+});
