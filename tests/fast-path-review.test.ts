@@ -206,14 +206,33 @@ test('marked, organisation, audience and retracted items: the same body both way
 });
 
 test('odd values: floats, far years, microseconds, the last LocalDate year, hostile strings: the same body both ways', async () => {
+  const key = readers[readers.length - 1].key;
+  const paths: Record<string, string | null> = {};
+  const implications = await normal.dataSource.query<Array<{ id: string; statement: string }>>(
+    `SELECT id, statement FROM implication WHERE statement LIKE 'zz-float %' ORDER BY statement`,
+  );
+  for (const { id, statement } of implications) {
+    const query = `query($id: ID!) { node(id: $id) { ... on Implication { statement quantity { best low high unit exact __typename } } } }`;
+    paths[statement] = (await bothWays(key, query, { id: gid('Implication', id) })).fast.path;
+  }
   const queries = [
-    `{ implications(first: 20, filter: { topic: "dprk-troops-in-russia" }) { nodes { statement quantity { best low high unit exact __typename } } } }`,
-    `{ events(first: 50) { nodes { title occurredOn occurredFrom occurredTo } } }`,
+    `{ events(first: 50, orderBy: { field: OCCURRED_ON, direction: DESC }) { nodes { title occurredOn occurredFrom occurredTo } } }`,
     `query($id: ID!) { actor(id: $id) { name createdAt updatedAt t: __typename } }`,
   ];
-  for (const query of queries) {
-    for (const reader of [readers[0], readers[readers.length - 1]]) await bothWays(reader.key, query, { id: gid('Actor', ids.clearActor) });
-  }
+  for (const query of queries) paths[query] = (await bothWays(key, query, { id: gid('Actor', ids.clearActor) })).fast.path;
+  // Printed exactly where PostgreSQL and JavaScript agree (0.1 + 0.2, -0, 0.0001, 123456789012345.6), the normal path elsewhere.
+  expect(paths).toEqual({
+    'zz-float 0': null,
+    'zz-float 1': null,
+    'zz-float 2': 'compiled',
+    'zz-float 3': 'compiled',
+    'zz-float 4': 'compiled',
+    'zz-float 5': null,
+    'zz-float 6': null,
+    'zz-float 7': 'compiled',
+    [queries[0]]: 'compiled',
+    [queries[1]]: 'compiled',
+  });
 });
 
 test('request variants: aliases merged, @include/@skip with variables, GET, graphql-response+json, gzip, persisted queries', async () => {
@@ -316,4 +335,59 @@ test('depth, alias and cost limits hold on the fast path', async () => {
     expect({ query, code: JSON.parse(fast.body).errors?.[0]?.extensions?.code }).toEqual({ query, code: 'QUERY_LIMIT_EXCEEDED' });
   }
   dataOf({ status: 200, body: JSON.parse((await post(compiled, key, '{ actors(first: 1) { totalCount } }')).body) });
+});
+
+test('batched requests, HEAD, a client that goes away mid-statement: the same answers, and the service stays up', async () => {
+  const key = readers[1].key;
+  const batch = async (server: TestServer) => {
+    const res = await fetch(`${server.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify([{ query: '{ a: actors(first: 1) { totalCount } }' }, { query: '{ b: topics(first: 1) { totalCount } }' }]),
+    });
+    return { status: res.status, body: await res.text() };
+  };
+  expect(await batch(compiled)).toEqual(await batch(normal));
+  const head = async (server: TestServer) => {
+    const res = await fetch(`${server.url}/graphql?query=${encodeURIComponent('{ actors(first: 1) { totalCount } }')}`, {
+      method: 'HEAD',
+      headers: { authorization: `Bearer ${key}`, 'apollo-require-preflight': 'true' },
+    });
+    return { status: res.status, type: res.headers.get('content-type'), body: await res.text() };
+  };
+  expect(await head(compiled)).toEqual(await head(normal));
+
+  const locker = new Client({ connectionString: normal.databaseUrl });
+  await locker.connect();
+  try {
+    await locker.query('BEGIN');
+    await locker.query('LOCK TABLE actor IN ACCESS EXCLUSIVE MODE');
+    const gone = fetch(`${compiled.url}/graphql`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', authorization: `Bearer ${key}` },
+      body: JSON.stringify({ query: '{ actors(first: 1) { nodes { name } } }' }),
+      signal: AbortSignal.timeout(300),
+    });
+    await expect(gone).rejects.toThrow();
+  } finally {
+    await locker.query('ROLLBACK');
+    await locker.end();
+  }
+  await new Promise((r) => setTimeout(r, 1500));
+  const after = await post(compiled, key, '{ actors(first: 1) { nodes { name } } }');
+  expect({ status: after.status, path: after.path }).toEqual({ status: 200, path: 'compiled' });
+});
+
+// README: "The number of statements of a query depends on its shape only". On the fast path it depends on the data:
+// a value the text cannot print exactly (a Float below 1e-4 or from 1e15, a null in a non-null field) falls back and
+// the normal path sends the root field's statement again. Not fixed: sending the json alongside the text in one
+// statement would double every fast-path statement's planning.
+test.failing('a value the text mode cannot print does not cost a second statement', async () => {
+  const key = readers[1].key;
+  const [{ id }] = await normal.dataSource.query(`SELECT id FROM implication WHERE statement = 'zz-float 0'`);
+  const query = `query($id: ID!) { node(id: $id) { ... on Implication { quantity { best } } } }`;
+  const variables = { id: gid('Implication', id) };
+  const slow = await statementsOf(normal, () => post(normal, key, query, variables));
+  const fast = await statementsOf(compiled, () => post(compiled, key, query, variables));
+  expect(fast.length).toBe(slow.length);
 });
