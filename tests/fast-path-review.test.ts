@@ -391,3 +391,30 @@ test.failing('a value the text mode cannot print does not cost a second statemen
   const fast = await statementsOf(compiled, () => post(compiled, key, query, variables));
   expect(fast.length).toBe(slow.length);
 });
+
+test('with the response cache on, each reader gets its own fast-path answer, hit or miss', async () => {
+  const cached = await startTestServer({ STATEMENT_TIMEOUT_MS: '1000' }, normal.databaseUrl);
+  try {
+    const query = `{ actors(first: 100, orderBy: { field: NAME, direction: DESC }) { totalCount nodes { name marking } } }`;
+    for (let round = 0; round < 2; round += 1) {
+      for (const reader of readers) {
+        const res = await fetch(`${cached.url}/graphql`, {
+          method: 'POST',
+          headers: { 'content-type': 'application/json', ...(reader.key ? { authorization: `Bearer ${reader.key}` } : {}) },
+          body: JSON.stringify({ query }),
+        });
+        const body = await res.text();
+        const expected = (await post(normal, reader.key, query)).body;
+        expect({ reader: reader.name, round, cache: res.headers.get('dossier-cache'), path: res.headers.get('dossier-path'), body }).toEqual({
+          reader: reader.name,
+          round,
+          cache: round === 0 ? 'miss' : 'hit',
+          path: 'compiled',
+          body: expected,
+        });
+      }
+    }
+  } finally {
+    await cached.close();
+  }
+});
