@@ -6,6 +6,7 @@ import { createKey } from '../src/modules/identity/api-key.service';
 import { Role } from '../src/modules/identity/role';
 import { toGlobalId } from '../src/read/global-id';
 import { dataOf, startTestServer, type TestServer } from './support/server';
+import { createTestDatabase } from './support/test-database';
 
 // The compiled fast path probed as a client would: two services on one database, one with FAST_PATH=off, sent the same
 // requests as the same readers. Access (marked, organisation, audience, retracted items), bodies byte for byte in odd
@@ -416,5 +417,48 @@ test('with the response cache on, each reader gets its own fast-path answer, hit
     }
   } finally {
     await cached.close();
+  }
+});
+
+// Session settings the response cache counts as shaping text (DATABASE_IDENTITY): a database whose extra_float_digits
+// is below 0 prints floats with fewer digits, in exponent form sooner; a TimeZone whose old offsets have seconds
+// (local mean time) prints timestamps graphql-scalars refuses. graphql-js reads both through JSON; the text must agree.
+test('a database with extra_float_digits below 0 and a local-mean-time TimeZone: the same body both ways', async () => {
+  const database = await createTestDatabase();
+  const servers: TestServer[] = [];
+  try {
+    const admin = new Client({ connectionString: database.url });
+    await admin.connect();
+    try {
+      await admin.query(`ALTER DATABASE "${database.name}" SET extra_float_digits = -3`);
+      await admin.query(`ALTER DATABASE "${database.name}" SET TimeZone = 'Europe/Amsterdam'`);
+    } finally {
+      await admin.end();
+    }
+    const slow = await startTestServer({ RESPONSE_CACHE_BYTES: '0', FAST_PATH: 'off' }, database.url);
+    servers.push(slow);
+    const fast = await startTestServer({ RESPONSE_CACHE_BYTES: '0' }, database.url);
+    servers.push(fast);
+    const [topic] = await slow.dataSource.query(`SELECT id FROM topic WHERE slug = 'dprk-troops-in-russia'`);
+    const [implication] = await slow.dataSource.query(
+      `INSERT INTO implication (id, topic_id, statement, likelihood, marking, quantity_best, quantity_unit, quantity_exact)
+       VALUES (gen_random_uuid(), $1, 'zz-digits', 'LIKELY', 'CLEAR', 1234567890123.5, 'troops', false) RETURNING id`,
+      [topic.id],
+    );
+    const [actor] = await slow.dataSource.query(
+      `INSERT INTO actor (id, name, kind, marking, created_at) VALUES (gen_random_uuid(), 'zz-lmt', 'STATE', 'CLEAR', '1890-06-07 08:09:10+00') RETURNING id`,
+    );
+    const cases: Array<[string, string]> = [
+      [`query($id: ID!) { node(id: $id) { ... on Implication { quantity { best } } } }`, gid('Implication', implication.id)],
+      [`query($id: ID!) { actor(id: $id) { name updatedAt } }`, gid('Actor', actor.id)],
+      [`query($id: ID!) { actor(id: $id) { name createdAt } }`, gid('Actor', actor.id)],
+    ];
+    const answers = [];
+    for (const [query, id] of cases)
+      answers.push({ query, slow: (await post(slow, slow.key, query, { id })).body, fast: (await post(fast, slow.key, query, { id })).body });
+    expect(answers.map((a) => ({ query: a.query, body: a.fast }))).toEqual(answers.map((a) => ({ query: a.query, body: a.slow })));
+  } finally {
+    for (const server of servers.reverse()) await server.close();
+    await database.drop();
   }
 });
