@@ -106,7 +106,7 @@ beforeAll(async () => {
   ids.retractedActor = await actor('zz-retracted actor', 'CLEAR');
   await q(`UPDATE actor SET retracted_at = '2026-01-02 03:04:05.678901+00', retraction_reason = 'wrong' WHERE id = $1`, [ids.retractedActor]);
   // Timestamps graphql-scalars prints with milliseconds, far years, and one it cannot print.
-  await q(`UPDATE actor SET created_at = '0050-06-07 08:09:10.999999+00', updated_at = '9999-12-31 23:59:59.9999+00' WHERE id = $1`, [ids.clearActor]);
+  await q(`UPDATE actor SET created_at = '0050-06-07 08:09:10.999999+00', updated_at = '9999-12-30 23:59:59.9999+00' WHERE id = $1`, [ids.clearActor]);
   const [topic] = await q(`SELECT id FROM topic WHERE slug = 'dprk-troops-in-russia'`);
   for (const id of [ids.clearActor, ids.redActor, ids.strictActor, ids.amberActor, ids.retractedActor]) {
     await q(`INSERT INTO topic_actor (topic_id, actor_id) VALUES ($1, $2)`, [topic.id, id]);
@@ -446,7 +446,8 @@ test('a database with extra_float_digits below 0 and a local-mean-time TimeZone:
       [topic.id],
     );
     const [actor] = await slow.dataSource.query(
-      `INSERT INTO actor (id, name, kind, marking, created_at) VALUES (gen_random_uuid(), 'zz-lmt', 'STATE', 'CLEAR', '1890-06-07 08:09:10+00') RETURNING id`,
+      `INSERT INTO actor (id, name, kind, marking, created_at, updated_at)
+       VALUES (gen_random_uuid(), 'zz-lmt', 'STATE', 'CLEAR', '1890-06-07 08:09:10+00', '9999-12-31 23:30:00+00') RETURNING id`,
     );
     const cases: Array<[string, string]> = [
       [`query($id: ID!) { node(id: $id) { ... on Implication { quantity { best } } } }`, gid('Implication', implication.id)],

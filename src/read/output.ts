@@ -77,8 +77,9 @@ function leafText(v: Sql, type: GraphQLLeafType): Sql {
         WHEN abs(${v}::float8) >= 1e-4 AND abs(${v}::float8) < 1e15 THEN (${v}::float8)::text ELSE ${unsure} END`;
     case 'DateTime':
       // graphql-scalars prints new Date(value).toISOString(): milliseconds, truncated, as to_char's MS is. It refuses
-      // the json of a time whose offset in the session's TimeZone has seconds (local mean time, before about 1900).
-      return sql`CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} >= '0001-01-01T00:00:00Z'::timestamptz AND ${v} < '10000-01-01T00:00:00Z'::timestamptz
+      // the json of a time whose offset in the session's TimeZone has seconds (local mean time, before about 1900), or
+      // whose local year is not 1 to 9999: a day from either end, the offset can take it there.
+      return sql`CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} >= '0001-01-02T00:00:00Z'::timestamptz AND ${v} < '9999-12-31T00:00:00Z'::timestamptz
         AND extract(timezone FROM ${v})::int % 60 = 0
         THEN '"' || to_char(${v} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"' ELSE ${unsure} END`;
     case 'LocalDate':
