@@ -497,3 +497,26 @@ test('the operations the fast path cannot answer are remembered in bounded memor
   process.stdout.write(`heap grew ${grown.toFixed(1)} MB over the second 80 names of 400 kB\n`);
   expect(grown).toBeLessThan(12);
 }, 120_000);
+
+test('__typename alone in connections, pages, edges and counts; fields merged across fragments on interfaces', async () => {
+  const key = readers.find((r) => r.name === 'red-a')!.key;
+  const queries: Array<[string, Record<string, unknown>?]> = [
+    ['{ actors(first: 2) { __typename } }'],
+    // A forward page's pageInfo without hasNextPage or a cursor: its statement returned a row per item (both ways).
+    ['{ actors(first: 2) { pageInfo { __typename } } }'],
+    ['{ actors(first: 2) { pageInfo { hasPreviousPage } } }'],
+    ['{ actors(first: 2, after: null) { edges { __typename } totalCountCapped { __typename } } }'],
+    ['{ statements(first: 3) { nodes { __typename } pageInfo { t: __typename hasPreviousPage } } }'],
+    [
+      `query($id: ID!, $yes: Boolean!) { node(id: $id) { ... on Actor { relations(first: 2) { totalCount } }
+        ... on Item { ... on Actor { relations(first: 2) { nodes { type } totalCount } } }
+        ...A @include(if: $yes) } }
+      fragment A on Actor { relations(first: 2) { nodes { __typename from { __typename } } } }`,
+      { id: gid('Actor', ids.clearActor), yes: true },
+    ],
+  ];
+  for (const [query, variables] of queries) {
+    const { fast } = await bothWays(key, query, variables);
+    expect({ query, path: fast.path, errors: JSON.parse(fast.body).errors }).toEqual({ query, path: 'compiled', errors: undefined });
+  }
+});
