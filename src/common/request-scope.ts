@@ -18,7 +18,14 @@ export interface RequestScope {
   answeredQuery?: boolean;
   /** The root fields' answers as PostgreSQL wrote them, spliced into Apollo's body when it is sent (fast path). */
   compiledTexts?: string[];
+  /**
+   * Root fields whose fast-path statement found nothing, timed out or met a database away, by response key: the
+   * normal path takes that outcome rather than send the statement again (read/reader.ts).
+   */
+  rootOutcomes?: Map<string, RootOutcome>;
 }
+
+export type RootOutcome = { result: null } | { error: unknown };
 
 const storage = new AsyncLocalStorage<RequestScope>();
 
@@ -26,6 +33,7 @@ class Scope implements RequestScope {
   operation?: RequestScope['operation'];
   answeredQuery?: boolean;
   compiledTexts?: string[];
+  rootOutcomes?: Map<string, RootOutcome>;
   statements: RequestScope['statements'] = [];
   sqlMs = 0;
   private logger: Logger | undefined;

@@ -71,12 +71,16 @@ function leafText(v: Sql, type: GraphQLLeafType): Sql {
       // to_json writes exactly the json value the normal path reads, and its escaping is JSON.stringify's.
       return sql`to_json(${v})::text`;
     case GraphQLFloat.name:
-      // Between 1e-4 and 1e15 PostgreSQL and JavaScript both print the shortest digits without exponent.
-      return sql`CASE WHEN ${v} IS NULL THEN NULL WHEN ${v}::float8 = 0 THEN '0'
+      // Between 1e-4 and 1e15 PostgreSQL and JavaScript both print the shortest digits without exponent; with
+      // extra_float_digits below 0 PostgreSQL rounds to fewer digits and takes the exponent form sooner.
+      return sql`CASE WHEN ${v} IS NULL THEN NULL WHEN ${v}::float8 = 0 THEN '0' WHEN current_setting('extra_float_digits')::int < 0 THEN ${unsure}
         WHEN abs(${v}::float8) >= 1e-4 AND abs(${v}::float8) < 1e15 THEN (${v}::float8)::text ELSE ${unsure} END`;
     case 'DateTime':
-      // graphql-scalars prints new Date(value).toISOString(): milliseconds, truncated, as to_char's MS is.
-      return sql`CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} >= '0001-01-01T00:00:00Z'::timestamptz AND ${v} < '10000-01-01T00:00:00Z'::timestamptz
+      // graphql-scalars prints new Date(value).toISOString(): milliseconds, truncated, as to_char's MS is. It refuses
+      // the json of a time whose offset in the session's TimeZone has seconds (local mean time, before about 1900), or
+      // whose local year is not 1 to 9999: a day from either end, the offset can take it there.
+      return sql`CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} >= '0001-01-02T00:00:00Z'::timestamptz AND ${v} < '9999-12-31T00:00:00Z'::timestamptz
+        AND extract(timezone FROM ${v})::int % 60 = 0
         THEN '"' || to_char(${v} AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') || '"' ELSE ${unsure} END`;
     case 'LocalDate':
       return sql`CASE WHEN ${v} IS NULL THEN NULL WHEN ${v} BETWEEN '0001-01-01'::date AND '9999-12-31'::date THEN to_json(${v})::text ELSE ${unsure} END`;

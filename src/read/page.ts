@@ -192,11 +192,12 @@ export function keysetPageSql(
       case 'pageInfo': {
         readsRows = true;
         // Items before the page (forward) are those at or before `after`; items after it (backward) at or after `before`.
-        const earlier = window.backward ? aggregate(readsBeyond) : after ? exists(asc ? '<=' : '>=', after) : sql`FALSE`;
-        const later = !window.backward ? aggregate(readsBeyond) : before ? exists(asc ? '>=' : '<=', before) : sql`FALSE`;
+        // Made when selected: an aggregate counts only where it is read (the page is grouped to one row otherwise).
+        const earlier = () => (window.backward ? aggregate(readsBeyond) : after ? exists(asc ? '<=' : '>=', after) : sql`FALSE`);
+        const later = () => (!window.backward ? aggregate(readsBeyond) : before ? exists(asc ? '>=' : '<=', before) : sql`FALSE`);
         const info = c.entries(fieldType, fieldNodes, (f) => {
-          if (f.name === 'hasNextPage') return later;
-          if (f.name === 'hasPreviousPage') return earlier;
+          if (f.name === 'hasNextPage') return later();
+          if (f.name === 'hasPreviousPage') return earlier();
           if (f.name === 'startCursor') return aggregate(sql`(array_agg(p.c ORDER BY ${listed}) FILTER (WHERE ${inPage}))[1]`);
           if (f.name === 'endCursor') return aggregate(sql`(array_agg(p.c ORDER BY ${reversed}) FILTER (WHERE ${inPage}))[1]`);
           return undefined;

@@ -1,6 +1,8 @@
 import type { GraphQLResolveInfo } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { notFound } from '../common/errors';
+import { currentRequest, type RootOutcome } from '../common/request-scope';
+import { isDatabaseUnavailable } from '../db/unavailable';
 import type { Viewer } from '../common/viewer';
 import { Compiler } from './compile';
 import { compile, sql, type Sql } from './fragment';
@@ -54,12 +56,40 @@ export class Reader {
   }
 
   private async run(info: GraphQLResolveInfo, build: (c: Compiler) => Sql): Promise<unknown> {
+    // At a root field, the fast path's statement may have settled it already (not found, timed out, database away): the
+    // normal path then takes that outcome rather than wait for the same statement twice.
+    const root = info.path?.prev === undefined ? String(info.path?.key) : undefined;
+    const scope = root === undefined ? undefined : currentRequest();
+    const outcomes = scope?.rootOutcomes;
+    const known = !this.out.text && root !== undefined ? outcomes?.get(root) : undefined;
+    if (known) {
+      outcomes!.delete(root!);
+      // Settled a turn later, as a statement would be: graphql-js is then waiting on it, and a stack trace (outside
+      // production) reads as the normal path's.
+      await new Promise((resolve) => setImmediate(() => process.nextTick(resolve)));
+      if ('error' in known) throw known.error;
+      return known.result;
+    }
+    const keep = (outcome: RootOutcome) => {
+      if (this.out.text && scope && root !== undefined) (scope.rootOutcomes ??= new Map()).set(root, outcome);
+    };
     const statement = compileRootField(info, this.viewer, this.pageSize, this.models, build, this.out);
-    const rows: Array<{ result: unknown }> = await this.dataSource.query(statement.text, statement.params);
+    let rows: Array<{ result: unknown }>;
+    try {
+      rows = await this.dataSource.query(statement.text, statement.params);
+    } catch (error) {
+      // Other failures may be the text mode's own: the normal path sends its statement.
+      if (timedOut(error) || isDatabaseUnavailable(error)) keep({ error });
+      throw error;
+    }
     const result = rows[0].result;
+    if (result === null) keep({ result: null });
     return this.out.text && result !== null ? new CompiledText(result as string) : result;
   }
 }
+
+/** PostgreSQL cancelled the statement at statement_timeout. */
+const timedOut = (error: unknown) => (error as { driverError?: { code?: string } }).driverError?.code === '57014';
 
 /** A root field's answer as the response text graphql-js would send for it (see output.ts). */
 export class CompiledText {

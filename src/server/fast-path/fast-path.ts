@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { HeaderMap, type ApolloServerPlugin, type GraphQLRequestContext } from '@apollo/server';
 import type { RequestHandler } from 'express';
 import { Kind, OperationTypeNode, type FragmentDefinitionNode, type GraphQLResolveInfo } from 'graphql';
@@ -58,7 +59,10 @@ export function fastPath(enabled: boolean): { plugin: ApolloServerPlugin<Context
       return {
         async responseForOperation(rc) {
           if (rc.operation?.operation !== OperationTypeNode.QUERY) return null;
-          const key = `${rc.queryHash ?? ''}\u0000${rc.operationName ?? ''}`;
+          // A digest: an operation's name is one token however long, and a thousand of them are remembered.
+          const key = createHash('sha256')
+            .update(`${rc.queryHash ?? ''}\u0000${rc.operationName ?? ''}`)
+            .digest('base64url');
           if (refused.has(key)) return normally('known');
           let answered: Array<[string, string]> | null;
           try {
