@@ -5,6 +5,7 @@ import { timeSeries, type TimeSeriesArgs } from '../src/modules/aggregate/time-s
 import { Role } from '../src/modules/identity/role';
 import type { StatementKind } from '../src/registry/statement-kinds';
 import { startTestServer, TestServer } from './support/server';
+import { random } from './support/random';
 
 // timeSeries(of: CHANGE_DATE) from the change rollup answers exactly what a scan of the history answers (the feed's
 // rule: access before and after each change, and the statement's access today), for every reader, after re-marks,
@@ -34,17 +35,6 @@ const READERS: Viewer[] = [
 ];
 
 /** mulberry32, so that a failure can be replayed. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] };
-}
 
 const q = (text: string, values: unknown[] = []) => server.dataSource.query(text, values);
 const today = () => new Date().toISOString().slice(0, 10);

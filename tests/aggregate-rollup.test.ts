@@ -9,6 +9,7 @@ import { createKey } from '../src/modules/identity/api-key.service';
 import { Role } from '../src/modules/identity/role';
 import { toGlobalId } from '../src/read/global-id';
 import { dataOf, startTestServer, TestServer } from './support/server';
+import { random } from './support/random';
 
 // The rollup answers exactly what scanning the statements answers, for every reader, after writes of every sort:
 // re-marks, retractions and restorations, deletions, bulk inserts, an import, moved and re-marked citations, and
@@ -18,17 +19,6 @@ const TOPIC = 'rollup-exactness';
 const OTHER = 'rollup-exactness-other';
 
 /** A small deterministic generator (mulberry32), so a failure can be replayed. */
-function random(seed: number) {
-  let s = seed >>> 0;
-  const next = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  return { next, int: (n: number) => Math.floor(next() * n), pick: <T>(xs: readonly T[]): T => xs[Math.floor(next() * xs.length)] };
-}
 
 // Markings as (marking, organisation, audience), every rule of the seam among them.
 const TUPLES = [

@@ -64,9 +64,6 @@ export class Reader {
     const known = !this.out.text && root !== undefined ? outcomes?.get(root) : undefined;
     if (known) {
       outcomes!.delete(root!);
-      // Settled a turn later, as a statement would be: graphql-js is then waiting on it, and a stack trace (outside
-      // production) reads as the normal path's.
-      await new Promise((resolve) => setImmediate(() => process.nextTick(resolve)));
       if ('error' in known) throw known.error;
       return known.result;
     }
