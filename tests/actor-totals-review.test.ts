@@ -178,11 +178,9 @@ test('writers and compactions running together never fail, and a rolled-back wri
   await expectServedEqualsScan('after parallel writes', [null, { topic: TOPIC }]);
 }, 900_000);
 
-// FAILS, and on d15f6e4 too (not this branch's doing): a writer holds the actors its statements name FOR SHARE until
-// it commits (migration RollupActorsAndPublishers), so two transactions that each name actors A and B and then edit
-// one of them (an import upserting its actors, say) deadlock. The foreign keys' KEY SHARE alone would not conflict
-// with such an edit (not verified on a commit before that migration).
-test.failing(
+// Writers hold the actors they name FOR KEY SHARE (HoldNamedRowsForKeyShare), which a plain edit does not wait for: two
+// transactions that each name actors A and B and then edit one of them (an import upserting its actors, say) both commit.
+test(
   'two writers naming the same actors and each editing one of them both commit',
   async () => {
     const [a, b] = [await actor('review shared a'), await actor('review shared b')];
