@@ -5,6 +5,8 @@
 // UPDATE of the columns that decide contributions) upgrades its lock to FOR UPDATE in a BEFORE UPDATE trigger, and
 // FOR UPDATE conflicts with KEY SHARE: it still waits for every open writer naming the row (a DELETE takes FOR UPDATE
 // already). The function bodies are those of RollupActorsAndPublishers, only the lock strength changed.
+// The re-mark waits holding FOR NO KEY UPDATE, so a writer that names the row and then edits it deadlocks with a bare
+// re-mark UPDATE; the API's updates and retractions lock FOR UPDATE first (lockItem), and so just wait.
 import { MigrationInterface, QueryRunner } from 'typeorm';
 
 /** Columns of source and actor that decide contributions (SOURCE_COLUMNS, ACTOR_COLUMNS of the rollup). */
