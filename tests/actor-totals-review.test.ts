@@ -178,40 +178,34 @@ test('writers and compactions running together never fail, and a rolled-back wri
   await expectServedEqualsScan('after parallel writes', [null, { topic: TOPIC }]);
 }, 900_000);
 
-// FAILS, and on d15f6e4 too (not this branch's doing): a writer holds the actors its statements name FOR SHARE until
-// it commits (migration RollupActorsAndPublishers), so two transactions that each name actors A and B and then edit
-// one of them (an import upserting its actors, say) deadlock. The foreign keys' KEY SHARE alone would not conflict
-// with such an edit (not verified on a commit before that migration).
-test.failing(
-  'two writers naming the same actors and each editing one of them both commit',
-  async () => {
-    const [a, b] = [await actor('review shared a'), await actor('review shared b')];
-    const [first, second] = [server.dataSource.createQueryRunner(), server.dataSource.createQueryRunner()];
-    const name = (runner: typeof first) =>
-      runner.query(
-        `INSERT INTO capability (id, topic_id, actor_id, category, statement, marking)
+// Writers hold the actors they name FOR KEY SHARE (HoldNamedRowsForKeyShare), which a plain edit does not wait for: two
+// transactions that each name actors A and B and then edit one of them (an import upserting its actors, say) both commit.
+test('two writers naming the same actors and each editing one of them both commit', async () => {
+  const [a, b] = [await actor('review shared a'), await actor('review shared b')];
+  const [first, second] = [server.dataSource.createQueryRunner(), server.dataSource.createQueryRunner()];
+  const name = (runner: typeof first) =>
+    runner.query(
+      `INSERT INTO capability (id, topic_id, actor_id, category, statement, marking)
        SELECT gen_random_uuid(), (SELECT id FROM topic WHERE slug = $1), x, 'TACTICS', 's', 'CLEAR' FROM unnest($2::uuid[]) x`,
-        [TOPIC, [a, b]],
-      );
-    try {
-      await first.startTransaction();
-      await second.startTransaction();
-      await name(first);
-      await name(second);
-      const edits = [first.query(`UPDATE actor SET description = 'edited' WHERE id = $1`, [a])];
-      await new Promise((resolve) => setTimeout(resolve, 300));
-      edits.push(second.query(`UPDATE actor SET description = 'edited' WHERE id = $1`, [b]));
-      const outcome = await Promise.allSettled(edits);
-      expect(outcome.map((o) => (o.status === 'rejected' ? String((o.reason as Error).message) : 'edited'))).toEqual(['edited', 'edited']);
-    } finally {
-      for (const r of [first, second]) {
-        if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
-        await r.release();
-      }
+      [TOPIC, [a, b]],
+    );
+  try {
+    await first.startTransaction();
+    await second.startTransaction();
+    await name(first);
+    await name(second);
+    const edits = [first.query(`UPDATE actor SET description = 'edited' WHERE id = $1`, [a])];
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    edits.push(second.query(`UPDATE actor SET description = 'edited' WHERE id = $1`, [b]));
+    const outcome = await Promise.allSettled(edits);
+    expect(outcome.map((o) => (o.status === 'rejected' ? String((o.reason as Error).message) : 'edited'))).toEqual(['edited', 'edited']);
+  } finally {
+    for (const r of [first, second]) {
+      if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
+      await r.release();
     }
-  },
-  120_000,
-);
+  }
+}, 120_000);
 
 test('an actor deleted with statements of every kind leaves no bucket and no count behind', async () => {
   const [gone, kept] = [await actor('review gone'), await actor('review kept')];

@@ -517,6 +517,57 @@ test('a source or an actor re-marked while a statement naming it is written leav
   await expectRollupEqualsScan('after a re-mark during a write');
 }, 900_000);
 
+/** Whether `p` settles within `ms`. */
+const settlesWithin = (p: Promise<unknown>, ms: number) =>
+  Promise.race([p.then(() => true), new Promise<boolean>((resolve) => setTimeout(() => resolve(false), ms))]);
+
+test.each(['actor', 'source'] as const)(
+  'a re-mark of the %s to RED waits for an open writer naming it, a plain edit does not',
+  async (table) => {
+    const [actor] = await q(`INSERT INTO actor (id, name, kind) VALUES (gen_random_uuid(), $1, 'STATE') RETURNING id`, [`rollup race ${table}`]);
+    const [source] = await q(
+      `INSERT INTO source (id, name, kind, reliability, published_on, marking) VALUES (gen_random_uuid(), $1, 'MEDIA_REPORT', 'B', '2024-03-01', 'CLEAR') RETURNING id`,
+      [`rollup race ${table}`],
+    );
+    const [capability] = await q(
+      `INSERT INTO capability (id, topic_id, actor_id, category, statement) SELECT gen_random_uuid(), (SELECT id FROM topic WHERE slug = $1), $2, 'TACTICS', 'race'
+     RETURNING id`,
+      [TOPIC, (await q(`SELECT id FROM actor WHERE name = 'rollup actor 1'`))[0].id],
+    );
+    const id = table === 'actor' ? actor.id : source.id;
+    const [writer, remarker] = [server.dataSource.createQueryRunner(), server.dataSource.createQueryRunner()];
+    try {
+      // The writer names only the row re-marked (the actor of a new statement, or the source of a new citation).
+      await writer.startTransaction();
+      if (table === 'actor') {
+        await writer.query(
+          `INSERT INTO capability (id, topic_id, actor_id, category, statement) SELECT gen_random_uuid(), (SELECT id FROM topic WHERE slug = $1), $2, 'TACTICS', 'named in a race'`,
+          [TOPIC, id],
+        );
+      } else {
+        await writer.query(
+          `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES (gen_random_uuid(), $1, 'STATES', 'cited in a race', 5, $2)`,
+          [id, capability.id],
+        );
+      }
+      await remarker.startTransaction();
+      expect(await settlesWithin(remarker.query(`UPDATE ${table} SET description = 'edited in a race' WHERE id = $1`, [id]), 2000)).toBe(true);
+      const remark = remarker.query(`UPDATE ${table} SET marking = 'RED', audience = '{org-b/r2}' WHERE id = $1`, [id]);
+      expect(await settlesWithin(remark, 500)).toBe(false);
+      await writer.commitTransaction();
+      await remark;
+      await remarker.commitTransaction();
+    } finally {
+      for (const r of [writer, remarker]) {
+        if (r.isTransactionActive) await r.rollbackTransaction().catch(() => undefined);
+        await r.release();
+      }
+    }
+    await expectRollupEqualsScan(`after a ${table} re-marked during a write`);
+  },
+  900_000,
+);
+
 test('the writes of one transaction are counted as it commits, once; rolled-back writes not at all', async () => {
   const [source] = await q(
     `INSERT INTO source (id, name, kind, reliability) VALUES (gen_random_uuid(), 'rollup source at commit', 'MEDIA_REPORT', 'A') RETURNING id`,

@@ -38,6 +38,7 @@ import { DropStatementSearchIndexes1796501000000 } from './1796501000000-DropSta
 import { NoteDataWriteOncePerTransaction1796502000000 } from './1796502000000-NoteDataWriteOncePerTransaction';
 import { KeepActorTotals1796510000000 } from './1796510000000-KeepActorTotals';
 import { CountChangesByAccess1796520000000 } from './1796520000000-CountChangesByAccess';
+import { HoldNamedRowsForKeyShare1796560000000 } from './1796560000000-HoldNamedRowsForKeyShare';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -79,4 +80,5 @@ export const migrations = [
   NoteDataWriteOncePerTransaction1796502000000,
   KeepActorTotals1796510000000,
   CountChangesByAccess1796520000000,
+  HoldNamedRowsForKeyShare1796560000000,
 ];
