@@ -38,6 +38,20 @@ const REFUSED_CREDENTIALS_PER_WINDOW = 20;
  * (of the primary, for the workers of WORKERS=n), or in Redis when REDIS_URL is set so all instances share the counts. Should Redis fail, each instance falls back to
  * counting in memory rather than letting everything through.
  */
+/** `counter`, with `insurance` counting whenever it fails other than by refusing (its store away or too slow). */
+function withInsurance(counter: RateLimiterAbstract, insurance: RateLimiterAbstract): RateLimiterAbstract {
+  const consume = counter.consume.bind(counter);
+  counter.consume = async (key, points) => {
+    try {
+      return await consume(key, points);
+    } catch (failure) {
+      if (failure instanceof RateLimiterRes) throw failure;
+      return insurance.consume(key, points);
+    }
+  };
+  return counter;
+}
+
 export function createRateLimiter(options: RateLimitOptions): RateLimiter {
   const base = { points: options.points, duration: options.windowSeconds, keyPrefix: options.keyPrefix ?? 'dossier-rate' };
   const failures = { ...base, points: REFUSED_CREDENTIALS_PER_WINDOW, keyPrefix: `${base.keyPrefix}-refused` };
@@ -53,9 +67,11 @@ export function createRateLimiter(options: RateLimitOptions): RateLimiter {
     limiter = new RateLimiterRedis({ ...base, storeClient: redis, insuranceLimiter: new RateLimiterMemory(base) });
     refused = new RateLimiterRedis({ ...failures, storeClient: redis, insuranceLimiter: new RateLimiterMemory(failures) });
   } else if (currentWorker()) {
-    // The workers of WORKERS=n count together, in memory of their primary: n workers do not make n budgets.
-    limiter = new RateLimiterCluster({ ...base, timeoutMs: CLUSTER_TIMEOUT_MS });
-    refused = new RateLimiterCluster({ ...failures, timeoutMs: CLUSTER_TIMEOUT_MS });
+    // The workers of WORKERS=n count together, in memory of their primary: n workers do not make n budgets. A primary
+    // that does not answer in time must not turn requests into errors: this worker then counts alone, as Redis's
+    // insurance does.
+    limiter = withInsurance(new RateLimiterCluster({ ...base, timeoutMs: CLUSTER_TIMEOUT_MS }), limiter);
+    refused = withInsurance(new RateLimiterCluster({ ...failures, timeoutMs: CLUSTER_TIMEOUT_MS }), refused);
   }
   const tooMany = (res: Response, rejection: RateLimiterRes, message: string) => {
     const seconds = Math.ceil(rejection.msBeforeNext / 1000);
