@@ -45,6 +45,8 @@ const dossierEnv = (db) => ({
   SLOW_OPERATION_MS: '600000',
   NODE_ENV: 'production',
   RATE_LIMIT_POINTS: '1000000000',
+  // the same request again would be answered from the response cache: these targets measure uncached answers
+  RESPONSE_CACHE_BYTES: '0',
   MAX_COST: '1000000000',
   ANONYMOUS: 'read',
 });
@@ -53,6 +55,15 @@ const TARGETS = {
   postgraphile: { server: [here('servers/postgraphile.mjs')], path: '/graphql', query: BRIEF_PGL },
   dossier: { server: ['-r', './scripts/register.js', 'src/main.ts'], cwd: DOSSIER_DIR, dossier: true, path: '/graphql', query: BRIEF_DOSSIER },
   'dossier-brief': { server: ['-r', './scripts/register.js', 'src/main.ts'], cwd: DOSSIER_DIR, dossier: true, path: '/graphql', query: COMPOSED },
+  // the response cache on, as a service runs by default: the repeated brief from its exactly-fresh cache
+  'dossier-cached': {
+    server: ['-r', './scripts/register.js', 'src/main.ts'],
+    cwd: DOSSIER_DIR,
+    dossier: true,
+    env: { RESPONSE_CACHE_BYTES: '33554432' },
+    path: '/graphql',
+    query: BRIEF_DOSSIER,
+  },
   'dossier-typename': {
     server: ['-r', './scripts/register.js', 'src/main.ts'],
     cwd: DOSSIER_DIR,
@@ -142,6 +153,7 @@ async function startServer(t, db, port) {
     PORT: String(port),
     POOL_MAX: String(POOL_MAX),
     ...(t.dossier ? dossierEnv(db) : {}),
+    ...t.env,
   };
   const child = spawn('taskset', ['-c', '1', NODE, ...(process.env.PROF && t.dossier ? [process.env.PROF] : []), ...t.server], {
     cwd: t.cwd,

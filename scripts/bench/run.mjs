@@ -117,7 +117,7 @@ if (bench(['--check', '1']).status !== 0) {
   process.exit(1);
 }
 const out = join(root, 'node_modules', '.cache', 'dossier-bench', 'results', new Date().toISOString().replace(/[:.]/g, '-'));
-const targets = 'floor-http,postgraphile,dossier,dossier-brief,dossier-typename,postgraphile-typename';
+const targets = 'floor-http,postgraphile,dossier,dossier-brief,dossier-cached,dossier-typename,postgraphile-typename';
 const dirs = [];
 for (let r = 1; r <= RUNS; r++) {
   const dir = join(out, `run${r}`);
