@@ -61,6 +61,8 @@ const schema = z.object({
   MAX_ALIASES: z.coerce.number().int().min(0).default(30),
   MAX_DIRECTIVES: z.coerce.number().int().min(0).default(50),
   MAX_COST: z.coerce.number().int().min(1).default(250_000),
+  /** Nested objects a query may select, fragments expanded (each is a subquery of its SQL statement). */
+  MAX_OBJECT_FIELDS: z.coerce.number().int().min(1).default(200),
   MAX_TOKENS: z.coerce.number().int().min(100).default(5_000),
   /** Largest request body, in bytes. */
   MAX_BODY_BYTES: z.coerce.number().int().min(1024).default(1_000_000),

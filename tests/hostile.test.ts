@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { getIntrospectionQuery } from 'graphql';
 import { join } from 'node:path';
 import { fixtureId } from '../src/modules/fixture/fixture.ids';
 import { dataOf, startTestServer, TestServer } from './support/server';
@@ -54,6 +55,28 @@ test('limits: depth, aliases, cost and page size each refuse with the limit name
   // The full DPRK brief in one query stays well inside the defaults.
   const brief = await send(readFileSync(join(__dirname, '..', 'fixtures', 'operations', 'dprk-brief.graphql'), 'utf8'));
   expect(brief.error).toBeUndefined();
+});
+
+// Fragments that each spread the next one twice: a few hundred bytes that expand to 2^levels nested objects, each a
+// subquery of the compiled statement, while the cost (rows times fields) stays low because every object is one row.
+const doubling = (levels: number) =>
+  `{ actors(first: 1) { nodes { ...F0 } } } ` +
+  Array.from({ length: levels }, (_, i) => `fragment F${i} on Actor { name parent { ...F${i + 1} } supersededBy { ...F${i + 1} } }`).join(' ') +
+  ` fragment F${levels} on Actor { name }`;
+
+test('limits: fragments expanding to hundreds of nested objects are refused', async () => {
+  const { status, error } = await send(doubling(8));
+  expect({ status, ...error?.extensions }).toMatchObject({ status: 200, code: 'QUERY_LIMIT_EXCEEDED', limit: 'objectFields', max: 200 });
+  expect(error?.message).toMatch(/512 object fields/);
+  // Just under the limit the same shape is served; every example operation and the introspection GraphiQL sends, too.
+  expect((await send(doubling(6))).error).toBeUndefined();
+  for (const file of readdirSync(join(__dirname, '..', 'fixtures', 'operations')).filter((f) => f.endsWith('.graphql'))) {
+    const { error: refused } = await send(readFileSync(join(__dirname, '..', 'fixtures', 'operations', file), 'utf8'));
+    expect({ file, refused }).toEqual({ file, refused: undefined });
+  }
+  expect(
+    (await send(getIntrospectionQuery({ descriptions: true, specifiedByUrl: true, directiveIsRepeatable: true, inputValueDeprecation: true }))).error,
+  ).toBeUndefined();
 });
 
 test('cyclic fragments, token floods, oversize bodies and malformed JSON are refused with codes', async () => {

@@ -90,6 +90,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     maxAliases: config.MAX_ALIASES,
     maxDirectives: config.MAX_DIRECTIVES,
     maxCost: config.MAX_COST,
+    maxObjectFields: config.MAX_OBJECT_FIELDS,
     pageSize: pageSize.default,
   };
   const responseCache = createResponseCache(dataSource, {

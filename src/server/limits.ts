@@ -2,16 +2,29 @@ import type { ApolloServerPlugin } from '@apollo/server';
 import { maxAliasesRule } from '@escape.tech/graphql-armor-max-aliases';
 import { maxDepthRule } from '@escape.tech/graphql-armor-max-depth';
 import { maxDirectivesRule } from '@escape.tech/graphql-armor-max-directives';
-import { getNullableType, getOperationAST, GraphQLError, isListType, validate, type DocumentNode, type GraphQLSchema, type ValidationRule } from 'graphql';
+import {
+  getNullableType,
+  getOperationAST,
+  GraphQLError,
+  isListType,
+  validate,
+  type DocumentNode,
+  type GraphQLSchema,
+  type OperationDefinitionNode,
+  type ValidationRule,
+} from 'graphql';
 import { getVariableValues } from 'graphql/execution/values';
 import { getComplexity, type ComplexityEstimator } from 'graphql-query-complexity';
 import { asRequestError, ErrorCode } from '../common/errors';
+import { objectFieldCount } from './object-fields';
 
 export interface QueryLimits {
   maxDepth: number;
   maxAliases: number;
   maxDirectives: number;
   maxCost: number;
+  /** Fields of object type after fragments are expanded: the subqueries of the compiled statement. */
+  maxObjectFields: number;
   /** Page size assumed for a list argument left out, and its `first` limit. */
   pageSize: number;
 }
@@ -66,6 +79,7 @@ export function queryLimitsCheck(limits: QueryLimits) {
   // The shape of a document is checked once: Apollo hands the same parsed document to every request that sends the
   // same text, so a repeated operation costs a map lookup rather than three walks of its tree.
   const knownCosts = new WeakMap<DocumentNode, Map<string, number>>();
+  const objectFieldCounts = new WeakMap<OperationDefinitionNode, number>();
   const shapeChecked = new WeakMap<DocumentNode, Parameters<typeof limitExceeded> | null>();
   const shapeRefusal = (schema: GraphQLSchema, document: DocumentNode): Parameters<typeof limitExceeded> | null => {
     for (const [limit, max, rule] of rules) {
@@ -79,8 +93,18 @@ export function queryLimitsCheck(limits: QueryLimits) {
     let refusal = shapeChecked.get(document);
     if (refusal === undefined) shapeChecked.set(document, (refusal = shapeRefusal(schema, document)));
     if (refusal) throw limitExceeded(...refusal);
-    // Checked first with a cap on errors: a list of a hundred thousand bad values must not cost one error each.
     const operation = getOperationAST(document, operationName);
+    if (operation) {
+      const objects = objectFieldCounts.get(operation) ?? objectFieldCounts.set(operation, objectFieldCount(schema, document, operation)).get(operation)!;
+      if (objects > limits.maxObjectFields) {
+        throw limitExceeded(
+          'objectFields',
+          limits.maxObjectFields,
+          `The query selects ${objects} object fields once its fragments are expanded, over the limit of ${limits.maxObjectFields}: select fewer nested objects.`,
+        );
+      }
+    }
+    // Checked first with a cap on errors: a list of a hundred thousand bad values must not cost one error each.
     const coerced = getVariableValues(schema, operation?.variableDefinitions ?? [], variables, { maxErrors: 20 });
     if (coerced.errors) {
       throw asRequestError(new GraphQLError(coerced.errors[0].message, { extensions: { code: ErrorCode.BAD_USER_INPUT } }));
