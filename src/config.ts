@@ -43,6 +43,8 @@ const schema = z.object({
   WORKERS: z.coerce.number().int().min(1).max(64).default(1),
   /** Connections of each process's query pool; the monitor and the listener take one each, the scheduler (pg-boss) 4. */
   DB_POOL_MAX: z.coerce.number().int().min(1).max(1000).default(10),
+  /** Repeated read statements as named prepared statements; `off` behind a pooler that cannot keep them (src/db/prepared.ts). */
+  DB_PREPARED_STATEMENTS: z.enum(['on', 'off']).default('on'),
   EMBEDDED_PG_DIR: z.string().min(1).default('.data/postgres'),
   EMBEDDED_PG_PORT: z.coerce.number().int().min(1).max(65535).default(54329),
   /** Requests without credentials: `read` lets them read TLP:CLEAR items, `off` refuses them. */

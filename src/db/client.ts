@@ -1,6 +1,7 @@
 import { Client, type ClientConfig } from 'pg';
 import { sqlDuration } from '../common/metrics';
 import { currentRequest, recordStatement } from '../common/request-scope';
+import { statementName } from './prepared';
 
 const isReadTimeout = (error: unknown) => (error as Error | undefined)?.message === 'Query read timeout';
 
@@ -27,17 +28,24 @@ function timed(sql: string): (error: unknown) => void {
 /**
  * A node-postgres client that closes its connection when a query gets no answer within query_timeout. Otherwise the
  * pool would hand the connection on while the lost query may still run, possibly inside a transaction the next user
- * would then share and commit. It also times every statement (see `timed`).
+ * would then share and commit. It also times every statement (see `timed`), and sends the read path's repeated
+ * statements as named prepared statements (prepared.ts).
  */
 export class TimeoutSafeClient extends Client {
-  constructor(config?: ClientConfig) {
+  /** The statements prepared on this connection, by name; undefined when the pool prepares none. */
+  private readonly prepared?: Set<string>;
+
+  constructor(config?: ClientConfig & { preparedStatements?: boolean }) {
     super(config);
+    if (config?.preparedStatements !== false) this.prepared = new Set();
     const query = this.query.bind(this) as (...args: unknown[]) => unknown;
     const abandonOnTimeout = (error: unknown) => {
       if (isReadTimeout(error)) void this.end().catch(() => undefined); // marks it unusable at once; the pool drops it
     };
     this.query = ((...args: unknown[]) => {
       const sql = sqlOf(args[0]);
+      const name = this.prepared && typeof args[0] === 'string' && Array.isArray(args[1]) ? statementName(args[0], this.prepared) : undefined;
+      if (name) args.splice(0, 2, { name, text: args[0], values: args[1] });
       const done = sql === undefined ? undefined : timed(sql);
       const last = args.length - 1;
       const callback = args[last];

@@ -42,12 +42,20 @@ export const poolSettings = (timeouts: DatabaseTimeouts) => ({
   options: '-c jit=off -c parallel_setup_cost=10000',
 });
 
-/** `poolMax`: connections of the query pool (DB_POOL_MAX; node-postgres's default 10 when not given). */
-export function dataSourceOptions(url: string, timeouts: DatabaseTimeouts = databaseTimeouts(loadConfig({})), poolMax?: number): DataSourceOptions {
+/**
+ * `poolMax`: connections of the query pool (DB_POOL_MAX; node-postgres's default 10 when not given); `prepared`: whether
+ * its clients send repeated read statements as named prepared statements (DB_PREPARED_STATEMENTS).
+ */
+export function dataSourceOptions(
+  url: string,
+  timeouts: DatabaseTimeouts = databaseTimeouts(loadConfig({})),
+  poolMax?: number,
+  prepared = true,
+): DataSourceOptions {
   return {
     type: 'postgres',
     url,
-    extra: { ...poolSettings(timeouts), ...(poolMax ? { max: poolMax } : {}) },
+    extra: { ...poolSettings(timeouts), ...(poolMax ? { max: poolMax } : {}), preparedStatements: prepared },
     entities,
     migrations,
     // Sets who makes each change, and why, for the history (modules/history).
@@ -60,4 +68,5 @@ export function dataSourceOptions(url: string, timeouts: DatabaseTimeouts = data
   };
 }
 
-export const createDataSource = (url: string, timeouts?: DatabaseTimeouts, poolMax?: number) => new DataSource(dataSourceOptions(url, timeouts, poolMax));
+export const createDataSource = (url: string, timeouts?: DatabaseTimeouts, poolMax?: number, prepared?: boolean) =>
+  new DataSource(dataSourceOptions(url, timeouts, poolMax, prepared));

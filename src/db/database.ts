@@ -40,7 +40,7 @@ export async function openDatabase(
   const name = config.DATABASE_URL ? `DATABASE_URL ${redactedUrl(url)}` : `the embedded PostgreSQL at ${redactedUrl(url)}`;
   let dataSource: DataSource | undefined;
   try {
-    dataSource = createDataSource(url, databaseTimeouts(config), config.DB_POOL_MAX);
+    dataSource = createDataSource(url, databaseTimeouts(config), config.DB_POOL_MAX, config.DB_PREPARED_STATEMENTS === 'on');
     await waitForDatabase(url, { name, waitSeconds: config.DATABASE_WAIT_S, timeoutMs: config.DATABASE_CONNECT_TIMEOUT_MS, log });
     await dataSource.initialize();
     await dataSource.runMigrations({ transaction: 'each' });

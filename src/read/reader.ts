@@ -2,6 +2,7 @@ import type { GraphQLResolveInfo } from 'graphql';
 import type { DataSource } from 'typeorm';
 import { notFound } from '../common/errors';
 import { currentRequest, type RootOutcome } from '../common/request-scope';
+import { reusable } from '../db/prepared';
 import { isDatabaseUnavailable } from '../db/unavailable';
 import type { Viewer } from '../common/viewer';
 import { Compiler } from './compile';
@@ -73,7 +74,7 @@ export class Reader {
     const statement = compileRootField(info, this.viewer, this.pageSize, this.models, build, this.out);
     let rows: Array<{ result: unknown }>;
     try {
-      rows = await this.dataSource.query(statement.text, statement.params);
+      rows = await this.dataSource.query(reusable(statement.text), statement.params);
     } catch (error) {
       // Other failures may be the text mode's own: the normal path sends its statement.
       if (timedOut(error) || isDatabaseUnavailable(error)) keep({ error });

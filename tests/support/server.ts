@@ -42,7 +42,7 @@ export async function startTestServer(env: Record<string, string> = {}, sharedDa
   // VIEWER_CLEARANCE is not a setting of the service: it picks the clearance of the key `gql` sends.
   const { VIEWER_CLEARANCE: clearance = 'GREEN', ...rest } = env;
   const config = loadConfig({ NODE_ENV: 'test', DATABASE_URL: database.url, ...rest });
-  const dataSource = createDataSource(database.url, databaseTimeouts(config));
+  const dataSource = createDataSource(database.url, databaseTimeouts(config), config.DB_POOL_MAX, config.DB_PREPARED_STATEMENTS === 'on');
   await dataSource.initialize();
   keys += 1;
   const { key } = await createKey(dataSource.manager, {

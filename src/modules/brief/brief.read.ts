@@ -1,5 +1,6 @@
 import type { DataSource } from 'typeorm';
 import type { Marking } from '../../common/marking';
+import { reusable } from '../../db/prepared';
 import { live } from '../../read/filters';
 import { and, compile, sql, textOf, type Sql } from '../../read/fragment';
 import type { SqlBuilder } from '../../read/sql';
@@ -325,7 +326,7 @@ export function scopeRowsQuery(q: SqlBuilder, scope: SelectionScope): Sql {
 /** The statements in `scope` as stored, read in one SQL statement: a relation's text is its description. */
 export async function readScopeData(dataSource: DataSource, q: SqlBuilder, scope: SelectionScope): Promise<BriefData> {
   const statement = compile(briefQuery(q, scope));
-  const rows: Array<{ result: BriefData }> = await dataSource.query(statement.text, statement.values);
+  const rows: Array<{ result: BriefData }> = await dataSource.query(reusable(statement.text), statement.values);
   return rows[0].result;
 }
 
