@@ -242,3 +242,35 @@ test('over WebSocket stixBundle runs nowhere: refused, no placeholder, the conne
     await client.dispose();
   }
 });
+
+test('beside a root field the fast path compiles, the normal path answers both, the bundle in its place', async () => {
+  const json = await streamed();
+  const topic = `{ topic(slug: "dprk-troops-in-russia") { title } }`;
+  const alone = await post(pieces, { query: topic });
+  expect(alone.headers['dossier-path']).toBe('compiled');
+  const query = `query($scope: ScopeInput!) { stixBundle(scope: $scope) { json } topic(slug: "dprk-troops-in-russia") { title } }`;
+  const raw = await post(pieces, { query, variables: { scope: SCOPE } }, { 'accept-encoding': 'identity' });
+  expect(raw.headers['dossier-path']).toBeUndefined();
+  const { data } = JSON.parse(alone.body.toString('utf8')) as { data: { topic: unknown } };
+  expect(raw.body.toString('utf8')).toBe(`${JSON.stringify({ data: { stixBundle: { json }, topic: data.topic } })}\n`);
+});
+
+test('a client that hangs up mid-answer costs nothing: the next answer is whole', async () => {
+  await new Promise<void>((resolve, reject) => {
+    const req = request(
+      `${pieces.url}/graphql`,
+      { method: 'POST', headers: { authorization: `Bearer ${pieces.key}`, 'content-type': 'application/json' } },
+      (res) => {
+        res.once('data', () => {
+          req.destroy();
+          resolve();
+        });
+        res.on('error', () => undefined);
+      },
+    );
+    req.on('error', (error) => (req.destroyed ? undefined : reject(error)));
+    req.end(JSON.stringify({ query: EXPORT, variables: { scope: SCOPE } }));
+  });
+  const raw = await exported(pieces, { 'accept-encoding': 'identity' });
+  expect(raw.body.toString('utf8')).toBe(await expectedBody());
+});
