@@ -3,7 +3,7 @@
 // and streamed from GET /stix/bundle, in this process and then each alone in a fresh one. Prints time, objects per
 // second and peak resident memory (RSS) of each, and the peak of the whole process; asserts nothing but that the
 // streamed bytes are stixBundle's. Uses a throwaway embedded PostgreSQL, or DATABASE_URL.
-//   npm run bench:stix [-- --objects 10000]
+//   npm run bench:stix [-- --objects 10000] [-- --alone graphql,identity]
 import 'reflect-metadata';
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
@@ -23,7 +23,9 @@ import { buildDossierSchema } from '../src/server/schema';
 import { createApp } from '../src/server/app';
 import { benchmark } from './bench-support';
 
-const options = parseArgs({ options: { objects: { type: 'string', default: '10000' } } }).values;
+// --alone graphql,identity: only those exports in a fresh process (graphql, fetch, gzip, identity, build).
+const ALONE = ['graphql', 'fetch', 'gzip', 'identity', 'build'];
+const options = parseArgs({ options: { objects: { type: 'string', default: '10000' }, alone: { type: 'string', default: ALONE.join(',') } } }).values;
 const OBJECTS = Number(options.objects);
 const NAMESPACE = '1b671a64-40d5-491e-99b0-da01ff1f3341';
 const id = (type: string, n: number) => `${type}--${uuidv5(`${type}/${n}`, NAMESPACE)}`;
@@ -243,7 +245,8 @@ if (process.env.BENCH_STIX_ALONE) {
     console.log(`  streamed bundle: ${(stream.bytes / 1024 / 1024).toFixed(1)} MiB, ${same ? 'the same bytes as stixBundle' : 'NOT the bytes of stixBundle'}`);
     if (!same) throw new Error('GET /stix/bundle streamed other bytes than stixBundle answered');
     console.log(`whole bench process (service, client, generated bundle; every step): peak RSS ${MiB(peakOfProcess())}`);
-    for (const how of ['graphql', 'fetch', 'gzip', 'identity', 'build']) {
+    for (const how of options.alone.split(',')) {
+      if (!ALONE.includes(how)) throw new Error(`--alone: one of ${ALONE.join(', ')}, not "${how}"`);
       const alone = spawnSync(process.execPath, ['-r', require.resolve('./register.js'), __filename], {
         env: { ...process.env, BENCH_STIX_ALONE: how, BENCH_STIX_KEY: key, DATABASE_URL: databaseUrl(config) },
         stdio: ['ignore', 'inherit', 'inherit'],

@@ -52,6 +52,7 @@ import { printSchema } from 'graphql';
 import { createResponseCache } from './response-cache/response-cache';
 import { fastPath } from './fast-path/fast-path';
 import { stixBundleRoute } from './stix-route';
+import { largeAnswers, type LargeAnswers } from './large-answers/large-answers';
 
 const OPERATIONS_DIR = join(__dirname, '..', '..', 'fixtures', 'operations');
 
@@ -212,6 +213,8 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
     ...(responseCache ? [responseCache.middleware] : []),
     // After the cache's: the text it keeps is the spliced one.
     compiled.middleware,
+    // After both: an answer the cache may keep is joined for it, a larger one is written out in pieces.
+    largeAnswers(responseCache?.largest ?? 0),
     expressMiddleware(apollo, {
       context: async ({ req, res }) => {
         const viewer = res.locals.viewer as Viewer;
@@ -221,6 +224,7 @@ export async function createApp(config: Config, schema: GraphQLSchema, dataSourc
           dataSource,
           idempotencyKey: req.get('idempotency-key'),
           delivery,
+          largeAnswers: res.locals.largeAnswers as LargeAnswers,
         };
       },
     }),

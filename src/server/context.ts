@@ -4,6 +4,7 @@ import type { LiveHub } from '../modules/live/live-hub';
 import type { LiveSession } from '../modules/live/live-session';
 import type { Reader } from '../read/reader';
 import type { DeliverySettings } from '../modules/delivery/delivery.settings';
+import type { LargeAnswers } from './large-answers/large-answers';
 
 /** What every resolver gets: who is asking, and a read path bound to them. Built fresh per request. */
 export interface Context {
@@ -17,4 +18,6 @@ export interface Context {
   live?: { hub: LiveHub; session: LiveSession };
   /** How briefs leave the service: checked when a delivery is configured. */
   delivery: DeliverySettings;
+  /** Over HTTP: where a field may keep a large string value aside, answering a placeholder (see large-answers). */
+  largeAnswers?: LargeAnswers;
 }

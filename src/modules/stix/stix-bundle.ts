@@ -268,6 +268,16 @@ export const bundleHead = (parts: StixBundleParts) => `{"id":${JSON.stringify(pa
 export const BUNDLE_SEPARATOR = ',';
 export const bundleTail = (parts: StixBundleParts) => `${parts.objectCount ? '],' : ''}"type":"bundle"}`;
 
+/** The bundle's text in pieces, in order: joined, they are `stixBundleOf`'s `json`. */
+export function* bundlePieces(parts: StixBundleParts): Generator<string> {
+  yield bundleHead(parts);
+  for (let i = 0; i < parts.texts.length; i++) {
+    if (i) yield BUNDLE_SEPARATOR;
+    yield parts.texts[i];
+  }
+  yield bundleTail(parts);
+}
+
 /** The bundle's text, joined once: no other copy of the whole bundle is made on the way. */
 function bundleJson(parts: StixBundleParts): StixBundle {
   const { id, objectCount, texts } = parts;

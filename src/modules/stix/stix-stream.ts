@@ -1,11 +1,24 @@
 import type { Writable } from 'node:stream';
-import { BUNDLE_SEPARATOR, bundleHead, bundleTail, type StixBundleParts } from './stix-bundle';
+import { writeChunks } from '../../common/write-chunks';
+import { bundlePieces, type StixBundleParts } from './stix-bundle';
+
+export { StreamClosed } from '../../common/write-chunks';
 
 /** Pieces are gathered up to this size before a write: one write per object would be a system call per object. */
 const CHUNK_CHARS = 64 * 1024;
 
-/** The writer went away (the client hung up, the pipe closed) before the bundle was written. */
-export class StreamClosed extends Error {}
+/** Joins pieces into chunks of about `CHUNK_CHARS`. */
+function* chunked(pieces: Iterable<string>): Generator<string> {
+  let chunk = '';
+  for (const piece of pieces) {
+    chunk += piece;
+    if (chunk.length >= CHUNK_CHARS) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk) yield chunk;
+}
 
 /**
  * Writes a bundle to `out` as `stixBundle`'s `json` would read, byte for byte: its head, then each object's text in id
@@ -13,39 +26,5 @@ export class StreamClosed extends Error {}
  * the objects' texts; the joined bundle is never made. `out` is not ended.
  */
 export async function writeStixBundle(parts: StixBundleParts, out: Writable): Promise<void> {
-  // One listener each for the whole bundle: Express's compression hands 'drain' listeners to its gzip stream and
-  // cannot take them off again, so a listener per wait would pile up.
-  let wake: (() => void) | undefined;
-  let failed: Error | undefined;
-  let closed = false;
-  const onWake = () => wake?.();
-  out.on('drain', onWake);
-  out.on('close', () => {
-    closed = true;
-    onWake();
-  });
-  out.on('error', (error: Error) => {
-    failed = error;
-    onWake();
-  });
-  const check = () => {
-    if (failed) throw failed;
-    if (closed || out.destroyed) throw new StreamClosed('the output closed before the bundle was written');
-  };
-  const write = async (text: string) => {
-    check();
-    if (out.write(text)) return;
-    await new Promise<void>((resolve) => (wake = resolve));
-    wake = undefined;
-    check();
-  };
-  let chunk = bundleHead(parts);
-  for (let i = 0; i < parts.texts.length; i++) {
-    chunk += i ? `${BUNDLE_SEPARATOR}${parts.texts[i]}` : parts.texts[i];
-    if (chunk.length >= CHUNK_CHARS) {
-      await write(chunk);
-      chunk = '';
-    }
-  }
-  await write(chunk + bundleTail(parts));
+  await writeChunks(chunked(bundlePieces(parts)), out);
 }

@@ -1,7 +1,8 @@
 import { Arg, Ctx, Field, Int, ObjectType, Query, Resolver } from 'type-graphql';
 import type { Context } from '../../server/context';
 import { ScopeInput } from '../brief/brief.inputs';
-import { exportStixBundle } from './stix-export';
+import { bundlePieces } from './stix-bundle';
+import { exportStixBundle, exportStixBundleParts } from './stix-export';
 
 @ObjectType({ simpleResolvers: true, description: 'A STIX 2.1 bundle: what a scope covers, as its reader may see it.' })
 export class StixBundleResult {
@@ -23,7 +24,10 @@ export class StixResolver {
     description:
       'Export a scope (topics, actors, window, minimum grades, clearance) as a STIX 2.1 bundle, with the same access rules as every read. Bad input is BAD_USER_INPUT naming the field.',
   })
-  stixBundle(@Arg('scope', () => ScopeInput) scope: ScopeInput, @Ctx() ctx: Context): Promise<StixBundleResult> {
-    return exportStixBundle(ctx.dataSource, ctx.viewer, scope);
+  async stixBundle(@Arg('scope', () => ScopeInput) scope: ScopeInput, @Ctx() ctx: Context): Promise<StixBundleResult> {
+    if (!ctx.largeAnswers) return exportStixBundle(ctx.dataSource, ctx.viewer, scope);
+    // Over HTTP the bundle is never joined: its pieces are written into the body where `json` is (large-answers).
+    const parts = await exportStixBundleParts(ctx.dataSource, ctx.viewer, scope);
+    return { id: parts.id, objectCount: parts.objectCount, json: ctx.largeAnswers.add(() => bundlePieces(parts)) };
   }
 }

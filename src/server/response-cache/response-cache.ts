@@ -31,6 +31,8 @@ export interface ResponseCache {
   middleware: RequestHandler;
   /** Tells the middleware whether Apollo's answer is one to keep (a query, with data and no errors). */
   plugin: ApolloServerPlugin;
+  /** The largest answer kept, in bytes: a larger one is never copied into an entry. */
+  largest: number;
   close(): Promise<void>;
 }
 
@@ -185,6 +187,7 @@ export function createResponseCache(dataSource: DataSource, options: ResponseCac
   return {
     middleware,
     plugin,
+    largest,
     close: async () => {
       prune.stop();
       await shared?.close();
