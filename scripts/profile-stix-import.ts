@@ -50,7 +50,7 @@ async function once(run: number) {
       for (const { t } of tables) await ds.query(`ALTER TABLE ${t} DISABLE TRIGGER ${trigger}`);
     }
     const bundle = generated(Number(options.objects));
-    const stats = (await ds.query(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`)).length > 0 || (await tryExtension(ds));
+    const stats = (await ds.query<unknown[]>(`SELECT 1 FROM pg_extension WHERE extname = 'pg_stat_statements'`)).length > 0 || (await tryExtension(ds));
     await ds.query(`VACUUM ANALYZE`);
     if (stats) await ds.query(`SELECT pg_stat_statements_reset()`);
     await ds.query(`SELECT pg_stat_reset()`);
