@@ -3,7 +3,8 @@
 // and by trigger function (track_functions), and what the import takes with chosen triggers disabled.
 //   DATABASE_URL=postgres://postgres@127.0.0.1:PORT/postgres npm run -s profile:stix -- [--disable name,name] [--runs 1]
 // The server needs shared_preload_libraries=pg_stat_statements, pg_stat_statements.track=all, track_functions=all for
-// the breakdown; without them only the times are printed. --disable takes trigger names (any table that has one).
+// the breakdown; without them only the times are printed. --disable takes trigger names (any table that has one);
+// --keep leaves the database (to explain its statements after).
 import 'reflect-metadata';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -25,6 +26,7 @@ const options = parseArgs({
     disable: { type: 'string', default: '' },
     runs: { type: 'string', default: '1' },
     top: { type: 'string', default: '25' },
+    keep: { type: 'boolean', default: false },
   },
 }).values;
 const base = process.env.DATABASE_URL;
@@ -86,7 +88,8 @@ async function once(run: number) {
     }
   } finally {
     await database.close();
-    await admin.query(`DROP DATABASE ${name}`);
+    if (options.keep) console.log(`kept database ${name}`);
+    else await admin.query(`DROP DATABASE ${name}`);
     await admin.end();
   }
 }
