@@ -3,14 +3,14 @@
 // and streamed from GET /stix/bundle, in this process and then each alone in a fresh one. Prints time, objects per
 // second and peak resident memory (RSS) of each, and the peak of the whole process; asserts nothing but that the
 // streamed bytes are stixBundle's. Uses a throwaway embedded PostgreSQL, or DATABASE_URL.
-//   npm run bench:stix [-- --objects 10000] [-- --alone graphql,identity]
+//   npm run bench:stix [-- --objects 10000] [--alone graphql,identity] [--import-only]
+// --import-only: the two imports alone, no export (the import's own figure, quicker).
 import 'reflect-metadata';
 import { execFile, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import type { AddressInfo } from 'node:net';
 import { parseArgs } from 'node:util';
-import { v5 as uuidv5 } from 'uuid';
 import { Marking } from '../src/common/marking';
 import { loadConfig } from '../src/config';
 import { openDatabase } from '../src/db/database';
@@ -18,53 +18,21 @@ import { databaseUrl } from '../src/db/database-url';
 import { createKey, identityOfKey } from '../src/modules/identity/api-key.service';
 import { exportStixBundleParts } from '../src/modules/stix/stix-export';
 import { Role } from '../src/modules/identity/role';
-import { TLP2_MARKING_IDS } from '../src/modules/stix/stix-markings';
 import { buildDossierSchema } from '../src/server/schema';
 import { createApp } from '../src/server/app';
 import { benchmark } from './bench-support';
+import { generated } from './bench-stix-bundle';
 
 // --alone graphql,identity: only those exports in a fresh process (graphql, fetch, gzip, identity, build).
 const ALONE = ['graphql', 'fetch', 'gzip', 'identity', 'build'];
-const options = parseArgs({ options: { objects: { type: 'string', default: '10000' }, alone: { type: 'string', default: ALONE.join(',') } } }).values;
+const options = parseArgs({
+  options: {
+    objects: { type: 'string', default: '10000' },
+    alone: { type: 'string', default: ALONE.join(',') },
+    'import-only': { type: 'boolean', default: false },
+  },
+}).values;
 const OBJECTS = Number(options.objects);
-const NAMESPACE = '1b671a64-40d5-491e-99b0-da01ff1f3341';
-const id = (type: string, n: number) => `${type}--${uuidv5(`${type}/${n}`, NAMESPACE)}`;
-const stamp = '2024-05-01T00:00:00.000Z';
-
-/** 200 actors (threat actors and identities), 20 reports, and relationships between the actors for the rest. */
-function generated(n: number): string {
-  const common = (type: string, i: number) => ({
-    type,
-    spec_version: '2.1',
-    id: id(type, i),
-    created: stamp,
-    modified: stamp,
-    object_marking_refs: [TLP2_MARKING_IDS[Marking.GREEN]],
-  });
-  const actors = Array.from({ length: 200 }, (_, i) =>
-    i % 2
-      ? { ...common('threat-actor', i), name: `Actor ${i}`, threat_actor_types: ['crime-syndicate'] }
-      : { ...common('identity', i), name: `Victim ${i}`, identity_class: 'organization' },
-  );
-  const types = ['targets', 'attributed-to', 'related-to'];
-  const relationships = Array.from({ length: n - 220 }, (_, i) => ({
-    ...common('relationship', i),
-    relationship_type: types[i % 3],
-    source_ref: actors[(i * 2 + 1) % 200].id,
-    target_ref: actors[(i * 2) % 200].id,
-    description: `Relationship ${i}.`,
-    confidence: 50 + (i % 50),
-  }));
-  const reports = Array.from({ length: 20 }, (_, r) => ({
-    ...common('report', r),
-    name: `Report ${r}`,
-    report_types: ['threat-report'],
-    published: stamp,
-    object_refs: relationships.filter((_, i) => i % 20 === r).map((x) => x.id),
-  }));
-  return JSON.stringify({ type: 'bundle', id: id('bundle', 0), objects: [...actors, ...reports, ...relationships] });
-}
-
 interface Answer {
   importData: { applied: boolean; counts: Array<{ table: string; created: number }>; problems: unknown[] };
   stixBundle: { objectCount: number; json: string };
@@ -230,6 +198,7 @@ if (process.env.BENCH_STIX_ALONE) {
       () => OBJECTS,
       () => ask(IMPORT, { document: bundle }),
     );
+    if (options['import-only']) return;
     const exported = await measured(
       'export of the topic',
       (r) => r.stixBundle.objectCount,

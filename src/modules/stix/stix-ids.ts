@@ -1,5 +1,4 @@
-import { createHash } from 'node:crypto';
-import { parse as parseUuid, v5 as uuidv5 } from 'uuid';
+import { uuidOfDigest, uuidV5 as uuidv5, v5Hash } from '../../common/uuid-v5';
 
 /**
  * The namespace of every STIX id Dossier derives (UUID v5 of "dossier.stix" in the URL namespace, computed once and
@@ -32,15 +31,9 @@ export function stixTimestamp(value: string): string {
  * as a whole bundle, which is hashed as it goes rather than copied into one buffer first.
  */
 export function uuidV5Writer(namespace: string) {
-  const hash = createHash('sha1').update(parseUuid(namespace));
+  const hash = v5Hash(namespace);
   return {
     write: (piece: string) => void hash.update(piece, 'utf8'),
-    uuid(): string {
-      const bytes = hash.digest();
-      bytes[6] = (bytes[6] & 0x0f) | 0x50;
-      bytes[8] = (bytes[8] & 0x3f) | 0x80;
-      const hex = bytes.subarray(0, 16).toString('hex');
-      return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20)}`;
-    },
+    uuid: (): string => uuidOfDigest(hash.digest()),
   };
 }
