@@ -436,3 +436,17 @@ test('a hidden actor costs a brief exactly what a missing one does: no statement
     await s.close();
   }
 });
+
+test("the brief's one statement aggregates each statement's citations once, not once per use", async () => {
+  const green = { ...ANONYMOUS, clearance: Marking.GREEN };
+  const query = compile(briefQuery(new SqlBuilder(green, 0), briefScopeOf(DPRK, green)));
+  const [{ 'QUERY PLAN': plan }] = await server.dataSource.query(`EXPLAIN (FORMAT JSON) ${query.text}`, query.values);
+  const readsCitations = (node: any): boolean => node['Relation Name'] === 'citation' || (node.Plans ?? []).some(readsCitations);
+  // The innermost aggregates over citation rows: one per statement kind. A citations subquery used by both the filter
+  // and the output would be planned, and run, twice.
+  const citationAggregates = (node: any): any[] => {
+    const inner = (node.Plans ?? []).flatMap(citationAggregates);
+    return inner.length ? inner : node['Node Type'] === 'Aggregate' && readsCitations(node) ? [node] : [];
+  };
+  expect(citationAggregates(plan[0].Plan)).toHaveLength(5);
+});

@@ -218,7 +218,10 @@ const KINDS: Record<StatementKind, KindSpec> = {
   },
 };
 
-/** Qualifying citations of row `x`: visible and standing, to a visible source that stands, and meeting the scope's grades and window. */
+/**
+ * Qualifying citations of row `x`: visible and standing, to a visible source that stands, and meeting the scope's grades
+ * and window, as one aggregate row `list`.
+ */
 function citations(cited: CitedColumn, x: Sql, scope: SelectionScope, q: SqlBuilder): Sql {
   // Undated sources stay: nothing says they fall outside the window.
   const inWindow = (s: Sql) => [
@@ -246,14 +249,14 @@ function citations(cited: CitedColumn, x: Sql, scope: SelectionScope, q: SqlBuil
   const original = sql`CASE WHEN ${oc}.id IS NOT NULL THEN ${originalOf(oc, ocp)} WHEN ${os}.id IS NOT NULL THEN ${originalOf(os, osp)} END`;
   const publisherOf = (p: Sql, s: Sql) => sql`LEFT JOIN actor ${p} ON ${p}.id = ${s}.publisher_id AND ${q.visible(p, 'actor')}`;
   const originalAt = (o: Sql, column: Sql) => sql`LEFT JOIN source ${o} ON ${o}.id = ${column} AND ${q.visible(o, 'source')} AND ${live(o)}`;
-  return sql`(SELECT json_agg(json_build_object('id', ${c}.id, 'verb', ${c}.verb, 'credibility', ${c}.credibility,
+  return sql`SELECT json_agg(json_build_object('id', ${c}.id, 'verb', ${c}.verb, 'credibility', ${c}.credibility,
       'quote', ${c}.quote, 'url', ${c}.url, 'page', ${c}.page, 'paragraph', ${c}.paragraph, 'accessedOn', ${c}.accessed_on, 'marking', ${c}.marking, 'updatedAt', ${c}.updated_at,
-      'source', ${source(s, p)}, 'original', ${original}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id)
+      'source', ${source(s, p)}, 'original', ${original}) ORDER BY ${c}.credibility, ${s}.reliability, ${c}.id) AS list
     FROM citation ${c} JOIN source ${s} ON ${s}.id = ${c}.source_id
     ${publisherOf(p, s)}
     ${originalAt(oc, sql`${c}.relayed_from_id`)} ${publisherOf(ocp, oc)}
     ${originalAt(os, sql`${s}.relays_id`)} ${publisherOf(osp, os)}
-    WHERE ${and(conditions)})`;
+    WHERE ${and(conditions)}`;
 }
 
 function statements(kind: StatementKind, scope: SelectionScope, q: SqlBuilder, complete: Sql): Sql {
@@ -269,10 +272,12 @@ function statements(kind: StatementKind, scope: SelectionScope, q: SqlBuilder, c
   if (spec.inWindow && (scope.from || scope.to)) {
     conditions.push(spec.inWindow(x, sql.value(scope.from ?? '0001-01-01', 'date'), sql.value(scope.to ?? '9999-12-31', 'date')));
   }
+  // The aggregate is the lateral itself: a scalar subquery there would be pulled up into both the filter and the
+  // output, and aggregated twice per statement.
   return sql`SELECT json_build_object('kind', ${sql.key(kind)}, 'id', ${x}.id, 'marking', ${x}.marking, 'text', ${x}.${sql.identifier(spec.text)},
       'createdAt', ${x}.created_at, 'updatedAt', ${x}.updated_at, ${spec.fields(x, q)}, 'citations', ${cited}.list) AS statement
     FROM ${sql.identifier(table)} ${x} ${spec.joins?.(x, q) ?? sql``}
-    CROSS JOIN LATERAL (SELECT ${citations(citedColumn, x, scope, q)} AS list) ${cited}
+    CROSS JOIN LATERAL (${citations(citedColumn, x, scope, q)}) ${cited}
     WHERE ${and(conditions)}`;
 }
 
