@@ -1,5 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { createHash } from 'node:crypto';
+import { Client } from 'pg';
 import { join } from 'node:path';
 import { Marking } from '../src/common/marking';
 import { ANONYMOUS } from '../src/common/viewer';
@@ -449,4 +450,37 @@ test("the brief's one statement aggregates each statement's citations once, not 
     return inner.length ? inner : node['Node Type'] === 'Aggregate' && readsCitations(node) ? [node] : [];
   };
   expect(citationAggregates(plan[0].Plan)).toHaveLength(5);
+});
+
+test("a one-topic brief's cached generic plan reads that topic's statements, not every topic's", async () => {
+  const s = await startTestServer();
+  const client = new Client({ connectionString: s.databaseUrl });
+  await client.connect();
+  try {
+    // Statements of another topic outnumber the DPRK topic's: a plan that reads every statement's citations shows.
+    await addGeneratedTopic(s.dataSource, 400);
+    await client.query('ANALYZE');
+    const green = { ...ANONYMOUS, clearance: Marking.GREEN };
+    const query = compile(briefQuery(new SqlBuilder(green, 0), briefScopeOf(DPRK, green)));
+    await client.query('SET plan_cache_mode = force_generic_plan');
+    // The generic plan as executed: how many statements had their citations read.
+    await client.query(`PREPARE generic_brief AS ${query.text}`);
+    // EXECUTE takes literals, not parameters.
+    const literal = (v: string | number | null | Array<string | number>) =>
+      v === null ? 'NULL' : client.escapeLiteral(Array.isArray(v) ? `{${v.map((i) => `"${String(i).replace(/["\\]/g, '\\$&')}"`).join(',')}}` : String(v));
+    const plan = await client.query(
+      `EXPLAIN (ANALYZE, FORMAT JSON) EXECUTE generic_brief(${(query.values as Array<Parameters<typeof literal>[0]>).map(literal).join(', ')})`,
+    );
+    const citationReads = (node: any): number =>
+      (node['Relation Name'] === 'citation' ? node['Actual Loops'] : 0) + (node.Plans ?? []).reduce((n: number, p: any) => n + citationReads(p), 0);
+    const [{ count }] = await s.dataSource.query(
+      `SELECT count(*)::int AS count FROM (SELECT topic_id FROM capability UNION ALL SELECT topic_id FROM challenge UNION ALL SELECT topic_id FROM implication
+        UNION ALL SELECT topic_id FROM event UNION ALL SELECT topic_id FROM actor_relation) x JOIN topic t ON t.id = x.topic_id WHERE t.slug = $1`,
+      [DPRK.topics[0]],
+    );
+    expect(citationReads(plan.rows[0]['QUERY PLAN'][0].Plan)).toBeLessThanOrEqual(count);
+  } finally {
+    await client.end();
+    await s.close();
+  }
 });
