@@ -19,14 +19,15 @@ export const summary = (ms: number[]) => {
 };
 
 /**
- * Runs `work` on a seeded throwaway embedded PostgreSQL (or DATABASE_URL when set), without the scheduler, and with
- * the service served over HTTP at `url`. Exits the process with 1 on failure.
+ * Runs `work` on a seeded throwaway embedded PostgreSQL (or DATABASE_URL when set), without the scheduler or the
+ * response cache, and with the service served over HTTP at `url`. Exits the process with 1 on failure.
  */
 export function benchmark(env: Record<string, string>, work: (dataSource: DataSource, url: string, config: Config) => Promise<void>): void {
   const run = async () => {
     const dir = mkdtempSync(join(tmpdir(), 'dossier-bench-'));
     chmodSync(dir, 0o755); // the embedded server runs as user postgres when we are root
-    const config = loadConfig({ ...process.env, EMBEDDED_PG_DIR: join(dir, 'pg'), SCHEDULER: 'false', ...env });
+    // The response cache off: a benchmark repeats one request, whose answer would otherwise come from the cache.
+    const config = loadConfig({ ...process.env, EMBEDDED_PG_DIR: join(dir, 'pg'), SCHEDULER: 'false', RESPONSE_CACHE_BYTES: '0', ...env });
     const database = await openDatabase(config);
     try {
       await loadFixtures(database.dataSource, join(__dirname, '..', 'fixtures', 'seed'));
