@@ -142,6 +142,20 @@ describe('access', () => {
   });
 });
 
+describe('citations', () => {
+  test("a statement's citations are read in one query, each with its source joined once", async () => {
+    const { text } = await statementOf('{ capabilities { nodes { citations { quote source { name } } } } }');
+    // No source looked up again per citation, no second read of citations or of the statement.
+    expect(text.match(/FROM citation /g)).toHaveLength(1);
+    expect(text).not.toMatch(/FROM source /);
+    expect(text).not.toContain('EXISTS');
+    // The citation rule on the joined rows: the citation's own marking, its statement's (the parent row), its source's.
+    expect(text).toMatch(
+      /FROM citation (t\d+) JOIN source (t\d+) ON \2\.id = \1\.source_id\s+WHERE \1\.retracted_at IS NULL AND \(\1\.marking <= 'CLEAR'::tlp_marking AND \1\.capability_id = t1\.id AND t1\.marking <= 'CLEAR'::tlp_marking\s+AND \1\.source_id = \2\.id AND \2\.marking <= 'CLEAR'::tlp_marking\)/,
+    );
+  });
+});
+
 describe('client values are parameters, never SQL', () => {
   const HOSTILE = "x'); DROP TABLE actor; --";
   const notInSql = (statement: Statement) => {
