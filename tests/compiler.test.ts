@@ -5,9 +5,10 @@ import { Marking } from '../src/common/marking';
 import { ANONYMOUS, type Viewer } from '../src/common/viewer';
 import { Role } from '../src/modules/identity/role';
 import { occurredEndSql, occurredOrderSql } from '../src/modules/event/event.dates';
-import { compile, sql } from '../src/read/fragment';
+import { compile, sql, type Sql } from '../src/read/fragment';
 import { toGlobalId } from '../src/read/global-id';
 import { compileOperation } from '../src/read/operation-sql';
+import { TEXT_OUTPUT } from '../src/read/output';
 import type { Statement } from '../src/read/reader';
 import { buildDossierSchema } from '../src/server/schema';
 import { TEST_PAGE_SIZE } from './support/operation-sql';
@@ -366,6 +367,13 @@ describe('filters', () => {
     expect(statement.text).toContain("FROM actor t1 WHERE t1.marking <= 'CLEAR'::tlp_marking AND t1.retracted_at IS NULL)");
     const everything = await statementOf('{ actors(includeRetracted: true) { totalCount } }');
     expect(everything.text).toContain("FROM actor t1 WHERE t1.marking <= 'CLEAR'::tlp_marking)");
+  });
+});
+
+describe('the text of the fast path', () => {
+  test('an object is concatenated in balanced halves, so a long nested value is not copied once per later field', () => {
+    const entries = ['a', 'b', 'c', 'd'].map((key, i): [string, Sql] => [key, sql.identifier(`v${i + 1}`)]);
+    expect(compile(TEXT_OUTPUT.object(entries)).text).toBe(`(((('{"a":' || v1) || ',"b":') || (v2 || ',"c":')) || ((v3 || ',"d":') || (v4 || '}')))`);
   });
 });
 
