@@ -5,9 +5,10 @@ import { Marking } from '../src/common/marking';
 import { ANONYMOUS, type Viewer } from '../src/common/viewer';
 import { Role } from '../src/modules/identity/role';
 import { occurredEndSql, occurredOrderSql } from '../src/modules/event/event.dates';
-import { compile, sql } from '../src/read/fragment';
+import { compile, sql, type Sql } from '../src/read/fragment';
 import { toGlobalId } from '../src/read/global-id';
 import { compileOperation } from '../src/read/operation-sql';
+import { TEXT_OUTPUT } from '../src/read/output';
 import type { Statement } from '../src/read/reader';
 import { buildDossierSchema } from '../src/server/schema';
 import { TEST_PAGE_SIZE } from './support/operation-sql';
@@ -139,6 +140,20 @@ describe('access', () => {
     const viewer = { ...STRICT_READER, organisation: "o'rg" };
     const { text } = await statementOf('{ actors { totalCount } }', undefined, viewer);
     expect(text).toContain(`organisation = E'o''rg'`);
+  });
+});
+
+describe('citations', () => {
+  test("a statement's citations are read in one query, each with its source joined once", async () => {
+    const { text } = await statementOf('{ capabilities { nodes { citations { quote source { name } } } } }');
+    // No source looked up again per citation, no second read of citations or of the statement.
+    expect(text.match(/FROM citation /g)).toHaveLength(1);
+    expect(text).not.toMatch(/FROM source /);
+    expect(text).not.toContain('EXISTS');
+    // The citation rule on the joined rows: the citation's own marking, its statement's (the parent row), its source's.
+    expect(text).toMatch(
+      /FROM citation (t\d+) JOIN source (t\d+) ON \2\.id = \1\.source_id\s+WHERE \1\.retracted_at IS NULL AND \(\1\.marking <= 'CLEAR'::tlp_marking AND \1\.capability_id = t1\.id AND t1\.marking <= 'CLEAR'::tlp_marking\s+AND \1\.source_id = \2\.id AND \2\.marking <= 'CLEAR'::tlp_marking\)/,
+    );
   });
 });
 
@@ -290,7 +305,10 @@ describe('ordering', () => {
     // Events: by their date's interval (src/modules/event/event.dates.ts).
     const key = compile(occurredOrderSql(sql`t1`)).text;
     expect(text).toContain(`ORDER BY ${key} ASC, t1.id ASC LIMIT`);
-    expect(text).toContain(`row_number() OVER (ORDER BY ${key} ASC, t1.id ASC)`);
+    // The key is computed once, beside the rows read: numbered and put in cursors from that column, never computed again.
+    expect(text).toContain(`SELECT t1.*, ${key} AS page_key FROM event t1`);
+    expect(text).toContain('row_number() OVER (ORDER BY t1.page_key ASC, t1.id ASC)');
+    expect(text.split(key)).toHaveLength(3);
   });
 
   test('by the field and direction asked for; cursors name the ordering', async () => {
@@ -298,7 +316,9 @@ describe('ordering', () => {
     // A confidence may be not assessed: it orders by its rank in the scale, 0 for none.
     const rank = "(CASE t1.confidence WHEN 'LOW' THEN 1 WHEN 'MODERATE' THEN 2 WHEN 'HIGH' THEN 3 ELSE 0 END)";
     expect(text).toContain(`ORDER BY ${rank} DESC, t1.id DESC LIMIT`);
-    expect(text).toContain(`json_build_array('CONFIDENCE', ${rank}, t1.id)`);
+    expect(text).toContain(`${rank} AS page_key`);
+    expect(text).toContain("json_build_array('CONFIDENCE', t1.page_key, t1.id)");
+    expect(text).toContain('row_number() OVER (ORDER BY t1.page_key DESC, t1.id DESC)');
   });
 
   test('a field asked for without a direction is ascending', async () => {
@@ -347,6 +367,13 @@ describe('filters', () => {
     expect(statement.text).toContain("FROM actor t1 WHERE t1.marking <= 'CLEAR'::tlp_marking AND t1.retracted_at IS NULL)");
     const everything = await statementOf('{ actors(includeRetracted: true) { totalCount } }');
     expect(everything.text).toContain("FROM actor t1 WHERE t1.marking <= 'CLEAR'::tlp_marking)");
+  });
+});
+
+describe('the text of the fast path', () => {
+  test('an object is concatenated in balanced halves, so a long nested value is not copied once per later field', () => {
+    const entries = ['a', 'b', 'c', 'd'].map((key, i): [string, Sql] => [key, sql.identifier(`v${i + 1}`)]);
+    expect(compile(TEXT_OUTPUT.object(entries)).text).toBe(`(((('{"a":' || v1) || ',"b":') || (v2 || ',"c":')) || ((v3 || ',"d":') || (v4 || '}')))`);
   });
 });
 

@@ -20,6 +20,7 @@ import { ConnectionArgs, pageSql } from './page';
 import type { ReadModel } from './model';
 import { JSON_OUTPUT, NotCompiled, type Output } from './output';
 import type { SqlBuilder } from './sql';
+import type { CitedColumn } from '../registry/statement-kinds';
 
 /** The SQL types whose json the text mode prints as graphql-js prints each scalar (see output.ts). */
 const COLUMN_TYPES: Record<string, readonly string[]> = {
@@ -102,10 +103,13 @@ export class Compiler {
     return entries;
   }
 
-  /** JSON object of the selected fields of row `alias` of `model`. */
-  object(model: ReadModel, alias: Sql, nodes: readonly FieldNode[]): Sql {
+  /**
+   * JSON object of the selected fields of row `alias` of `model`. `joined` names the rows of its `one` fields that the
+   * query has joined already (a citation's source): those are read from the joined row, not looked up again.
+   */
+  object(model: ReadModel, alias: Sql, nodes: readonly FieldNode[], joined: Record<string, Sql> = {}): Sql {
     const type = this.objectType(model.typeName);
-    const entries = this.entries(type, nodes, (field, fieldNodes) => this.field(model, alias, field, fieldNodes));
+    const entries = this.entries(type, nodes, (field, fieldNodes) => this.field(model, alias, field, fieldNodes, joined[field.name]));
     // graphql-js resolves interfaces by the name the json carries.
     return this.out.object(this.out.text ? entries : [['__typename', sql.key(model.typeName)], ...entries]);
   }
@@ -116,7 +120,7 @@ export class Compiler {
     return sql`(SELECT ${this.object(model, row, nodes)} FROM ${sql.identifier(model.table)} ${row} WHERE ${where(row)} AND ${this.q.visible(row, model.table)})`;
   }
 
-  private field(model: ReadModel, alias: Sql, field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[]): Sql {
+  private field(model: ReadModel, alias: Sql, field: GraphQLField<unknown, unknown>, nodes: readonly FieldNode[], joined?: Sql): Sql {
     const spec = model.fields[field.name];
     if (!spec) throw new Error(`${model.typeName}.${field.name} has no read spec in the registry`);
     // A field with a resolver of its own answers in JavaScript; connection fields only read what was compiled.
@@ -134,9 +138,12 @@ export class Compiler {
       case 'objects':
         return this.objects(spec.column, alias, field, nodes);
       case 'one':
+        if (joined) return this.object(this.model(spec.target), joined, nodes);
         return this.single(this.model(spec.target), nodes, (row) => spec.join(alias, row, this.q));
       case 'list':
         return this.list(this.model(spec.target), nodes, (row) => spec.join(alias, row, this.q), spec.order);
+      case 'citations':
+        return this.citations(alias, spec.cited, spec.order, nodes);
       case 'connection':
         return this.connection(this.model(spec.target), field, nodes, this.args(field, nodes), (row) => spec.join(alias, row, this.q));
       case 'either': {
@@ -176,6 +183,19 @@ export class Compiler {
     const row = this.q.alias();
     return sql`(SELECT ${this.out.list(this.object(model, row, nodes), order(row))}
       FROM ${sql.identifier(model.table)} ${row} WHERE ${join(row)} AND ${live(row)} AND ${this.q.visible(row, model.table)})`;
+  }
+
+  /**
+   * The citations of statement row `statement`, each joined to its source once: the citation rule (its own marking,
+   * its source's, its statement's) is checked on the joined rows, and the source field read from the joined row. A
+   * citation cites exactly one statement (citation_cites_one_statement), so the statement is the parent row itself.
+   */
+  private citations(statement: Sql, cited: CitedColumn, order: (citation: Sql) => Sql, nodes: readonly FieldNode[]): Sql {
+    const [citation, source] = [this.q.alias(), this.q.alias()];
+    const object = this.object(this.model('Citation'), citation, nodes, { source });
+    return sql`(SELECT ${this.out.list(object, order(citation))}
+      FROM citation ${citation} JOIN source ${source} ON ${source}.id = ${citation}.source_id
+      WHERE ${live(citation)} AND ${this.q.visibleCitation(citation, { statement, cited, source })})`;
   }
 
   /** A Relay connection over `model`, optionally tied to a parent row by `join`. */

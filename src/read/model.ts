@@ -1,5 +1,6 @@
 import type { ClassType } from 'type-graphql';
 import type { ItemWrites } from '../registry/item-mutations';
+import type { CitedColumn } from '../registry/statement-kinds';
 import type { ItemTable } from './access';
 import { sql, type Sql } from './fragment';
 import type { SqlBuilder } from './sql';
@@ -18,6 +19,8 @@ export type FieldSpec =
   | { kind: 'computed'; sql: (alias: Sql, q: SqlBuilder) => Sql }
   | { kind: 'one'; target: string; join: Join }
   | { kind: 'list'; target: string; join: Join; order: (child: Sql) => Sql }
+  /** A statement's citations (through the citation column `cited`), each read with its source joined once. */
+  | { kind: 'citations'; cited: CitedColumn; order: (citation: Sql) => Sql }
   | { kind: 'connection'; target: string; join: Join; description: string }
   /** Columns of one object, null when every column of `present` (by default all of them) is null. */
   | { kind: 'embedded'; columns: Record<string, string>; present?: string[] }
@@ -73,6 +76,7 @@ export type ReadModel = TypeSpec & { fields: Record<string, FieldSpec> };
 export const one = (target: string, join: Join): FieldSpec => ({ kind: 'one', target, join });
 export const connection = (target: string, join: Join, description: string): FieldSpec => ({ kind: 'connection', target, join, description });
 export const list = (target: string, join: Join, order: (child: Sql) => Sql): FieldSpec => ({ kind: 'list', target, join, order });
+export const citationsOf = (cited: CitedColumn, order: (citation: Sql) => Sql): FieldSpec => ({ kind: 'citations', cited, order });
 export const computed = (build: (alias: Sql, q: SqlBuilder) => Sql): FieldSpec => ({ kind: 'computed', sql: build });
 
 /** Parent row points at the child: `parent.<fk> = child.id`. */

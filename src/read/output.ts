@@ -114,6 +114,16 @@ const jsonText = sql.jsonText;
 /** NULL becomes `null`, or the unsure mark in a non-null field (graphql-js would answer an error there). */
 const present = (value: Sql, type: GraphQLOutputType) => sql`coalesce(${value}, ${isNonNullType(type) ? unsure : sql`'null'`})`;
 
+/**
+ * `a || b || c ...` as balanced halves, `(a || b) || (c || d)`: PostgreSQL copies both operands at every `||`, so a left-deep
+ * chain copies an object's text so far once per entry after it (a long nested list once for each later field).
+ */
+function concatenation(parts: Sql[]): Sql {
+  if (parts.length === 1) return parts[0];
+  const half = Math.ceil(parts.length / 2);
+  return sql`(${concatenation(parts.slice(0, half))} || ${concatenation(parts.slice(half))})`;
+}
+
 export const TEXT_OUTPUT: Output = {
   text: true,
   object(entries) {
@@ -123,7 +133,7 @@ export const TEXT_OUTPUT: Output = {
       parts.push(jsonText(`${i === 0 ? '{' : ','}"${key}":`), value);
     });
     parts.push(jsonText('}'));
-    return sql`(${sql.join(parts, ' || ')})`;
+    return concatenation(parts);
   },
   list: (element, orderBy, filter) =>
     sql`('[' || coalesce(string_agg(${element}, ',' ORDER BY ${orderBy})${filter ? sql` FILTER (WHERE ${filter})` : sql``}, '') || ']')`,

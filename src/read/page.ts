@@ -212,11 +212,14 @@ export function keysetPageSql(
 
   const { bounds, orderBy, limit: rowLimit } = reading.rows(key, id);
   const keyset = bounds.length ? sql` AND ${and(bounds)}` : sql``;
-  const cursor = sql`translate(encode(convert_to(json_build_array(${sql.key(field)}, ${key}, ${id})::text, 'UTF8'), 'base64'), E'\\n', '')`;
-  const columns = [...rowColumns, sql`${cursor} AS c`, sql`row_number() OVER (ORDER BY ${orderBy}) AS rn`];
+  // The sort key is computed once, as column page_key of the rows read: the cursor and the numbering read it there,
+  // and number the rows in the order they come in (a second sort, by the key computed again, otherwise).
+  const pageKey = sql`${source.alias}.page_key`;
+  const cursor = sql`translate(encode(convert_to(json_build_array(${sql.key(field)}, ${pageKey}, ${id})::text, 'UTF8'), 'base64'), E'\\n', '')`;
+  const columns = [...rowColumns, sql`${cursor} AS c`, sql`row_number() OVER (ORDER BY ${reading.rows(pageKey, id).orderBy}) AS rn`];
   // ORDER BY and LIMIT right over the filtered rows, nothing between them: PostgreSQL stops after first + 1 rows of an
   // index on the ordering (or keeps a top-N heap), and only those rows are numbered and turned into JSON.
-  const rows = sql`SELECT ${source.alias}.* FROM ${source.narrowed ? source.narrowed(reading.rows) : from} WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${rowLimit}`;
+  const rows = sql`SELECT ${source.alias}.*, ${key} AS page_key FROM ${source.narrowed ? source.narrowed(reading.rows) : from} WHERE ${where}${keyset} ORDER BY ${orderBy} LIMIT ${rowLimit}`;
   // One row however many the page has: a selection without an aggregate (a page's hasPreviousPage alone) is grouped.
   const oneRow = aggregates ? sql`` : sql` GROUP BY ()`;
   return sql`(SELECT ${out.object(entries)} FROM (SELECT ${sql.join(columns, ', ')} FROM (${rows}) ${source.alias}) p${oneRow})`;

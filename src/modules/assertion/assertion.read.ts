@@ -1,7 +1,7 @@
 import { badUserInput } from '../../common/errors';
 import { and, sql, type Sql } from '../../read/fragment';
 import { compare, credibilityBound, inTopic, live, markingAtMost } from '../../read/filters';
-import { byChildKey, byParentKey, computed, FieldSpec, list, one } from '../../read/model';
+import { byParentKey, citationsOf, computed, FieldSpec, one } from '../../read/model';
 import type { SqlBuilder } from '../../read/sql';
 import type { CitedColumn } from '../../registry/statement-kinds';
 import type { AssertionFilter } from './assertion.inputs';
@@ -20,7 +20,7 @@ function sourceCount(a: Sql, cited: CitedColumn, q: SqlBuilder): Sql {
 /** Fields every statement kind reads the same way. */
 export const assertionFields = (cited: CitedColumn): Record<string, FieldSpec> => ({
   topic: one('Topic', byParentKey('topic_id')),
-  citations: list('Citation', byChildKey(cited), (c) => sql`${c}.credibility, ${c}.id`),
+  citations: citationsOf(cited, (c) => sql`${c}.credibility, ${c}.id`),
   sourceCount: computed((a, q) => sourceCount(a, cited, q)),
 });
 
