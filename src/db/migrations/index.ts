@@ -40,6 +40,7 @@ import { KeepActorTotals1796510000000 } from './1796510000000-KeepActorTotals';
 import { CountChangesByAccess1796520000000 } from './1796520000000-CountChangesByAccess';
 import { HoldNamedRowsForKeyShare1796560000000 } from './1796560000000-HoldNamedRowsForKeyShare';
 import { CountCreationsPerStatement1796570000000 } from './1796570000000-CountCreationsPerStatement';
+import { HashAccessSetsOnce1796580000000 } from './1796580000000-HashAccessSetsOnce';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -83,4 +84,5 @@ export const migrations = [
   CountChangesByAccess1796520000000,
   HoldNamedRowsForKeyShare1796560000000,
   CountCreationsPerStatement1796570000000,
+  HashAccessSetsOnce1796580000000,
 ];
