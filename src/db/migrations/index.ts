@@ -39,6 +39,8 @@ import { NoteDataWriteOncePerTransaction1796502000000 } from './1796502000000-No
 import { KeepActorTotals1796510000000 } from './1796510000000-KeepActorTotals';
 import { CountChangesByAccess1796520000000 } from './1796520000000-CountChangesByAccess';
 import { HoldNamedRowsForKeyShare1796560000000 } from './1796560000000-HoldNamedRowsForKeyShare';
+import { CountCreationsPerStatement1796570000000 } from './1796570000000-CountCreationsPerStatement';
+import { HashAccessSetsOnce1796580000000 } from './1796580000000-HashAccessSetsOnce';
 
 export const migrations = [
   CreateIntelligenceSchema1795793014046,
@@ -81,4 +83,6 @@ export const migrations = [
   KeepActorTotals1796510000000,
   CountChangesByAccess1796520000000,
   HoldNamedRowsForKeyShare1796560000000,
+  CountCreationsPerStatement1796570000000,
+  HashAccessSetsOnce1796580000000,
 ];
