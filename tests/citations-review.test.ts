@@ -182,3 +182,34 @@ test('a hidden source is not reached through a visible citation’s source field
     }
   }
 });
+
+test('every statement kind’s citations, reached through a source’s citations, keep the rule on both paths', async () => {
+  const kinds = ['capability', 'challenge', 'implication', 'event', 'relation'];
+  const tables: Record<string, string> = { relation: 'actor_relation' };
+  for (const kind of kinds) {
+    const [{ id }] = await normal.dataSource.query(`SELECT id FROM ${tables[kind] ?? kind} WHERE marking = 'CLEAR' AND retracted_at IS NULL ORDER BY id LIMIT 1`);
+    for (let i = 1; i <= 5; i++) {
+      await normal.dataSource.query(
+        `INSERT INTO citation (id, source_id, verb, quote, credibility, ${kind}_id) VALUES (gen_random_uuid(), $1, 'STATES', $2, 4, $3)`,
+        [src(i), `REVIEW-K${kind.toUpperCase()}-${i}`, id],
+      );
+    }
+    // And a visible citation of the article, so that the statement is reached from the article's citations.
+    await normal.dataSource.query(
+      `INSERT INTO citation (id, source_id, verb, quote, credibility, ${kind}_id) VALUES (gen_random_uuid(), $1, 'STATES', 'REVIEW-REACH', 4, $2)`,
+      [article, id],
+    );
+  }
+  const inner = `citations { quote source { name marking } }`;
+  const QUERY = `query($id: ID!) { source(id: $id) { citations(first: 100) { nodes { quote statement {
+    ... on Capability { ${inner} } ... on Challenge { ${inner} } ... on Implication { ${inner} } ... on Event { ${inner} } ... on ActorRelation { ${inner} } } } } } }`;
+  for (const [name, key] of Object.entries(readers)) {
+    const text = JSON.stringify(await both(key, QUERY, { id: toGlobalId('Source', article) }));
+    for (const kind of kinds) {
+      const seen = reviewQuotes(text).filter((q) => q.startsWith(`REVIEW-K${kind.toUpperCase()}-`));
+      const expected = [1, 2, 3, 4, 5].filter((i) => EXPECTED[name].includes(QUOTE(i))).map((i) => `REVIEW-K${kind.toUpperCase()}-${i}`);
+      expect([name, kind, seen]).toEqual([name, kind, expected]);
+    }
+    for (let i = 1; i <= 5; i++) if (!EXPECTED[name].includes(QUOTE(i))) expect(text).not.toContain(`SOURCE-${src(i).slice(-2)}`);
+  }
+});
