@@ -71,10 +71,12 @@ beforeAll(async () => {
     );
   }
   for (let i = 0; i < SOURCES.length; i++) {
-    await db.query(
-      `INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES ($1, $2, 'STATES', $3, 3, $4)`,
-      [cit(i + 1), SOURCES[i][0], QUOTE(i + 1), capability],
-    );
+    await db.query(`INSERT INTO citation (id, source_id, verb, quote, credibility, capability_id) VALUES ($1, $2, 'STATES', $3, 3, $4)`, [
+      cit(i + 1),
+      SOURCES[i][0],
+      QUOTE(i + 1),
+      capability,
+    ]);
   }
   // A RED statement of org-a/member, cited from the CLEAR article, between visible citations of the article.
   await db.query(
@@ -187,7 +189,9 @@ test('every statement kind’s citations, reached through a source’s citations
   const kinds = ['capability', 'challenge', 'implication', 'event', 'relation'];
   const tables: Record<string, string> = { relation: 'actor_relation' };
   for (const kind of kinds) {
-    const [{ id }] = await normal.dataSource.query(`SELECT id FROM ${tables[kind] ?? kind} WHERE marking = 'CLEAR' AND retracted_at IS NULL ORDER BY id LIMIT 1`);
+    const [{ id }] = await normal.dataSource.query(
+      `SELECT id FROM ${tables[kind] ?? kind} WHERE marking = 'CLEAR' AND retracted_at IS NULL ORDER BY id LIMIT 1`,
+    );
     for (let i = 1; i <= 5; i++) {
       await normal.dataSource.query(
         `INSERT INTO citation (id, source_id, verb, quote, credibility, ${kind}_id) VALUES (gen_random_uuid(), $1, 'STATES', $2, 4, $3)`,
